@@ -1,0 +1,195 @@
+package dev.kiroku.event;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Flattens an {@link Event} into Elastic Common Schema field names; see docs/schema.md. */
+final class EcsWriter {
+    private final Map<String, Object> fields = new LinkedHashMap<>();
+
+    private EcsWriter() {
+    }
+
+    static Map<String, Object> write(Event event) {
+        EcsWriter writer = new EcsWriter();
+        writer.envelope(event);
+        writer.payload(event.payload());
+        return writer.fields;
+    }
+
+    private void put(String field, Object value) {
+        if (value == null) return;
+        if (value instanceof String s && s.isEmpty()) return;
+        fields.put(field, value);
+    }
+
+    private void envelope(Event event) {
+        put("@timestamp", event.timestamp().toString());
+        put("event.kind", event.payload() instanceof LossReport ? "metric" : "event");
+        put("event.sequence", event.sequence());
+        put("agent.id", event.agentId());
+        put("host.name", event.hostName());
+        put("host.os.type", "linux");
+        if (!event.incomplete().isEmpty()) {
+            put("kiroku.incomplete", event.incomplete().stream().map(f -> f.name().toLowerCase()).toList());
+        }
+    }
+
+    private void payload(Payload payload) {
+        switch (payload) {
+            case ProcessStart start -> {
+                category("process", "start", start.snapshot() ? "already_running" : "exec");
+                process(start.process());
+            }
+            case ProcessExit exit -> {
+                category("process", "end", "exit");
+                process(exit.process());
+                put("process.exit_code", exit.exitCode());
+                if (exit.signal() != 0) put("process.exit_signal", exit.signal());
+            }
+            case FileChange file -> file(file);
+            case NetworkActivity network -> network(network);
+            case UserActivity user -> user(user);
+            case LossReport loss -> {
+                category("host", "info", "events_lost");
+                put("kiroku.loss.source", loss.source());
+                put("kiroku.loss.count", loss.count());
+                put("kiroku.loss.from", loss.from().toString());
+                put("kiroku.loss.to", loss.to().toString());
+                put("kiroku.loss.reason", loss.reason());
+            }
+        }
+    }
+
+    private void category(String category, String type, String action) {
+        put("event.category", List.of(category));
+        put("event.type", List.of(type));
+        put("event.action", action);
+    }
+
+    private void file(FileChange file) {
+        String type = switch (file.action()) {
+            case CREATE -> "creation";
+            case MODIFY, RENAME, ATTRIBUTES -> "change";
+            case DELETE -> "deletion";
+        };
+        String action = switch (file.action()) {
+            case CREATE -> "creation";
+            case MODIFY -> "modification";
+            case DELETE -> "deletion";
+            case RENAME -> "rename";
+            case ATTRIBUTES -> "attributes_modification";
+        };
+        category("file", type, action);
+        put("file.path", file.path());
+        put("file.name", file.name());
+        int slash = file.path().lastIndexOf('/');
+        if (slash > 0) put("file.directory", file.path().substring(0, slash));
+        int dot = file.name().lastIndexOf('.');
+        if (dot > 0 && dot < file.name().length() - 1) put("file.extension", file.name().substring(dot + 1));
+        put("file.type", file.directory() ? "dir" : "file");
+        put("file.Ext.original.path", file.oldPath());
+        if (file.process() != null) processRef(file.process());
+    }
+
+    private void network(NetworkActivity network) {
+        String type = switch (network.action()) {
+            case CONNECT, ACCEPT -> "connection";
+            case LISTEN, BIND, LISTENING_SOCKET, ESTABLISHED_SOCKET -> "info";
+        };
+        String direction = switch (network.action()) {
+            case CONNECT -> "egress";
+            case ACCEPT -> "ingress";
+            case LISTEN, BIND, LISTENING_SOCKET -> "listening";
+            case ESTABLISHED_SOCKET -> "unknown";
+        };
+        category("network", type, network.action().name().toLowerCase());
+        put("event.outcome", network.success() ? "success" : "failure");
+        put("network.transport", network.transport());
+        put("network.direction", direction);
+        String anyIp = network.destinationIp() != null ? network.destinationIp() : network.sourceIp();
+        if (anyIp != null) put("network.type", anyIp.contains(":") ? "ipv6" : "ipv4");
+        put("source.ip", network.sourceIp());
+        if (network.sourcePort() > 0) put("source.port", network.sourcePort());
+        put("destination.ip", network.destinationIp());
+        if (network.destinationPort() > 0) put("destination.port", network.destinationPort());
+        if (network.process() != null) processRef(network.process());
+    }
+
+    private void user(UserActivity user) {
+        String category = switch (user.action()) {
+            case LOGON, LOGOFF -> "session";
+            case AUTHENTICATION -> "authentication";
+            case PRIVILEGE_CHANGE, ACCOUNT_CHANGE -> "iam";
+        };
+        String type = switch (user.action()) {
+            case LOGON -> "start";
+            case LOGOFF -> "end";
+            case AUTHENTICATION -> "info";
+            case PRIVILEGE_CHANGE, ACCOUNT_CHANGE -> "change";
+        };
+        category(category, type, user.action().name().toLowerCase());
+        put("event.outcome", user.success() ? "success" : "failure");
+        if (user.process() != null) processRef(user.process());
+        // The account acted upon wins over the acting process's user.
+        put("user.name", user.userName());
+        if (user.uid() >= 0) put("user.id", Integer.toString(user.uid()));
+        put("source.ip", user.sourceIp());
+        put("process.tty.name", user.terminal());
+        put("kiroku.audit.record_type", user.recordType());
+        put("message", user.message());
+    }
+
+    /** The full process fields, for process events. */
+    private void process(ProcessInfo p) {
+        processRef(p);
+        put("process.hash.sha256", p.sha256());
+        put("process.working_directory", p.workingDirectory());
+        if (p.startTime() != null) put("process.start", p.startTime().toString());
+        if (p.session() >= 0) put("process.session_id", p.session());
+        put("process.tty.name", p.tty());
+        ProcessInfo.Namespaces ns = p.namespaces();
+        if (ns != null) {
+            put("process.cgroup", ns.cgroup());
+            put("container.id", ns.containerId());
+            if (ns.pidNamespace() != 0) put("process.pid_namespace", ns.pidNamespace());
+            if (ns.mountNamespace() != 0) put("process.mnt_namespace", ns.mountNamespace());
+            if (ns.netNamespace() != 0) put("process.net_namespace", ns.netNamespace());
+        }
+    }
+
+    /** The process fields every event caused by a process carries. */
+    private void processRef(ProcessInfo p) {
+        put("process.entity_id", p.entityId());
+        put("process.pid", p.pid());
+        put("process.executable", p.executable());
+        put("process.name", p.name());
+        if (!p.args().isEmpty()) {
+            put("process.args", new ArrayList<>(p.args()));
+            put("process.args_count", p.args().size());
+            put("process.command_line", p.commandLine());
+        }
+        ProcessInfo.ParentRef parent = p.parent();
+        if (parent != null) {
+            put("process.parent.entity_id", parent.entityId());
+            put("process.parent.pid", parent.pid());
+            put("process.parent.executable", parent.executable());
+            put("process.parent.name", parent.name());
+            if (!parent.args().isEmpty()) {
+                put("process.parent.args", new ArrayList<>(parent.args()));
+                put("process.parent.command_line", CommandLines.join(parent.args()));
+            }
+        }
+        ProcessInfo.Credentials user = p.user();
+        if (user != null) {
+            put("user.id", Integer.toString(user.uid()));
+            put("user.name", user.name());
+            put("user.effective.id", Integer.toString(user.euid()));
+            put("user.effective.name", user.effectiveName());
+            if (user.loginUid() >= 0 && user.loginUid() != 0xFFFFFFFF) put("process.user.login_id", Integer.toString(user.loginUid()));
+            put("group.id", Integer.toString(user.gid()));
+        }
+    }
+}

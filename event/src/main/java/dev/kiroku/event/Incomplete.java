@@ -1,0 +1,25 @@
+package dev.kiroku.event;
+
+/** What a sensor could not learn about an event; the event is still recorded, flagged. */
+public enum Incomplete {
+    /** The argument vector was not reported or not fully reassembled. */
+    ARGS,
+    /** The executable path is unknown (process gone before enrichment, or deleted). */
+    EXECUTABLE,
+    /** The executable could not be hashed (deleted, unreadable, or over the CPU budget). */
+    HASH,
+    /** The working directory is unknown. */
+    WORKING_DIRECTORY,
+    /** The parent process is unknown to the process table. */
+    PARENT,
+    /** The user name could not be resolved from the uid. */
+    USER_NAME,
+    /** A file path could not be resolved from its kernel handle. */
+    PATH,
+    /** The process that caused a file or network event is not known to the process table. */
+    PROCESS,
+    /** Container, cgroup or namespace ids could not be read. */
+    NAMESPACES,
+    /** A kernel record could not be fully parsed; the raw text is kept. */
+    MALFORMED
+}

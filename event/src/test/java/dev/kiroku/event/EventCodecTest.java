@@ -1,0 +1,57 @@
+package dev.kiroku.event;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class EventCodecTest {
+    static final ProcessInfo CURL = new ProcessInfo("e1", 4242, Instant.parse("2026-11-27T00:00:00Z"),
+            new ProcessInfo.ParentRef("e0", 1, "/bin/bash", List.of("bash")),
+            "/usr/bin/curl", List.of("curl", "-s", "http://127.0.0.1:8080/a b"), "/tmp", "ab12",
+            new ProcessInfo.Credentials(1000, "alice", 1000, "alice", 1000, 1000, 1000), 3, "pts/0",
+            new ProcessInfo.Namespaces("/user.slice", null, 4026531836L, 0, 0));
+
+    @Test
+    void everyPayloadRoundTripsThroughTheCodec() {
+        List<Payload> payloads = List.of(
+                new ProcessStart(CURL, false),
+                new ProcessExit(CURL, 0, 0),
+                new FileChange(FileChange.Action.RENAME, "/tmp/b.txt", "/tmp/a.txt", false, CURL),
+                new NetworkActivity(NetworkActivity.Action.CONNECT, "tcp", null, 0, "127.0.0.1", 8080, true, CURL),
+                new UserActivity(UserActivity.Action.LOGON, "alice", 1000, true, "10.0.0.1", "ssh", "USER_LOGIN", "login", null),
+                new LossReport("audit", 12, Instant.EPOCH, Instant.EPOCH.plusSeconds(5), "kernel lost counter"));
+        for (Payload payload : payloads) {
+            Event event = new Event("agent-1", 7, Instant.parse("2026-11-27T01:02:03.456789Z"), "host-a",
+                    List.of(Incomplete.HASH), payload);
+            assertThat(EventCodec.decode(EventCodec.encode(event))).isEqualTo(event);
+        }
+    }
+
+    @Test
+    void processStartFlattensToEcsFieldNames() {
+        var ecs = Event.of("agent-1", Instant.EPOCH, "host-a", new ProcessStart(CURL, false)).toEcs();
+        assertThat(ecs).containsEntry("event.category", List.of("process"))
+                .containsEntry("event.type", List.of("start"))
+                .containsEntry("process.name", "curl")
+                .containsEntry("process.command_line", "curl -s \"http://127.0.0.1:8080/a b\"")
+                .containsEntry("process.parent.executable", "/bin/bash")
+                .containsEntry("user.name", "alice")
+                .containsEntry("process.hash.sha256", "ab12");
+    }
+
+    @Test
+    void garbageIsRefusedWithAReason() {
+        assertThatThrownBy(() -> EventCodec.decode("{\"agentId\":".getBytes()))
+                .isInstanceOf(MalformedEventException.class).hasMessageContaining("not a Kiroku event");
+    }
+
+    @Test
+    void entityIdsDifferWhenAPidIsReused() {
+        assertThat(EntityIds.process("a", 100, 5000)).isNotEqualTo(EntityIds.process("a", 100, 6000))
+                .isEqualTo(EntityIds.process("a", 100, 5000));
+    }
+}
