@@ -1,0 +1,109 @@
+package dev.kiroku.agent.enrich;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.InstantSource;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * SHA-256 of executables, cached by (device, inode, size, modification time) so a binary that
+ * runs a thousand times is read once, and limited by a byte budget per second so a storm of new
+ * large binaries cannot take the agent's CPU. Work skipped for the budget is counted.
+ */
+public final class ExecutableHasher {
+    private static final int CACHE_ENTRIES = 4096;
+
+    private final long bytesPerSecond;
+    private final InstantSource clock;
+    private final Map<FileKey, String> cache = new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<FileKey, String> eldest) {
+            return size() > CACHE_ENTRIES;
+        }
+    };
+    private final AtomicLong skippedForBudget = new AtomicLong();
+    private final AtomicLong hashed = new AtomicLong();
+    private long windowStartMillis;
+    private long bytesInWindow;
+
+    /** @param bytesPerSecond how many bytes of new executables may be read per second */
+    public ExecutableHasher(long bytesPerSecond, InstantSource clock) {
+        this.bytesPerSecond = bytesPerSecond;
+        this.clock = clock;
+    }
+
+    /** The identity of one version of a file's content, as the kernel sees it. */
+    private record FileKey(Object device, Object inode, long size, long mtimeNanos) {
+    }
+
+    /** Why a hash is missing, when it is. */
+    public enum Skip { GONE, OVER_BUDGET, UNREADABLE }
+
+    public sealed interface Result {
+        record Hashed(String sha256) implements Result { }
+        record Skipped(Skip reason) implements Result { }
+    }
+
+    /** Hashes the file at the path; never throws. Not thread-safe: one enrichment thread calls it. */
+    public Result hash(String path) {
+        if (path == null || path.isEmpty()) return new Result.Skipped(Skip.GONE);
+        Path file = Path.of(path);
+        FileKey key;
+        try {
+            Map<String, Object> attributes = Files.readAttributes(file, "unix:dev,ino,size,lastModifiedTime");
+            key = new FileKey(attributes.get("dev"), attributes.get("ino"), (Long) attributes.get("size"),
+                    ((java.nio.file.attribute.FileTime) attributes.get("lastModifiedTime")).to(java.util.concurrent.TimeUnit.NANOSECONDS));
+        } catch (IOException | RuntimeException e) {
+            return new Result.Skipped(Skip.GONE);
+        }
+        String cached = cache.get(key);
+        if (cached != null) return new Result.Hashed(cached);
+        if (!spend(key.size())) {
+            skippedForBudget.incrementAndGet();
+            return new Result.Skipped(Skip.OVER_BUDGET);
+        }
+        Optional<String> digest = sha256(file);
+        if (digest.isEmpty()) return new Result.Skipped(Skip.UNREADABLE);
+        cache.put(key, digest.get());
+        hashed.incrementAndGet();
+        return new Result.Hashed(digest.get());
+    }
+
+    private boolean spend(long bytes) {
+        long now = clock.millis();
+        if (now - windowStartMillis >= 1000) {
+            windowStartMillis = now;
+            bytesInWindow = 0;
+        }
+        if (bytesInWindow > 0 && bytesInWindow + bytes > bytesPerSecond) return false;
+        bytesInWindow += bytes;
+        return true;
+    }
+
+    static Optional<String> sha256(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            byte[] buffer = new byte[64 * 1024];
+            for (int n; (n = in.read(buffer)) > 0; ) sha.update(buffer, 0, n);
+            return Optional.of(HexFormat.of().formatHex(sha.digest()));
+        } catch (IOException | NoSuchAlgorithmException e) {
+            return Optional.empty();
+        }
+    }
+
+    public long skippedForBudget() {
+        return skippedForBudget.get();
+    }
+
+    public long hashedFiles() {
+        return hashed.get();
+    }
+}
