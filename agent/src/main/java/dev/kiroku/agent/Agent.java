@@ -1,0 +1,232 @@
+package dev.kiroku.agent;
+
+import dev.kiroku.agent.enrich.ExecutableHasher;
+import dev.kiroku.agent.enrich.Observation;
+import dev.kiroku.agent.enrich.Recorder;
+import dev.kiroku.agent.journal.Journal;
+import dev.kiroku.agent.loss.LossLedger;
+import dev.kiroku.agent.process.ProcFsProbe;
+import dev.kiroku.agent.process.ProcessSnapshot;
+import dev.kiroku.agent.process.ProcessTable;
+import dev.kiroku.agent.ship.Shipper;
+import dev.kiroku.event.Event;
+import dev.kiroku.event.EventCodec;
+import dev.kiroku.event.EventSink;
+import dev.kiroku.event.Incomplete;
+import dev.kiroku.event.ProcessStart;
+import dev.kiroku.sensor.linux.procfs.ProcFs;
+import dev.kiroku.sensor.linux.procfs.UserNames;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The endpoint agent: sensors → bounded queue → enrichment ({@link Recorder}) → {@link Journal} →
+ * {@link Shipper} → the server's {@link EventSink}. Start-up is an ordered list of named steps; a
+ * failing sensor is reported in the status and the others run; stop tears down everything that
+ * started, in reverse order, whatever failed.
+ */
+public final class Agent implements AutoCloseable {
+    private final AgentConfig config;
+    private final InstantSource clock;
+    private final Deque<AutoCloseable> teardown = new ArrayDeque<>();
+    private final List<Sensor> sensors = new ArrayList<>();
+    private final AtomicLong queueDrops = new AtomicLong();
+    private final AtomicLong recorded = new AtomicLong();
+    private BlockingQueue<Observation> queue;
+    private String agentId;
+    private Instant startedAt;
+    private Journal journal;
+    private ProcessTable table;
+    private ExecutableHasher hasher;
+    private Recorder recorder;
+    private Shipper shipper;
+    private LossLedger losses;
+    private Thread recorderThread;
+    private volatile boolean running;
+
+    /** A running sensor as the agent drives it. */
+    interface Sensor extends AutoCloseable {
+        String name();
+
+        AgentStatus.Sensor status();
+
+        /** Registers this sensor's loss counters. */
+        void registerLosses(LossLedger ledger);
+    }
+
+    public Agent(AgentConfig config, InstantSource clock) {
+        this.config = config;
+        this.clock = clock;
+    }
+
+    public synchronized void start(EventSink sink) throws IOException {
+        startedAt = clock.instant();
+        try {
+            step("data directory", () -> Files.createDirectories(config.dataDirectory()));
+            step("identity", () -> agentId = AgentIdentity.loadOrCreate(config.dataDirectory()));
+            step("journal", () -> {
+                journal = Journal.open(config.dataDirectory().resolve("journal"), config.journal(), clock);
+                teardown.push(journal);
+            });
+            queue = new ArrayBlockingQueue<>(config.queueCapacity());
+            ProcFs proc = new ProcFs();
+            ProcFsProbe probe = new ProcFsProbe(proc, new UserNames());
+            table = new ProcessTable(agentId, Duration.ofSeconds(30));
+            hasher = new ExecutableHasher(config.hashBytesPerSecond(), clock);
+            recorder = new Recorder(agentId, config.hostName(), table, probe, hasher, this::record);
+            losses = new LossLedger(startedAt);
+            step("process snapshot", () -> {
+                for (var process : ProcessSnapshot.take(probe, table)) {
+                    EnumSet<Incomplete> flags = EnumSet.noneOf(Incomplete.class);
+                    if (process.executable() == null) flags.add(Incomplete.EXECUTABLE);
+                    recorder.emit(startedAt, new ProcessStart(process, true), flags);
+                }
+            });
+            running = true;
+            recorderThread = Thread.ofPlatform().name("kiroku-recorder").daemon().start(this::recordLoop);
+            teardown.push(this::stopRecorder);
+            SensorFactory sensorFactory = new SensorFactory(config, clock, this::offer);
+            for (Sensor sensor : sensorFactory.start()) {
+                sensors.add(sensor);
+                teardown.push(sensor);
+                sensor.registerLosses(losses);
+            }
+            losses.register("queue", "enrichment queue full", queueDrops::get);
+            losses.register("hash", "executable hashing skipped for CPU budget", hasher::skippedForBudget);
+            losses.register("audit_malformed", "audit records that could not be parsed", recorder::malformedRecords);
+            losses.register("journal", "journal size cap or full disk", () -> journal.status().lost());
+            step("shipper", () -> {
+                shipper = new Shipper(journal, sink, 2000, clock);
+                shipper.start();
+                teardown.push(shipper);
+            });
+            Thread statusThread = Thread.ofPlatform().name("kiroku-status").daemon().start(this::statusLoop);
+            teardown.push(statusThread::interrupt);
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    private interface Step {
+        void run() throws IOException;
+    }
+
+    private static void step(String name, Step step) throws IOException {
+        try {
+            step.run();
+        } catch (IOException e) {
+            throw new IOException("agent start-up step '" + name + "' failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Sources call this from their threads; a full queue drops and counts, never blocks a sensor. */
+    private void offer(Observation observation) {
+        if (!queue.offer(observation)) queueDrops.incrementAndGet();
+    }
+
+    private void record(Event event) {
+        journal.append(event);
+        recorded.incrementAndGet();
+    }
+
+    private void recordLoop() {
+        Instant nextTick = clock.instant().plus(config.lossReportInterval());
+        while (running || !queue.isEmpty()) {
+            try {
+                Observation observation = queue.poll(200, TimeUnit.MILLISECONDS);
+                if (observation != null) recorder.observe(observation);
+            } catch (InterruptedException e) {
+                if (!running) break;
+            } catch (RuntimeException e) {
+                System.err.println("kiroku agent: enrichment failed for one observation: " + e);
+            }
+            Instant now = clock.instant();
+            if (!now.isBefore(nextTick)) {
+                table.expire(now);
+                for (var loss : losses.report(now)) recorder.emit(now, loss, EnumSet.noneOf(Incomplete.class));
+                nextTick = now.plus(config.lossReportInterval());
+            }
+        }
+    }
+
+    private void stopRecorder() throws InterruptedException {
+        running = false;
+        recorderThread.join(10_000);
+        Instant now = clock.instant();
+        for (var loss : losses.report(now)) recorder.emit(now, loss, EnumSet.noneOf(Incomplete.class));
+        journal.flush();
+    }
+
+    private void statusLoop() {
+        while (!Thread.currentThread().isInterrupted()) {
+            try {
+                writeStatus();
+                Thread.sleep(2000);
+            } catch (InterruptedException e) {
+                return;
+            } catch (IOException | RuntimeException e) {
+                System.err.println("kiroku agent: cannot write status: " + e.getMessage());
+            }
+        }
+    }
+
+    /** Writes the status where `kiroku agent status` reads it. */
+    public void writeStatus() throws IOException {
+        Path file = config.dataDirectory().resolve("status.json");
+        Path temp = config.dataDirectory().resolve("status.json.tmp");
+        Files.write(temp, EventCodec.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(status()));
+        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    public AgentStatus status() {
+        List<AgentStatus.Sensor> sensorStates = sensors.stream().map(Sensor::status).toList();
+        AgentStatus.Shipping shipping = shipper == null ? null
+                : new AgentStatus.Shipping(shipper.shipped(), shipper.failures(), shipper.lastError(), shipper.failingSince());
+        return new AgentStatus(agentId, config.hostName(), startedAt, clock.instant(), sensorStates,
+                losses == null ? java.util.Map.of() : losses.totals(), recorded.get(),
+                queue == null ? 0 : queue.size(), table == null ? 0 : table.size(),
+                journal == null ? null : journal.status(), shipping);
+    }
+
+    public String agentId() {
+        return agentId;
+    }
+
+    /** The journal, for reading time ranges back. */
+    public Journal journal() {
+        return journal;
+    }
+
+    @Override
+    public synchronized void close() {
+        while (!teardown.isEmpty()) {
+            AutoCloseable resource = teardown.pop();
+            try {
+                resource.close();
+            } catch (Exception e) {
+                System.err.println("kiroku agent: teardown step failed: " + e);
+            }
+        }
+        try {
+            if (agentId != null) writeStatus();
+        } catch (IOException | RuntimeException e) {
+            // the status file is a convenience; the journal is closed and intact
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package dev.kiroku.agent.enrich;
+
+import dev.kiroku.sensor.linux.audit.AuditActivity;
+import dev.kiroku.sensor.linux.fanotify.FileActivity;
+
+import java.time.Instant;
+
+/** What the sources hand to the enrichment thread, in one queue. */
+public sealed interface Observation {
+
+    /** An assembled audit event. */
+    record Audit(AuditActivity activity) implements Observation {
+    }
+
+    /** A file change or file loss from fanotify. */
+    record File(FileActivity activity) implements Observation {
+    }
+
+    /** A fork from the proc connector. */
+    record Fork(int parentPid, int childPid, Instant time) implements Observation {
+    }
+
+    /** A process exit from the proc connector. */
+    record Exit(int pid, int exitCode, int signal, Instant time) implements Observation {
+    }
+}

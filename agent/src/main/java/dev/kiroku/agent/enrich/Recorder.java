@@ -1,0 +1,281 @@
+package dev.kiroku.agent.enrich;
+
+import dev.kiroku.agent.process.ProcessFacts;
+import dev.kiroku.agent.process.ProcessProbe;
+import dev.kiroku.agent.process.ProcessTable;
+import dev.kiroku.event.Event;
+import dev.kiroku.event.FileChange;
+import dev.kiroku.event.Incomplete;
+import dev.kiroku.event.NetworkActivity;
+import dev.kiroku.event.Payload;
+import dev.kiroku.event.ProcessExit;
+import dev.kiroku.event.ProcessInfo;
+import dev.kiroku.event.ProcessStart;
+import dev.kiroku.event.UserActivity;
+import dev.kiroku.sensor.linux.audit.AuditActivity;
+import dev.kiroku.sensor.linux.audit.CredentialActivity;
+import dev.kiroku.sensor.linux.audit.ExecActivity;
+import dev.kiroku.sensor.linux.audit.MalformedRecord;
+import dev.kiroku.sensor.linux.audit.SocketActivity;
+import dev.kiroku.sensor.linux.audit.UnclassifiedEvent;
+import dev.kiroku.sensor.linux.audit.UserRecord;
+import dev.kiroku.sensor.linux.fanotify.FileLoss;
+import dev.kiroku.sensor.linux.fanotify.FileNotice;
+
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * The enrichment stage: turns sensor observations into {@link Event}s, attributing each to a
+ * process of the {@link ProcessTable}, hashing executables, resolving users. One thread calls
+ * {@link #observe}. What cannot be learned is flagged on the event, never a reason to drop it.
+ *
+ * <p>Choices: failed execs (ENOENT while a shell searches PATH) are not process starts and are not
+ * recorded; audit events Kiroku has no mapping for are counted, as are malformed records.
+ */
+public final class Recorder {
+    private final String agentId;
+    private final String hostName;
+    private final ProcessTable table;
+    private final ProcessProbe probe;
+    private final ExecutableHasher hasher;
+    private final Consumer<Event> out;
+    private final AtomicLong malformed = new AtomicLong();
+    private final AtomicLong unclassified = new AtomicLong();
+    private final AtomicLong fileLoss = new AtomicLong();
+    private final AtomicLong failedExecs = new AtomicLong();
+
+    public Recorder(String agentId, String hostName, ProcessTable table, ProcessProbe probe, ExecutableHasher hasher,
+                    Consumer<Event> out) {
+        this.agentId = agentId;
+        this.hostName = hostName;
+        this.table = table;
+        this.probe = probe;
+        this.hasher = hasher;
+        this.out = out;
+    }
+
+    public void observe(Observation observation) {
+        switch (observation) {
+            case Observation.Audit audit -> audit(audit.activity());
+            case Observation.File file -> {
+                switch (file.activity()) {
+                    case FileNotice notice -> file(notice);
+                    case FileLoss loss -> fileLoss.addAndGet(loss.count());
+                }
+            }
+            case Observation.Fork fork -> fork(fork);
+            case Observation.Exit exit -> exit(exit);
+        }
+    }
+
+    /** Emits a payload as an event of this agent (the journal numbers it). */
+    public void emit(Instant time, Payload payload, EnumSet<Incomplete> flags) {
+        out.accept(new Event(agentId, 0, time, hostName, List.copyOf(flags), payload));
+    }
+
+    private void audit(AuditActivity activity) {
+        switch (activity) {
+            case ExecActivity exec -> exec(exec);
+            case SocketActivity socket -> socket(socket);
+            case CredentialActivity credential -> credential(credential);
+            case UserRecord user -> user(user);
+            case UnclassifiedEvent ignored -> unclassified.incrementAndGet();
+            case MalformedRecord ignored -> malformed.incrementAndGet();
+        }
+    }
+
+    private void exec(ExecActivity exec) {
+        if (!exec.success()) {
+            failedExecs.incrementAndGet();
+            return;
+        }
+        EnumSet<Incomplete> flags = EnumSet.noneOf(Incomplete.class);
+        long ticks = table.startTicks(exec.pid());
+        if (ticks < 0) ticks = probe.startTicks(exec.pid());
+        if (ticks < 0) ticks = syntheticTicks(exec.time());
+        ProcessInfo.Namespaces namespaces = probe.namespaces(exec.pid());
+        if (namespaces == null) {
+            namespaces = table.get(exec.ppid()).map(ProcessInfo::namespaces).orElse(null);
+            if (namespaces == null) flags.add(Incomplete.NAMESPACES);
+        }
+        String sha256 = null;
+        switch (hasher.hash(exec.executable())) {
+            case ExecutableHasher.Result.Hashed hashed -> sha256 = hashed.sha256();
+            case ExecutableHasher.Result.Skipped ignored -> flags.add(Incomplete.HASH);
+        }
+        ProcessInfo.Credentials credentials = credentials(exec.uid(), exec.euid(), exec.auid(), exec.gid(), exec.egid(), flags);
+        ProcessFacts facts = new ProcessFacts(exec.pid(), exec.ppid(), ticks, exec.executable(), exec.argv(), exec.cwd(),
+                sha256, credentials, exec.session(), tty(exec.tty()), namespaces);
+        if (table.get(exec.ppid()).isEmpty()) learnFromProc(exec.ppid());
+        ProcessInfo process = table.exec(facts, probe.startTime(ticks));
+        if (!exec.argvComplete()) flags.add(Incomplete.ARGS);
+        if (exec.executable() == null) flags.add(Incomplete.EXECUTABLE);
+        if (exec.cwd() == null) flags.add(Incomplete.WORKING_DIRECTORY);
+        if (process.parent() == null || process.parent().entityId() == null) flags.add(Incomplete.PARENT);
+        emit(exec.time(), new ProcessStart(process, false), flags);
+    }
+
+    private void socket(SocketActivity socket) {
+        if (!"inet".equals(socket.family()) && !"inet6".equals(socket.family()) && !"listen".equals(socket.syscall())) return;
+        NetworkActivity.Action action = switch (socket.syscall()) {
+            case "connect" -> NetworkActivity.Action.CONNECT;
+            case "accept", "accept4" -> NetworkActivity.Action.ACCEPT;
+            case "bind" -> NetworkActivity.Action.BIND;
+            case "listen" -> NetworkActivity.Action.LISTEN;
+            default -> null;
+        };
+        if (action == null) {
+            unclassified.incrementAndGet();
+            return;
+        }
+        EnumSet<Incomplete> flags = EnumSet.noneOf(Incomplete.class);
+        ProcessInfo process = processOf(socket.pid(), socket.ppid(), socket.executable(), socket.uid(), socket.euid(),
+                socket.auid(), socket.session(), socket.tty(), flags);
+        boolean success = socket.success() || socket.exitCode() == -115; // EINPROGRESS: non-blocking connect under way
+        String address = unmapV4(socket.address());
+        int port = Math.max(socket.port(), 0);
+        NetworkActivity activity = switch (action) {
+            case CONNECT, ACCEPT -> new NetworkActivity(action, "tcp", null, 0, address, port, success, process);
+            case BIND, LISTEN, LISTENING_SOCKET, ESTABLISHED_SOCKET ->
+                    new NetworkActivity(action, "tcp", address, port, null, 0, success, process);
+        };
+        emit(socket.time(), activity, flags);
+    }
+
+    private void credential(CredentialActivity credential) {
+        EnumSet<Incomplete> flags = EnumSet.noneOf(Incomplete.class);
+        ProcessInfo process = processOf(credential.pid(), credential.ppid(), credential.executable(), credential.uid(),
+                credential.euid(), credential.auid(), credential.session(), credential.tty(), flags);
+        String name = probe.userName(credential.euid());
+        emit(credential.time(), new UserActivity(UserActivity.Action.PRIVILEGE_CHANGE, name, credential.euid(),
+                credential.success(), null, tty(credential.tty()), "SYSCALL", credential.syscall(), process), flags);
+    }
+
+    private void user(UserRecord record) {
+        UserActivity.Action action = switch (record.recordType()) {
+            case "USER_LOGIN", "USER_START" -> UserActivity.Action.LOGON;
+            case "USER_LOGOUT", "USER_END" -> UserActivity.Action.LOGOFF;
+            case "USER_AUTH", "USER_ACCT", "USER_ERR", "CRED_ACQ", "CRED_DISP", "CRED_REFR" -> UserActivity.Action.AUTHENTICATION;
+            case "USER_CMD", "USER_ROLE_CHANGE", "ROLE_ASSIGN", "ROLE_REMOVE" -> UserActivity.Action.PRIVILEGE_CHANGE;
+            default -> UserActivity.Action.ACCOUNT_CHANGE;
+        };
+        var fields = record.fields();
+        String account = firstNonBlank(fields.get("acct"), fields.get("id"), fields.get("AUID"), fields.get("UID"));
+        int uid = record.uid();
+        if (account == null) account = probe.userName(record.auid() >= 0 ? record.auid() : uid);
+        boolean success = !"failed".equals(fields.get("res")) && !"no".equals(fields.get("res"));
+        String address = firstNonBlank(fields.get("addr"), fields.get("hostname"));
+        if ("?".equals(address)) address = null;
+        EnumSet<Incomplete> flags = EnumSet.noneOf(Incomplete.class);
+        ProcessInfo process = table.get(record.pid()).orElseGet(() -> learnFromProc(record.pid()).orElse(null));
+        if (process == null) flags.add(Incomplete.PROCESS);
+        emit(record.time(), new UserActivity(action, account, record.auid(), success, address,
+                firstNonBlank(fields.get("terminal"), fields.get("exe")), record.recordType(), fields.get("op"), process), flags);
+    }
+
+    private void file(FileNotice notice) {
+        EnumSet<Incomplete> flags = EnumSet.noneOf(Incomplete.class);
+        if (!notice.pathResolved()) flags.add(Incomplete.PATH);
+        ProcessInfo process = notice.pid() > 0
+                ? table.get(notice.pid()).orElseGet(() -> learnFromProc(notice.pid()).orElse(null))
+                : null;
+        if (process == null) flags.add(Incomplete.PROCESS);
+        FileChange.Action action = switch (notice.kind()) {
+            case CREATE -> FileChange.Action.CREATE;
+            case MODIFY -> FileChange.Action.MODIFY;
+            case DELETE -> FileChange.Action.DELETE;
+            case RENAME -> FileChange.Action.RENAME;
+            case ATTRIB -> FileChange.Action.ATTRIBUTES;
+        };
+        emit(notice.time(), new FileChange(action, notice.path(), notice.oldPath(), notice.directory(), process), flags);
+    }
+
+    private void fork(Observation.Fork fork) {
+        long ticks = probe.startTicks(fork.childPid());
+        if (ticks < 0) ticks = syntheticTicks(fork.time());
+        if (table.get(fork.parentPid()).isEmpty()) learnFromProc(fork.parentPid());
+        table.fork(fork.parentPid(), fork.childPid(), ticks, probe.startTime(ticks));
+    }
+
+    private void exit(Observation.Exit exit) {
+        Optional<ProcessInfo> process = table.exit(exit.pid(), exit.time());
+        process.ifPresent(p -> emit(exit.time(), new ProcessExit(p, exit.exitCode(), exit.signal()), EnumSet.noneOf(Incomplete.class)));
+        table.expire(exit.time());
+    }
+
+    /** The process behind a pid: from the table, else from /proc, else what the audit record says. */
+    private ProcessInfo processOf(int pid, int ppid, String executable, int uid, int euid, int auid, long session, String tty,
+                                  EnumSet<Incomplete> flags) {
+        Optional<ProcessInfo> known = table.get(pid).or(() -> learnFromProc(pid));
+        if (known.isPresent()) return known.get();
+        flags.add(Incomplete.PROCESS);
+        if (table.get(ppid).isEmpty()) learnFromProc(ppid);
+        ProcessFacts facts = new ProcessFacts(pid, ppid, -1, executable, List.of(), null, null,
+                credentials(uid, euid, auid, -1, -1, flags), session, tty(tty), null);
+        return table.exec(facts.withStartTicks(syntheticTicks(Instant.now())), null);
+    }
+
+    private Optional<ProcessInfo> learnFromProc(int pid) {
+        if (pid <= 0) return Optional.empty();
+        return probe.read(pid).map(facts -> {
+            if (facts.ppid() > 0 && table.get(facts.ppid()).isEmpty()) {
+                probe.read(facts.ppid()).ifPresent(parent -> table.learn(parent, probe.startTime(parent.startTicks())));
+            }
+            String sha = facts.executable() == null ? null
+                    : hasher.hash(facts.executable()) instanceof ExecutableHasher.Result.Hashed h ? h.sha256() : null;
+            return table.learn(facts.withSha256(sha), probe.startTime(facts.startTicks()));
+        });
+    }
+
+    private ProcessInfo.Credentials credentials(int uid, int euid, int auid, int gid, int egid, EnumSet<Incomplete> flags) {
+        String name = uid >= 0 ? probe.userName(uid) : null;
+        String effective = euid == uid ? name : euid >= 0 ? probe.userName(euid) : null;
+        if (name == null || effective == null) flags.add(Incomplete.USER_NAME);
+        return new ProcessInfo.Credentials(uid, name, euid, effective, auid, gid, egid);
+    }
+
+    /**
+     * An identity for a process the kernel no longer shows: time-derived, on a scale that never
+     * collides with real start ticks (which count from boot).
+     */
+    private static long syntheticTicks(Instant time) {
+        return 1L << 50 | time.toEpochMilli();
+    }
+
+    private static String tty(String tty) {
+        return tty == null || tty.isEmpty() || "(none)".equals(tty) ? null : tty;
+    }
+
+    private static String unmapV4(String address) {
+        return address != null && address.startsWith("::ffff:") && address.indexOf('.') > 0 ? address.substring(7) : address;
+    }
+
+    private static String firstNonBlank(String... values) {
+        for (String value : values) {
+            if (value != null && !value.isBlank() && !"?".equals(value)) return value;
+        }
+        return null;
+    }
+
+    public long malformedRecords() {
+        return malformed.get();
+    }
+
+    public long unclassifiedRecords() {
+        return unclassified.get();
+    }
+
+    public long fileLoss() {
+        return fileLoss.get();
+    }
+
+    public long failedExecs() {
+        return failedExecs.get();
+    }
+
+}

@@ -1,0 +1,122 @@
+package dev.kiroku.agent.ship;
+
+import dev.kiroku.agent.journal.Batch;
+import dev.kiroku.agent.journal.Journal;
+import dev.kiroku.event.EventSink;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Ships the journal to the server: reads from the acknowledged cursor, delivers a batch, and
+ * acknowledges it only after the server has stored it durably. When the server cannot take a batch
+ * the shipper waits with exponential backoff and jitter and sends the same batch again; recording
+ * never waits for shipping.
+ */
+public final class Shipper implements AutoCloseable {
+    private static final Duration IDLE_WAIT = Duration.ofMillis(100);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+
+    private final Journal journal;
+    private final EventSink sink;
+    private final int batchSize;
+    private final InstantSource clock;
+    private final Thread thread;
+    private final AtomicLong shipped = new AtomicLong();
+    private final AtomicLong failures = new AtomicLong();
+    private volatile boolean running = true;
+    private volatile String lastError = "";
+    private volatile Instant failingSince;
+
+    public Shipper(Journal journal, EventSink sink, int batchSize, InstantSource clock) {
+        this.journal = journal;
+        this.sink = sink;
+        this.batchSize = batchSize;
+        this.clock = clock;
+        this.thread = Thread.ofPlatform().name("kiroku-shipper").daemon().unstarted(this::run);
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    private void run() {
+        long next = journal.status().acknowledgedSequence() + 1;
+        Duration backoff = Duration.ofMillis(200);
+        while (running) {
+            Batch batch;
+            try {
+                batch = journal.readFrom(next, batchSize);
+            } catch (RuntimeException e) {
+                lastError = "reading the journal: " + e.getMessage();
+                sleep(IDLE_WAIT);
+                continue;
+            }
+            if (batch.isEmpty()) {
+                next = Math.max(next, batch.nextSequence());
+                sleep(IDLE_WAIT);
+                continue;
+            }
+            try {
+                sink.deliver(batch.events());
+                journal.acknowledge(batch.nextSequence() - 1);
+                shipped.addAndGet(batch.events().size());
+                next = batch.nextSequence();
+                backoff = Duration.ofMillis(200);
+                failingSince = null;
+                lastError = "";
+            } catch (EventSink.DeliveryException | RuntimeException e) {
+                failures.incrementAndGet();
+                lastError = e.getMessage();
+                if (failingSince == null) failingSince = clock.instant();
+                sleep(jitter(backoff));
+                backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+            }
+        }
+    }
+
+    private static Duration jitter(Duration backoff) {
+        long millis = backoff.toMillis();
+        return Duration.ofMillis(millis / 2 + ThreadLocalRandom.current().nextLong(millis / 2 + 1));
+    }
+
+    private void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
+    }
+
+    public long shipped() {
+        return shipped.get();
+    }
+
+    public long failures() {
+        return failures.get();
+    }
+
+    public String lastError() {
+        return lastError;
+    }
+
+    /** When delivery started failing, or null while it succeeds. */
+    public Instant failingSince() {
+        return failingSince;
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        thread.interrupt();
+        try {
+            thread.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

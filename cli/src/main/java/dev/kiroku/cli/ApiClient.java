@@ -1,0 +1,62 @@
+package dev.kiroku.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.StringJoiner;
+
+/** A small client of the server's REST API for the commands. */
+final class ApiClient {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final String base;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    ApiClient(String base) {
+        this.base = base;
+    }
+
+    /** GET a path with query parameters (null values are left out); throws with the server's error message. */
+    JsonNode get(String path, Map<String, String> parameters) {
+        StringJoiner query = new StringJoiner("&");
+        parameters.forEach((name, value) -> {
+            if (value != null) query.add(name + "=" + URLEncoder.encode(value, StandardCharsets.UTF_8));
+        });
+        URI uri = URI.create(base + path + (query.length() > 0 ? "?" + query : ""));
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            JsonNode body = response.body().isEmpty() ? JSON.nullNode() : JSON.readTree(response.body());
+            if (response.statusCode() >= 400) {
+                String message = body.path("error").asText(response.body());
+                throw new ApiException(message, response.statusCode());
+            }
+            return body;
+        } catch (ConnectException e) {
+            throw new ApiException("no Kiroku server answers at " + base + " (start one with ./kiroku demo, or pass --server)", 0);
+        } catch (IOException e) {
+            throw new ApiException("talking to " + base + ": " + e.getMessage(), 0);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiException("interrupted", 0);
+        }
+    }
+
+    static final class ApiException extends RuntimeException {
+        final int status;
+
+        ApiException(String message, int status) {
+            super(message);
+            this.status = status;
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package dev.kiroku.server;
+
+import dev.kiroku.event.EventSink;
+import dev.kiroku.server.api.AgentDirectory;
+import dev.kiroku.server.api.ApiServer;
+import dev.kiroku.server.ingest.StoreIngest;
+import dev.kiroku.store.EventStore;
+import dev.kiroku.store.lucene.LuceneEventStore;
+import dev.kiroku.store.lucene.LuceneStoreOptions;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.io.IOException;
+import java.time.InstantSource;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
+
+/** The server: event store, ingest and REST API, started in order and stopped in reverse. */
+public final class KirokuServer implements AutoCloseable {
+    private final ServerConfig config;
+    private final InstantSource clock;
+    private final Deque<AutoCloseable> teardown = new ArrayDeque<>();
+    private final List<Supplier<Map<String, Object>>> localAgents = new CopyOnWriteArrayList<>();
+    private EventStore store;
+    private StoreIngest ingest;
+    private int port;
+
+    public KirokuServer(ServerConfig config, InstantSource clock) {
+        this.config = config;
+        this.clock = clock;
+    }
+
+    public synchronized KirokuServer start() throws IOException {
+        try {
+            Files.createDirectories(config.dataDirectory());
+            store = new LuceneEventStore(config.dataDirectory().resolve("events"), clock,
+                    LuceneStoreOptions.defaults().withRetention(config.retention()));
+            teardown.push(store);
+            ingest = new StoreIngest(store, batch -> { });
+            AgentDirectory agents = () -> localAgents.stream().map(Supplier::get).toList();
+            ApiServer api = new ApiServer(store, agents, clock);
+            port = api.start(config.host(), config.port());
+            teardown.push(api);
+            return this;
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** Where agents in this process deliver their events. */
+    public EventSink ingest() {
+        return ingest;
+    }
+
+    public EventStore store() {
+        return store;
+    }
+
+    /** Shows an in-process agent's status in the API. */
+    public void registerLocalAgent(Supplier<Map<String, Object>> status) {
+        localAgents.add(status);
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String url() {
+        return "http://" + config.host() + ":" + port;
+    }
+
+    @Override
+    public synchronized void close() {
+        while (!teardown.isEmpty()) {
+            try {
+                teardown.pop().close();
+            } catch (Exception e) {
+                System.err.println("kiroku server: teardown step failed: " + e);
+            }
+        }
+    }
+}

@@ -1,0 +1,179 @@
+package dev.kiroku.server.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.kiroku.store.EventQuery;
+import dev.kiroku.store.EventStore;
+import dev.kiroku.store.Hit;
+import dev.kiroku.store.Page;
+import dev.kiroku.store.SortPosition;
+import dev.kiroku.store.query.QuerySyntaxException;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The REST API (docs/api.md). Errors are {"error": "..."} with 400 for bad requests. */
+public final class ApiServer implements AutoCloseable {
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .findAndAddModules().disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).build();
+
+    private final EventStore store;
+    private final AgentDirectory agents;
+    private final InstantSource clock;
+    private final Javalin app;
+
+    public ApiServer(EventStore store, AgentDirectory agents, InstantSource clock) {
+        this.store = store;
+        this.agents = agents;
+        this.clock = clock;
+        this.app = Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.routes.get("/api/v1/health", this::health);
+            config.routes.get("/api/v1/events", this::search);
+            config.routes.get("/api/v1/events/count", this::count);
+            config.routes.get("/api/v1/events/aggregate", this::aggregate);
+            config.routes.get("/api/v1/events/histogram", this::histogram);
+            config.routes.get("/api/v1/agents", ctx -> json(ctx, Map.of("agents", agents.agents())));
+            config.routes.get("/api/v1/agents/{agent}/gaps", this::gaps);
+            config.routes.exception(BadRequest.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
+            config.routes.exception(QuerySyntaxException.class, (e, ctx) -> error(ctx, 400, "query " + e.getMessage()));
+            config.routes.exception(IllegalArgumentException.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
+            config.routes.exception(Exception.class, (e, ctx) -> error(ctx, 500, e.toString()));
+        });
+    }
+
+    /** Starts listening; port 0 picks a free port. Returns the port. */
+    public int start(String host, int port) {
+        app.start(host, port);
+        return app.port();
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+    }
+
+    private void health(Context ctx) {
+        json(ctx, Map.of("status", "ok", "store", store.status()));
+    }
+
+    private void search(Context ctx) {
+        EventQuery query = query(ctx).limit(intParam(ctx, "limit", 50, 1, EventQuery.MAX_LIMIT));
+        String cursor = ctx.queryParam("cursor");
+        if (cursor != null) query = query.after(SortPosition.fromToken(cursor));
+        Page page = store.search(query);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("total", store.count(query));
+        body.put("events", page.hits().stream().map(Hit::ecs).toList());
+        body.put("next", page.next() == null ? null : page.next().token());
+        json(ctx, body);
+    }
+
+    private void count(Context ctx) {
+        json(ctx, Map.of("count", store.count(query(ctx))));
+    }
+
+    private void aggregate(Context ctx) {
+        String field = required(ctx, "field");
+        var terms = store.terms(query(ctx), field, intParam(ctx, "size", 10, 1, 1000));
+        json(ctx, Map.of("field", field, "buckets", terms.top(), "other", terms.otherCount()));
+    }
+
+    private void histogram(Context ctx) {
+        String interval = ctx.queryParam("interval");
+        Duration step = interval == null ? Duration.ofMinutes(1) : Durations.parse(interval);
+        json(ctx, Map.of("interval", step.toString(), "buckets", store.histogram(query(ctx), step)));
+    }
+
+    private void gaps(Context ctx) {
+        long from = longParam(ctx, "from", 1);
+        long to = longParam(ctx, "to", Long.MAX_VALUE);
+        json(ctx, store.sequenceGaps(ctx.pathParam("agent"), from, to));
+    }
+
+    /** The query text, the host filter and the time window of a request. */
+    private EventQuery query(Context ctx) {
+        String text = ctx.queryParam("q");
+        text = text == null || text.isBlank() || text.equals("*") ? "" : text;
+        String host = ctx.queryParam("host");
+        if (host != null && !host.isBlank()) {
+            String hostClause = "host.name:\"" + host.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+            text = text.isEmpty() ? hostClause : "(" + text + ") AND " + hostClause;
+        }
+        EventQuery query = text.isEmpty() ? EventQuery.all() : EventQuery.parse(text, clock);
+        Instant from = instantParam(ctx, "from");
+        Instant to = instantParam(ctx, "to");
+        String last = ctx.queryParam("last");
+        if (last != null) {
+            if (from != null) throw new BadRequest("give either 'last' or 'from', not both");
+            from = clock.instant().minus(Durations.parse(last));
+        }
+        return from == null && to == null ? query : query.between(from, to);
+    }
+
+    private static Instant instantParam(Context ctx, String name) {
+        String value = ctx.queryParam(name);
+        if (value == null || value.isBlank()) return null;
+        try {
+            return Instant.parse(value);
+        } catch (DateTimeParseException e) {
+            throw new BadRequest("parameter '" + name + "' is not an ISO-8601 instant: " + value);
+        }
+    }
+
+    private static int intParam(Context ctx, String name, int absent, int min, int max) {
+        long value = longParam(ctx, name, absent);
+        if (value < min || value > max) throw new BadRequest("parameter '" + name + "' must be " + min + ".." + max + ", not " + value);
+        return (int) value;
+    }
+
+    private static long longParam(Context ctx, String name, long absent) {
+        String value = ctx.queryParam(name);
+        if (value == null || value.isBlank()) return absent;
+        try {
+            return Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            throw new BadRequest("parameter '" + name + "' is not a number: " + value);
+        }
+    }
+
+    private static String required(Context ctx, String name) {
+        String value = ctx.queryParam(name);
+        if (value == null || value.isBlank()) throw new BadRequest("parameter '" + name + "' is required");
+        return value;
+    }
+
+    private static void error(Context ctx, int status, String message) {
+        ctx.status(status);
+        json(ctx, Map.of("error", message == null ? "error" : message));
+    }
+
+    private static void json(Context ctx, Object body) {
+        try {
+            ctx.contentType("application/json").result(JSON.writeValueAsString(body));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write response", e);
+        }
+    }
+
+    /** A request the API cannot answer as asked; the message tells the caller what to change. */
+    static final class BadRequest extends RuntimeException {
+        BadRequest(String message) {
+            super(message);
+        }
+    }
+
+    static List<String> routes() {
+        return List.of("/api/v1/health", "/api/v1/events", "/api/v1/events/count", "/api/v1/events/aggregate",
+                "/api/v1/events/histogram", "/api/v1/agents", "/api/v1/agents/{agent}/gaps");
+    }
+}

@@ -1,0 +1,60 @@
+package dev.kiroku.server.ingest;
+
+import dev.kiroku.event.Event;
+import dev.kiroku.event.EventSink;
+import dev.kiroku.store.AppendResult;
+import dev.kiroku.store.EventStore;
+import dev.kiroku.store.StoreUnavailableException;
+
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * The server's ingest: stores each delivered batch and commits it before returning, so the agent
+ * acknowledges only what is durable. Events the store rejects are counted and reported, and do not
+ * fail the batch; a store that cannot write fails the delivery, so the agent keeps the batch.
+ */
+public final class StoreIngest implements EventSink {
+    private final EventStore store;
+    private final Consumer<List<Event>> afterStore;
+    private final AtomicLong stored = new AtomicLong();
+    private final AtomicLong duplicates = new AtomicLong();
+    private final AtomicLong rejected = new AtomicLong();
+
+    /** @param afterStore sees every batch once it is durable (the detection pipeline) */
+    public StoreIngest(EventStore store, Consumer<List<Event>> afterStore) {
+        this.store = store;
+        this.afterStore = afterStore;
+    }
+
+    @Override
+    public void deliver(List<Event> batch) throws DeliveryException {
+        AppendResult result;
+        try {
+            result = store.append(batch);
+            store.commit();
+        } catch (StoreUnavailableException e) {
+            throw new DeliveryException("event store cannot write: " + e.getMessage(), e);
+        }
+        stored.addAndGet(result.stored());
+        duplicates.addAndGet(result.duplicates());
+        rejected.addAndGet(result.rejected().size());
+        for (AppendResult.Rejected refusal : result.rejected()) {
+            System.err.printf("kiroku: event %s/%d rejected by the store: %s%n", refusal.agentId(), refusal.sequence(), refusal.reason());
+        }
+        afterStore.accept(batch);
+    }
+
+    public long stored() {
+        return stored.get();
+    }
+
+    public long duplicates() {
+        return duplicates.get();
+    }
+
+    public long rejected() {
+        return rejected.get();
+    }
+}
