@@ -2,6 +2,7 @@ package dev.kiroku.agent.ship;
 
 import dev.kiroku.agent.journal.Batch;
 import dev.kiroku.agent.journal.Journal;
+import dev.kiroku.agent.journal.JournalStatus;
 import dev.kiroku.event.EventSink;
 
 import java.time.Duration;
@@ -49,7 +50,12 @@ public final class Shipper implements AutoCloseable {
         while (running) {
             Batch batch;
             try {
-                batch = journal.readFrom(next, batchSize);
+                // Only what the journal has written ships: an event the server stored must never be
+                // lost in a crash and its sequence number reused for another.
+                JournalStatus status = journal.status();
+                long durable = status.lastSequence() - status.bufferedEvents();
+                batch = durable < next ? new Batch(java.util.List.of(), next)
+                        : journal.readFrom(next, (int) Math.min(batchSize, durable - next + 1));
             } catch (RuntimeException e) {
                 lastError = "reading the journal: " + e.getMessage();
                 sleep(IDLE_WAIT);
