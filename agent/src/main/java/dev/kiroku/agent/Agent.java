@@ -149,8 +149,9 @@ public final class Agent implements AutoCloseable {
         Instant nextTick = clock.instant().plus(config.lossReportInterval());
         while (running || !queue.isEmpty()) {
             try {
-                Observation observation = queue.poll(200, TimeUnit.MILLISECONDS);
-                if (observation != null) recorder.observe(observation);
+                Observation observation = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (observation != null) recorder.observe(observation, clock.instant());
+                else recorder.drain(clock.instant());
             } catch (InterruptedException e) {
                 if (!running) break;
             } catch (RuntimeException e) {
@@ -168,6 +169,7 @@ public final class Agent implements AutoCloseable {
     private void stopRecorder() throws InterruptedException {
         running = false;
         recorderThread.join(10_000);
+        recorder.drainAll();
         Instant now = clock.instant();
         for (var loss : losses.report(now)) recorder.emit(now, loss, EnumSet.noneOf(Incomplete.class));
         journal.flush();

@@ -17,9 +17,11 @@ import java.util.List;
  * @param hashBytesPerSecond budget for hashing new executables
  * @param queueCapacity   observations waiting for enrichment; more are dropped and counted
  * @param lossReportInterval how often loss counters become loss events
+ * @param socketInventoryInterval how often listening sockets and connections are inventoried
  */
 public record AgentConfig(Path dataDirectory, String hostName, JournalConfig journal, List<Path> fileWatchPaths,
-                          Sensors sensors, long hashBytesPerSecond, int queueCapacity, Duration lossReportInterval) {
+                          Sensors sensors, long hashBytesPerSecond, int queueCapacity, Duration lossReportInterval,
+                          Duration socketInventoryInterval) {
 
     public AgentConfig {
         fileWatchPaths = List.copyOf(fileWatchPaths);
@@ -34,18 +36,18 @@ public record AgentConfig(Path dataDirectory, String hostName, JournalConfig jou
 
     public static AgentConfig defaults(Path dataDirectory, String hostName) {
         return new AgentConfig(dataDirectory, hostName, JournalConfig.defaults(), List.of(), Sensors.all(),
-                64L << 20, 262_144, Duration.ofSeconds(5));
+                64L << 20, 262_144, Duration.ofSeconds(5), Duration.ofMinutes(5));
     }
 
     public AgentConfig withFileWatchPaths(List<Path> paths) {
-        return new AgentConfig(dataDirectory, hostName, journal, paths, sensors, hashBytesPerSecond, queueCapacity, lossReportInterval);
+        return new AgentConfig(dataDirectory, hostName, journal, paths, sensors, hashBytesPerSecond, queueCapacity, lossReportInterval, socketInventoryInterval);
     }
 
     public AgentConfig withSensors(Sensors newSensors) {
-        return new AgentConfig(dataDirectory, hostName, journal, fileWatchPaths, newSensors, hashBytesPerSecond, queueCapacity, lossReportInterval);
+        return new AgentConfig(dataDirectory, hostName, journal, fileWatchPaths, newSensors, hashBytesPerSecond, queueCapacity, lossReportInterval, socketInventoryInterval);
     }
 
     public AgentConfig withJournal(JournalConfig newJournal) {
-        return new AgentConfig(dataDirectory, hostName, newJournal, fileWatchPaths, sensors, hashBytesPerSecond, queueCapacity, lossReportInterval);
+        return new AgentConfig(dataDirectory, hostName, newJournal, fileWatchPaths, sensors, hashBytesPerSecond, queueCapacity, lossReportInterval, socketInventoryInterval);
     }
 }

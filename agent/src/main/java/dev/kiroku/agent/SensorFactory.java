@@ -8,6 +8,14 @@ import dev.kiroku.sensor.linux.audit.AuditSourceStatus;
 import dev.kiroku.sensor.linux.fanotify.FanotifyFileSource;
 import dev.kiroku.sensor.linux.fanotify.FanotifySettings;
 import dev.kiroku.sensor.linux.fanotify.FanotifyStatus;
+import dev.kiroku.sensor.linux.proc.ExecNotice;
+import dev.kiroku.sensor.linux.proc.ExitNotice;
+import dev.kiroku.sensor.linux.proc.ForkNotice;
+import dev.kiroku.sensor.linux.proc.ProcConnectorSource;
+import dev.kiroku.sensor.linux.proc.ProcConnectorStatus;
+import dev.kiroku.sensor.linux.proc.ProcLossNotice;
+import dev.kiroku.sensor.linux.sockdiag.SockDiag;
+import dev.kiroku.sensor.linux.sockdiag.SocketOwners;
 
 import java.nio.file.Path;
 import java.time.InstantSource;
@@ -34,6 +42,7 @@ final class SensorFactory {
         if (wanted.processConnector()) started.add(processConnector());
         if (wanted.audit()) started.add(audit());
         if (wanted.fanotify()) started.add(fanotify());
+        if (wanted.socketInventory()) started.add(socketInventory());
         return started;
     }
 
@@ -115,19 +124,77 @@ final class SensorFactory {
     }
 
     private Agent.Sensor processConnector() {
+        ProcConnectorSource source = new ProcConnectorSource();
+        String failure = null;
+        try {
+            source.start(notice -> {
+                switch (notice) {
+                    case ForkNotice fork -> queue.accept(new Observation.Fork(fork.ppid(), fork.pid(), fork.time()));
+                    case ExitNotice exit -> queue.accept(new Observation.Exit(exit.pid(), exit.exitCode(), exit.signal(), exit.time()));
+                    case ExecNotice ignored -> { } // audit reports execs with their arguments
+                    case ProcLossNotice ignored -> { } // counted in the source's status
+                }
+            });
+        } catch (Exception e) {
+            failure = e.getMessage();
+            source.close();
+        }
+        String failed = failure;
         return new Agent.Sensor() {
             public String name() {
                 return "proc_connector";
             }
 
             public AgentStatus.Sensor status() {
-                return new AgentStatus.Sensor("proc_connector", "disabled", "-", "not built yet");
+                if (failed != null) return new AgentStatus.Sensor("proc_connector", "failed", "-", failed);
+                ProcConnectorStatus s = source.status();
+                return new AgentStatus.Sensor("proc_connector", s.running() ? "running" : "stopped", "fork/exit feed",
+                        "notices=" + s.notices() + " overruns=" + s.overruns());
+            }
+
+            public void registerLosses(LossLedger ledger) {
+                if (failed == null) ledger.register("proc_connector", "proc connector ENOBUFS", () -> source.status().overruns());
+            }
+
+            public void close() {
+                source.close();
+            }
+        };
+    }
+
+    /** sock_diag: listening sockets and established connections, at start and then periodically. */
+    private Agent.Sensor socketInventory() {
+        Thread thread = Thread.ofPlatform().name("kiroku-sockets").daemon().unstarted(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                try (SockDiag diag = SockDiag.open()) {
+                    queue.accept(new Observation.Sockets(diag.dumpAll(), SocketOwners.scan(), clock.instant()));
+                } catch (Exception e) {
+                    System.err.println("kiroku agent: socket inventory failed: " + e.getMessage());
+                }
+                try {
+                    Thread.sleep(config.socketInventoryInterval());
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        thread.start();
+        return new Agent.Sensor() {
+            public String name() {
+                return "socket_inventory";
+            }
+
+            public AgentStatus.Sensor status() {
+                return new AgentStatus.Sensor("socket_inventory", thread.isAlive() ? "running" : "stopped",
+                        "sock_diag every " + config.socketInventoryInterval().toSeconds() + "s", "");
             }
 
             public void registerLosses(LossLedger ledger) {
             }
 
-            public void close() {
+            public void close() throws InterruptedException {
+                thread.interrupt();
+                thread.join(2000);
             }
         };
     }

@@ -59,8 +59,8 @@ class FlightRecorderTest {
         for (List<String> command : commands) run(command);
 
         await().atMost(Duration.ofSeconds(90)).untilAsserted(() ->
-                assertThat(machine.api.count("process.name:true AND process.args:\"" + marker + "\"")).isEqualTo(201));
-        JsonNode events = machine.api.search("process.name:true AND process.args:\"" + marker + "\"", 300);
+                assertThat(machine.api.count("event.action:exec AND process.name:true AND process.args:\"" + marker + "\"")).isEqualTo(201));
+        JsonNode events = machine.api.search("event.action:exec AND process.name:true AND process.args:\"" + marker + "\"", 300);
         List<List<String>> recorded = new ArrayList<>();
         for (JsonNode event : events) {
             List<String> args = new ArrayList<>();
@@ -72,6 +72,17 @@ class FlightRecorderTest {
             assertThat(event.path("process.entity_id").asText()).isNotEmpty();
         }
         assertThat(recorded).containsExactlyInAnyOrderElementsOf(commands);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(machine.api.count("event.action:exit AND process.name:true AND process.args:\"" + marker + "\""))
+                        .isEqualTo(201));
+    }
+
+    @Test
+    void theSocketInventoryFindsTheServersListeningSocketAndItsOwner() {
+        int port = machine.server.port();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(machine.api.count("event.action:listening_socket AND source.port:" + port + " AND process.name:java"))
+                        .isGreaterThanOrEqualTo(1));
     }
 
     @Test
@@ -91,11 +102,11 @@ class FlightRecorderTest {
                 run(List.of("/bin/bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/" + port));
             }
             await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
-                    assertThat(machine.api.count("event.action:connect AND destination.port:" + port + " AND process.name:bash"))
-                            .isEqualTo(50));
+                    assertThat(machine.api.count("event.action:connect AND destination.port:" + port)).isEqualTo(50));
             for (JsonNode event : machine.api.search("event.action:connect AND destination.port:" + port, 100)) {
                 assertThat(event.path("destination.ip").asText()).isEqualTo("127.0.0.1");
                 assertThat(event.path("process.pid").asInt()).isPositive();
+                assertThat(event.path("process.name").asText()).isEqualTo("bash");
                 assertThat(event.path("process.command_line").asText()).contains("/dev/tcp/127.0.0.1/" + port);
             }
             listener.close();
@@ -146,6 +157,6 @@ class FlightRecorderTest {
         agents.get(0).path("sensors").forEach(s -> {
             if (s.path("state").asText().equals("running")) running.add(s.path("name").asText());
         });
-        assertThat(running).contains("audit", "fanotify");
+        assertThat(running).contains("audit", "fanotify", "proc_connector", "socket_inventory");
     }
 }

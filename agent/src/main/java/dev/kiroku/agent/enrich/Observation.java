@@ -3,7 +3,11 @@ package dev.kiroku.agent.enrich;
 import dev.kiroku.sensor.linux.audit.AuditActivity;
 import dev.kiroku.sensor.linux.fanotify.FileActivity;
 
+import dev.kiroku.sensor.linux.sockdiag.InetSocket;
+
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 
 /** What the sources hand to the enrichment thread, in one queue. */
 public sealed interface Observation {
@@ -22,5 +26,9 @@ public sealed interface Observation {
 
     /** A process exit from the proc connector. */
     record Exit(int pid, int exitCode, int signal, Instant time) implements Observation {
+    }
+
+    /** The periodic socket inventory: sockets found, and which pids hold each socket inode. */
+    record Sockets(List<InetSocket> sockets, Map<Long, List<Integer>> owners, Instant time) implements Observation {
     }
 }

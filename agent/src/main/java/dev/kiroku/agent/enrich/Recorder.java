@@ -21,6 +21,7 @@ import dev.kiroku.sensor.linux.audit.UnclassifiedEvent;
 import dev.kiroku.sensor.linux.audit.UserRecord;
 import dev.kiroku.sensor.linux.fanotify.FileLoss;
 import dev.kiroku.sensor.linux.fanotify.FileNotice;
+import dev.kiroku.sensor.linux.sockdiag.InetSocket;
 
 import java.time.Instant;
 import java.util.EnumSet;
@@ -48,6 +49,10 @@ public final class Recorder {
     private final AtomicLong unclassified = new AtomicLong();
     private final AtomicLong fileLoss = new AtomicLong();
     private final AtomicLong failedExecs = new AtomicLong();
+    private final java.util.ArrayDeque<Delayed> delayed = new java.util.ArrayDeque<>();
+
+    /** How long exits and file changes wait for the audit records of the exec before them. */
+    static final java.time.Duration REORDER_DELAY = java.time.Duration.ofMillis(1000);
 
     public Recorder(String agentId, String hostName, ProcessTable table, ProcessProbe probe, ExecutableHasher hasher,
                     Consumer<Event> out) {
@@ -59,7 +64,36 @@ public final class Recorder {
         this.out = out;
     }
 
-    public void observe(Observation observation) {
+    /**
+     * Takes an observation. The sources are separate kernel sockets, so a process's exit or file
+     * change can arrive before the audit record of the exec that preceded it: those wait
+     * {@link #REORDER_DELAY} in a reorder buffer before they are attributed.
+     */
+    public void observe(Observation observation, Instant now) {
+        switch (observation) {
+            case Observation.File ignored -> delayed.addLast(new Delayed(observation, now.plus(REORDER_DELAY)));
+            case Observation.Exit ignored -> delayed.addLast(new Delayed(observation, now.plus(REORDER_DELAY)));
+            case Observation.Audit ignored -> handle(observation);
+            case Observation.Fork ignored -> handle(observation);
+            case Observation.Sockets ignored -> handle(observation);
+        }
+        drain(now);
+    }
+
+    /** Handles the delayed observations that are due. */
+    public void drain(Instant now) {
+        while (!delayed.isEmpty() && !delayed.peekFirst().due().isAfter(now)) handle(delayed.pollFirst().observation());
+    }
+
+    /** Handles every delayed observation now (at shutdown). */
+    public void drainAll() {
+        while (!delayed.isEmpty()) handle(delayed.pollFirst().observation());
+    }
+
+    private record Delayed(Observation observation, Instant due) {
+    }
+
+    private void handle(Observation observation) {
         switch (observation) {
             case Observation.Audit audit -> audit(audit.activity());
             case Observation.File file -> {
@@ -70,6 +104,7 @@ public final class Recorder {
             }
             case Observation.Fork fork -> fork(fork);
             case Observation.Exit exit -> exit(exit);
+            case Observation.Sockets inventory -> sockets(inventory);
         }
     }
 
@@ -206,6 +241,30 @@ public final class Recorder {
         Optional<ProcessInfo> process = table.exit(exit.pid(), exit.time());
         process.ifPresent(p -> emit(exit.time(), new ProcessExit(p, exit.exitCode(), exit.signal()), EnumSet.noneOf(Incomplete.class)));
         table.expire(exit.time());
+    }
+
+    /** Listening sockets and established connections found by the inventory, with their owners. */
+    private void sockets(Observation.Sockets inventory) {
+        for (InetSocket socket : inventory.sockets()) {
+            NetworkActivity.Action action = switch (socket.state()) {
+                case LISTEN -> NetworkActivity.Action.LISTENING_SOCKET;
+                case ESTABLISHED -> NetworkActivity.Action.ESTABLISHED_SOCKET;
+                default -> null;
+            };
+            if (action == null && !("udp".equals(socket.protocol()) && socket.remotePort() == 0)) continue;
+            if (action == null) action = NetworkActivity.Action.LISTENING_SOCKET;
+            EnumSet<Incomplete> flags = EnumSet.noneOf(Incomplete.class);
+            List<Integer> pids = inventory.owners().getOrDefault(socket.inode(), List.of());
+            ProcessInfo process = pids.isEmpty() ? null
+                    : table.get(pids.getFirst()).orElseGet(() -> learnFromProc(pids.getFirst()).orElse(null));
+            if (process == null) flags.add(Incomplete.PROCESS);
+            String local = unmapV4(socket.localAddress());
+            NetworkActivity activity = action == NetworkActivity.Action.LISTENING_SOCKET
+                    ? new NetworkActivity(action, socket.protocol(), local, socket.localPort(), null, 0, true, process)
+                    : new NetworkActivity(action, socket.protocol(), local, socket.localPort(),
+                            unmapV4(socket.remoteAddress()), socket.remotePort(), true, process);
+            emit(inventory.time(), activity, flags);
+        }
     }
 
     /** The process behind a pid: from the table, else from /proc, else what the audit record says. */

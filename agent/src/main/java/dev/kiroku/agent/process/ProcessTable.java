@@ -67,9 +67,17 @@ public final class ProcessTable {
 
     /**
      * A fork: the child is a copy of the parent's image with its own identity. A fork for a pid
-     * the table still holds means the pid was reused (its exit was missed or is still pending).
+     * the table holds as a live child of the same parent is the late notice of a process already
+     * seen executing; otherwise a fork for a pid the table still holds means the pid was reused
+     * (its exit was missed or is still pending).
      */
     public ProcessInfo fork(int ppid, int pid, long startTicks, Instant startTime) {
+        Entry known = byPid.get(pid);
+        if (known != null && known.exitedAt == null && (known.startTicks == startTicks
+                || known.info.parent() != null && known.info.parent().pid() == ppid)) {
+            // The fork notice arrived after the exec it preceded (the sources are separate sockets).
+            return known.info;
+        }
         Entry parent = byPid.get(ppid);
         String entityId = EntityIds.process(agentId, pid, startTicks);
         ProcessInfo.ParentRef parentRef = parentRef(ppid);

@@ -39,6 +39,16 @@ class ProcessTableTest {
     }
 
     @Test
+    void aForkNoticeArrivingAfterTheExecDoesNotUndoIt() {
+        ProcessTable table = new ProcessTable("agent", Duration.ofSeconds(5));
+        table.learn(facts(100, 1, 500, "/bin/bash", "bash"), T);
+        ProcessInfo execd = table.exec(facts(200, 100, 900, "/usr/bin/rm", "rm", "x"), T);
+        ProcessInfo late = table.fork(100, 200, 900, T);
+        assertThat(late).isEqualTo(execd);
+        assertThat(table.get(200).orElseThrow().executable()).isEqualTo("/usr/bin/rm");
+    }
+
+    @Test
     void aReusedPidIsANewProcess() {
         ProcessTable table = new ProcessTable("agent", Duration.ofSeconds(5));
         table.learn(facts(1, 0, 1, "/sbin/init", "init"), T);

@@ -1,0 +1,277 @@
+package dev.kiroku.sensor.linux.ffm;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+/**
+ * The socket-level part of libc that the netlink sensors use, bound through FFM.
+ *
+ * <p>Every call that can fail captures {@code errno} through {@link Linker.Option#captureCallState}
+ * and throws {@link ErrnoException} when the call returns -1, so callers never read a stale errno.
+ * The capture buffer is per thread. Nothing here retries: {@code EINTR}/{@code EAGAIN} are the
+ * caller's decision.
+ *
+ * <p>Blocking calls ({@link #recv}, {@link #poll}) must run on platform threads: a virtual thread
+ * would pin its carrier for the duration of the native call.
+ */
+public final class Libc {
+
+    public static final int AF_UNIX = 1;
+    public static final int AF_INET = 2;
+    public static final int AF_INET6 = 10;
+    public static final int AF_NETLINK = 16;
+
+    public static final int SOCK_DGRAM = 2;
+    public static final int SOCK_RAW = 3;
+    public static final int SOCK_CLOEXEC = 0x80000;
+
+    public static final int SOL_SOCKET = 1;
+    public static final int SO_RCVBUF = 8;
+    public static final int SO_RCVBUFFORCE = 33;
+    public static final int SOL_NETLINK = 270;
+    public static final int NETLINK_NO_ENOBUFS = 5;
+
+    public static final int MSG_DONTWAIT = 0x40;
+    public static final int MSG_TRUNC = 0x20;
+
+    public static final short POLLIN = 0x1;
+
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final SymbolLookup LOOKUP = LINKER.defaultLookup();
+    private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO =
+            CAPTURE_LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+    private static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
+
+    private static final MethodHandle SOCKET = errnoHandle("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle BIND = errnoHandle("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle SENDTO = errnoHandle("sendto",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle SEND = errnoHandle("send", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    private static final MethodHandle RECV = errnoHandle("recv", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    private static final MethodHandle RECVFROM = errnoHandle("recvfrom",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS));
+    private static final MethodHandle SETSOCKOPT = errnoHandle("setsockopt",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle GETSOCKOPT = errnoHandle("getsockopt",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    private static final MethodHandle CLOSE = errnoHandle("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle POLL = errnoHandle("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    private static final MethodHandle GETPID = LINKER.downcallHandle(LOOKUP.findOrThrow("getpid"), FunctionDescriptor.of(JAVA_INT));
+
+    /** Per-thread scratch: errno capture state, then a pollfd, then an int option value and its length. */
+    private static final long POLLFD_OFFSET = 64;
+    private static final long OPT_OFFSET = 72;
+    private static final long OPTLEN_OFFSET = 80;
+    private static final ThreadLocal<MemorySegment> SCRATCH =
+            ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(96, 8));
+
+    private Libc() {
+    }
+
+    private static MethodHandle errnoHandle(String name, FunctionDescriptor descriptor) {
+        return LINKER.downcallHandle(LOOKUP.findOrThrow(name), descriptor, CAPTURE_ERRNO);
+    }
+
+    private static int errno(MemorySegment scratch) {
+        return (int) ERRNO.get(scratch, 0L);
+    }
+
+    private static RuntimeException unexpected(Throwable t) {
+        if (t instanceof RuntimeException re) {
+            return re;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        return new IllegalStateException("native call failed", t);
+    }
+
+    public static int socket(int domain, int type, int protocol) throws ErrnoException {
+        MemorySegment s = SCRATCH.get();
+        int r;
+        try {
+            r = (int) SOCKET.invokeExact(s, domain, type, protocol);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+        if (r < 0) {
+            throw new ErrnoException("socket", errno(s));
+        }
+        return r;
+    }
+
+    public static void bind(int fd, MemorySegment address, int length) throws ErrnoException {
+        MemorySegment s = SCRATCH.get();
+        int r;
+        try {
+            r = (int) BIND.invokeExact(s, fd, address, length);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+        if (r < 0) {
+            throw new ErrnoException("bind", errno(s));
+        }
+    }
+
+    public static long sendto(int fd, MemorySegment buffer, long length, int flags, MemorySegment address, int addressLength)
+            throws ErrnoException {
+        MemorySegment s = SCRATCH.get();
+        long r;
+        try {
+            r = (long) SENDTO.invokeExact(s, fd, buffer, length, flags, address, addressLength);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+        if (r < 0) {
+            throw new ErrnoException("sendto", errno(s));
+        }
+        return r;
+    }
+
+    public static long send(int fd, MemorySegment buffer, long length, int flags) throws ErrnoException {
+        MemorySegment s = SCRATCH.get();
+        long r;
+        try {
+            r = (long) SEND.invokeExact(s, fd, buffer, length, flags);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+        if (r < 0) {
+            throw new ErrnoException("send", errno(s));
+        }
+        return r;
+    }
+
+    /** {@code recv(2)}; with {@link #MSG_TRUNC} the result is the datagram's real length, possibly above {@code length}. */
+    public static long recv(int fd, MemorySegment buffer, long length, int flags) throws ErrnoException {
+        MemorySegment s = SCRATCH.get();
+        long r;
+        try {
+            r = (long) RECV.invokeExact(s, fd, buffer, length, flags);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+        if (r < 0) {
+            throw new ErrnoException("recv", errno(s));
+        }
+        return r;
+    }
+
+    public static long recvfrom(int fd, MemorySegment buffer, long length, int flags, MemorySegment address,
+                                MemorySegment addressLength) throws ErrnoException {
+        MemorySegment s = SCRATCH.get();
+        long r;
+        try {
+            r = (long) RECVFROM.invokeExact(s, fd, buffer, length, flags, address, addressLength);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+        if (r < 0) {
+            throw new ErrnoException("recvfrom", errno(s));
+        }
+        return r;
+    }
+
+    public static void setsockopt(int fd, int level, int name, MemorySegment value, int length) throws ErrnoException {
+        MemorySegment s = SCRATCH.get();
+        int r;
+        try {
+            r = (int) SETSOCKOPT.invokeExact(s, fd, level, name, value, length);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+        if (r < 0) {
+            throw new ErrnoException("setsockopt", errno(s));
+        }
+    }
+
+    /** {@code setsockopt} with an {@code int} option value. */
+    public static void setsockoptInt(int fd, int level, int name, int value) throws ErrnoException {
+        MemorySegment s = SCRATCH.get();
+        MemorySegment opt = s.asSlice(OPT_OFFSET, 4);
+        opt.set(JAVA_INT, 0, value);
+        setsockopt(fd, level, name, opt, 4);
+    }
+
+    /** {@code getsockopt} of an {@code int} option value. */
+    public static int getsockoptInt(int fd, int level, int name) throws ErrnoException {
+        MemorySegment s = SCRATCH.get();
+        MemorySegment opt = s.asSlice(OPT_OFFSET, 4);
+        MemorySegment len = s.asSlice(OPTLEN_OFFSET, 4);
+        len.set(JAVA_INT, 0, 4);
+        int r;
+        try {
+            r = (int) GETSOCKOPT.invokeExact(s, fd, level, name, opt, len);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+        if (r < 0) {
+            throw new ErrnoException("getsockopt", errno(s));
+        }
+        return opt.get(JAVA_INT, 0);
+    }
+
+    public static void close(int fd) throws ErrnoException {
+        MemorySegment s = SCRATCH.get();
+        int r;
+        try {
+            r = (int) CLOSE.invokeExact(s, fd);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+        if (r < 0) {
+            throw new ErrnoException("close", errno(s));
+        }
+    }
+
+    /** {@code poll(2)} on an array of {@code struct pollfd}; returns the number of ready descriptors, 0 on timeout. */
+    public static int poll(MemorySegment pollfds, long count, int timeoutMillis) throws ErrnoException {
+        MemorySegment s = SCRATCH.get();
+        int r;
+        try {
+            r = (int) POLL.invokeExact(s, pollfds, count, timeoutMillis);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+        if (r < 0) {
+            throw new ErrnoException("poll", errno(s));
+        }
+        return r;
+    }
+
+    /**
+     * Waits until {@code fd} is readable or the timeout passes.
+     *
+     * @return the {@code revents} bits (0 on timeout); POLLERR (8) is set when a socket error such as ENOBUFS is pending
+     */
+    public static int pollIn(int fd, int timeoutMillis) throws ErrnoException {
+        MemorySegment s = SCRATCH.get();
+        MemorySegment pollfd = s.asSlice(POLLFD_OFFSET, 8);
+        pollfd.set(JAVA_INT, 0, fd);
+        pollfd.set(JAVA_SHORT, 4, POLLIN);
+        pollfd.set(JAVA_SHORT, 6, (short) 0);
+        int n = poll(pollfd, 1, timeoutMillis);
+        return n == 0 ? 0 : pollfd.get(JAVA_SHORT, 6) & 0xFFFF;
+    }
+
+    public static int getpid() {
+        try {
+            return (int) GETPID.invokeExact();
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+}

@@ -1,0 +1,182 @@
+package dev.kiroku.sensor.linux.netlink;
+
+import dev.kiroku.sensor.linux.ffm.Errno;
+import dev.kiroku.sensor.linux.ffm.ErrnoException;
+import dev.kiroku.sensor.linux.ffm.Libc;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+/**
+ * A netlink socket talking to the kernel (port id 0). Messages cross this class as {@code byte[]}
+ * in native (little-endian) byte order; native memory stays inside.
+ *
+ * <p>One thread receives at a time; sending is thread-safe. {@link #receive} waits with
+ * {@code poll(2)} so a receive loop can notice a stop request within its timeout. Close only after
+ * the receiving thread has finished.
+ */
+public final class NetlinkSocket implements AutoCloseable {
+
+    public static final int NETLINK_SOCK_DIAG = 4;
+    public static final int NETLINK_AUDIT = 9;
+    public static final int NETLINK_CONNECTOR = 11;
+
+    private static final int SOCKADDR_NL_SIZE = 12;
+
+    private final int fd;
+    private final int protocol;
+    private final Arena arena;
+    private final MemorySegment receiveBuffer;
+    private final MemorySegment sendBuffer;
+    private final MemorySegment kernelAddress;
+    private final ReentrantLock sendLock = new ReentrantLock();
+    private final AtomicInteger sequence = new AtomicInteger((int) (System.nanoTime() & 0x3FFFFFFF));
+    private volatile boolean closed;
+
+    private NetlinkSocket(int fd, int protocol, int bufferSize) {
+        this.fd = fd;
+        this.protocol = protocol;
+        this.arena = Arena.ofShared();
+        this.receiveBuffer = arena.allocate(bufferSize, 8);
+        this.sendBuffer = arena.allocate(bufferSize, 8);
+        this.kernelAddress = arena.allocate(SOCKADDR_NL_SIZE, 4);
+        kernelAddress.set(JAVA_SHORT, 0, (short) Libc.AF_NETLINK);
+    }
+
+    /**
+     * Opens and binds a netlink socket.
+     *
+     * @param protocol   netlink family, e.g. {@link #NETLINK_AUDIT}
+     * @param socketType {@link Libc#SOCK_RAW} or {@link Libc#SOCK_DGRAM}
+     * @param groups     multicast group bitmap to join at bind time (0 for none)
+     * @param bufferSize largest datagram to send or receive, in bytes
+     */
+    public static NetlinkSocket open(int protocol, int socketType, int groups, int bufferSize) throws ErrnoException {
+        int fd = Libc.socket(Libc.AF_NETLINK, socketType | Libc.SOCK_CLOEXEC, protocol);
+        NetlinkSocket socket = new NetlinkSocket(fd, protocol, bufferSize);
+        try (Arena local = Arena.ofConfined()) {
+            MemorySegment address = local.allocate(SOCKADDR_NL_SIZE, 4);
+            address.set(JAVA_SHORT, 0, (short) Libc.AF_NETLINK);
+            address.set(JAVA_INT, 4, 0);
+            address.set(JAVA_INT, 8, groups);
+            Libc.bind(fd, address, SOCKADDR_NL_SIZE);
+        } catch (ErrnoException e) {
+            socket.close();
+            throw e;
+        }
+        return socket;
+    }
+
+    public int protocol() {
+        return protocol;
+    }
+
+    public int nextSequence() {
+        return sequence.incrementAndGet() & 0x7FFFFFFF;
+    }
+
+    /**
+     * Sets the receive buffer, first with {@code SO_RCVBUFFORCE} (needs CAP_NET_ADMIN, ignores
+     * rmem_max), falling back to {@code SO_RCVBUF}.
+     *
+     * @return the size the kernel reports afterwards (it doubles the request for bookkeeping)
+     */
+    public int setReceiveBufferSize(int bytes) throws ErrnoException {
+        try {
+            Libc.setsockoptInt(fd, Libc.SOL_SOCKET, Libc.SO_RCVBUFFORCE, bytes);
+        } catch (ErrnoException e) {
+            Libc.setsockoptInt(fd, Libc.SOL_SOCKET, Libc.SO_RCVBUF, bytes);
+        }
+        return Libc.getsockoptInt(fd, Libc.SOL_SOCKET, Libc.SO_RCVBUF);
+    }
+
+    public void setOption(int level, int name, int value) throws ErrnoException {
+        Libc.setsockoptInt(fd, level, name, value);
+    }
+
+    /** Sends {@code length} bytes of {@code message} (a complete netlink message) to the kernel. */
+    public void send(byte[] message, int length) throws ErrnoException {
+        if (length > sendBuffer.byteSize()) {
+            throw new IllegalArgumentException("message of " + length + " bytes exceeds buffer " + sendBuffer.byteSize());
+        }
+        sendLock.lock();
+        try {
+            ensureOpen();
+            MemorySegment.copy(message, 0, sendBuffer, JAVA_BYTE, 0, length);
+            while (true) {
+                try {
+                    Libc.sendto(fd, sendBuffer, length, 0, kernelAddress, SOCKADDR_NL_SIZE);
+                    return;
+                } catch (ErrnoException e) {
+                    if (e.errno() != Errno.EINTR) {
+                        throw e;
+                    }
+                }
+            }
+        } finally {
+            sendLock.unlock();
+        }
+    }
+
+    /**
+     * Receives one datagram into {@code destination}.
+     *
+     * @return the datagram's real length (may exceed {@code destination.length}: then it was
+     *         truncated), or 0 when nothing arrived within {@code timeoutMillis}
+     * @throws ErrnoException for receive errors; {@link Errno#ENOBUFS} means the kernel dropped
+     *                        messages because the receive buffer was full
+     */
+    public int receive(byte[] destination, int timeoutMillis) throws ErrnoException {
+        ensureOpen();
+        int revents;
+        try {
+            revents = Libc.pollIn(fd, timeoutMillis);
+        } catch (ErrnoException e) {
+            if (e.errno() == Errno.EINTR) {
+                return 0;
+            }
+            throw e;
+        }
+        if (revents == 0) {
+            return 0;
+        }
+        long n;
+        try {
+            n = Libc.recv(fd, receiveBuffer, receiveBuffer.byteSize(), Libc.MSG_DONTWAIT | Libc.MSG_TRUNC);
+        } catch (ErrnoException e) {
+            if (e.errno() == Errno.EAGAIN || e.errno() == Errno.EINTR) {
+                return 0;
+            }
+            throw e;
+        }
+        int copy = (int) Math.min(n, Math.min(destination.length, receiveBuffer.byteSize()));
+        MemorySegment.copy(receiveBuffer, JAVA_BYTE, 0, destination, 0, copy);
+        return (int) Math.min(n, Integer.MAX_VALUE);
+    }
+
+    private void ensureOpen() throws ErrnoException {
+        if (closed) {
+            throw new ErrnoException("netlink socket closed", Errno.EBADF);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            Libc.close(fd);
+        } catch (ErrnoException ignored) {
+            // nothing left to release on the kernel side
+        }
+        arena.close();
+    }
+}

@@ -1,0 +1,188 @@
+package dev.kiroku.sensor.linux.audit;
+
+import dev.kiroku.sensor.linux.RootAssumptions;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** Runs real processes and sockets against the real kernel audit subsystem. Holds {@link AuditLock}. */
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+class AuditSourceLiveTest {
+
+    private static AuditLock lock;
+
+    @BeforeAll
+    static void lock() throws Exception {
+        RootAssumptions.assumeRootOnLinux();
+        lock = AuditLock.acquire(Duration.ofMinutes(5));
+    }
+
+    @AfterAll
+    static void unlock() throws IOException {
+        if (lock != null) {
+            lock.close();
+        }
+    }
+
+    private static AuditStatus kernelStatus() throws IOException {
+        try (AuditControl control = AuditControl.open()) {
+            return control.status();
+        }
+    }
+
+    private static List<AuditRule> kirokuRules(String key) throws IOException {
+        try (AuditControl control = AuditControl.open()) {
+            return control.listRules().stream().filter(r -> r.hasKey(key)).toList();
+        }
+    }
+
+    private static AuditSource startOrSkip(AuditSourceConfig config, ConcurrentLinkedQueue<AuditActivity> seen) throws IOException {
+        AuditSource source = new AuditSource(config, java.time.InstantSource.system());
+        try {
+            source.start(seen::add);
+        } catch (AuditControlException e) {
+            assumeTrue(false, "kernel refused audit control: " + e.getMessage());
+        }
+        return source;
+    }
+
+    @Test
+    void captures_exact_argv_of_odd_execs_and_loopback_connects_then_restores_kernel_state(@TempDir Path state)
+            throws Exception {
+        AuditStatus before = kernelStatus();
+        String key = "kiroku";
+        ConcurrentLinkedQueue<AuditActivity> seen = new ConcurrentLinkedQueue<>();
+        AuditSource source = startOrSkip(AuditSourceConfig.defaults(state), seen);
+        Map<String, List<String>> expected = new ConcurrentHashMap<>();
+        int serverPort;
+        long myPid = ProcessHandle.current().pid();
+        long connectingPid = -1;
+        try {
+            AuditSourceStatus running = source.status();
+            assertThat(running.mode()).isIn(AuditMode.DAEMON, AuditMode.MULTICAST);
+            assertThat(kirokuRules(key)).hasSize(running.rulesInstalled());
+            if (running.mode() == AuditMode.DAEMON) {
+                AuditStatus k = kernelStatus();
+                assertThat(k.pid()).isEqualTo(myPid);
+                assertThat(k.enabled()).isEqualTo(1);
+                assertThat(k.backlogWaitTime()).isZero();
+                assertThat(k.backlogLimit()).isGreaterThanOrEqualTo(16_384);
+            }
+
+            String run = UUID.randomUUID().toString().substring(0, 8);
+            String big = "B".repeat(100_000);
+            for (int i = 0; i < 200; i++) {
+                List<String> argv = new ArrayList<>(List.of("/bin/true", "kiroku-test-" + run + "-" + i, "with space",
+                        "q\"uote'single", "new\nline", "tab\there", "", "unicodé ✓"));
+                if (i % 50 == 0) {
+                    argv.add(big);
+                }
+                expected.put("kiroku-test-" + run + "-" + i, argv);
+                Process p = new ProcessBuilder(argv).start();
+                p.waitFor();
+            }
+
+            // The kernel never audits the registered audit daemon's own process (auditd_test_task), so in daemon
+            // mode this JVM's own connects are invisible: the connects come from a child shell.
+            try (ServerSocket server = new ServerSocket(0, 100, InetAddress.getByName("127.0.0.1"))) {
+                serverPort = server.getLocalPort();
+                Thread acceptor = Thread.ofPlatform().start(() -> {
+                    for (int i = 0; i < 50; i++) {
+                        try (Socket s = server.accept()) {
+                            s.getInputStream().read();
+                        } catch (IOException e) {
+                            return;
+                        }
+                    }
+                });
+                Process shell = new ProcessBuilder("/bin/bash", "-c",
+                        "for i in $(seq 50); do exec 3<>/dev/tcp/127.0.0.1/" + serverPort + " && exec 3<&-; done")
+                        .inheritIO().start();
+                assertThat(shell.waitFor()).isZero();
+                connectingPid = shell.pid();
+                acceptor.join(10_000);
+            }
+
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (System.nanoTime() < deadline && (execsFound(seen, expected) < 200 || connects(seen, connectingPid, serverPort) < 50)) {
+                Thread.sleep(100);
+            }
+        } finally {
+            source.stop();
+        }
+
+        // exec: each marker seen once, with the exact argv
+        Map<String, ExecActivity> byMarker = new ConcurrentHashMap<>();
+        for (AuditActivity a : seen) {
+            if (a instanceof ExecActivity e && e.argv().size() > 1 && expected.containsKey(e.argv().get(1))) {
+                byMarker.put(e.argv().get(1), e);
+            }
+        }
+        assertThat(byMarker).hasSize(200);
+        for (Map.Entry<String, ExecActivity> e : byMarker.entrySet()) {
+            ExecActivity exec = e.getValue();
+            assertThat(exec.argv()).as(e.getKey()).isEqualTo(expected.get(e.getKey()));
+            assertThat(exec.argvComplete()).as(e.getKey()).isTrue();
+            assertThat(exec.executable()).isEqualTo("/usr/bin/true");
+            assertThat(exec.success()).isTrue();
+            assertThat(exec.uid()).isZero();
+            assertThat(exec.cwd()).isNotNull();
+        }
+        // connect: 50 from the shell to the server port, with pid and port
+        long shellPid = connectingPid;
+        int port = serverPort;
+        List<SocketActivity> connects = seen.stream().filter(a -> a instanceof SocketActivity s
+                && s.syscall().equals("connect") && s.pid() == shellPid && s.port() == port)
+                .map(a -> (SocketActivity) a).toList();
+        assertThat(connects).hasSize(50).allSatisfy(c -> {
+            assertThat(c.family()).isEqualTo("inet");
+            assertThat(c.address()).isEqualTo("127.0.0.1");
+            assertThat(c.executable()).isEqualTo("/usr/bin/bash");
+            assertThat(c.ppid()).isEqualTo((int) myPid);
+            assertThat(c.success()).isTrue();
+        });
+        assertThat(seen).noneMatch(a -> a instanceof MalformedRecord);
+
+        AuditSourceStatus after = source.status();
+        System.out.printf("audit live: mode=%s records=%d emitted=%d malformed=%d drops=%d lostSinceStart=%d problems=%s%n",
+                after.mode(), after.recordsReceived(), after.activitiesEmitted(), after.malformedRecords(),
+                after.internalDrops(), after.kernelLostSinceStart(), after.problems());
+
+        AuditStatus restored = kernelStatus();
+        assertThat(restored.enabled()).isEqualTo(before.enabled());
+        assertThat(restored.pid()).isEqualTo(before.pid());
+        assertThat(restored.backlogLimit()).isEqualTo(before.backlogLimit());
+        assertThat(restored.backlogWaitTime()).isEqualTo(before.backlogWaitTime());
+        assertThat(kirokuRules(key)).isEmpty();
+        assertThat(state.resolve(AuditSavedState.FILE_NAME)).doesNotExist();
+    }
+
+    private static long execsFound(ConcurrentLinkedQueue<AuditActivity> seen, Map<String, List<String>> expected) {
+        return seen.stream().filter(a -> a instanceof ExecActivity e && e.argv().size() > 1
+                && expected.containsKey(e.argv().get(1))).count();
+    }
+
+    private static long connects(ConcurrentLinkedQueue<AuditActivity> seen, long pid, int port) {
+        return seen.stream().filter(a -> a instanceof SocketActivity s && s.syscall().equals("connect") && s.pid() == pid
+                && s.port() == port).count();
+    }
+}

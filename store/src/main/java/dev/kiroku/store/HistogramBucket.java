@@ -1,0 +1,7 @@
+package dev.kiroku.store;
+
+import java.time.Instant;
+
+/** Events in {@code [start, start + interval)}. */
+public record HistogramBucket(Instant start, long count) {
+}

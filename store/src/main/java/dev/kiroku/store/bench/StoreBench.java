@@ -1,0 +1,243 @@
+package dev.kiroku.store.bench;
+
+import dev.kiroku.event.Event;
+import dev.kiroku.event.EventCodec;
+import dev.kiroku.event.NetworkActivity;
+import dev.kiroku.event.ProcessStart;
+import dev.kiroku.store.EventQuery;
+import dev.kiroku.store.Page;
+import dev.kiroku.store.lucene.LuceneEventStore;
+import dev.kiroku.store.lucene.LuceneStoreOptions;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+
+/**
+ * Benchmark of the Lucene event store: ingest rate, index bytes per event, keyword-search latency,
+ * each next to a baseline measured in the same run (EventCodec encoding rate and size).
+ * Not a test; run with {@code java -cp ... dev.kiroku.store.bench.StoreBench [--quick] [--json] [--dir D]}.
+ */
+public final class StoreBench {
+    private static final Instant START = Instant.parse("2025-03-10T00:00:00Z");
+    private static final int THREADS = 2;
+    private static final int BATCH = 2_000;
+
+    private StoreBench() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        boolean quick = Arrays.asList(args).contains("--quick");
+        boolean json = Arrays.asList(args).contains("--json");
+        int dirAt = Arrays.asList(args).indexOf("--dir");
+        Path work = dirAt >= 0 ? Path.of(args[dirAt + 1]) : Files.createTempDirectory("kiroku-store-bench");
+        run(quick, json, System.out, work);
+    }
+
+    /** Runs the benchmark in {@code workDir} (its "store" subdirectory is replaced) and prints the results. */
+    public static Map<String, Object> run(boolean quick, boolean json, PrintStream out, Path workDir) {
+        long events = Long.getLong("kiroku.bench.events", quick ? 600_000 : 10_000_000);
+        int poolSize = quick ? 150_000 : 400_000;
+        int hosts = quick ? 200 : 1_000;
+        Duration span = quick ? Duration.ofHours(30) : Duration.ofDays(3);
+        Path dir = workDir.resolve("store");
+        deleteTree(dir);
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("events", events);
+
+        SyntheticEvents generator = new SyntheticEvents(42, hosts);
+        List<List<Event>> pools = new ArrayList<>();
+        for (int t = 0; t < THREADS; t++) pools.add(new ArrayList<>());
+        for (int i = 0; i < poolSize; i++) {
+            int host = i % hosts;
+            pools.get(host % THREADS).add(generator.event(host, 1, START));
+        }
+        log(out, json, "generated a pool of " + poolSize + " distinct events over " + hosts + " hosts");
+
+        // Baseline: canonical encoding of the same events (what the store must at least do per event).
+        List<Event> sample = pools.getFirst();
+        long codecBytes = 0;
+        int encoded = 0;
+        long t0 = System.nanoTime();
+        for (int round = 0; round < 3; round++) {
+            for (Event e : sample) {
+                codecBytes += EventCodec.encode(e).length;
+                encoded++;
+            }
+        }
+        double encodeSeconds = (System.nanoTime() - t0) / 1e9;
+        r.put("baseline_codec_encode_eps", Math.round(encoded / encodeSeconds));
+        r.put("baseline_codec_bytes_per_event", round1((double) codecBytes / encoded));
+
+        LuceneStoreOptions options = LuceneStoreOptions.defaults().withRamBufferMb(128).withRefreshInterval(Duration.ofSeconds(5));
+        InstantSource clock = InstantSource.fixed(START.plus(span));
+        long ingestNanos;
+        try (LuceneEventStore store = new LuceneEventStore(dir, clock, options)) {
+            long perThread = events / THREADS;
+            long stepNanos = span.toNanos() / events;
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            List<Thread> threads = new ArrayList<>();
+            long start = System.nanoTime();
+            for (int t = 0; t < THREADS; t++) {
+                int thread = t;
+                threads.add(Thread.ofPlatform().name("ingest-" + t).start(() -> {
+                    try {
+                        ingest(store, pools.get(thread), thread, perThread, stepNanos, hosts);
+                    } catch (Throwable e) {
+                        failure.set(e);
+                    }
+                }));
+            }
+            for (Thread t : threads) t.join();
+            if (failure.get() != null) throw new IllegalStateException("ingest failed", failure.get());
+            store.commit();
+            ingestNanos = System.nanoTime() - start;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        r.put("ingest_eps", Math.round(events / (ingestNanos / 1e9)));
+        long bytes = treeSize(dir);
+        r.put("index_bytes", bytes);
+        r.put("index_bytes_per_event", round1((double) bytes / events));
+        log(out, json, "ingested " + events + " events in " + round1(ingestNanos / 1e9) + " s; " + bytes + " bytes on disk");
+
+        long openStart = System.nanoTime();
+        try (LuceneEventStore store = new LuceneEventStore(dir, clock, options)) {
+            r.put("open_ms", round1((System.nanoTime() - openStart) / 1e6));
+            List<String> queries = queries(sample, new Random(7), hosts);
+            for (String q : queries.subList(0, 30)) store.search(EventQuery.parse(q, clock)); // warm-up
+            double[] latencies = new double[queries.size()];
+            long hits = 0;
+            for (int i = 0; i < queries.size(); i++) {
+                long s = System.nanoTime();
+                Page page = store.search(EventQuery.parse(queries.get(i), clock));
+                latencies[i] = (System.nanoTime() - s) / 1e6;
+                hits += page.hits().size();
+            }
+            Arrays.sort(latencies);
+            r.put("search_queries", queries.size());
+            r.put("search_p50_ms", round2(percentile(latencies, 0.50)));
+            r.put("search_p95_ms", round2(percentile(latencies, 0.95)));
+            r.put("search_mean_hits", round1((double) hits / queries.size()));
+            long cs = System.nanoTime();
+            long total = store.count(EventQuery.all());
+            r.put("count_all_ms", round2((System.nanoTime() - cs) / 1e6));
+            if (total != events) throw new IllegalStateException("stored " + total + " of " + events + " events");
+        }
+        r.put("journal_bytes_per_event", null);
+        r.put("ingest_vs_codec_encode_ratio", round2(((Number) r.get("ingest_eps")).doubleValue() / ((Number) r.get("baseline_codec_encode_eps")).doubleValue()));
+        r.put("index_vs_codec_bytes_ratio", round2((double) r.get("index_bytes_per_event") / (double) r.get("baseline_codec_bytes_per_event")));
+        r.put("target_ingest_eps_50000_met", ((Number) r.get("ingest_eps")).longValue() >= 50_000);
+        r.put("target_bytes_per_event_120_met", (double) r.get("index_bytes_per_event") <= 120);
+        r.put("target_search_p95_100ms_met", (double) r.get("search_p95_ms") <= 100);
+        print(out, json, r);
+        return r;
+    }
+
+    private static void ingest(LuceneEventStore store, List<Event> pool, int thread, long count, long stepNanos, int hosts) {
+        long[] sequences = new long[hosts];
+        List<Event> batch = new ArrayList<>(BATCH);
+        for (long i = 0; i < count; i++) {
+            Event template = pool.get((int) (i % pool.size()));
+            int host = Integer.parseInt(template.agentId().substring(6));
+            Instant at = START.plusNanos((i * THREADS + thread) * stepNanos);
+            batch.add(new Event(template.agentId(), ++sequences[host], at, template.hostName(), List.of(), template.payload()));
+            if (batch.size() == BATCH || i == count - 1) {
+                var result = store.append(batch);
+                if (result.stored() != batch.size()) throw new IllegalStateException("not all stored: " + result);
+                batch.clear();
+            }
+        }
+    }
+
+    /** Keyword searches an analyst would type, with values drawn from the data. */
+    private static List<String> queries(List<Event> sample, Random random, int hosts) {
+        List<String> queries = new ArrayList<>();
+        for (int i = 0; i < 230; i++) {
+            Event e = sample.get(random.nextInt(sample.size()));
+            Map<String, Object> ecs = e.toEcs();
+            String q = switch (i % 10) {
+                case 0 -> "host.name:" + SyntheticEvents.hostName(random.nextInt(hosts));
+                case 1 -> "process.name:" + ecs.get("process.name");
+                case 2 -> "user.name:" + ecs.get("user.name") + " AND event.action:exec";
+                case 3 -> e.payload() instanceof NetworkActivity n ? "destination.ip:" + n.destinationIp() : "destination.ip:10.1.0.0/16";
+                case 4 -> "destination.port:5432 AND host.name:" + e.hostName();
+                case 5 -> "process.command_line:\"--user admin\"";
+                case 6 -> "process.hash.sha256:" + ecs.get("process.hash.sha256");
+                case 7 -> "process.executable:/usr/bin/cu*";
+                case 8 -> e.payload() instanceof ProcessStart ? "process.entity_id:" + ecs.get("process.entity_id") : "file.extension:sh AND NOT user.name:root";
+                default -> "curl AND NOT host.name:" + e.hostName();
+            };
+            queries.add(q);
+        }
+        return queries;
+    }
+
+    private static double percentile(double[] sorted, double p) {
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)];
+    }
+
+    private static double round1(double v) {
+        return Math.round(v * 10) / 10.0;
+    }
+
+    private static double round2(double v) {
+        return Math.round(v * 100) / 100.0;
+    }
+
+    private static void log(PrintStream out, boolean json, String line) {
+        if (!json) out.println(line);
+    }
+
+    private static void print(PrintStream out, boolean json, Map<String, Object> r) {
+        if (json) {
+            StringBuilder b = new StringBuilder("{");
+            r.forEach((k, v) -> {
+                if (b.length() > 1) b.append(", ");
+                b.append('"').append(k).append("\": ").append(v instanceof String s ? '"' + s + '"' : String.valueOf(v));
+            });
+            out.println(b.append('}'));
+        } else {
+            r.forEach((k, v) -> out.printf(Locale.ROOT, "%-34s %s%n", k, v));
+        }
+    }
+
+    private static long treeSize(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).mapToLong(p -> {
+                try {
+                    return Files.size(p);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }).sum();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) return;
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot clear " + dir, e);
+        }
+    }
+}

@@ -1,0 +1,15 @@
+package dev.kiroku.store.lucene;
+
+/** Lucene field names beyond the ECS names themselves. */
+final class Fields {
+    /** The event in its canonical compact form (EventCodec JSON). */
+    static final String SOURCE = "_source";
+
+    private Fields() {
+    }
+
+    /** The analysed words of an ECS field. */
+    static String words(String ecsField) {
+        return ecsField + ".words";
+    }
+}

@@ -1,0 +1,174 @@
+package dev.kiroku.store.lucene;
+
+import dev.kiroku.store.EventSchema;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.index.DocValues;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.NumericDocValues;
+import org.apache.lucene.index.SortedDocValues;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.SearcherManager;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.IOContext;
+import org.apache.lucene.store.IndexOutput;
+import org.apache.lucene.util.Bits;
+import org.apache.lucene.util.IOUtils;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+
+/**
+ * One UTC day of events: its own Lucene index, writer, near-real-time searchers, and the
+ * sequence numbers it holds per agent. Retention deletes a partition as a whole.
+ */
+final class Partition implements AutoCloseable {
+    private final LocalDate day;
+    private final Path path;
+    private final LuceneStoreOptions options;
+    private final Map<String, SequenceSet> sequences = new ConcurrentHashMap<>();
+    private Directory directory;
+    private volatile IndexWriter writer;
+    private volatile SearcherManager searchers;
+
+    private Partition(LocalDate day, Path path, LuceneStoreOptions options) {
+        this.day = day;
+        this.path = path;
+        this.options = options;
+    }
+
+    static Partition open(LocalDate day, Path path, LuceneStoreOptions options) throws IOException {
+        Files.createDirectories(path);
+        Partition partition = new Partition(day, path, options);
+        partition.openIndex();
+        return partition;
+    }
+
+    private void openIndex() throws IOException {
+        directory = options.directories().open(path);
+        try {
+            writer = new IndexWriter(directory, IndexLayout.writerConfig(options));
+            searchers = new SearcherManager(writer, false, false, null);
+            loadSequences();
+        } catch (IOException | RuntimeException e) {
+            IOUtils.closeWhileHandlingException(searchers, writer, directory);
+            throw e;
+        }
+    }
+
+    /** Rebuilds the per-agent sequence sets from what the index holds. */
+    private void loadSequences() throws IOException {
+        sequences.clear();
+        IndexSearcher searcher = searchers.acquire();
+        try {
+            for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
+                SortedDocValues agents = DocValues.getSorted(leaf.reader(), EventSchema.AGENT_ID);
+                NumericDocValues seqs = DocValues.getNumeric(leaf.reader(), EventSchema.SEQUENCE);
+                Bits live = leaf.reader().getLiveDocs();
+                for (int doc = 0; doc < leaf.reader().maxDoc(); doc++) {
+                    if (live != null && !live.get(doc)) continue;
+                    if (!agents.advanceExact(doc) || !seqs.advanceExact(doc)) continue;
+                    String agent = agents.lookupOrd(agents.ordValue()).utf8ToString();
+                    sequences(agent).add(seqs.longValue());
+                }
+            }
+        } finally {
+            searchers.release(searcher);
+        }
+    }
+
+    LocalDate day() {
+        return day;
+    }
+
+    SequenceSet sequences(String agentId) {
+        return sequences.computeIfAbsent(agentId, a -> new SequenceSet());
+    }
+
+    SequenceSet existingSequences(String agentId) {
+        return sequences.get(agentId);
+    }
+
+    void add(Document doc) throws IOException {
+        writer.addDocument(doc);
+    }
+
+    /** Durable and visible. */
+    void commit() throws IOException {
+        if (writer.hasUncommittedChanges()) writer.commit();
+        searchers.maybeRefreshBlocking();
+    }
+
+    /** Writes and deletes a small temporary file: does the disk take writes again? */
+    void probe() throws IOException {
+        String name = null;
+        try (IndexOutput out = directory.createTempOutput("probe", "tmp", IOContext.DEFAULT)) {
+            name = out.getName();
+            byte[] block = new byte[4096];
+            for (int i = 0; i < 16; i++) out.writeBytes(block, block.length);
+        } finally {
+            if (name != null) IOUtils.deleteFilesIgnoringExceptions(directory, name);
+        }
+    }
+
+    void refresh() throws IOException {
+        searchers.maybeRefresh();
+    }
+
+    SearcherManager searchers() {
+        return searchers;
+    }
+
+    /**
+     * After a failed write: drops what was not committed (Lucene keeps the last commit intact),
+     * reopens the index and re-reads which sequences it holds.
+     */
+    void recover() throws IOException {
+        try {
+            writer.rollback();
+        } catch (IOException | RuntimeException ignored) {
+            // the writer may already be closed by the failure; the last commit is what counts
+        }
+        IOUtils.closeWhileHandlingException(searchers, directory);
+        openIndex();
+    }
+
+    long diskBytes() {
+        try (Stream<Path> files = Files.list(path)) {
+            return files.mapToLong(p -> {
+                try {
+                    return Files.size(p);
+                } catch (IOException e) {
+                    return 0;
+                }
+            }).sum();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    long documents() {
+        return writer.getDocStats().numDocs;
+    }
+
+    @Override
+    public void close() throws IOException {
+        IOUtils.close(searchers, writer, directory);
+    }
+
+    /** Closes without committing and deletes the partition's files. */
+    void delete() throws IOException {
+        try {
+            writer.rollback();
+        } finally {
+            IOUtils.closeWhileHandlingException(searchers, directory);
+            IOUtils.rm(path);
+        }
+    }
+}

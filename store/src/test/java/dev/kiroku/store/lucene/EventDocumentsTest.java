@@ -1,0 +1,91 @@
+package dev.kiroku.store.lucene;
+
+import dev.kiroku.event.Event;
+import dev.kiroku.event.EventCodec;
+import dev.kiroku.event.FileChange;
+import dev.kiroku.event.Incomplete;
+import dev.kiroku.event.LossReport;
+import dev.kiroku.event.NetworkActivity;
+import dev.kiroku.event.ProcessExit;
+import dev.kiroku.event.ProcessInfo;
+import dev.kiroku.event.ProcessStart;
+import dev.kiroku.event.UserActivity;
+import dev.kiroku.store.TestEvents;
+import dev.kiroku.store.bench.SyntheticEvents;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.index.IndexableField;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class EventDocumentsTest {
+    private static final Instant T = Instant.parse("2025-03-10T12:00:00.123456789Z");
+
+    private static List<Event> events() {
+        List<Event> events = new ArrayList<>();
+        SyntheticEvents synthetic = new SyntheticEvents(3, 20);
+        for (int i = 0; i < 3000; i++) events.add(synthetic.event(i % 20, i + 1, T.plusMillis(i)));
+        events.add(TestEvents.exec("a", 1, T, "web-1", "/usr/bin/curl", "curl", "--user", "admin x", "say \"hi\"", ""));
+        events.add(TestEvents.connect("a", 2, T, "web-1", "::1", 443));
+        events.add(TestEvents.file("a", 3, T, "web-1", "/tmp/ünïcode.tar.gz"));
+        ProcessInfo bare = new ProcessInfo("e", 7, null, null, null, List.of(), null, "NOT-HEX", null, -1, null,
+                new ProcessInfo.Namespaces("/system.slice/x", "abc", 1, 0, 3));
+        ProcessInfo unresolved = new ProcessInfo("e2", 8, T, new ProcessInfo.ParentRef("p", 1, "", List.of("init", "-z")), "",
+                List.of("argv0"), "", "", new ProcessInfo.Credentials(5, null, 6, "", -1, 7, 8), 0, "", null);
+        events.add(new Event("a", 4, T, "", List.of(Incomplete.ARGS, Incomplete.HASH), new ProcessStart(bare, true)));
+        events.add(new Event("a", 5, T, "h", List.of(), new ProcessExit(unresolved, -1, 9)));
+        events.add(new Event("a", 6, T, "h", List.of(), new FileChange(FileChange.Action.RENAME, "noslash", "/old/p", true, null)));
+        events.add(new Event("a", 7, T, "h", List.of(), new NetworkActivity(NetworkActivity.Action.LISTEN, "udp", "not-an-ip", 0, null, 0, false, null)));
+        events.add(new Event("a", 8, T, "h", List.of(), new UserActivity(UserActivity.Action.LOGON, "bob", 1001, true, "10.0.0.1", "ssh",
+                "USER_LOGIN", "op=login", TestEvents.process("a", 9, "/usr/sbin/sshd", "sshd"))));
+        events.add(new Event("a", 9, T, "h", List.of(), new UserActivity(UserActivity.Action.PRIVILEGE_CHANGE, null, -1, false, null, null,
+                null, null, TestEvents.process("a", 9, "/usr/bin/sudo", "sudo", "id"))));
+        events.add(new Event("a", 10, T, "h", List.of(), new UserActivity(UserActivity.Action.AUTHENTICATION, "", 3, false, null, null,
+                null, null, null)));
+        events.add(new Event("a", 11, T, "h", List.of(Incomplete.MALFORMED), new LossReport("audit", 42, T.minusSeconds(5), T, "kernel lost counter")));
+        return events;
+    }
+
+    private static List<String> describe(Document doc) {
+        List<String> out = new ArrayList<>();
+        for (IndexableField f : doc.getFields()) out.add(f.getClass().getSimpleName() + " " + f);
+        out.sort(null);
+        return out;
+    }
+
+    @Test
+    void fields_made_from_the_records_equal_those_made_from_the_ecs_map() {
+        for (Event e : events()) {
+            assertThat(describe(EventDocuments.of(e))).as(e.toString()).isEqualTo(describe(EventDocuments.ofEcs(e)));
+        }
+    }
+
+    @Test
+    void the_stored_form_round_trips_every_event_and_is_smaller_than_json() {
+        long binary = 0;
+        long json = 0;
+        for (Event e : events()) {
+            byte[] bytes = EventBinary.encode(e);
+            assertThat(EventBinary.decode(bytes, 0, bytes.length, EventBinary.envelopeOf(e))).as(e.toString()).isEqualTo(e);
+            binary += bytes.length;
+            json += EventCodec.encode(e).length;
+        }
+        assertThat(binary).isLessThan(json / 3);
+    }
+
+    @Test
+    void json_stored_by_earlier_versions_is_still_read_and_garbage_is_refused() {
+        Event e = events().getFirst();
+        byte[] json = EventCodec.encode(e);
+        assertThat(EventBinary.decode(json, 0, json.length, null)).isEqualTo(e);
+        byte[] bytes = EventBinary.encode(e);
+        assertThatThrownBy(() -> EventBinary.decode(bytes, 0, bytes.length - 3, EventBinary.envelopeOf(e)))
+                .isInstanceOf(dev.kiroku.event.MalformedEventException.class);
+        assertThatThrownBy(() -> EventBinary.decode(new byte[]{9, 1, 2}, 0, 3, null)).isInstanceOf(dev.kiroku.event.MalformedEventException.class);
+    }
+}
