@@ -27,20 +27,36 @@ final class ApiClient {
 
     /** GET a path with query parameters (null values are left out); throws with the server's error message. */
     JsonNode get(String path, Map<String, String> parameters) {
+        return send("GET", path, parameters, null, null);
+    }
+
+    /** POST a body (null for none) of the given content type to a path with query parameters. */
+    JsonNode post(String path, Map<String, String> parameters, String body, String contentType) {
+        return send("POST", path, parameters, body, contentType);
+    }
+
+    /** DELETE a path. */
+    JsonNode delete(String path) {
+        return send("DELETE", path, Map.of(), null, null);
+    }
+
+    private JsonNode send(String method, String path, Map<String, String> parameters, String body, String contentType) {
         StringJoiner query = new StringJoiner("&");
         parameters.forEach((name, value) -> {
             if (value != null) query.add(name + "=" + URLEncoder.encode(value, StandardCharsets.UTF_8));
         });
         URI uri = URI.create(base + path + (query.length() > 0 ? "?" + query : ""));
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (contentType != null) request.header("Content-Type", contentType);
         try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60)).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
-            JsonNode body = response.body().isEmpty() ? JSON.nullNode() : JSON.readTree(response.body());
+            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            JsonNode reply = response.body().isEmpty() ? JSON.nullNode() : JSON.readTree(response.body());
             if (response.statusCode() >= 400) {
-                String message = body.path("error").asText(response.body());
+                String message = reply.path("error").asText(response.body());
                 throw new ApiException(message, response.statusCode());
             }
-            return body;
+            return reply;
         } catch (ConnectException e) {
             throw new ApiException("no Kiroku server answers at " + base + " (start one with ./kiroku demo, or pass --server)", 0);
         } catch (IOException e) {

@@ -10,6 +10,11 @@ import picocli.CommandLine.Command;
                 DemoCommand.class,
                 SearchCommand.class,
                 AgentCommand.class,
+                SigmaCommand.class,
+                HuntCommand.class,
+                AlertsCommand.class,
+                RulesCommand.class,
+                BenchCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec

@@ -3,6 +3,8 @@ package dev.kiroku.server;
 import dev.kiroku.event.EventSink;
 import dev.kiroku.server.api.AgentDirectory;
 import dev.kiroku.server.api.ApiServer;
+import dev.kiroku.server.detect.Detection;
+import dev.kiroku.server.detect.DetectionRoutes;
 import dev.kiroku.server.ingest.StoreIngest;
 import dev.kiroku.store.EventStore;
 import dev.kiroku.store.lucene.LuceneEventStore;
@@ -19,7 +21,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 
-/** The server: event store, ingest and REST API, started in order and stopped in reverse. */
+/** The server: event store, ingest, live detection and REST API, started in order and stopped in reverse. */
 public final class KirokuServer implements AutoCloseable {
     private final ServerConfig config;
     private final InstantSource clock;
@@ -40,9 +42,11 @@ public final class KirokuServer implements AutoCloseable {
             store = new LuceneEventStore(config.dataDirectory().resolve("events"), clock,
                     LuceneStoreOptions.defaults().withRetention(config.retention()));
             teardown.push(store);
-            ingest = new StoreIngest(store, batch -> { });
+            Detection detection = new Detection(config.dataDirectory(), store, clock);
+            teardown.push(detection);
+            ingest = new StoreIngest(store, detection);
             AgentDirectory agents = () -> localAgents.stream().map(Supplier::get).toList();
-            ApiServer api = new ApiServer(store, agents, clock);
+            ApiServer api = new ApiServer(store, agents, clock, new DetectionRoutes(detection));
             port = api.start(config.host(), config.port());
             teardown.push(api);
             return this;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.kiroku.server.detect.DetectionRoutes;
 import dev.kiroku.store.EventQuery;
 import dev.kiroku.store.EventStore;
 import dev.kiroku.store.Hit;
@@ -18,7 +19,6 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /** The REST API (docs/api.md). Errors are {"error": "..."} with 400 for bad requests. */
@@ -31,7 +31,7 @@ public final class ApiServer implements AutoCloseable {
     private final InstantSource clock;
     private final Javalin app;
 
-    public ApiServer(EventStore store, AgentDirectory agents, InstantSource clock) {
+    public ApiServer(EventStore store, AgentDirectory agents, InstantSource clock, DetectionRoutes detection) {
         this.store = store;
         this.agents = agents;
         this.clock = clock;
@@ -44,6 +44,7 @@ public final class ApiServer implements AutoCloseable {
             config.routes.get("/api/v1/events/histogram", this::histogram);
             config.routes.get("/api/v1/agents", ctx -> json(ctx, Map.of("agents", agents.agents())));
             config.routes.get("/api/v1/agents/{agent}/gaps", this::gaps);
+            detection.register(config);
             config.routes.exception(BadRequest.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
             config.routes.exception(QuerySyntaxException.class, (e, ctx) -> error(ctx, 400, "query " + e.getMessage()));
             config.routes.exception(IllegalArgumentException.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
@@ -170,10 +171,5 @@ public final class ApiServer implements AutoCloseable {
         BadRequest(String message) {
             super(message);
         }
-    }
-
-    static List<String> routes() {
-        return List.of("/api/v1/health", "/api/v1/events", "/api/v1/events/count", "/api/v1/events/aggregate",
-                "/api/v1/events/histogram", "/api/v1/agents", "/api/v1/agents/{agent}/gaps");
     }
 }
