@@ -1,0 +1,22 @@
+package dev.kiroku.detect.sigma;
+
+import java.util.Collection;
+
+/**
+ * One event as the Sigma engine sees it. Values are String, Number, Boolean, List (of these) or a nested Map.
+ * Implementations must be consistent: every name for which {@link #has} is true appears in {@link #fieldNames()}
+ * and {@link #get} returns the same value for it.
+ */
+public interface Document {
+    /** The value of a field, or null if the field is absent or null. */
+    Object get(String field);
+
+    /** True if the field is present, even with a null value. */
+    boolean has(String field);
+
+    /** Every field name {@link #get} answers, aliases included. */
+    Collection<String> fieldNames();
+
+    /** Every leaf value once (no aliases), for keyword searches. */
+    Iterable<Object> values();
+}

@@ -1,0 +1,124 @@
+package dev.kiroku.detect.sigma;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Benchmarks the compiled matcher against the oracle in the same run, single-threaded, raw mode: every SigmaHQ
+ * rule that loads, over the events of the security-datasets archives. Parsing is not timed, only matching.
+ * The oracle runs on a sample of the events (it is slow); its matches are checked against the compiled ones.
+ */
+public final class SigmaBench {
+    static final List<String> RULE_FOLDERS = List.of("rules", "rules-emerging-threats", "rules-threat-hunting", "rules-placeholder", "rules-compliance");
+    private static final int BATCH = 4096;
+    private static final java.lang.management.ThreadMXBean CPU = java.lang.management.ManagementFactory.getThreadMXBean();
+
+    /** What was measured. */
+    /** Rates are per second of wall time; the {@code Cpu} ones per second of the measuring thread's CPU time. */
+    public record Result(int rulesLoaded, long events, double engineEps, long oracleEvents, double oracleEps,
+                         double speedup, long matches, long mismatches, int alwaysEvaluated,
+                         double engineCpuEps, double oracleCpuEps) {
+    }
+
+    private SigmaBench() {
+    }
+
+    /** Runs with {@link Datasets#root()}; quick finishes in well under a minute. Returns 0, or 2 without datasets. */
+    public static int run(boolean quick, boolean json, PrintStream out) {
+        Result r;
+        try {
+            r = measure(Datasets.root(), quick);
+        } catch (IOException e) {
+            out.println("bench failed: " + e.getMessage());
+            return 2;
+        }
+        if (json) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("rules_loaded", r.rulesLoaded());
+            m.put("events", r.events());
+            m.put("engine_eps", Math.round(r.engineEps()));
+            m.put("oracle_events", r.oracleEvents());
+            m.put("oracle_eps", Math.round(r.oracleEps()));
+            m.put("speedup", Math.round(r.speedup() * 10) / 10.0);
+            m.put("matches", r.matches());
+            m.put("mismatches", r.mismatches());
+            m.put("always_evaluated_rules", r.alwaysEvaluated());
+            m.put("engine_cpu_eps", Math.round(r.engineCpuEps()));
+            m.put("oracle_cpu_eps", Math.round(r.oracleCpuEps()));
+            out.println(SigmaLint.write(m));
+        } else {
+            out.printf("rules loaded: %d (%d evaluated on every event)%n", r.rulesLoaded(), r.alwaysEvaluated());
+            out.printf("compiled: %d events, %.0f events/s%n", r.events(), r.engineEps());
+            out.printf("oracle:   %d events, %.0f events/s%n", r.oracleEvents(), r.oracleEps());
+            out.printf("speedup:  %.1fx; matches %d; oracle disagreements %d%n", r.speedup(), r.matches(), r.mismatches());
+            out.printf("per CPU second of the thread: compiled %.0f events/s, oracle %.0f events/s%n", r.engineCpuEps(), r.oracleCpuEps());
+        }
+        return 0;
+    }
+
+    public static Result measure(Path datasets, boolean quick) throws IOException {
+        Path sigma = datasets.resolve("sigma");
+        Path logs = datasets.resolve("security-datasets");
+        if (!Files.isDirectory(sigma) || !Files.isDirectory(logs)) throw new IOException("datasets not found under " + datasets);
+        RuleSet rules = SigmaLoader.load(RULE_FOLDERS.stream().map(sigma::resolve).toList(), LoadOptions.broadening()).rules();
+        CompiledMatcher compiled = new CompiledMatcher(rules, FieldMapping.raw());
+        Matcher oracle = Matcher.oracle(rules, FieldMapping.raw());
+        long maxEvents = quick ? 40_000 : Long.MAX_VALUE;
+        int oracleEvery = quick ? 40 : 100;
+        long[] totals = new long[8]; // events, engineNanos, oracleEvents, oracleNanos, matches, mismatches, engineCpu, oracleCpu
+        List<Document> batch = new ArrayList<>(BATCH);
+        List<Path> archives;
+        try (Stream<Path> walk = Files.walk(logs)) {
+            archives = walk.filter(p -> p.toString().endsWith(".zip")).sorted().toList();
+        }
+        boolean[] warm = {false};
+        for (Path zip : archives) {
+            boolean more = LogFiles.read(zip, (source, item) -> {
+                if (item.object() == null) return true;
+                batch.add(new MapDocument(item.object()));
+                if (batch.size() == BATCH) {
+                    if (!warm[0]) {
+                        for (Document d : batch) compiled.match(d);
+                        warm[0] = true;
+                    }
+                    timeBatch(batch, compiled, oracle, oracleEvery, totals);
+                    batch.clear();
+                }
+                return totals[0] + batch.size() < maxEvents;
+            });
+            if (!more) break;
+        }
+        if (!batch.isEmpty()) timeBatch(batch, compiled, oracle, oracleEvery, totals);
+        double engineEps = totals[0] / (totals[1] / 1e9);
+        double oracleEps = totals[2] / (totals[3] / 1e9);
+        return new Result(rules.rules().size(), totals[0], engineEps, totals[2], oracleEps, engineEps / oracleEps,
+                totals[4], totals[5], compiled.alwaysEvaluated(), totals[0] / (totals[6] / 1e9), totals[2] / (totals[7] / 1e9));
+    }
+
+    private static void timeBatch(List<Document> batch, Matcher compiled, Matcher oracle, int oracleEvery, long[] totals) {
+        List<List<Match>> results = new ArrayList<>(batch.size());
+        long c0 = CPU.getCurrentThreadCpuTime();
+        long t0 = System.nanoTime();
+        for (Document d : batch) results.add(compiled.match(d));
+        totals[1] += System.nanoTime() - t0;
+        totals[6] += CPU.getCurrentThreadCpuTime() - c0;
+        totals[0] += batch.size();
+        for (List<Match> r : results) totals[4] += r.size();
+        for (int i = 0; i < batch.size(); i += oracleEvery) {
+            long c1 = CPU.getCurrentThreadCpuTime();
+            long t1 = System.nanoTime();
+            List<Match> expected = oracle.match(batch.get(i));
+            totals[3] += System.nanoTime() - t1;
+            totals[7] += CPU.getCurrentThreadCpuTime() - c1;
+            totals[2]++;
+            if (!expected.equals(results.get(i))) totals[5]++;
+        }
+    }
+}

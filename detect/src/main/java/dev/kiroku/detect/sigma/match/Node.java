@@ -1,0 +1,109 @@
+package dev.kiroku.detect.sigma.match;
+
+import dev.kiroku.detect.sigma.model.ValueTest;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** A compiled piece of a rule, evaluated against the per-event cache. */
+sealed interface Node {
+    boolean eval(EventContext c);
+
+    record And(Node[] items) implements Node {
+        public boolean eval(EventContext c) {
+            for (Node n : items) if (!n.eval(c)) return false;
+            return true;
+        }
+    }
+
+    record Or(Node[] items) implements Node {
+        public boolean eval(EventContext c) {
+            for (Node n : items) if (n.eval(c)) return true;
+            return false;
+        }
+    }
+
+    record Not(Node item) implements Node {
+        public boolean eval(EventContext c) {
+            return !item.eval(c);
+        }
+    }
+
+    record AtLeast(int count, Node[] items) implements Node {
+        public boolean eval(EventContext c) {
+            int hits = 0;
+            for (Node n : items) if (n.eval(c) && ++hits >= count) return true;
+            return false;
+        }
+    }
+
+    record Const(boolean value) implements Node {
+        public boolean eval(EventContext c) {
+            return value;
+        }
+    }
+
+    /** Literal comparisons, pattern pre-lowered unless cased. */
+    record Text(int field, ValueTest.TextOp op, String pattern, boolean cased) implements Node {
+        public boolean eval(EventContext c) {
+            String[] values = cased ? c.texts(field) : c.lowerTexts(field);
+            for (String v : values) {
+                boolean hit = switch (op) {
+                    case EQUALS -> v.equals(pattern);
+                    case STARTS_WITH -> v.startsWith(pattern);
+                    case ENDS_WITH -> v.endsWith(pattern);
+                    case CONTAINS -> v.contains(pattern);
+                };
+                if (hit) return true;
+            }
+            return false;
+        }
+    }
+
+    /** Case-insensitive equality with any of many values of one field. */
+    record EqualsAny(int field, Set<String> lowered) implements Node {
+        public boolean eval(EventContext c) {
+            for (String v : c.lowerTexts(field)) if (lowered.contains(v)) return true;
+            return false;
+        }
+    }
+
+    record Glob(int field, Values.FlatGlob glob, boolean cased) implements Node {
+        public boolean eval(EventContext c) {
+            for (String v : cased ? c.texts(field) : c.lowerTexts(field)) if (glob.matches(v)) return true;
+            return false;
+        }
+    }
+
+    record Regex(int field, Pattern pattern) implements Node {
+        public boolean eval(EventContext c) {
+            for (String v : c.texts(field)) if (pattern.matcher(v).find()) return true;
+            return false;
+        }
+    }
+
+    record Present(int field, boolean expected) implements Node {
+        public boolean eval(EventContext c) {
+            return c.has(field) == expected;
+        }
+    }
+
+    record Null(int field) implements Node {
+        public boolean eval(EventContext c) {
+            return c.raw(field) == null;
+        }
+    }
+
+    /** Rarer value tests (numbers, networks, field references, dates) evaluated on the raw values. */
+    record Other(int field, ValueTest test) implements Node {
+        public boolean eval(EventContext c) {
+            return c.anyScalar(field, test);
+        }
+    }
+
+    /** A keyword test against every value of the event. */
+    record Keyword(ValueTest test) implements Node {
+        public boolean eval(EventContext c) {
+            return c.anyKeyword(test);
+        }
+    }
+}
