@@ -23,15 +23,36 @@ import java.util.TreeSet;
  */
 public final class FieldMapping {
     /**
+     * A Sigma field whose values are spelled differently in the events: {@code values} maps each Sigma value to the
+     * event value that means the same (e.g. Sysmon's {@code Initiated: 'true'} is {@code network.direction: egress}).
+     * Sigma values are compared as Sigma compares values (case-insensitively unless the rule says {@code |cased});
+     * event values case-insensitively. An event value not in the table means the Sigma field is absent.
+     */
+    public record Translation(String field, Map<String, String> values) {
+        public Translation {
+            values = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(values));
+        }
+    }
+
+    /**
      * @param when event field -> accepted values (the field's value, or one element of it if a list, must be one)
      * @param fields Sigma field -> event field
      * @param fallbackPrefix if not null, any other Sigma field F maps to prefix + F
+     * @param translations Sigma field -> event field with a value translation
+     * @param ecsFields event field names the target's events carry that rules may use as they are
      */
     public record Target(String name, LogSource logsource, Map<String, List<String>> when, Map<String, String> fields,
-                         String fallbackPrefix, boolean raw) {
+                         String fallbackPrefix, boolean raw, Map<String, Translation> translations, Set<String> ecsFields) {
         public Target {
             when = Map.copyOf(when);
             fields = Map.copyOf(fields);
+            translations = Map.copyOf(translations);
+            ecsFields = Set.copyOf(ecsFields);
+        }
+
+        public Target(String name, LogSource logsource, Map<String, List<String>> when, Map<String, String> fields,
+                      String fallbackPrefix, boolean raw) {
+            this(name, logsource, when, fields, fallbackPrefix, raw, Map.of(), Set.of());
         }
 
         public boolean selects(Document event) {
@@ -114,20 +135,63 @@ public final class FieldMapping {
                     }
                 }
                 Map<String, String> fields = new LinkedHashMap<>();
+                Map<String, Translation> translations = new LinkedHashMap<>();
                 if (t.get("fields") instanceof YNode.YMap fm) {
                     for (YNode.Entry e : fm.entries()) {
+                        if (e.value() instanceof YNode.YMap tm) {
+                            Translation tr = translation(tm, name, problems);
+                            if (tr != null) translations.put(e.key().text(), tr);
+                            continue;
+                        }
                         String to = scalar(e.value());
-                        if (to == null) problems.add(name + ":" + e.value().line() + ": field mapping needs a string");
+                        if (to == null) problems.add(name + ":" + e.value().line() + ": field mapping needs a string or {field, values}");
                         else fields.put(e.key().text(), to);
                     }
                 }
-                targets.add(new Target(tname, ls, when, fields, scalar(t.get("fallback_prefix")), false));
+                Set<String> ecsFields = new TreeSet<>();
+                YNode ecs = t.get("ecs_fields");
+                if (ecs instanceof YNode.YSeq es) {
+                    for (YNode v : es.items()) {
+                        String f = scalar(v);
+                        if (f == null) problems.add(name + ":" + v.line() + ": ecs_fields lists field names");
+                        else ecsFields.add(f);
+                    }
+                } else if (ecs != null) {
+                    problems.add(name + ":" + ecs.line() + ": ecs_fields must be a list of field names");
+                }
+                targets.add(new Target(tname, ls, when, fields, scalar(t.get("fallback_prefix")), false, translations, ecsFields));
             }
         } catch (YamlReader.YamlException e) {
             problems.add(name + ":" + e.line() + ": " + e.getMessage());
         }
         if (!problems.isEmpty()) throw new IllegalArgumentException(String.join("\n", problems));
         return new FieldMapping(targets);
+    }
+
+    /** {@code {field: event.field, values: {sigma value: event value, ...}}} */
+    private static Translation translation(YNode.YMap m, String name, List<String> problems) {
+        String field = scalar(m.get("field"));
+        int before = problems.size();
+        if (field == null) problems.add(name + ":" + m.line() + ": a value translation needs 'field' (the event field)");
+        Map<String, String> values = new LinkedHashMap<>();
+        Set<String> seen = new TreeSet<>();
+        if (m.get("values") instanceof YNode.YMap vm && !vm.entries().isEmpty()) {
+            for (YNode.Entry e : vm.entries()) {
+                String to = scalar(e.value());
+                if (to == null) problems.add(name + ":" + e.value().line() + ": a translated value must be a scalar");
+                else if (!seen.add(e.key().text().toLowerCase(java.util.Locale.ROOT))) {
+                    problems.add(name + ":" + e.key().line() + ": duplicate Sigma value '" + e.key().text() + "' (values compare case-insensitively)");
+                } else values.put(e.key().text(), to);
+            }
+        } else {
+            problems.add(name + ":" + m.line() + ": a value translation needs 'values' (a non-empty map of Sigma value -> event value)");
+        }
+        for (YNode.Entry e : m.entries()) {
+            if (!e.key().text().equals("field") && !e.key().text().equals("values")) {
+                problems.add(name + ":" + e.key().line() + ": unknown key '" + e.key().text() + "' in a value translation");
+            }
+        }
+        return problems.size() == before ? new Translation(field, values) : null;
     }
 
     private static String scalar(YNode n) {
@@ -177,6 +241,7 @@ public final class FieldMapping {
             case Expr.Not n -> new Expr.Not(rename(n.item(), t, unmapped));
             case Expr.Const c -> c;
             case Expr.Keyword k -> k;
+            case Expr.Field f when t.translations().containsKey(f.field()) -> translate(f, t.translations().get(f.field()), unmapped);
             case Expr.Field f -> {
                 String name = field(f.field(), t, unmapped);
                 ValueTest test = f.test() instanceof ValueTest.FieldRef(String other, ValueTest.TextOp op, boolean cased)
@@ -186,10 +251,50 @@ public final class FieldMapping {
         };
     }
 
+    /**
+     * Rewrites a test on a translated Sigma field into tests on the event field: the Sigma field's value is the Sigma
+     * value whose translation the event holds, so a test holds exactly when the event value is the translation of a
+     * Sigma value that passes the test. The table is small, so each Sigma value is tested here, once, with the
+     * reference evaluator, and the result becomes an OR of equalities on the event field (false if none passes).
+     */
+    private static Expr translate(Expr.Field f, Translation tr, Set<String> unmapped) {
+        Set<String> all = new java.util.LinkedHashSet<>(tr.values().values());
+        Set<String> passing = new java.util.LinkedHashSet<>();
+        switch (f.test()) {
+            case ValueTest.FieldRef r -> {
+                unmapped.add(f.field() + " (translated values cannot be compared with |fieldref)");
+                return f;
+            }
+            case ValueTest.Exists x -> {
+                Expr present = anyOf(tr.field(), all);
+                return x.expected() ? present : new Expr.Not(present);
+            }
+            case ValueTest.IsNull n -> {
+                return new Expr.Not(anyOf(tr.field(), all));
+            }
+            default -> {
+                for (Map.Entry<String, String> v : tr.values().entrySet()) {
+                    if (dev.kiroku.detect.sigma.match.Oracle.test(f.test(), v.getKey())) passing.add(v.getValue());
+                }
+            }
+        }
+        return anyOf(tr.field(), passing);
+    }
+
+    private static Expr anyOf(String field, Set<String> eventValues) {
+        if (eventValues.isEmpty()) return new Expr.Const(false);
+        List<Expr> eqs = eventValues.stream().<Expr>map(v -> new Expr.Field(field, new ValueTest.Text(ValueTest.TextOp.EQUALS, v, false))).toList();
+        return eqs.size() == 1 ? eqs.getFirst() : new Expr.Or(eqs);
+    }
+
     private static String field(String sigma, Target t, Set<String> unmapped) {
         String mapped = t.fields().get(sigma);
         if (mapped != null) return mapped;
-        if (t.fields().containsValue(sigma)) return sigma;
+        if (t.fields().containsValue(sigma) || t.ecsFields().contains(sigma)) return sigma;
+        if (t.translations().containsKey(sigma)) {
+            unmapped.add(sigma + " (translated values cannot be compared with |fieldref)");
+            return sigma;
+        }
         if (t.fallbackPrefix() != null) return t.fallbackPrefix() + sigma;
         unmapped.add(sigma);
         return sigma;

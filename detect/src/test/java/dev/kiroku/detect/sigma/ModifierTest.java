@@ -147,4 +147,15 @@ class ModifierTest {
         assertThat(r.report().files().getFirst().warnings()).anySatisfy(w -> assertThat(w).contains("%Admins%"));
         assertThat(Matcher.raw(r.rules()).match(new MapDocument(Map.of("cmd", "x", "user", "root")))).hasSize(1);
     }
+
+    @org.junit.jupiter.api.Test
+    void many_wildcards_against_a_long_value_stay_fast_in_the_compiled_matcher() {
+        RuleSet rules = Rules.loaded("sel:\n  f: '*a*a*a*a*a*a*a*a*b'\ncondition: sel");
+        Matcher m = Matcher.raw(rules);
+        Document doc = new MapDocument(Map.of("f", "a".repeat(5000)));
+        long start = System.nanoTime();
+        assertThat(m.match(doc)).isEmpty();
+        assertThat(m.match(new MapDocument(Map.of("f", "a".repeat(5000) + "b")))).hasSize(1);
+        assertThat(System.nanoTime() - start).isLessThan(2_000_000_000L);
+    }
 }

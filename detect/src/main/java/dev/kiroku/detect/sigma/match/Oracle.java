@@ -54,6 +54,12 @@ public final class Oracle {
         return scalar(test, value, doc);
     }
 
+    /** A value test on one value that needs no other field (not {@code |fieldref}). */
+    public static boolean test(ValueTest test, Object value) {
+        if (test instanceof ValueTest.FieldRef) throw new IllegalArgumentException("fieldref needs a document");
+        return scalar(test, value, null);
+    }
+
     static boolean scalar(ValueTest test, Object value, Document doc) {
         if (value == null) return false;
         return switch (test) {
