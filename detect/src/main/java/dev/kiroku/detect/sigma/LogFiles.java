@@ -24,6 +24,10 @@ final class LogFiles {
     private LogFiles() {
     }
 
+    static boolean isAuditLog(String name) {
+        return name.toLowerCase().endsWith(".log");
+    }
+
     static boolean isJson(String name) {
         String n = name.toLowerCase();
         return n.endsWith(".json") || n.endsWith(".jsonl") || n.endsWith(".ndjson");
@@ -34,7 +38,8 @@ final class LogFiles {
         for (Path p : inputs) {
             if (Files.isDirectory(p)) {
                 try (Stream<Path> walk = Files.walk(p)) {
-                    walk.filter(Files::isRegularFile).filter(f -> isJson(f.toString()) || f.toString().toLowerCase().endsWith(".zip"))
+                    walk.filter(Files::isRegularFile)
+                            .filter(f -> isJson(f.toString()) || isAuditLog(f.toString()) || f.toString().toLowerCase().endsWith(".zip"))
                             .sorted().forEach(out::add);
                 }
             } else {
@@ -59,11 +64,20 @@ final class LogFiles {
             }
             return true;
         }
-        try (InputStream in = Files.newInputStream(file)) {
+        try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(file))) {
+            if (startsLikeAuditLog(in)) return AuditLogItems.read(name, new InputStreamReader(in, StandardCharsets.UTF_8), sink);
             return items(name, in, sink);
         } catch (IOException e) {
             return sink.item(name, new JsonItems.Item(0, 0, null, "cannot read: " + e.getMessage()));
         }
+    }
+
+    /** Peeks at the start of a stream: raw audit logs start with "type=" or "node=". */
+    private static boolean startsLikeAuditLog(InputStream in) throws IOException {
+        in.mark(64);
+        byte[] head = in.readNBytes(64);
+        in.reset();
+        return AuditLogItems.isAuditLine(new String(head, StandardCharsets.UTF_8));
     }
 
     private static boolean items(String source, InputStream in, Sink sink) {
