@@ -26,18 +26,56 @@ final class HitReader {
     private HitReader() {
     }
 
-    /** @param hits sorted by {@link IndexLayout#NEWEST_FIRST}; events come back in the same order */
+    /** Below this many hits a page is read by the calling thread alone. */
+    private static final int PARALLEL_MIN = 24;
+
+    /**
+     * @param hits sorted by {@link IndexLayout#NEWEST_FIRST}; events come back in the same order.
+     *             Each hit costs one block decompression, so a large page is read by two threads
+     *             (each half of the hits in document order).
+     */
     static Event[] read(IndexReader reader, FieldDoc[] hits, int count) throws IOException {
         Integer[] order = new Integer[count];
         for (int i = 0; i < count; i++) order[i] = i;
         Arrays.sort(order, Comparator.comparingInt(i -> hits[i].doc));
-        List<LeafReaderContext> leaves = reader.leaves();
-        StoredFields stored = reader.storedFields();
-        SourceVisitor visitor = new SourceVisitor();
         Event[] events = new Event[count];
+        if (count < PARALLEL_MIN || Runtime.getRuntime().availableProcessors() < 2) {
+            read(reader, hits, order, 0, count, events);
+            return events;
+        }
+        int half = count / 2;
+        Throwable[] failure = new Throwable[1];
+        Thread other = Thread.ofVirtual().name("kiroku-store-hits").start(() -> {
+            try {
+                read(reader, hits, order, half, count, events);
+            } catch (Throwable t) {
+                failure[0] = t;
+            }
+        });
+        try {
+            read(reader, hits, order, 0, half, events);
+        } finally {
+            try {
+                other.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while reading hits", e);
+            }
+        }
+        if (failure[0] instanceof IOException e) throw e;
+        if (failure[0] instanceof RuntimeException e) throw e;
+        if (failure[0] instanceof Error e) throw e;
+        return events;
+    }
+
+    private static void read(IndexReader reader, FieldDoc[] hits, Integer[] order, int from, int to, Event[] events) throws IOException {
+        List<LeafReaderContext> leaves = reader.leaves();
+        StoredFields stored = reader.storedFields(); // one per thread
+        SourceVisitor visitor = new SourceVisitor();
         int leafIndex = -1;
         SortedSetDocValues hashes = null;
-        for (int i : order) {
+        for (int k = from; k < to; k++) {
+            int i = order[k];
             FieldDoc hit = hits[i];
             int leaf = ReaderUtil.subIndex(hit.doc, leaves);
             if (leaf != leafIndex) {
@@ -71,6 +109,5 @@ final class HitReader {
                 }
             });
         }
-        return events;
     }
 }

@@ -27,14 +27,13 @@ final class IndexLayout {
     static IndexWriterConfig writerConfig(LuceneStoreOptions options) {
         IndexWriterConfig config = new IndexWriterConfig(WordAnalyzer.INSTANCE)
                 .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
-                .setCodec(new Lucene104Codec(options.bestCompression()
-                        ? Lucene104Codec.Mode.BEST_COMPRESSION : Lucene104Codec.Mode.BEST_SPEED))
+                .setCodec(options.bestCompression() ? new KirokuCodec() : new Lucene104Codec(Lucene104Codec.Mode.BEST_SPEED))
                 .setRAMBufferSizeMB(options.ramBufferMb())
                 .setUseCompoundFile(false) // compound files copy every flushed segment once more
                 .setCommitOnClose(true);
         TieredMergePolicy merges = new TieredMergePolicy();
-        merges.setSegmentsPerTier(8);
-        merges.setFloorSegmentMB(32);
+        // Few merges while a day is written (closed days are merged once, see Partition.compactIfIdle)
+        merges.setSegmentsPerTier(20);
         merges.setNoCFSRatio(0);
         config.setMergePolicy(merges);
         ConcurrentMergeScheduler scheduler = new ConcurrentMergeScheduler();

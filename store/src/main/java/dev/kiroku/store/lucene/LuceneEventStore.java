@@ -1,7 +1,6 @@
 package dev.kiroku.store.lucene;
 
 import dev.kiroku.event.Event;
-import dev.kiroku.event.EventCodec;
 import dev.kiroku.store.AppendResult;
 import dev.kiroku.store.EventQuery;
 import dev.kiroku.store.EventSchema;
@@ -20,8 +19,6 @@ import dev.kiroku.store.Terms;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.search.FieldDoc;
 import org.apache.lucene.search.IndexSearcher;
-import org.apache.lucene.search.ScoreDoc;
-import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.store.AlreadyClosedException;
 import org.apache.lucene.util.BytesRef;
@@ -460,9 +457,13 @@ public final class LuceneEventStore implements EventStore {
             lifecycle.readLock().lock();
             try {
                 if (closed) return;
+                boolean newest = true;
+                long idle = Math.max(Duration.ofSeconds(5).toNanos(), 2 * options.refreshInterval().toNanos());
                 for (Partition p : partitions.values()) {
                     try {
                         p.refresh();
+                        if (!newest) p.compactIfIdle(idle);
+                        newest = false;
                     } catch (IOException | AlreadyClosedException e) {
                         // a refresh flushes buffered events: the same failure as an append's
                         failed = p;

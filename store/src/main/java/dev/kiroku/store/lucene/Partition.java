@@ -36,6 +36,9 @@ final class Partition implements AutoCloseable {
     private Directory directory;
     private volatile IndexWriter writer;
     private volatile SearcherManager searchers;
+    private volatile long lastWriteNanos = System.nanoTime();
+    /** False once written to since it was opened: only days written by this process are compacted. */
+    private volatile boolean compacted = true;
 
     private Partition(LocalDate day, Path path, LuceneStoreOptions options) {
         this.day = day;
@@ -96,7 +99,20 @@ final class Partition implements AutoCloseable {
     }
 
     void add(Document doc) throws IOException {
+        lastWriteNanos = System.nanoTime();
+        compacted = false;
         writer.addDocument(doc);
+    }
+
+    /**
+     * Once a newer day is being written and this one has been idle for {@code idleNanos}, merges it
+     * into one segment in the background: a closed day is written once more instead of being merged
+     * tier by tier while it grows, and its terms (entity ids repeat across segments) are stored once.
+     */
+    void compactIfIdle(long idleNanos) throws IOException {
+        if (compacted || System.nanoTime() - lastWriteNanos < idleNanos) return;
+        compacted = true;
+        writer.forceMerge(1, false);
     }
 
     /** Durable and visible. */
@@ -159,7 +175,12 @@ final class Partition implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        IOUtils.close(searchers, writer, directory);
+        // Finish a compaction under way (closing would abort it and the next open would start over).
+        try {
+            if (compacted) writer.forceMerge(1, true);
+        } finally {
+            IOUtils.close(searchers, writer, directory);
+        }
     }
 
     /** Closes without committing and deletes the partition's files. */
