@@ -48,41 +48,22 @@ final class SensorFactory {
 
     private Agent.Sensor audit() {
         AuditSource source = new AuditSource(AuditSourceConfig.defaults(config.dataDirectory().resolve("audit")), clock);
-        String failure = null;
-        try {
-            source.start(activity -> queue.accept(new Observation.Audit(activity)));
-        } catch (Exception e) {
-            failure = e.getMessage();
-            source.close();
-        }
-        String failed = failure;
-        return new Agent.Sensor() {
-            public String name() {
-                return "audit";
-            }
-
-            public AgentStatus.Sensor status() {
-                if (failed != null) return new AgentStatus.Sensor("audit", "failed", "-", failed);
-                AuditSourceStatus s = source.status();
-                return new AgentStatus.Sensor("audit", "running", s.mode().name().toLowerCase(),
-                        "records=" + s.recordsReceived() + " kernel_lost=" + s.kernelLostSinceStart() + " backlog="
-                                + s.kernelBacklog() + "/" + s.kernelBacklogLimit() + " rules=" + s.rulesInstalled()
-                                + (s.problems().isEmpty() ? "" : " problems=" + s.problems()));
-            }
-
-            public void registerLosses(LossLedger ledger) {
-                if (failed != null) return;
-                ledger.register("audit", "kernel audit lost counter", () -> source.status().kernelLostSinceStart());
-                ledger.register("audit_receive", "audit records dropped by the reader", () -> {
+        return KernelSensor.start("audit", source,
+                () -> source.start(activity -> queue.accept(new Observation.Audit(activity))),
+                () -> {
                     AuditSourceStatus s = source.status();
-                    return s.internalDrops() + s.receiveOverruns();
+                    return new AgentStatus.Sensor("audit", "running", s.mode().name().toLowerCase(),
+                            "records=" + s.recordsReceived() + " kernel_lost=" + s.kernelLostSinceStart() + " backlog="
+                                    + s.kernelBacklog() + "/" + s.kernelBacklogLimit() + " rules=" + s.rulesInstalled()
+                                    + (s.problems().isEmpty() ? "" : " problems=" + s.problems()));
+                },
+                ledger -> {
+                    ledger.register("audit", "kernel audit lost counter", () -> source.status().kernelLostSinceStart());
+                    ledger.register("audit_receive", "audit records dropped by the reader", () -> {
+                        AuditSourceStatus s = source.status();
+                        return s.internalDrops() + s.receiveOverruns();
+                    });
                 });
-            }
-
-            public void close() {
-                source.close();
-            }
-        };
     }
 
     private Agent.Sensor fanotify() {
@@ -91,75 +72,35 @@ final class SensorFactory {
                 : FanotifySettings.filesystemsOf(config.fileWatchPaths().toArray(Path[]::new)))
                 .ignoringPids(Set.of((int) ProcessHandle.current().pid()));
         FanotifyFileSource source = new FanotifyFileSource(settings, clock);
-        String failure = null;
-        try {
-            source.start(activity -> queue.accept(new Observation.File(activity)));
-        } catch (Exception e) {
-            failure = e.getMessage();
-            source.close();
-        }
-        String failed = failure;
-        return new Agent.Sensor() {
-            public String name() {
-                return "fanotify";
-            }
-
-            public AgentStatus.Sensor status() {
-                if (failed != null) return new AgentStatus.Sensor("fanotify", "failed", "-", failed);
-                FanotifyStatus s = source.status();
-                return new AgentStatus.Sensor("fanotify", "running", "filesystem marks " + s.marked(),
-                        "events=" + s.events() + " overflows=" + s.overflows() + " unresolved_paths=" + s.unresolvedPaths()
-                                + (s.markFailures().isEmpty() ? "" : " mark_failures=" + s.markFailures()));
-            }
-
-            public void registerLosses(LossLedger ledger) {
-                if (failed != null) return;
-                ledger.register("fanotify", "fanotify queue overflow (each: at least one event)", () -> source.status().overflows());
-            }
-
-            public void close() {
-                source.close();
-            }
-        };
+        return KernelSensor.start("fanotify", source,
+                () -> source.start(activity -> queue.accept(new Observation.File(activity))),
+                () -> {
+                    FanotifyStatus s = source.status();
+                    return new AgentStatus.Sensor("fanotify", "running", "filesystem marks " + s.marked(),
+                            "events=" + s.events() + " overflows=" + s.overflows() + " unresolved_paths=" + s.unresolvedPaths()
+                                    + (s.markFailures().isEmpty() ? "" : " mark_failures=" + s.markFailures()));
+                },
+                ledger -> ledger.register("fanotify", "fanotify queue overflow (each: at least one event)",
+                        () -> source.status().overflows()));
     }
 
     private Agent.Sensor processConnector() {
         ProcConnectorSource source = new ProcConnectorSource();
-        String failure = null;
-        try {
-            source.start(notice -> {
-                switch (notice) {
-                    case ForkNotice fork -> queue.accept(new Observation.Fork(fork.ppid(), fork.pid(), fork.time()));
-                    case ExitNotice exit -> queue.accept(new Observation.Exit(exit.pid(), exit.exitCode(), exit.signal(), exit.time()));
-                    case ExecNotice ignored -> { } // audit reports execs with their arguments
-                    case ProcLossNotice ignored -> { } // counted in the source's status
-                }
-            });
-        } catch (Exception e) {
-            failure = e.getMessage();
-            source.close();
-        }
-        String failed = failure;
-        return new Agent.Sensor() {
-            public String name() {
-                return "proc_connector";
-            }
-
-            public AgentStatus.Sensor status() {
-                if (failed != null) return new AgentStatus.Sensor("proc_connector", "failed", "-", failed);
-                ProcConnectorStatus s = source.status();
-                return new AgentStatus.Sensor("proc_connector", s.running() ? "running" : "stopped", "fork/exit feed",
-                        "notices=" + s.notices() + " overruns=" + s.overruns());
-            }
-
-            public void registerLosses(LossLedger ledger) {
-                if (failed == null) ledger.register("proc_connector", "proc connector ENOBUFS", () -> source.status().overruns());
-            }
-
-            public void close() {
-                source.close();
-            }
-        };
+        return KernelSensor.start("proc_connector", source,
+                () -> source.start(notice -> {
+                    switch (notice) {
+                        case ForkNotice fork -> queue.accept(new Observation.Fork(fork.ppid(), fork.pid(), fork.time()));
+                        case ExitNotice exit -> queue.accept(new Observation.Exit(exit.pid(), exit.exitCode(), exit.signal(), exit.time()));
+                        case ExecNotice ignored -> { } // audit reports execs with their arguments
+                        case ProcLossNotice ignored -> { } // counted in the source's status
+                    }
+                }),
+                () -> {
+                    ProcConnectorStatus s = source.status();
+                    return new AgentStatus.Sensor("proc_connector", s.running() ? "running" : "stopped", "fork/exit feed",
+                            "notices=" + s.notices() + " overruns=" + s.overruns());
+                },
+                ledger -> ledger.register("proc_connector", "proc connector ENOBUFS", () -> source.status().overruns()));
     }
 
     /** sock_diag: listening sockets and established connections, at start and then periodically. */
