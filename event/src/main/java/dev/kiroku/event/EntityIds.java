@@ -7,6 +7,8 @@ import java.util.Base64;
 
 /** Process entity ids: stable for one process, distinct across pid reuse and across agents. */
 public final class EntityIds {
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(EntityIds::sha256);
+
     private EntityIds() {
     }
 
@@ -16,7 +18,7 @@ public final class EntityIds {
      * @param startTimeTicks the kernel's start time of the process (field 22 of /proc/PID/stat)
      */
     public static String process(String agentId, int pid, long startTimeTicks) {
-        MessageDigest sha = sha256();
+        MessageDigest sha = SHA256.get();
         sha.update(agentId.getBytes(StandardCharsets.UTF_8));
         sha.update((byte) 0);
         sha.update(Integer.toString(pid).getBytes(StandardCharsets.US_ASCII));
