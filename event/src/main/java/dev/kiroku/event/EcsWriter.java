@@ -1,22 +1,19 @@
 package dev.kiroku.event;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /** Flattens an {@link Event} into Elastic Common Schema field names; see docs/schema.md. */
 final class EcsWriter {
-    private final Map<String, Object> fields = new LinkedHashMap<>();
+    private final EcsFields fields;
 
-    private EcsWriter() {
+    private EcsWriter(EcsFields fields) {
+        this.fields = fields;
     }
 
-    static Map<String, Object> write(Event event) {
-        EcsWriter writer = new EcsWriter();
+    static void write(Event event, EcsFields fields) {
+        EcsWriter writer = new EcsWriter(fields);
         writer.envelope(event);
         writer.payload(event.payload());
-        return writer.fields;
     }
 
     private void put(String field, Object value) {
@@ -132,8 +129,8 @@ final class EcsWriter {
         };
         category(category, type, user.action().name().toLowerCase());
         put("event.outcome", user.success() ? "success" : "failure");
-        if (user.process() != null) processRef(user.process());
-        // The account acted upon wins over the acting process's user.
+        // The account acted upon wins over the acting process's user: each field is written once.
+        if (user.process() != null) processRef(user.process(), user.userName() == null, user.uid() < 0);
         put("user.name", user.userName());
         if (user.uid() >= 0) put("user.id", Integer.toString(user.uid()));
         put("source.ip", user.sourceIp());
@@ -162,12 +159,16 @@ final class EcsWriter {
 
     /** The process fields every event caused by a process carries. */
     private void processRef(ProcessInfo p) {
+        processRef(p, true, true);
+    }
+
+    private void processRef(ProcessInfo p, boolean withUserName, boolean withUserId) {
         put("process.entity_id", p.entityId());
         put("process.pid", p.pid());
         put("process.executable", p.executable());
         put("process.name", p.name());
         if (!p.args().isEmpty()) {
-            put("process.args", new ArrayList<>(p.args()));
+            put("process.args", p.args());
             put("process.args_count", p.args().size());
             put("process.command_line", p.commandLine());
         }
@@ -178,14 +179,14 @@ final class EcsWriter {
             put("process.parent.executable", parent.executable());
             put("process.parent.name", parent.name());
             if (!parent.args().isEmpty()) {
-                put("process.parent.args", new ArrayList<>(parent.args()));
+                put("process.parent.args", parent.args());
                 put("process.parent.command_line", CommandLines.join(parent.args()));
             }
         }
         ProcessInfo.Credentials user = p.user();
         if (user != null) {
-            put("user.id", Integer.toString(user.uid()));
-            put("user.name", user.name());
+            if (withUserId) put("user.id", Integer.toString(user.uid()));
+            if (withUserName) put("user.name", user.name());
             put("user.effective.id", Integer.toString(user.euid()));
             put("user.effective.name", user.effectiveName());
             if (user.loginUid() >= 0 && user.loginUid() != 0xFFFFFFFF) put("process.user.login_id", Integer.toString(user.loginUid()));

@@ -41,6 +41,13 @@ public record Event(String agentId, long sequence, Instant timestamp, String hos
 
     /** The event as a flat map of Elastic Common Schema field names (dotted) to values. */
     public Map<String, Object> toEcs() {
-        return EcsWriter.write(this);
+        Map<String, Object> fields = new java.util.LinkedHashMap<>();
+        writeEcs(fields::put);
+        return fields;
+    }
+
+    /** Hands every ECS field of the event to a receiver, as {@link #toEcs()} would list them. */
+    public void writeEcs(EcsFields receiver) {
+        EcsWriter.write(this, receiver);
     }
 }
