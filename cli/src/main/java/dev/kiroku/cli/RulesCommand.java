@@ -36,6 +36,15 @@ final class RulesCommand implements Runnable {
         }
     }
 
+    /** Enables or disables a rule on the server ({@code verb} is "enable" or "disable"). */
+    private static int switchRule(ServerAddress server, String id, String verb) {
+        return call("rules " + verb, () -> {
+            new ApiClient(server.url()).post("/api/v1/rules/" + PathSegment.encode(id) + "/" + verb, Map.of(), null, null);
+            System.out.println(verb + "d " + id);
+            return 0;
+        });
+    }
+
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List loaded rules with level, source and state.")
     static final class List implements Callable<Integer> {
         @Option(names = "--json", description = "print one JSON rule per line")
@@ -76,11 +85,7 @@ final class RulesCommand implements Runnable {
 
         @Override
         public Integer call() {
-            return RulesCommand.call("rules enable", () -> {
-                new ApiClient(server.url()).post("/api/v1/rules/" + PathSegment.encode(id) + "/enable", Map.of(), null, null);
-                System.out.println("enabled " + id);
-                return 0;
-            });
+            return switchRule(server, id, "enable");
         }
     }
 
@@ -94,11 +99,7 @@ final class RulesCommand implements Runnable {
 
         @Override
         public Integer call() {
-            return RulesCommand.call("rules disable", () -> {
-                new ApiClient(server.url()).post("/api/v1/rules/" + PathSegment.encode(id) + "/disable", Map.of(), null, null);
-                System.out.println("disabled " + id);
-                return 0;
-            });
+            return switchRule(server, id, "disable");
         }
     }
 
