@@ -4,9 +4,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.kiroku.console.ConsoleAssets;
 import dev.kiroku.server.detect.DetectionRoutes;
 import dev.kiroku.store.EventQuery;
+import dev.kiroku.store.EventSchema;
 import dev.kiroku.store.EventStore;
+import dev.kiroku.store.FieldSpec;
 import dev.kiroku.store.Hit;
 import dev.kiroku.store.Page;
 import dev.kiroku.store.SortPosition;
@@ -42,9 +45,11 @@ public final class ApiServer implements AutoCloseable {
             config.routes.get("/api/v1/events/count", this::count);
             config.routes.get("/api/v1/events/aggregate", this::aggregate);
             config.routes.get("/api/v1/events/histogram", this::histogram);
+            config.routes.get("/api/v1/events/fields", this::fields);
             config.routes.get("/api/v1/agents", ctx -> json(ctx, Map.of("agents", agents.agents())));
             config.routes.get("/api/v1/agents/{agent}/gaps", this::gaps);
             detection.register(config);
+            new ConsoleAssets().register(config);
             config.routes.exception(BadRequest.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
             config.routes.exception(QuerySyntaxException.class, (e, ctx) -> error(ctx, 400, "query " + e.getMessage()));
             config.routes.exception(IllegalArgumentException.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
@@ -93,6 +98,15 @@ public final class ApiServer implements AutoCloseable {
         String interval = ctx.queryParam("interval");
         Duration step = interval == null ? Duration.ofMinutes(1) : Durations.parse(interval);
         json(ctx, Map.of("interval", step.toString(), "buckets", store.histogram(query(ctx), step)));
+    }
+
+    /** The searchable fields, for query completion: name, type, and whether {@code aggregate} accepts it. */
+    private void fields(Context ctx) {
+        var fields = EventSchema.fields().values().stream()
+                .sorted(java.util.Comparator.comparing(FieldSpec::name))
+                .map(f -> Map.of("name", f.name(), "type", f.type().name().toLowerCase(), "aggregatable", f.aggregatable()))
+                .toList();
+        json(ctx, Map.of("fields", fields));
     }
 
     private void gaps(Context ctx) {

