@@ -48,6 +48,15 @@ public final class ActionParameters {
         return out;
     }
 
+    /** One item per line (for paths, which may contain commas and spaces); blank lines are dropped. */
+    public List<String> lines(String name) {
+        List<String> out = required(name).lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+        if (out.isEmpty()) {
+            throw new InvalidParameter(action + ": parameter '" + name + "' names no item");
+        }
+        return out;
+    }
+
     public Optional<Integer> optionalInt(String name) {
         return optional(name).map(v -> {
             try {
