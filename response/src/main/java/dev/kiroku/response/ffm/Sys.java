@@ -53,6 +53,8 @@ public final class Sys {
     private static final MethodHandle READ = bind("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
     private static final MethodHandle PREAD = bind("pread", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
     private static final MethodHandle WRITE = bind("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    private static final MethodHandle OPEN = LINKER.downcallHandle(LIBC.findOrThrow("open"),
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), ERRNO, Linker.Option.firstVariadicArg(2));
     private static final MethodHandle CLOSE = bind("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final MethodHandle POLL = bind("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     private static final MethodHandle FSTAT = bind("fstat", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
@@ -109,6 +111,17 @@ public final class Sys {
             return r < 0 ? -errno(c) : r;
         } catch (Throwable t) {
             throw downcall("poll", t);
+        }
+    }
+
+    /** open(path, O_RDONLY|O_CLOEXEC); fd or -errno. */
+    public static int openReadOnly(String path) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment c = a.allocate(CAPTURE);
+            int r = (int) OPEN.invokeExact(c, a.allocateFrom(path, StandardCharsets.UTF_8), 0x80000);
+            return r < 0 ? -errno(c) : r;
+        } catch (Throwable t) {
+            throw downcall("open", t);
         }
     }
 
