@@ -1,6 +1,6 @@
 package dev.kiroku.response;
 
-import dev.kiroku.response.netns.NetworkNamespace;
+import dev.kiroku.response.lab.NetworkNamespace;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;

@@ -44,6 +44,11 @@ import java.util.function.Consumer;
  * hash up in a {@link ContentHashCache} keyed by (dev, ino, size, mtime, ctime) and hashes the
  * event's descriptor only on a miss; with an empty block list nothing is hashed at all.
  *
+ * <p>A file found not blocked gets a kernel-side ignore mark ({@link PermissionGroup#ignoreExecs}):
+ * its next execs do not leave the kernel at all until it is modified. Adding a block flushes all
+ * inode marks (then puts the open guards back) under a lock that also covers "check the list, set
+ * the ignore mark" in the workers, so no ignore mark can outlive a block that would deny its file.
+ *
  * <h2>The endpoint never freezes</h2>
  * Every event is also queued on a watchdog with a deadline: if no verdict was written by then (a
  * stalled worker, a slow disk, a huge file), the watchdog answers ALLOW; any exception answers ALLOW.
@@ -65,6 +70,8 @@ public final class ExecBlocker implements AutoCloseable {
     private final ExecutorService notifier = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("exec-blocker-notify").daemon().factory());
     private final DelayQueue<Pending> watchdogQueue = new DelayQueue<>();
     private final Map<String, Set<Path>> guardedFiles = new ConcurrentHashMap<>();
+    /** Read: a worker checking the list and setting an ignore mark. Write: a new block flushing ignore marks. */
+    private final java.util.concurrent.locks.ReentrantReadWriteLock policy = new java.util.concurrent.locks.ReentrantReadWriteLock();
     private final Thread reader;
     private final Thread watchdog;
     private volatile boolean running = true;
@@ -145,10 +152,17 @@ public final class ExecBlocker implements AutoCloseable {
             return ActionResult.failed(BLOCK, sha256, e.getMessage());
         }
         boolean added;
+        policy.writeLock().lock();
         try {
             added = blockList.add(hash, reason, expiresAt);
+            if (added) {
+                group.flushInodeMarks();
+                guardedFiles.values().forEach(guarded -> guarded.forEach(group::markFile));
+            }
         } catch (IOException e) {
             return ActionResult.failed(BLOCK, hash, "cannot save the block list: " + e.getMessage() + "; not blocked");
+        } finally {
+            policy.writeLock().unlock();
         }
         List<String> notes = new ArrayList<>();
         List<String> guarded = new ArrayList<>();
@@ -217,22 +231,32 @@ public final class ExecBlocker implements AutoCloseable {
         return guard(hash, file);
     }
 
+    /** Puts an open guard on a file; under the policy lock, so a concurrent block's flush cannot lose it. */
     private String guard(String hash, Path file) {
-        int rc = group.markFile(file);
-        if (rc < 0) {
-            return file + ": open guard failed (errno " + -rc + ")";
+        policy.readLock().lock();
+        try {
+            int rc = group.markFile(file);
+            if (rc < 0) {
+                return file + ": open guard failed (errno " + -rc + ")";
+            }
+            guardedFiles.computeIfAbsent(hash, h -> ConcurrentHashMap.newKeySet()).add(file);
+            return null;
+        } finally {
+            policy.readLock().unlock();
         }
-        guardedFiles.computeIfAbsent(hash, h -> ConcurrentHashMap.newKeySet()).add(file);
-        return null;
     }
 
     public Stats stats() {
         return new Stats(counters.events.sum(), counters.allowed.sum(), counters.denied.sum(), counters.watchdogAllows.sum(),
-                counters.errors.sum(), counters.hashed.sum(), cache.size());
+                counters.errors.sum(), counters.hashed.sum(), counters.ignoreMarks.sum(), cache.size());
     }
 
-    /** Counts since start; {@code watchdogAllows} are events answered ALLOW because no verdict came in time. */
-    public record Stats(long events, long allowed, long denied, long watchdogAllows, long errors, long hashed, int cachedHashes) {
+    /**
+     * Counts since start; {@code watchdogAllows} are events answered ALLOW because no verdict came in
+     * time; {@code ignoreMarks} files whose later execs stay in the kernel.
+     */
+    public record Stats(long events, long allowed, long denied, long watchdogAllows, long errors, long hashed,
+                        long ignoreMarks, int cachedHashes) {
     }
 
     // ---- event handling ----------------------------------------------------------------------
@@ -283,7 +307,7 @@ public final class ExecBlocker implements AutoCloseable {
     /** True to allow. Only what is needed: no hashing while nothing is blocked, cached hashes otherwise. */
     private boolean verdict(Pending p) {
         if (blockList.isEmpty()) {
-            return true;
+            return allowAndIgnore(p, null);
         }
         Sys.FileStat stat = Sys.fstat(p.event.fd());
         if (stat == null) {
@@ -298,7 +322,7 @@ public final class ExecBlocker implements AutoCloseable {
             cache.put(key, hash);
         }
         if (!blockList.contains(hash)) {
-            return true;
+            return allowAndIgnore(p, hash);
         }
         String path = Sys.fdPath(p.event.fd());
         if (p.event.exec() && path != null && !path.endsWith(" (deleted)")) {
@@ -307,6 +331,26 @@ public final class ExecBlocker implements AutoCloseable {
         report(new BlockedAttempt(Instant.now(), p.event.exec() ? "exec" : "open", p.event.pid(), path, hash,
                 exeOf(p.event.pid())));
         return false;
+    }
+
+    /**
+     * Sets the kernel-side ignore mark for an allowed exec, unless a block for {@code hash} (or any
+     * block, when the list was empty and nothing was hashed) arrived meanwhile. Always allows.
+     */
+    private boolean allowAndIgnore(Pending p, String hash) {
+        if (!p.event.exec()) {
+            return true;
+        }
+        policy.readLock().lock();
+        try {
+            boolean stillAllowed = hash == null ? blockList.isEmpty() : !blockList.contains(hash);
+            if (stillAllowed && group.ignoreExecs(p.event.fd()) == 0) {
+                counters.ignoreMarks.increment();
+            }
+        } finally {
+            policy.readLock().unlock();
+        }
+        return true;
     }
 
     private static final ThreadLocal<MemorySegment> HASH_BUFFER =
@@ -444,5 +488,6 @@ public final class ExecBlocker implements AutoCloseable {
         final LongAdder watchdogAllows = new LongAdder();
         final LongAdder errors = new LongAdder();
         final LongAdder hashed = new LongAdder();
+        final LongAdder ignoreMarks = new LongAdder();
     }
 }

@@ -32,6 +32,9 @@ final class PermissionGroup implements AutoCloseable {
     private static final int FAN_MARK_ADD = 0x1;
     private static final int FAN_MARK_REMOVE = 0x2;
     private static final int FAN_MARK_FILESYSTEM = 0x100;
+    private static final int FAN_MARK_IGNORED_MASK = 0x20;
+    private static final int FAN_MARK_FLUSH = 0x80;
+    private static final int FAN_MARK_EVICTABLE = 0x200;
     private static final int FAN_ALLOW = 0x1;
     private static final int FAN_DENY = 0x2;
     private static final int O_RDONLY_LARGEFILE_CLOEXEC = 0x8000 | 0x80000;
@@ -80,6 +83,21 @@ final class PermissionGroup implements AutoCloseable {
     /** Removes the open-permission mark of one file; 0 or -errno. */
     int unmarkFile(Path path) {
         return Sys.fanotifyMark(fd, FAN_MARK_REMOVE, FAN_OPEN_PERM, path.toString());
+    }
+
+    /**
+     * Lets future execs of the file behind an event descriptor pass in the kernel, without an event:
+     * an evictable inode mark whose ignored mask holds {@code FAN_OPEN_EXEC_PERM}. The kernel drops
+     * the ignored mask when the file is modified (no {@code FAN_MARK_IGNORED_SURV_MODIFY}), and an
+     * evictable mark does not pin the inode in memory. Returns 0 or -errno.
+     */
+    int ignoreExecs(int eventFd) {
+        return Sys.fanotifyMarkFd(fd, FAN_MARK_ADD | FAN_MARK_IGNORED_MASK | FAN_MARK_EVICTABLE, FAN_OPEN_EXEC_PERM, eventFd);
+    }
+
+    /** Removes every inode mark of the group: the exec ignore marks and the open guards. 0 or -errno. */
+    int flushInodeMarks() {
+        return Sys.fanotifyMark(fd, FAN_MARK_FLUSH, 0L, "/");
     }
 
     /**

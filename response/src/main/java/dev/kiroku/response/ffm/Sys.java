@@ -157,6 +157,17 @@ public final class Sys {
         }
     }
 
+    /** fanotify_mark on the object an open descriptor refers to (dirfd = fd, pathname NULL); 0 or -errno. */
+    public static int fanotifyMarkFd(int group, int flags, long mask, int fd) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment c = a.allocate(CAPTURE);
+            int r = (int) FANOTIFY_MARK.invokeExact(c, group, flags, mask, fd, MemorySegment.NULL);
+            return r < 0 ? -errno(c) : 0;
+        } catch (Throwable t) {
+            throw downcall("fanotify_mark", t);
+        }
+    }
+
     /** read(2) into native memory; bytes or -errno. */
     public static long read(int fd, MemorySegment buffer, long length) {
         try (Arena a = Arena.ofConfined()) {

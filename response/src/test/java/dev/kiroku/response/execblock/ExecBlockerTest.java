@@ -3,7 +3,7 @@ package dev.kiroku.response.execblock;
 import dev.kiroku.response.ActionResult;
 import dev.kiroku.response.KernelAssumptions;
 import dev.kiroku.response.Outcome;
-import dev.kiroku.response.ScratchTmpfs;
+import dev.kiroku.response.lab.ScratchTmpfs;
 import dev.kiroku.response.Sha256;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,6 +34,7 @@ class ExecBlockerTest {
     ScratchTmpfs fs;
     Path good;
     Path bad;
+    byte[] badBytes;
 
     @BeforeEach
     void files() throws IOException {
@@ -43,7 +44,7 @@ class ExecBlockerTest {
         // /bin/true with a trailer: still runs, but has its own hash.
         byte[] trailer = "kiroku-blocked-sample".getBytes(StandardCharsets.US_ASCII);
         byte[] base = Files.readAllBytes(Path.of("/bin/true"));
-        byte[] badBytes = java.util.Arrays.copyOf(base, base.length + trailer.length);
+        badBytes = java.util.Arrays.copyOf(base, base.length + trailer.length);
         System.arraycopy(trailer, 0, badBytes, base.length, trailer.length);
         bad = executable(fs.dir().resolve("bad-true"), badBytes);
     }
@@ -79,6 +80,12 @@ class ExecBlockerTest {
             assertThat(exitOf("/lib64/ld-linux-x86-64.so.2", bad.toString())).as("ld.so ./bad").isNotZero();
             assertThat(blocker.stats().denied()).isGreaterThanOrEqualTo(2);
             assertThat(blocker.stats().watchdogAllows()).as("no verdict was late").isZero();
+            // good-true now passes in the kernel (ignore mark); rewriting it in place with the blocked
+            // content drops that mark, so the next exec is checked and refused.
+            assertThat(exitOf(good.toString())).isZero();
+            assertThat(blocker.stats().ignoreMarks()).isPositive();
+            Files.write(good, badBytes); // bad itself is guarded now: even reading it is refused
+            assertThatThrownBy(() -> exitOf(good.toString())).hasMessageContaining("Operation not permitted");
         }
         // Blocks survive a restart of the agent.
         try (ExecBlocker again = ExecBlocker.start(BlockerSettings.of(List.of(fs.dir())),

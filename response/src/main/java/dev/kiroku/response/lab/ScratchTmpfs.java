@@ -1,4 +1,4 @@
-package dev.kiroku.response;
+package dev.kiroku.response.lab;
 
 import java.io.IOException;
 import java.nio.file.Files;

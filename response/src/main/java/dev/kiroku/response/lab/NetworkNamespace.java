@@ -1,4 +1,4 @@
-package dev.kiroku.response.netns;
+package dev.kiroku.response.lab;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
