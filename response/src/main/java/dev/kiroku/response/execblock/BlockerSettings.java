@@ -21,9 +21,11 @@ import java.util.Set;
  * @param cacheCapacity  hashes kept in the content-hash cache
  * @param beforeVerdict  runs at the start of every verdict; production passes a no-op, the watchdog test
  *                       passes one that stalls
+ * @param ignoreMarks    whether allowed executables get kernel-side ignore marks (on in production; the
+ *                       benchmark turns it off to measure the cost of a verdict in user space)
  */
 public record BlockerSettings(List<Path> filesystems, Duration deadline, int workers, int cacheCapacity,
-                              Runnable beforeVerdict) {
+                              Runnable beforeVerdict, boolean ignoreMarks) {
 
     /** Filesystem types that hold executables on a local disk or in memory. */
     static final Set<String> LOCAL_TYPES = Set.of("ext2", "ext3", "ext4", "xfs", "btrfs", "tmpfs", "f2fs", "overlay",
@@ -44,7 +46,7 @@ public record BlockerSettings(List<Path> filesystems, Duration deadline, int wor
 
     /** Guards the given filesystems with the production defaults: 200 ms deadline, 2 workers. */
     public static BlockerSettings of(List<Path> filesystems) {
-        return new BlockerSettings(filesystems, Duration.ofMillis(200), 2, 65_536, () -> { });
+        return new BlockerSettings(filesystems, Duration.ofMillis(200), 2, 65_536, () -> { }, true);
     }
 
     /** Every local filesystem of this machine (one mount point per superblock). */
@@ -59,10 +61,14 @@ public record BlockerSettings(List<Path> filesystems, Duration deadline, int wor
     }
 
     public BlockerSettings withBeforeVerdict(Runnable hook) {
-        return new BlockerSettings(filesystems, deadline, workers, cacheCapacity, hook);
+        return new BlockerSettings(filesystems, deadline, workers, cacheCapacity, hook, ignoreMarks);
     }
 
     public BlockerSettings withDeadline(Duration d) {
-        return new BlockerSettings(filesystems, d, workers, cacheCapacity, beforeVerdict);
+        return new BlockerSettings(filesystems, d, workers, cacheCapacity, beforeVerdict, ignoreMarks);
+    }
+
+    public BlockerSettings withIgnoreMarks(boolean on) {
+        return new BlockerSettings(filesystems, deadline, workers, cacheCapacity, beforeVerdict, on);
     }
 }

@@ -60,6 +60,7 @@ import java.util.function.Consumer;
 public final class ExecBlocker implements AutoCloseable {
     public static final String BLOCK = "block_hash";
     public static final String UNBLOCK = "unblock_hash";
+    private static final int SELF = (int) ProcessHandle.current().pid();
 
     private final BlockerSettings settings;
     private final HashBlockList blockList;
@@ -306,6 +307,9 @@ public final class ExecBlocker implements AutoCloseable {
 
     /** True to allow. Only what is needed: no hashing while nothing is blocked, cached hashes otherwise. */
     private boolean verdict(Pending p) {
+        if (!p.event.exec() && p.event.pid() == SELF) {
+            return true; // the agent itself reads guarded files: to quarantine, collect or hash them
+        }
         if (blockList.isEmpty()) {
             return allowAndIgnore(p, null);
         }
@@ -338,7 +342,7 @@ public final class ExecBlocker implements AutoCloseable {
      * block, when the list was empty and nothing was hashed) arrived meanwhile. Always allows.
      */
     private boolean allowAndIgnore(Pending p, String hash) {
-        if (!p.event.exec()) {
+        if (!p.event.exec() || !settings.ignoreMarks()) {
             return true;
         }
         policy.readLock().lock();
