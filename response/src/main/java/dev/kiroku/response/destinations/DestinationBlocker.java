@@ -103,7 +103,7 @@ public final class DestinationBlocker {
             }
         }
         results.addAll(commit(new BlockedDestinations(List.copyOf(networks), domains), BLOCK, changed, "blocked"));
-        return results;
+        return inOrder(targets, results);
     }
 
     /** Lifts blocks; targets that were not blocked report so. */
@@ -127,7 +127,7 @@ public final class DestinationBlocker {
             }
         }
         results.addAll(commit(new BlockedDestinations(List.copyOf(networks), domains), UNBLOCK, changed, "unblocked"));
-        return results;
+        return inOrder(targets, results);
     }
 
     /**
@@ -206,6 +206,22 @@ public final class DestinationBlocker {
         return changed.stream().map(t -> ActionResult.done(action, t, verb,
                 next.domains().containsKey(t.toLowerCase(java.util.Locale.ROOT))
                         ? Map.of("addresses", next.domains().get(t.toLowerCase(java.util.Locale.ROOT))) : Map.of())).toList();
+    }
+
+    /** The results in the order the targets were given (each target has exactly one). */
+    private static List<ActionResult> inOrder(List<String> targets, List<ActionResult> results) {
+        List<ActionResult> pool = new ArrayList<>(results);
+        List<ActionResult> ordered = new ArrayList<>();
+        for (String t : targets) {
+            for (int i = 0; i < pool.size(); i++) {
+                if (pool.get(i).target().equals(t)) {
+                    ordered.add(pool.remove(i));
+                    break;
+                }
+            }
+        }
+        ordered.addAll(pool);
+        return ordered;
     }
 
     private void apply(BlockedDestinations blocks) throws NftException {

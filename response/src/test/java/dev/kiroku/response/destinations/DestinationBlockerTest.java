@@ -45,8 +45,11 @@ class DestinationBlockerTest {
             BlockDestinationAction block = new BlockDestinationAction(blocker, true);
             BlockDestinationAction unblock = new BlockDestinationAction(blocker, false);
 
-            Map<String, ActionResult> r = byTarget(block.run(Map.of("targets",
-                    lab.peerAddress + ", 10.0.0.300, 10.9.0.0/40, bad_domain!, 198.51.100.7, 2001:db8::/32")));
+            List<ActionResult> ordered = block.run(Map.of("targets",
+                    lab.peerAddress + ", 10.0.0.300, 10.9.0.0/40, bad_domain!, 198.51.100.7, 2001:db8::/32"));
+            assertThat(ordered).extracting(ActionResult::target).as("one result per target, in order")
+                    .containsExactly(lab.peerAddress, "10.0.0.300", "10.9.0.0/40", "bad_domain!", "198.51.100.7", "2001:db8::/32");
+            Map<String, ActionResult> r = byTarget(ordered);
             assertThat(r.get(lab.peerAddress).outcome()).isEqualTo(Outcome.DONE);
             assertThat(r.get("10.0.0.300").outcome()).isEqualTo(Outcome.FAILED);
             assertThat(r.get("10.9.0.0/40").detail()).contains("prefix length must be 1-32");
