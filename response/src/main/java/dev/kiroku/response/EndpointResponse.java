@@ -123,6 +123,14 @@ public final class EndpointResponse implements AutoCloseable {
         return isolation;
     }
 
+    /**
+     * The running exec blocker, when it started: the agent passes files its file sensor saw written
+     * to {@link ExecBlocker#inspect} so blocked scripts get open guards, and reads {@link ExecBlocker#stats}.
+     */
+    public java.util.Optional<ExecBlocker> execBlocker() {
+        return java.util.Optional.ofNullable(execBlocker);
+    }
+
     private void unavailable(String reason, String... names) {
         for (String name : names) {
             startup.add(ActionResult.failed(name, "startup", reason));

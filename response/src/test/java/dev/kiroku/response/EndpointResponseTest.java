@@ -42,6 +42,7 @@ class EndpointResponseTest {
             assertThat(byName).containsOnlyKeys("isolate", "release", "kill", "quarantine", "restore", "collect",
                     "block_hash", "unblock_hash", "block_destination", "unblock_destination");
             assertThat(response.startupResults()).noneMatch(r -> r.outcome() == Outcome.FAILED);
+            assertThat(response.execBlocker()).isPresent();
             ActionLog log = new ActionLog(state.resolve("actions.jsonl"));
 
             Path tool = fs.dir().resolve("tool");
