@@ -140,6 +140,7 @@ class RecordedChainTest {
             assertThat(scope.endpoints()).singleElement().satisfies(p -> {
                 assertThat(p.agentId()).isEqualTo(endpoint.agent.agentId());
                 assertThat(p.paths()).contains(payload.toString());
+                assertThat(p.state()).isEqualTo(Presence.State.RAN);
             });
             ArtifactScope byName = found.scope().stream().filter(s -> s.sha256() == null && "update".equals(s.name())).findFirst().orElseThrow();
             assertThat(byName.endpoints()).singleElement().satisfies(p -> assertThat(p.state()).isEqualTo(Presence.State.RAN));

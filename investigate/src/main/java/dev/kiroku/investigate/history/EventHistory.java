@@ -27,6 +27,7 @@ import static dev.kiroku.investigate.history.QueryText.exactPath;
  */
 public final class EventHistory {
     private static final String WRITES = "event.action:(creation OR modification OR rename)";
+    public static final int CHILD_SCAN = 5_000;
     private static final String STARTS = "event.action:(exec OR already_running)";
 
     private final EventStore store;
@@ -108,14 +109,15 @@ public final class EventHistory {
         });
     }
 
-    /** Child processes (each once, by entity id), oldest first; at most {@code limit}. */
+    /**
+     * Child processes (each once, by entity id), oldest first; at most {@code limit}. The store pages newest first, so
+     * the oldest are found among the newest {@value #CHILD_SCAN} child execs; {@link #childStarts} tells when there are more.
+     */
     public List<ProcessRecord> children(String entityId, Window window, int limit) {
         Map<String, ProcessRecord> byId = new LinkedHashMap<>();
-        for (Event e : eventsAscending(exact("process.parent.entity_id", entityId) + " AND " + STARTS, window, limit * 4)) {
+        for (Event e : eventsAscending(exact("process.parent.entity_id", entityId) + " AND " + STARTS, window, CHILD_SCAN)) {
             ProcessRecord r = ProcessRecord.of(e);
-            if (r != null) {
-                byId.putIfAbsent(r.entityId(), r);
-            }
+            if (r != null) byId.putIfAbsent(r.entityId(), r);
             if (byId.size() == limit) break;
         }
         return List.copyOf(byId.values());

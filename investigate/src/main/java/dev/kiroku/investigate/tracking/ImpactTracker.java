@@ -7,6 +7,7 @@ import dev.kiroku.investigate.graph.GraphBuilder;
 import dev.kiroku.investigate.graph.Node;
 import dev.kiroku.investigate.graph.ProvenanceGraph;
 import dev.kiroku.investigate.history.EventHistory;
+import dev.kiroku.investigate.history.FileActions;
 import dev.kiroku.investigate.history.ProcessRecord;
 import dev.kiroku.investigate.history.Window;
 
@@ -16,7 +17,6 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.NoSuchElementException;
 import java.util.Set;
 
@@ -104,7 +104,7 @@ public final class ImpactTracker {
                 };
                 if (kind != null && !limits.follows(kind) || f.directory()) continue;
                 // One effect per (path, action kind): a download shows as one write, not creation plus modification.
-                String action = f.action().name().toLowerCase(Locale.ROOT);
+                String action = FileActions.ecs(f.action());
                 if (kind == EdgeKind.WROTE && files.stream().anyMatch(x -> x.processEntityId().equals(p.entityId())
                         && x.path().equals(f.path()) && (x.action().equals("creation") || x.action().equals("modification")))) {
                     continue;

@@ -7,6 +7,7 @@ import dev.kiroku.investigate.graph.GraphBuilder;
 import dev.kiroku.investigate.graph.Node;
 import dev.kiroku.investigate.graph.ProvenanceGraph;
 import dev.kiroku.investigate.history.EventHistory;
+import dev.kiroku.investigate.history.FileActions;
 import dev.kiroku.investigate.history.ProcessRecord;
 import dev.kiroku.investigate.history.QueryText;
 import dev.kiroku.investigate.history.Window;
@@ -16,7 +17,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Set;
@@ -176,7 +176,7 @@ public final class RootCauseTracker {
         }
         RootCause writerChain = writerDepth > 0 ? trace(writer, e.timestamp(), limits, writerDepth - 1, graph, false) : null;
         if (writerDepth <= 0) graph.cut("the origin of files written by " + writer.describe() + " is not followed further (writer depth limit)");
-        String action = change.action().name().toLowerCase(Locale.ROOT);
+        String action = FileActions.ecs(change.action());
         return new FileOrigin.Write(writer, e.timestamp(), action, change.oldPath(), download, writerChain);
     }
 

@@ -27,6 +27,7 @@ import java.util.Set;
 public final class ScopeFinder {
     private static final int MAX_ENDPOINTS = 10_000;
     private static final int MAX_RUNS = 2_000;
+    private static final int MAX_PATH_CHECKS = 200;
 
     private final EventHistory history;
     private final FileInventory inventory;
@@ -54,6 +55,7 @@ public final class ScopeFinder {
                 endpoints.computeIfAbsent(entry.agentId(), a -> new Builder(a, entry.hostName(), "hash")).inventory(entry);
             }
         }
+        ranFromInventoryPaths(endpoints, window);
         connectedOut(endpoints, window);
         return new ArtifactScope(path == null ? null : name(path), path, sha256, endpoints.values().stream().map(b -> b.build(sha256)).toList());
     }
@@ -96,6 +98,24 @@ public final class ScopeFinder {
         if (isPath) return nameOrPath.equals(p.executable()) || nameOrPath.equals(script);
         String name = name(nameOrPath);
         return name.equals(p.name()) || script != null && name.equals(name(script));
+    }
+
+    /**
+     * Scripts run through an interpreter carry the interpreter's hash, not theirs: a copy the inventory hashed counts as
+     * run when the record shows its path executed on that endpoint.
+     */
+    private void ranFromInventoryPaths(Map<String, Builder> endpoints, Window window) {
+        int checked = 0;
+        for (Builder b : endpoints.values()) {
+            if (b.ran) continue;
+            for (String path : List.copyOf(b.paths)) {
+                if (checked++ == MAX_PATH_CHECKS) return;
+                for (Event e : history.executionsOf(path, window, 20)) {
+                    ProcessRecord p = ProcessRecord.of(e);
+                    if (p != null && e.agentId().equals(b.agentId) && runs(p, path, true)) b.ran(p, e.timestamp());
+                }
+            }
+        }
     }
 
     private void connectedOut(Map<String, Builder> endpoints, Window window) {
