@@ -217,7 +217,7 @@ public final class Incidents {
         if (scope == null || scope.isBlank()) missing.add("a scope");
         if (!missing.isEmpty()) throw new IllegalArgumentException("closing incident " + id + " needs " + String.join(" and ", missing));
         Incident incident = repository.get(id);
-        if (incident.status() == IncidentStatus.CLOSED) throw new IllegalStateException("incident " + id + " is already closed");
+        if (incident.status() == IncidentStatus.CLOSED) throw new IncidentClosedException(id);
         repository.close(id, rootCause.strip(), scope.strip());
         return report(id);
     }

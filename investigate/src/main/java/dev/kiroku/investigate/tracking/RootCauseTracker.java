@@ -54,6 +54,31 @@ public final class RootCauseTracker {
     }
 
     /**
+     * Ancestors only, up to the session boundary: one lookup per generation.
+     *
+     * @throws NoSuchElementException when no event of the process is recorded
+     */
+    public Ancestry ancestors(String entityId, TrackingLimits limits) {
+        ProcessRecord current = history.process(entityId).orElseThrow(() ->
+                new NoSuchElementException("no process with entity id '" + entityId + "' is recorded"));
+        List<ProcessRecord> out = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        while (true) {
+            out.add(current);
+            seen.add(current.entityId());
+            Optional<String> stop = ProcessRoles.boundary(current);
+            if (stop.isPresent()) return new Ancestry(out, stop.get(), List.of());
+            if (out.size() >= limits.maxDepth()) {
+                return new Ancestry(out, "depth limit", List.of("ancestry cut at the depth limit of " + limits.maxDepth()));
+            }
+            String parentId = current.parentEntityId();
+            Optional<ProcessRecord> parent = parentId == null || seen.contains(parentId) ? Optional.empty() : history.process(parentId);
+            if (parent.isEmpty()) return new Ancestry(out, withoutParent(current), List.of());
+            current = parent.get();
+        }
+    }
+
+    /**
      * @param at when the subject is looked at (its image then); null for its newest image
      */
     private RootCause trace(ProcessRecord subject, Instant at, TrackingLimits limits, int writerDepth, GraphBuilder graph, boolean top) {
@@ -93,7 +118,7 @@ public final class RootCauseTracker {
             String parentId = current.parentEntityId();
             Optional<ProcessRecord> parent = parentId == null || seen.contains(parentId) ? Optional.empty() : history.process(parentId);
             if (parent.isEmpty()) {
-                boundary = current.snapshot() ? "oldest process in the start-up snapshot (parent not recorded)" : "parent not recorded";
+                boundary = withoutParent(current);
                 break;
             }
             // The parent as it was when it started this child: the images it had exec'd by then.
@@ -105,6 +130,10 @@ public final class RootCauseTracker {
             current = p;
         }
         return new RootCause(subject, chain, boundary, top ? withCuts(graph, cuts) : null, cuts);
+    }
+
+    private static String withoutParent(ProcessRecord p) {
+        return p.snapshot() ? "oldest process in the start-up snapshot (parent not recorded)" : "parent not recorded";
     }
 
     /** The images a process had run by {@code at} (all when null), oldest first; at least the record given. */
