@@ -65,6 +65,8 @@ class InvestigationRoutesTest {
                 HttpResponse<String> text = get("/api/v1/investigate/ip/203.0.113.5?format=text");
                 assertThat(text.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
                 assertThat(text.body()).contains("download origin: 198.51.100.7:80");
+                assertThat(json(get("/api/v1/investigate/ip/203.0.113.5?format=text&envelope=json")).path("content").asText())
+                        .isEqualTo(text.body());
 
                 assertThat(json(get("/api/v1/investigate/ip/192.0.2.1")).path("answers").get(0).asText())
                         .isEqualTo("1. No endpoint contacted 192.0.2.1 in the retention window.");

@@ -107,19 +107,19 @@ public final class InvestigationRoutes {
     private void investigate(Context ctx, Clue clue) {
         Window window = new Window(instant(ctx, "from"), instant(ctx, "to"));
         Investigation result = investigator.investigate(clue, window);
-        if ("text".equals(ctx.queryParam("format"))) {
-            ctx.status(200).contentType("text/plain; charset=utf-8").result(TextReport.render(result));
-        } else {
-            json(ctx, 200, result);
-        }
+        if ("text".equals(ctx.queryParam("format"))) rendered(ctx, "text/plain", TextReport.render(result));
+        else json(ctx, 200, result);
     }
 
     private static void report(Context ctx, ClosureReport report) {
-        if ("html".equals(ctx.queryParam("format"))) {
-            ctx.status(200).contentType("text/html; charset=utf-8").result(ClosureReportHtml.render(report));
-        } else {
-            json(ctx, 200, report);
-        }
+        if ("html".equals(ctx.queryParam("format"))) rendered(ctx, "text/html", ClosureReportHtml.render(report));
+        else json(ctx, 200, report);
+    }
+
+    /** A rendered document as itself, or with {@code envelope=json} as {"content": ...} for clients that read only JSON. */
+    private static void rendered(Context ctx, String type, String content) {
+        if ("json".equals(ctx.queryParam("envelope"))) json(ctx, 200, Map.of("content_type", type, "content", content));
+        else ctx.status(200).contentType(type + "; charset=utf-8").result(content);
     }
 
     /** Limits from query parameters: depth, max_nodes, max_children, window (forward, e.g. 2h), edges (comma list). */
