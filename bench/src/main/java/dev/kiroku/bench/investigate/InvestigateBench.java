@@ -48,11 +48,19 @@ public final class InvestigateBench {
     private InvestigateBench() {
     }
 
+    /** {@code java -cp ... dev.kiroku.bench.investigate.InvestigateBench [--quick] [--json] [--dir D]}. */
+    public static void main(String[] args) throws IOException {
+        List<String> a = Arrays.asList(args);
+        int dir = a.indexOf("--dir");
+        Path work = dir >= 0 ? Files.createDirectories(Path.of(args[dir + 1])) : Files.createTempDirectory("kiroku-bench-");
+        System.exit(run(a.contains("--quick"), a.contains("--json"), System.out, work));
+    }
+
     public static int run(boolean quick, boolean json, PrintStream out, Path work) {
-        long events = Long.getLong("kiroku.bench.events", quick ? 400_000 : 10_000_000);
-        int endpoints = Integer.getInteger("kiroku.bench.endpoints", quick ? 100 : 1_000);
-        int chains = quick ? 20 : 100;
-        int queries = quick ? 200 : 500;
+        long events = Long.getLong("kiroku.bench.events", quick ? 200_000 : 10_000_000);
+        int endpoints = Integer.getInteger("kiroku.bench.endpoints", quick ? 50 : 1_000);
+        int chains = quick ? 10 : 100;
+        int queries = quick ? 100 : 500;
         Path dir = work.resolve("investigate-store");
         deleteTree(dir);
         InstantSource clock = InstantSource.system();
