@@ -13,11 +13,19 @@ import java.util.concurrent.Callable;
 
 /** Benchmarks, kept out of the test run. Each measures against a baseline in the same run. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Run a benchmark: capture, store, journal, sigma, atomics or response. Human lines, or one JSON object with --json.")
+        description = {"Run a benchmark. Human lines, or one JSON object with --json.",
+                "  capture     exec/connect/file storm captured by the agent vs auditd's CPU",
+                "  store       store ingest rate, bytes per event, search latency",
+                "  journal     agent journal write/read rate and bytes per event",
+                "  sigma       compiled Sigma matcher vs the oracle",
+                "  atomics     Atomic Red Team live verification and a benign workload",
+                "  response    isolation time, exec blocking cost, block propagation",
+                "  investigate ancestry, root cause and scope over a simulated fleet",
+        })
 final class BenchCommand implements Callable<Integer> {
-    enum Name { capture, store, journal, sigma, atomics, response }
+    enum Name { capture, store, journal, sigma, atomics, response, investigate }
 
-    @Parameters(index = "0", paramLabel = "NAME", description = "capture, store, journal, sigma, atomics (Atomic Red Team live verification and a benign workload) or response (isolation, exec blocking cost, block propagation)")
+    @Parameters(index = "0", paramLabel = "NAME", description = "one of: capture, store, journal, sigma, atomics, response, investigate")
     Name name;
 
     @Option(names = "--quick", description = "a smaller run that finishes in under 60 s")
@@ -28,23 +36,17 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--dir", paramLabel = "DIR", description = "scratch directory (default: a new temporary directory)")
     Path dir;
-
     @Override
     public Integer call() throws Exception {
         Path work = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("kiroku-bench-");
         return switch (name) {
             case capture -> dev.kiroku.bench.CaptureBench.run(quick, json, System.out, work);
-            case store -> {
-                StoreBench.run(quick, json, System.out, work);
-                yield 0;
-            }
-            case journal -> {
-                JournalBench.run(quick, json, System.out, work);
-                yield 0;
-            }
+            case store -> { StoreBench.run(quick, json, System.out, work); yield 0; }
+            case journal -> { JournalBench.run(quick, json, System.out, work); yield 0; }
             case sigma -> SigmaBench.run(quick, json, System.out);
             case atomics -> dev.kiroku.bench.AtomicsBench.run(quick, json, System.out, work);
             case response -> dev.kiroku.bench.ResponseBench.run(quick, json, System.out, work);
+            case investigate -> dev.kiroku.bench.investigate.InvestigateBench.run(quick, json, System.out, work);
         };
     }
 }

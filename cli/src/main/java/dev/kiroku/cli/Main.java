@@ -15,6 +15,8 @@ import picocli.CommandLine.Command;
                 AlertsCommand.class,
                 RulesCommand.class,
                 BenchCommand.class,
+                InvestigateCommand.class,
+                IncidentCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec

@@ -1,0 +1,207 @@
+package dev.kiroku.bench.investigate;
+
+import dev.kiroku.investigate.history.EventHistory;
+import dev.kiroku.investigate.history.QueryText;
+import dev.kiroku.investigate.history.Window;
+import dev.kiroku.investigate.inventory.FileInventory;
+import dev.kiroku.investigate.inventory.InventoryRecord;
+import dev.kiroku.investigate.tracking.Ancestry;
+import dev.kiroku.investigate.tracking.FileOrigin;
+import dev.kiroku.investigate.tracking.Impact;
+import dev.kiroku.investigate.tracking.RootCause;
+import dev.kiroku.investigate.tracking.TrackingLimits;
+import dev.kiroku.investigate.workflow.ArtifactScope;
+import dev.kiroku.investigate.workflow.Investigator;
+import dev.kiroku.investigate.workflow.Presence;
+import dev.kiroku.store.lucene.LuceneEventStore;
+import dev.kiroku.store.lucene.LuceneStoreOptions;
+import org.h2.jdbcx.JdbcDataSource;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * {@code kiroku bench investigate}: a fleet's synthesised history with planted attack chains in a real Lucene store,
+ * then ancestry, root-cause and "who else has this hash" latencies (each query on a fresh history, so no cache helps),
+ * and whether every planted chain is found whole. Baseline in the same run: one exact entity-id lookup, the store
+ * question every graph step is made of.
+ */
+public final class InvestigateBench {
+    private InvestigateBench() {
+    }
+
+    /** {@code java -cp ... dev.kiroku.bench.investigate.InvestigateBench [--quick] [--json] [--dir D]}. */
+    public static void main(String[] args) throws IOException {
+        List<String> a = Arrays.asList(args);
+        int dir = a.indexOf("--dir");
+        Path work = dir >= 0 ? Files.createDirectories(Path.of(args[dir + 1])) : Files.createTempDirectory("kiroku-bench-");
+        System.exit(run(a.contains("--quick"), a.contains("--json"), System.out, work));
+    }
+
+    public static int run(boolean quick, boolean json, PrintStream out, Path work) {
+        long events = Long.getLong("kiroku.bench.events", quick ? 200_000 : 10_000_000);
+        int endpoints = Integer.getInteger("kiroku.bench.endpoints", quick ? 50 : 1_000);
+        int chains = quick ? 10 : 100;
+        int queries = quick ? 100 : 500;
+        Path dir = work.resolve("investigate-store");
+        deleteTree(dir);
+        InstantSource clock = InstantSource.system();
+        Instant start = clock.instant().minus(1, ChronoUnit.DAYS).truncatedTo(ChronoUnit.HOURS);
+        Map<String, Object> r = new LinkedHashMap<>();
+        try (LuceneEventStore store = new LuceneEventStore(dir, clock, LuceneStoreOptions.defaults().withRamBufferMb(256))) {
+            SimulatedFleet fleet = new SimulatedFleet(endpoints, events, chains, start);
+            long t0 = System.nanoTime();
+            fleet.generate(store::append);
+            store.commit();
+            double ingestSeconds = (System.nanoTime() - t0) / 1e9;
+            log(out, json, String.format(Locale.ROOT, "stored %,d events from %d endpoints in %.1f s", fleet.events(), endpoints, ingestSeconds));
+
+            JdbcDataSource db = new JdbcDataSource();
+            db.setURL("jdbc:h2:mem:bench-investigate-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
+            FileInventory inventory = new FileInventory(db, clock);
+            List<InventoryRecord> scans = new ArrayList<>();
+            for (SimulatedFleet.DormantFile f : fleet.dormantFiles()) {
+                scans.add(new InventoryRecord(f.agentId(), f.hostName(), f.path(), f.sha256(), 81_920, f.seen(), false, "scan"));
+            }
+            for (int i = 0; i < endpoints; i++) {
+                for (String bin : List.of("/usr/bin/ls", "/usr/bin/cat", "/usr/bin/curl", "/usr/bin/bash", "/usr/bin/python3")) {
+                    scans.add(new InventoryRecord(String.format("agent-%04d", i), String.format("host-%04d", i), bin,
+                            SimulatedFleet.shaOfHex(bin), 100_000, start, false, "scan"));
+                }
+            }
+            inventory.record(scans);
+            Supplier<Investigator> fresh = () -> new Investigator(new EventHistory(store, clock), inventory, TrackingLimits.defaults(), 10);
+
+            Random random = new Random(7);
+            List<String> samples = fleet.sampleProcesses();
+            double[] baseline = time(queries, i -> {
+                EventHistory h = new EventHistory(store, clock);
+                h.count(QueryText.exact("process.entity_id", samples.get(random.nextInt(samples.size()))), Window.ALL);
+            });
+            double[] ancestry = time(queries, i -> {
+                Ancestry a = fresh.get().rootCause().ancestors(samples.get(random.nextInt(samples.size())), TrackingLimits.defaults());
+                if (a.processes().size() < 3) throw new IllegalStateException("a sampled process has too short an ancestry: " + a);
+            });
+            List<SimulatedFleet.Planted> planted = fleet.planted();
+            double[] rootCause = time(queries, i -> fresh.get().rootCause().trace(planted.get(i % planted.size()).payloadEntityId(), TrackingLimits.defaults()));
+            double[] scope = time(queries, i -> fresh.get().scope().byHash(planted.get(i % planted.size()).payloadSha256(), null, Window.ALL));
+
+            int found = 0;
+            List<String> misses = new ArrayList<>();
+            for (SimulatedFleet.Planted p : planted) {
+                String miss = check(fresh.get(), p);
+                if (miss == null) found++;
+                else misses.add(p.agentId() + ": " + miss);
+            }
+            r.put("events", fleet.events());
+            r.put("endpoints", endpoints);
+            r.put("ingest_seconds", round(ingestSeconds));
+            r.put("queries_each", queries);
+            r.put("baseline_entity_lookup_p95_ms", round(percentile(baseline, 0.95)));
+            r.put("ancestry_p50_ms", round(percentile(ancestry, 0.50)));
+            r.put("ancestry_p95_ms", round(percentile(ancestry, 0.95)));
+            r.put("ancestry_p95_over_lookup", round(percentile(ancestry, 0.95) / percentile(baseline, 0.95)));
+            r.put("rootcause_p50_ms", round(percentile(rootCause, 0.50)));
+            r.put("rootcause_p95_ms", round(percentile(rootCause, 0.95)));
+            r.put("rootcause_p95_over_lookup", round(percentile(rootCause, 0.95) / percentile(baseline, 0.95)));
+            r.put("scope_p50_ms", round(percentile(scope, 0.50)));
+            r.put("scope_p95_ms", round(percentile(scope, 0.95)));
+            r.put("scope_p95_over_lookup", round(percentile(scope, 0.95) / percentile(baseline, 0.95)));
+            r.put("planted_chains", planted.size());
+            r.put("chains_found", found);
+            r.put("misses", misses.isEmpty() ? "" : String.join("; ", misses.subList(0, Math.min(3, misses.size()))).replace('"', '\''));
+        } finally {
+            deleteTree(dir);
+        }
+        print(out, json, r);
+        return (int) r.get("chains_found") == (int) r.get("planted_chains") ? 0 : 1;
+    }
+
+    /** Null when the investigation finds the planted chain whole; otherwise what is missing. */
+    private static String check(Investigator inv, SimulatedFleet.Planted p) {
+        RootCause rc = inv.rootCause().trace(p.payloadEntityId(), TrackingLimits.defaults());
+        List<String> chain = rc.chain().stream().map(l -> l.process().entityId()).toList();
+        if (!chain.equals(List.of(p.payloadEntityId(), p.shellEntityId(), p.sessionEntityId()))) return "ancestry " + chain;
+        FileOrigin origin = rc.chain().getFirst().origins().stream().filter(o -> o.path().equals(p.payloadPath())).findFirst().orElse(null);
+        if (origin == null || !origin.written()) return "no writer of " + p.payloadPath();
+        if (!origin.writer().process().entityId().equals(p.curlEntityId())) return "wrong writer " + origin.writer().process().describe();
+        if (origin.writer().download().stream().noneMatch(c -> p.downloadAddress().equals(c.remoteAddress()))) return "no download origin";
+        ArtifactScope scope = inv.scope().byHash(p.payloadSha256(), p.payloadPath(), Window.ALL);
+        Map<String, Presence.State> states = scope.endpoints().stream().collect(Collectors.toMap(Presence::agentId, Presence::state));
+        if (states.get(p.agentId()) != Presence.State.CONNECTED_OUT) return "scope: " + states;
+        for (String d : p.dormantAgents()) if (states.get(d) != Presence.State.DORMANT) return "dormant copy on " + d + " not found: " + states;
+        Impact impact = inv.impact().trace(p.payloadEntityId(), TrackingLimits.defaults());
+        if (impact.persistence().stream().noneMatch(f -> f.path().equals(p.cronPath()))) return "no cron persistence";
+        Set<String> remotes = impact.connections().stream().map(c -> c.remoteAddress()).collect(Collectors.toSet());
+        if (!remotes.contains(p.c2Address()) || impact.processes().size() != 2) return "impact " + remotes + " " + impact.processes().size();
+        return null;
+    }
+
+    private interface Query {
+        void run(int i);
+    }
+
+    private static double[] time(int n, Query q) {
+        for (int i = 0; i < Math.min(20, n); i++) q.run(i); // warm-up
+        double[] ms = new double[n];
+        for (int i = 0; i < n; i++) {
+            long t = System.nanoTime();
+            q.run(i);
+            ms[i] = (System.nanoTime() - t) / 1e6;
+        }
+        Arrays.sort(ms);
+        return ms;
+    }
+
+    private static double percentile(double[] sorted, double p) {
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)];
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 100) / 100.0;
+    }
+
+    private static void log(PrintStream out, boolean json, String line) {
+        if (!json) out.println(line);
+    }
+
+    private static void print(PrintStream out, boolean json, Map<String, Object> r) {
+        if (json) {
+            StringBuilder b = new StringBuilder("{");
+            r.forEach((k, v) -> {
+                if (b.length() > 1) b.append(", ");
+                b.append('"').append(k).append("\": ").append(v instanceof String s ? '"' + s + '"' : String.valueOf(v));
+            });
+            out.println(b.append('}'));
+        } else {
+            r.forEach((k, v) -> out.printf(Locale.ROOT, "%-32s %s%n", k, v));
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) return;
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot clear " + dir, e);
+        }
+    }
+}

@@ -1,0 +1,166 @@
+package dev.kiroku.investigate.history;
+
+import dev.kiroku.event.Event;
+import dev.kiroku.store.EventQuery;
+import dev.kiroku.store.EventStore;
+import dev.kiroku.store.Hit;
+import dev.kiroku.store.Page;
+import dev.kiroku.store.TermCount;
+
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+import static dev.kiroku.investigate.history.QueryText.exact;
+import static dev.kiroku.investigate.history.QueryText.exactPath;
+
+/**
+ * The questions investigation asks of the event store, each one query (or a few pages). Process records are
+ * cached by entity id for the life of this object: a process's start never changes once recorded.
+ */
+public final class EventHistory {
+    private static final String WRITES = "event.action:(creation OR modification OR rename)";
+    public static final int CHILD_SCAN = 5_000;
+    private static final String STARTS = "event.action:(exec OR already_running)";
+
+    private final EventStore store;
+    private final InstantSource clock;
+    private final Map<String, Optional<ProcessRecord>> processes = new ConcurrentHashMap<>();
+    private final Map<String, List<ProcessRecord>> images = new ConcurrentHashMap<>();
+
+    public EventHistory(EventStore store, InstantSource clock) {
+        this.store = store;
+        this.clock = clock;
+    }
+
+    public InstantSource clock() {
+        return clock;
+    }
+
+    /** Events matching the query within the window, newest first, at most {@code limit} (paging through). */
+    public List<Event> events(String query, Window window, int limit) {
+        List<Event> out = new ArrayList<>();
+        EventQuery q = EventQuery.parse(query, clock).between(window.from(), window.to())
+                .limit(Math.min(Math.max(limit, 1), EventQuery.MAX_LIMIT));
+        while (out.size() < limit) {
+            Page page = store.search(q);
+            for (Hit hit : page.hits()) {
+                if (out.size() == limit) break;
+                out.add(hit.event());
+            }
+            if (!page.hasMore()) break;
+            q = q.after(page.next());
+        }
+        return out;
+    }
+
+    /** The same, oldest first. */
+    public List<Event> eventsAscending(String query, Window window, int limit) {
+        List<Event> events = new ArrayList<>(events(query, window, limit));
+        events.sort(Comparator.comparing(Event::timestamp).thenComparingLong(Event::sequence));
+        return events;
+    }
+
+    public long count(String query, Window window) {
+        return store.count(EventQuery.parse(query, clock).between(window.from(), window.to()));
+    }
+
+    /** The most frequent values of an aggregatable field among matching events. */
+    public List<TermCount> terms(String query, Window window, String field, int size) {
+        return store.terms(EventQuery.parse(query, clock).between(window.from(), window.to()), field, size).top();
+    }
+
+    /**
+     * The process with this entity id: its newest recorded image (exec or snapshot; see {@link #images}), else pieced
+     * together from any of its events.
+     */
+    public Optional<ProcessRecord> process(String entityId) {
+        if (entityId == null || entityId.isBlank()) return Optional.empty();
+        return processes.computeIfAbsent(entityId, this::lookUp);
+    }
+
+    private Optional<ProcessRecord> lookUp(String entityId) {
+        List<ProcessRecord> images = images(entityId);
+        if (!images.isEmpty()) return Optional.of(images.getLast());
+        List<Event> any = events(exact("process.entity_id", entityId), Window.ALL, 1);
+        return any.isEmpty() ? Optional.empty() : Optional.ofNullable(ProcessRecord.of(any.getFirst()));
+    }
+
+    /**
+     * Every image the process ran, oldest first: a process that exec'd several times (a spawn helper that exec'd a
+     * script, a shell that exec'd curl) keeps its entity id across them. Empty when none is recorded.
+     */
+    public List<ProcessRecord> images(String entityId) {
+        if (entityId == null || entityId.isBlank()) return List.of();
+        return images.computeIfAbsent(entityId, id -> {
+            List<ProcessRecord> out = new ArrayList<>();
+            for (Event e : eventsAscending(exact("process.entity_id", id) + " AND " + STARTS, Window.ALL, 50)) {
+                ProcessRecord r = ProcessRecord.of(e);
+                if (r != null) out.add(r);
+            }
+            return List.copyOf(out);
+        });
+    }
+
+    /**
+     * Child processes (each once, by entity id), oldest first; at most {@code limit}. The store pages newest first, so
+     * the oldest are found among the newest {@value #CHILD_SCAN} child execs; {@link #childStarts} tells when there are more.
+     */
+    public List<ProcessRecord> children(String entityId, Window window, int limit) {
+        Map<String, ProcessRecord> byId = new LinkedHashMap<>();
+        for (Event e : eventsAscending(exact("process.parent.entity_id", entityId) + " AND " + STARTS, window, CHILD_SCAN)) {
+            ProcessRecord r = ProcessRecord.of(e);
+            if (r != null) byId.putIfAbsent(r.entityId(), r);
+            if (byId.size() == limit) break;
+        }
+        return List.copyOf(byId.values());
+    }
+
+    /** How many distinct start events name this parent (an upper bound on its children). */
+    public long childStarts(String entityId, Window window) {
+        return count(exact("process.parent.entity_id", entityId) + " AND " + STARTS, window);
+    }
+
+    /** Writes (creation, close after write, rename onto) of a path, newest first. */
+    public List<Event> writesTo(String path, Window window, int limit) {
+        return events(exactPath("file.path", path) + " AND " + WRITES, window, limit);
+    }
+
+    /** File changes a process made, oldest first. */
+    public List<Event> fileChangesBy(String entityId, Window window, int limit) {
+        return eventsAscending(exact("process.entity_id", entityId) + " AND event.category:file", window, limit);
+    }
+
+    /** Outgoing connections a process made, oldest first. */
+    public List<Event> connectionsBy(String entityId, Window window, int limit) {
+        return eventsAscending(exact("process.entity_id", entityId) + " AND event.action:connect", window, limit);
+    }
+
+    /** Network events of a process (connect, accept, listen, bind), oldest first. */
+    public List<Event> networkBy(String entityId, Window window, int limit) {
+        return eventsAscending(exact("process.entity_id", entityId) + " AND event.category:network", window, limit);
+    }
+
+    /** Executions of a path (as the image, or as the script an interpreter ran), oldest first. */
+    public List<Event> executionsOf(String path, Window window, int limit) {
+        return eventsAscending("(" + exactPath("process.executable", path) + " OR process.args:" + QueryText.quoted(path)
+                + ") AND event.action:exec", window, limit);
+    }
+
+    /** Events of any of these processes, oldest first. */
+    public List<Event> eventsOf(Collection<String> entityIds, Window window, int limit) {
+        if (entityIds.isEmpty()) return List.of();
+        return eventsAscending(QueryText.anyOf("process.entity_id", entityIds), window, limit);
+    }
+
+    public Instant now() {
+        return clock.instant();
+    }
+}

@@ -1,0 +1,138 @@
+package dev.kiroku.investigate.inventory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Agent side of the file inventory: walks the places executables live or get dropped, finds executable files and
+ * scripts (an execute bit, an ELF header or a {@code #!} line), and hashes them within a byte budget. Symbolic links
+ * are not followed and other filesystems' pseudo files are skipped; an unreadable file is reported, never fatal.
+ */
+public final class ExecutableInventoryScanner {
+    private static final Set<PosixFilePermission> EXECUTE = Set.of(PosixFilePermission.OWNER_EXECUTE,
+            PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.OTHERS_EXECUTE);
+
+    private final List<Path> roots;
+    private final long maxFileBytes;
+    private final long byteBudget;
+    private final InstantSource clock;
+
+    /**
+     * @param maxFileBytes files larger than this are listed as skipped, not hashed
+     * @param byteBudget   total bytes hashed per scan; past it the scan stops and says so
+     */
+    public ExecutableInventoryScanner(List<Path> roots, long maxFileBytes, long byteBudget, InstantSource clock) {
+        this.roots = List.copyOf(roots);
+        this.maxFileBytes = maxFileBytes;
+        this.byteBudget = byteBudget;
+        this.clock = clock;
+    }
+
+    public static ExecutableInventoryScanner defaults(InstantSource clock) {
+        return new ExecutableInventoryScanner(ExecutableLocations.SCAN_ROOTS, 256L << 20, 4L << 30, clock);
+    }
+
+    /**
+     * The outcome of one scan.
+     *
+     * @param records         the executables and scripts found and hashed
+     * @param skippedTooLarge files over the per-file limit
+     * @param budgetExhausted true when the byte budget ran out before the walk ended
+     * @param problems        files or directories that could not be read, with why
+     */
+    public record Result(List<InventoryRecord> records, int skippedTooLarge, long bytesHashed, boolean budgetExhausted,
+                         List<String> problems) {
+    }
+
+    public Result scan(String agentId, String hostName) {
+        List<InventoryRecord> records = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        int[] tooLarge = {0};
+        long[] hashed = {0};
+        boolean[] exhausted = {false};
+        MessageDigest sha = sha256();
+        byte[] buffer = new byte[1 << 16];
+        for (Path root : roots) {
+            if (exhausted[0]) break;
+            if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) continue;
+            try {
+                Files.walkFileTree(root, new SimpleFileVisitor<>() {
+                    @Override
+                    public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                        if (!attrs.isRegularFile()) return FileVisitResult.CONTINUE;
+                        try {
+                            if (!executableOrScript(file)) return FileVisitResult.CONTINUE;
+                            if (attrs.size() > maxFileBytes) {
+                                tooLarge[0]++;
+                                return FileVisitResult.CONTINUE;
+                            }
+                            if (hashed[0] + attrs.size() > byteBudget) {
+                                exhausted[0] = true;
+                                return FileVisitResult.TERMINATE;
+                            }
+                            String hash = hash(file, sha, buffer);
+                            hashed[0] += attrs.size();
+                            records.add(new InventoryRecord(agentId, hostName, file.toString(), hash, attrs.size(), clock.instant(),
+                                    false, "scan"));
+                        } catch (IOException e) {
+                            problems.add(file + ": " + e.getMessage());
+                        }
+                        return FileVisitResult.CONTINUE;
+                    }
+
+                    @Override
+                    public FileVisitResult visitFileFailed(Path file, IOException e) {
+                        problems.add(file + ": " + e.getMessage());
+                        return FileVisitResult.CONTINUE;
+                    }
+                });
+            } catch (IOException e) {
+                problems.add(root + ": " + e.getMessage());
+            }
+        }
+        return new Result(records, tooLarge[0], hashed[0], exhausted[0], problems);
+    }
+
+    private static boolean executableOrScript(Path file) throws IOException {
+        Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS);
+        for (PosixFilePermission p : EXECUTE) if (permissions.contains(p)) return true;
+        byte[] head = new byte[4];
+        int n;
+        try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+            n = in.readNBytes(head, 0, 4);
+        }
+        if (n >= 2 && head[0] == '#' && head[1] == '!') return true;
+        return n == 4 && head[0] == 0x7f && head[1] == 'E' && head[2] == 'L' && head[3] == 'F';
+    }
+
+    private static String hash(Path file, MessageDigest sha, byte[] buffer) throws IOException {
+        sha.reset();
+        try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+            int n;
+            while ((n = in.read(buffer)) > 0) sha.update(buffer, 0, n);
+        }
+        return HexFormat.of().formatHex(sha.digest());
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+}

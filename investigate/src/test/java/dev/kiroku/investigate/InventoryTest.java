@@ -1,0 +1,75 @@
+package dev.kiroku.investigate;
+
+import dev.kiroku.investigate.inventory.ExecutableInventoryScanner;
+import dev.kiroku.investigate.inventory.FileInventory;
+import dev.kiroku.investigate.inventory.InventoryEntry;
+import dev.kiroku.investigate.inventory.InventoryRecord;
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.HexFormat;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The agent-side scanner over real files, and the server-side inventory in a real H2 database. */
+class InventoryTest {
+
+    @Test
+    void theScannerFindsExecutablesAndScriptsHashesThemAndKeepsToItsBudget(@TempDir Path dir) throws Exception {
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        Path tool = Files.write(bin.resolve("tool"), new byte[]{0x7f, 'E', 'L', 'F', 1, 2, 3});
+        Files.setPosixFilePermissions(tool, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path script = Files.writeString(bin.resolve("run"), "#!/bin/sh\necho hi\n");
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rw-r--r--"));
+        Files.writeString(bin.resolve("notes.txt"), "not executable");
+        Files.write(bin.resolve("big"), new byte[4096]);
+        Files.setPosixFilePermissions(bin.resolve("big"), PosixFilePermissions.fromString("rwx------"));
+        Files.createSymbolicLink(bin.resolve("link"), Path.of("/usr/bin/true"));
+
+        ExecutableInventoryScanner.Result result = new ExecutableInventoryScanner(List.of(bin, dir.resolve("missing")), 1024, 1 << 20,
+                InstantSource.system()).scan("agent-a", "web-1");
+        assertThat(result.records()).extracting(InventoryRecord::path).containsExactlyInAnyOrder(tool.toString(), script.toString());
+        assertThat(result.skippedTooLarge()).isEqualTo(1);
+        assertThat(result.budgetExhausted()).isFalse();
+        String expected = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(script)));
+        assertThat(result.records()).filteredOn(r -> r.path().equals(script.toString())).singleElement()
+                .satisfies(r -> assertThat(r.sha256()).isEqualTo(expected));
+
+        ExecutableInventoryScanner.Result tight = new ExecutableInventoryScanner(List.of(bin), 1024, 10, InstantSource.system()).scan("a", "h");
+        assertThat(tight.budgetExhausted()).isTrue();
+        assertThat(tight.bytesHashed()).isLessThanOrEqualTo(10);
+    }
+
+    @Test
+    void sightingsMergeIntoOneEntryPerVersionAndAnExecutionSticks() {
+        JdbcDataSource db = new JdbcDataSource();
+        db.setURL("jdbc:h2:mem:inventory-merge;DB_CLOSE_DELAY=-1");
+        FileInventory inventory = new FileInventory(db, InstantSource.system());
+        new FileInventory(db, InstantSource.system()); // migrations run once
+        Instant t = Instant.parse("2026-03-01T10:00:00Z");
+        String sha = "ab".repeat(32);
+        inventory.record(List.of(new InventoryRecord("a", "h", "/opt/x", sha, 10, t.plusSeconds(60), false, "scan"),
+                new InventoryRecord("a", "h", "/opt/x", sha, -1, t, true, "exec"),
+                new InventoryRecord("a", "h", "/opt/x", sha, 10, t.plusSeconds(120), false, "scan"),
+                new InventoryRecord("b", "h2", "/tmp/x", sha.toUpperCase(), 10, t, false, "scan"),
+                new InventoryRecord("b", "h2", "/tmp/x", "cd".repeat(32), 11, t, false, "scan")));
+        List<InventoryEntry> entries = inventory.byHash(sha);
+        assertThat(entries).hasSize(2);
+        InventoryEntry a = entries.getFirst();
+        assertThat(a.executed()).isTrue();
+        assertThat(a.firstSeen()).isEqualTo(t);
+        assertThat(a.lastSeen()).isEqualTo(t.plusSeconds(120));
+        assertThat(a.lastExecuted()).isEqualTo(t);
+        assertThat(a.size()).isEqualTo(10);
+        assertThat(inventory.byName("x")).hasSize(3);
+        assertThat(inventory.agents()).containsExactly("a", "b");
+    }
+}
