@@ -34,7 +34,7 @@ record Evidence(List<DetonationReport.ProcessNode> processes, List<FileWritten> 
         List<DetonationReport.ProcessNode> tree = tree(events);
         List<String> fileEvents = new ArrayList<>();
         for (Event e : events) {
-            if (e.payload() instanceof FileChange f && fileEvents.size() < 500)
+            if (e.payload() instanceof FileChange f && fileEvents.size() < 500 && !f.path().startsWith("/" + ScratchLayer.KIROKU_DIR + "/"))
                 fileEvents.add(f.action().name().toLowerCase() + " " + f.path() + " by " + f.process().name() + " (pid " + f.process().pid() + ")");
         }
 
