@@ -1,12 +1,17 @@
 package dev.kiroku.sandbox;
 
+import dev.kiroku.sandbox.detonate.BehaviourRules;
 import dev.kiroku.sandbox.detonate.Detonator;
+import dev.kiroku.sandbox.statics.ArchiveLimits;
+import dev.kiroku.sandbox.statics.KnownBadHashes;
+import dev.kiroku.sandbox.statics.StaticCheck;
 import dev.kiroku.sandbox.statics.StaticAnalyzer;
 import dev.kiroku.sandbox.statics.StaticReport;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +33,22 @@ public final class BuiltInAnalyzer implements Analyzer {
         this.detonator = detonator;
         this.maxFileBytes = maxFileBytes;
         this.clock = clock;
+    }
+
+    /** Files above this are reported as too large and not analysed. */
+    public static final long DEFAULT_MAX_FILE_BYTES = 64L << 20;
+
+    /**
+     * The standard set-up: built-in static checks plus {@code extraChecks} (a YARA check, for
+     * example), and the namespace sandbox working under {@code workDirectory} with the built-in
+     * rule pack.
+     */
+    public static BuiltInAnalyzer standard(Path workDirectory, KnownBadHashes knownBad, List<StaticCheck> extraChecks) {
+        List<StaticCheck> checks = new ArrayList<>(StaticAnalyzer.builtInChecks(knownBad));
+        checks.addAll(extraChecks);
+        return new BuiltInAnalyzer(new StaticAnalyzer(checks, ArchiveLimits.defaults()),
+                new Detonator(workDirectory.resolve("runs"), Detonator.Settings.defaults(), BehaviourRules.builtIn()),
+                DEFAULT_MAX_FILE_BYTES, InstantSource.system());
     }
 
     @Override

@@ -94,7 +94,7 @@ public final class Detonator {
                 } finally {
                     if (recording != null) recorded = recording.stop();
                 }
-                List<Event> events = new SandboxScope(cgroup.path(), outcome.hostPid(), scratch.upper(), scratch.work()).sampleEvents(recorded);
+                List<Event> events = new SandboxScope(cgroup.path(), outcome.hostPid(), scratch).sampleEvents(recorded);
                 SandboxCgroup.Usage usage = cgroup.usage();
                 String output = scratch.kirokuFile("output", OUTPUT_LIMIT);
                 String launcher = SandboxRun.launcherOutput(workDir);

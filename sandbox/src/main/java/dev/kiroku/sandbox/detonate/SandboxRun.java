@@ -72,11 +72,11 @@ final class SandboxRun {
                 // what container runtimes mask: the kernel's knobs stay read-only or empty
                 "for p in sys sysrq-trigger irq bus fs; do [ -e \"$R/proc/$p\" ] && mount --bind -o ro \"$R/proc/$p\" \"$R/proc/$p\" && mount -o remount,bind,ro \"$R/proc/$p\"; done",
                 "for p in kcore keys timer_list sched_debug; do [ -e \"$R/proc/$p\" ] && mount --bind /dev/null \"$R/proc/$p\"; done",
-                "mount -t tmpfs -o size=16m,nosuid,nodev tmpfs \"$R/tmp\"",
                 "mount -t tmpfs -o size=1m,mode=755,nosuid tmpfs \"$R/dev\"",
                 "for d in null zero random urandom tty full; do touch \"$R/dev/$d\"; mount --bind /dev/$d \"$R/dev/$d\"; done",
                 "ln -s /proc/self/fd \"$R/dev/fd\"; ln -s /proc/self/fd/0 \"$R/dev/stdin\"; ln -s /proc/self/fd/1 \"$R/dev/stdout\"; ln -s /proc/self/fd/2 \"$R/dev/stderr\"",
-                "for d in work root home; do [ -d \"$R/$d\" ] && mount -t tmpfs -o size=4m,mode=700 tmpfs \"$R/$d\"; done",
+                ScratchLayer.PRIVATE_DIRECTORIES.stream().map(d -> "mkdir -p \"$R/" + d + "\"; mount --bind " + quote(s.privateDirectory(d).toString()) + " \"$R/" + d + "\"")
+                        .collect(Collectors.joining("\n")),
                 "cd \"$R\"",
                 "mkdir -p .oldroot",
                 "pivot_root . .oldroot",

@@ -26,14 +26,14 @@ final class SandboxScope {
 
     private final String cgroupPath;
     private final long launcherPid;
-    private final String upperPrefix;
+    private final ScratchLayer scratch;
     private final String workPrefix;
 
-    SandboxScope(String cgroupPath, long launcherPid, java.nio.file.Path upperDirectory, java.nio.file.Path workDirectory) {
+    SandboxScope(String cgroupPath, long launcherPid, ScratchLayer scratch) {
         this.cgroupPath = cgroupPath;
         this.launcherPid = launcherPid;
-        this.upperPrefix = upperDirectory + "/";
-        this.workPrefix = workDirectory + "/";
+        this.scratch = scratch;
+        this.workPrefix = scratch.work() + "/";
     }
 
     List<Event> sampleEvents(List<Event> recording) {
@@ -77,7 +77,8 @@ final class SandboxScope {
     /** A scratch-layer path as the sample saw it ("/etc/cron.d/x"); other paths unchanged. */
     String inside(String path) {
         if (path == null) return null;
-        return path.startsWith(upperPrefix) ? "/" + path.substring(upperPrefix.length()) : path;
+        String inside = scratch.inside(path);
+        return inside == null ? path : inside;
     }
 
     static ProcessInfo processOf(Event e) {

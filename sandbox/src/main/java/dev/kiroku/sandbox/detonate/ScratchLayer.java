@@ -27,6 +27,11 @@ import java.util.stream.Stream;
  */
 final class ScratchLayer implements AutoCloseable {
     static final String KIROKU_DIR = ".kiroku";
+    /**
+     * Directories not shown from the host: each is an empty directory of the scratch filesystem
+     * bind-mounted over the host's, so what the sample writes there is kept and listed too.
+     */
+    static final List<String> PRIVATE_DIRECTORIES = List.of("tmp", "root", "home", "work");
     private static final int MAX_LISTED = 1000;
 
     private final Path mount;
@@ -42,6 +47,8 @@ final class ScratchLayer implements AutoCloseable {
         ScratchLayer layer = new ScratchLayer(mount);
         try {
             for (String dir : List.of("upper", "work", "root", "upper/" + KIROKU_DIR, "upper/etc", "upper/sandbox")) Files.createDirectories(mount.resolve(dir));
+            for (String dir : PRIVATE_DIRECTORIES) Files.createDirectories(layer.privateDirectory(dir));
+            Files.setPosixFilePermissions(layer.privateDirectory("tmp"), PosixFilePermissions.fromString("rwxrwxrwx"));
             layer.place("etc/resolv.conf", ("nameserver " + SinkNetwork.SINK_ADDRESS + "\n").getBytes(), false);
         } catch (IOException | RuntimeException e) {
             layer.close();
@@ -66,6 +73,22 @@ final class ScratchLayer implements AutoCloseable {
         return mount.resolve("root");
     }
 
+    /** The scratch directory mounted over {@code /name} inside. */
+    Path privateDirectory(String name) {
+        return mount.resolve("private").resolve(name);
+    }
+
+    /** A host path in the scratch filesystem as the sample saw it, or null when it is not one of the sample's files. */
+    String inside(String hostPath) {
+        String upperPrefix = upper() + "/";
+        if (hostPath.startsWith(upperPrefix)) return "/" + hostPath.substring(upperPrefix.length());
+        for (String dir : PRIVATE_DIRECTORIES) {
+            String prefix = privateDirectory(dir) + "/";
+            if (hostPath.startsWith(prefix)) return "/" + dir + "/" + hostPath.substring(prefix.length());
+        }
+        return null;
+    }
+
     /** Puts a file the sandbox provides (not the sample's doing) into the writable layer. */
     void place(String sandboxPath, byte[] content, boolean executable) throws IOException {
         Path file = upper().resolve(sandboxPath);
@@ -88,16 +111,22 @@ final class ScratchLayer implements AutoCloseable {
     /** What the sample wrote, created or deleted, in sandbox paths; the sandbox's own files are left out. */
     List<FileWritten> changes() throws IOException {
         List<FileWritten> found = new ArrayList<>();
-        Path upper = upper();
-        Files.walkFileTree(upper, new SimpleFileVisitor<>() {
+        walk(upper(), "/", found);
+        for (String dir : PRIVATE_DIRECTORIES) walk(privateDirectory(dir), "/" + dir + "/", found);
+        found.sort(Comparator.comparing(FileWritten::path));
+        return found;
+    }
+
+    private void walk(Path top, String prefix, List<FileWritten> found) throws IOException {
+        Files.walkFileTree(top, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-                return dir.equals(upper.resolve(KIROKU_DIR)) ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+                return dir.equals(upper().resolve(KIROKU_DIR)) ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
             }
 
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                String path = "/" + upper.relativize(file);
+                String path = prefix + top.relativize(file);
                 if (ours.contains(path) || found.size() >= MAX_LISTED) return FileVisitResult.CONTINUE;
                 if (attrs.isOther()) {
                     found.add(new FileWritten(path, 0, "deleted", null, false)); // overlay whiteout: a deletion
@@ -114,8 +143,6 @@ final class ScratchLayer implements AutoCloseable {
                 return FileVisitResult.CONTINUE;
             }
         });
-        found.sort(Comparator.comparing(FileWritten::path));
-        return found;
     }
 
     private static String sha256(Path file) throws IOException {
