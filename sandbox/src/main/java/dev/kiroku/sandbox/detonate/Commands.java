@@ -10,7 +10,20 @@ final class Commands {
     private Commands() {
     }
 
+    /**
+     * Runs a command to its end even when the calling thread was interrupted (set-up and clean-up
+     * must not be cut short); the interrupt is kept for the caller.
+     */
     static void run(String... command) throws IOException {
+        boolean interrupted = Thread.interrupted();
+        try {
+            runToEnd(command);
+        } finally {
+            if (interrupted) Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void runToEnd(String... command) throws IOException {
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         try {
             if (!process.waitFor(20, TimeUnit.SECONDS)) {

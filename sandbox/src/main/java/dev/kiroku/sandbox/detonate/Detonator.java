@@ -92,7 +92,13 @@ public final class Detonator {
                 try {
                     outcome = SandboxRun.run(workDir, scratch, cgroup, network, command, limits.timeLimit());
                 } finally {
-                    if (recording != null) recorded = recording.stop();
+                    if (recording != null) {
+                        try {
+                            recorded = recording.stop();
+                        } finally {
+                            recording.close();
+                        }
+                    }
                 }
                 List<Event> events = new SandboxScope(cgroup.path(), outcome.hostPid(), scratch).sampleEvents(recorded);
                 SandboxCgroup.Usage usage = cgroup.usage();

@@ -118,6 +118,15 @@ public final class SandboxCgroup implements AutoCloseable {
     /** Kills what is left, waits for it to go and removes every cgroup directory. */
     @Override
     public void close() throws IOException {
+        boolean interrupted = Thread.interrupted(); // clean-up runs to its end; the interrupt is kept
+        try {
+            removeAll();
+        } finally {
+            if (interrupted) Thread.currentThread().interrupt();
+        }
+    }
+
+    private void removeAll() throws IOException {
         List<String> failures = new ArrayList<>();
         try {
             if (Files.exists(unified)) {

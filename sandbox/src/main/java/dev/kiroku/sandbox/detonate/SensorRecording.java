@@ -92,10 +92,15 @@ final class SensorRecording implements AutoCloseable {
     public void close() throws IOException {
         if (closed) return;
         closed = true;
+        boolean interrupted = Thread.interrupted(); // the agent must restore audit state whatever happened
         try {
             agent.close();
         } finally {
-            lock.close();
+            try {
+                lock.close();
+            } finally {
+                if (interrupted) Thread.currentThread().interrupt();
+            }
         }
     }
 
