@@ -77,6 +77,7 @@ final class SandboxRun {
                 "ln -s /proc/self/fd \"$R/dev/fd\"; ln -s /proc/self/fd/0 \"$R/dev/stdin\"; ln -s /proc/self/fd/1 \"$R/dev/stdout\"; ln -s /proc/self/fd/2 \"$R/dev/stderr\"",
                 ScratchLayer.PRIVATE_DIRECTORIES.stream().map(d -> "mkdir -p \"$R/" + d + "\"; mount --bind " + quote(s.privateDirectory(d).toString()) + " \"$R/" + d + "\"")
                         .collect(Collectors.joining("\n")),
+                "mkdir -p \"$R/" + ScratchLayer.KIROKU_DIR + "\"; mount --bind " + quote(s.bookkeeping().toString()) + " \"$R/" + ScratchLayer.KIROKU_DIR + "\"",
                 "cd \"$R\"",
                 "mkdir -p .oldroot",
                 "pivot_root . .oldroot",

@@ -46,6 +46,9 @@ final class ScratchLayer implements AutoCloseable {
         Commands.run("mount", "-t", "tmpfs", "-o", "size=" + bytes + ",mode=755", "kiroku-sandbox-scratch", mount.toString());
         ScratchLayer layer = new ScratchLayer(mount);
         try {
+            // the sandbox's bookkeeping (exit code, output) has its own small filesystem: a sample that fills the scratch layer cannot stop it
+            Files.createDirectories(layer.bookkeeping());
+            Commands.run("mount", "-t", "tmpfs", "-o", "size=1m,mode=755", "kiroku-sandbox-log", layer.bookkeeping().toString());
             for (String dir : List.of("upper", "work", "root", "upper/" + KIROKU_DIR, "upper/etc", "upper/sandbox")) Files.createDirectories(mount.resolve(dir));
             for (String dir : PRIVATE_DIRECTORIES) Files.createDirectories(layer.privateDirectory(dir));
             Files.setPosixFilePermissions(layer.privateDirectory("tmp"), PosixFilePermissions.fromString("rwxrwxrwx"));
@@ -67,6 +70,11 @@ final class ScratchLayer implements AutoCloseable {
 
     Path work() {
         return mount.resolve("work");
+    }
+
+    /** Mounted at /.kiroku inside: the sample's output and exit code. */
+    Path bookkeeping() {
+        return mount.resolve(KIROKU_DIR);
     }
 
     Path root() {
@@ -100,7 +108,7 @@ final class ScratchLayer implements AutoCloseable {
 
     /** Output of the sandbox's own bookkeeping (exit code, sample output), or "" when absent. */
     String kirokuFile(String name, int max) {
-        Path file = upper().resolve(KIROKU_DIR).resolve(name);
+        Path file = bookkeeping().resolve(name);
         try (InputStream in = Files.newInputStream(file)) {
             return new String(in.readNBytes(max), java.nio.charset.StandardCharsets.UTF_8);
         } catch (IOException e) {
@@ -159,13 +167,23 @@ final class ScratchLayer implements AutoCloseable {
     /** Unmounts the tmpfs (lazily if a straggler still holds it) and removes the mount point. */
     @Override
     public void close() throws IOException {
+        if (mounted(bookkeeping())) unmount(bookkeeping());
+        if (mounted(mount)) unmount(mount);
+        try (Stream<Path> left = Files.walk(mount)) {
+            for (Path p : left.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        }
+    }
+
+    private static boolean mounted(Path path) throws IOException {
+        String needle = " " + path + " ";
+        return Files.readAllLines(Path.of("/proc/self/mounts")).stream().anyMatch(line -> line.contains(needle));
+    }
+
+    private static void unmount(Path mount) throws IOException {
         try {
             Commands.run("umount", mount.toString());
         } catch (IOException busy) {
             Commands.run("umount", "-l", mount.toString());
-        }
-        try (Stream<Path> left = Files.walk(mount)) {
-            for (Path p : left.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
         }
     }
 }
