@@ -13,11 +13,11 @@ import java.util.concurrent.Callable;
 
 /** Benchmarks, kept out of the test run. Each measures against a baseline in the same run. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Run a benchmark: capture, store, journal, sigma or atomics. Human lines, or one JSON object with --json.")
+        description = "Run a benchmark: capture, store, journal, sigma, atomics or sandbox. Human lines, or one JSON object with --json.")
 final class BenchCommand implements Callable<Integer> {
-    enum Name { capture, store, journal, sigma, atomics }
+    enum Name { capture, store, journal, sigma, atomics, sandbox }
 
-    @Parameters(index = "0", paramLabel = "NAME", description = "capture, store, journal, sigma or atomics (Atomic Red Team live verification and a benign workload)")
+    @Parameters(index = "0", paramLabel = "NAME", description = "capture, store, journal, sigma, atomics (Atomic Red Team live verification and a benign workload) or sandbox (verdicts and analyses per minute on the test samples)")
     Name name;
 
     @Option(names = "--quick", description = "a smaller run that finishes in under 60 s")
@@ -28,6 +28,9 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--dir", paramLabel = "DIR", description = "scratch directory (default: a new temporary directory)")
     Path dir;
+
+    @Option(names = "--samples", paramLabel = "DIR", description = "bench sandbox: sample directory with expected-verdicts.tsv (default: sandbox/src/test/resources/samples of the installation)")
+    Path samples;
 
     @Override
     public Integer call() throws Exception {
@@ -44,6 +47,8 @@ final class BenchCommand implements Callable<Integer> {
             }
             case sigma -> SigmaBench.run(quick, json, System.out);
             case atomics -> dev.kiroku.bench.AtomicsBench.run(quick, json, System.out, work);
+            case sandbox -> dev.kiroku.bench.SandboxBench.run(quick, json, System.out, work, samples != null ? samples
+                    : Home.dataDirectory().getParent().resolve("sandbox/src/test/resources/samples"));
         };
     }
 }

@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
                 AlertsCommand.class,
                 RulesCommand.class,
                 BenchCommand.class,
+                AnalyzeCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec
