@@ -110,7 +110,7 @@ record Evidence(List<DetonationReport.ProcessNode> processes, List<FileWritten> 
             if (!program) continue;
             programs.add(f.path());
             for (DetonationReport.ProcessNode p : tree) {
-                if (f.path().equals(p.executable()) || p.commandLine().contains(f.path())) {
+                if (ran(p, f.path())) {
                     ran.add(f.path() + " (pid " + p.pid() + ")");
                     break;
                 }
@@ -118,6 +118,13 @@ record Evidence(List<DetonationReport.ProcessNode> processes, List<FileWritten> 
         }
         if (!ran.isEmpty()) reasons.add(new Reason("dynamic.dropped_executed", 30, "wrote a program and ran it", String.join("; ", limit(ran))));
         else if (!programs.isEmpty()) reasons.add(new Reason("dynamic.dropped_program", 15, "wrote a program", String.join("; ", limit(programs))));
+    }
+
+    /** Whether the process is the program itself or an interpreter running it ("/bin/sh /tmp/x.sh"). */
+    private static boolean ran(DetonationReport.ProcessNode p, String path) {
+        if (path.equals(p.executable())) return true;
+        String[] words = p.commandLine().split(" ");
+        return words[0].equals(path) || (words.length > 1 && words[1].equals(path));
     }
 
     /** The sample's processes from their start events, parents before children, with exit codes where seen. */

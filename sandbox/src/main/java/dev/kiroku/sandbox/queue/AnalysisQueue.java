@@ -178,5 +178,8 @@ public final class AnalysisQueue implements AutoCloseable {
         worker.interrupt();
         worker.join(5000);
         analyses.shutdownNow();
+        // an abandoned analysis is interrupted; wait for its clean-up (mounts, cgroups, namespaces) to finish
+        if (!analyses.awaitTermination(2, TimeUnit.MINUTES))
+            System.err.println("kiroku sandbox: an abandoned analysis is still cleaning up after 2 minutes");
     }
 }
