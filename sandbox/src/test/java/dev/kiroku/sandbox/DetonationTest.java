@@ -53,8 +53,11 @@ class DetonationTest {
         });
         if (d.recording().startsWith("kiroku agent (")) {
             assertThat(d.processes()).extracting(DetonationReport.ProcessNode::commandLine).contains("bash -i");
-            assertThat(d.connections()).anySatisfy(c -> assertThat(c.seenBy()).isEqualTo("sensor"));
-            assertThat(d.rules()).isNotEmpty();
+            assertThat(d.connections()).anySatisfy(c -> {
+                assertThat(c.seenBy()).isEqualTo("sensor");
+                assertThat(c.destinationIp()).isEqualTo("203.0.113.66");
+                assertThat(c.detail()).containsPattern("\\(pid \\d+\\)");
+            });
         }
     }
 
@@ -80,6 +83,7 @@ class DetonationTest {
         assertThat(d.output()).contains("uid=0(root)");
         if (d.recording().startsWith("kiroku agent (")) {
             assertThat(report.reasons()).anySatisfy(r -> assertThat(r.code()).isEqualTo("dynamic.dropped_executed"));
+            assertThat(d.rules()).extracting(h -> h.evidence()).anySatisfy(e -> assertThat(e).contains("/tmp/.cache-x/stage2.sh"));
             assertThat(report.verdict()).isEqualTo(Verdict.MEDIUM);
         }
     }

@@ -36,6 +36,9 @@ import java.util.concurrent.TimeoutException;
  * reports go to the {@link ReportStore}; high and medium verdicts go to the {@link VerdictListener}s.
  */
 public final class AnalysisQueue implements AutoCloseable {
+    /** What an analysis may take beyond the sample's time limit (audit lock wait, set-up, agent start and stop). */
+    public static final Duration DEFAULT_ALLOWANCE = Duration.ofMinutes(5);
+
     private final Analyzer analyzer;
     private final ReportStore store;
     private final Path samples;
