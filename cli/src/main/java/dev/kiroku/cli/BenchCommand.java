@@ -21,11 +21,12 @@ import java.util.concurrent.Callable;
                 "  atomics     Atomic Red Team live verification and a benign workload",
                 "  response    isolation time, exec blocking cost, block propagation",
                 "  investigate ancestry, root cause and scope over a simulated fleet",
+                "  sandbox     analyses per minute and verdicts of the test samples",
         })
 final class BenchCommand implements Callable<Integer> {
-    enum Name { capture, store, journal, sigma, atomics, response, investigate }
+    enum Name { capture, store, journal, sigma, atomics, response, investigate, sandbox }
 
-    @Parameters(index = "0", paramLabel = "NAME", description = "one of: capture, store, journal, sigma, atomics, response, investigate")
+    @Parameters(index = "0", paramLabel = "NAME", description = "one of: capture, store, journal, sigma, atomics, response, investigate, sandbox")
     Name name;
 
     @Option(names = "--quick", description = "a smaller run that finishes in under 60 s")
@@ -36,6 +37,9 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--dir", paramLabel = "DIR", description = "scratch directory (default: a new temporary directory)")
     Path dir;
+
+    @Option(names = "--samples", paramLabel = "DIR", description = "sandbox: sample directory with expected-verdicts.tsv (default: sandbox/src/test/resources/samples of the installation)")
+    Path samples;
     @Override
     public Integer call() throws Exception {
         Path work = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("kiroku-bench-");
@@ -47,6 +51,8 @@ final class BenchCommand implements Callable<Integer> {
             case atomics -> dev.kiroku.bench.AtomicsBench.run(quick, json, System.out, work);
             case response -> dev.kiroku.bench.ResponseBench.run(quick, json, System.out, work);
             case investigate -> dev.kiroku.bench.investigate.InvestigateBench.run(quick, json, System.out, work);
+            case sandbox -> dev.kiroku.bench.SandboxBench.run(quick, json, System.out, work, samples != null ? samples
+                    : Home.dataDirectory().getParent().resolve("sandbox/src/test/resources/samples"));
         };
     }
 }

@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
                 BenchCommand.class,
                 InvestigateCommand.class,
                 IncidentCommand.class,
+                AnalyzeCommand.class,
         })
 public final class Main implements Runnable {
     @CommandLine.Spec
