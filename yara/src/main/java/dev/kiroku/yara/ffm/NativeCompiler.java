@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.ADDRESS_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 /**
@@ -123,7 +124,7 @@ public final class NativeCompiler implements AutoCloseable {
         try {
             String file = Structs.cString(fileName);
             String ruleName = rule.equals(MemorySegment.NULL) ? null
-                    : Structs.cString(Structs.at(rule).get(ADDRESS, Structs.RULE_IDENTIFIER));
+                    : Structs.cString(Structs.at(rule).get(ADDRESS_UNALIGNED, Structs.RULE_IDENTIFIER));
             diagnostics.add(new CompileDiagnostic(
                     level == 0 ? CompileDiagnostic.Level.ERROR : CompileDiagnostic.Level.WARNING,
                     file != null ? file : sourceName, line, ruleName, Structs.cString(message)));

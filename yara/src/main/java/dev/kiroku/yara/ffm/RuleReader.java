@@ -9,23 +9,26 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.ADDRESS_UNALIGNED;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
 
-/** Turns a matching {@code YR_RULE} and its scan context into a {@link YaraMatch} (without the target). */
+/**
+ * Turns a matching {@code YR_RULE} and its scan context into a {@link YaraMatch} (without the target). libyara keeps
+ * these structures in arena buffers without natural alignment, hence the unaligned layouts.
+ */
 final class RuleReader {
     private RuleReader() {
     }
 
     static YaraMatch read(MemorySegment context, MemorySegment rulePointer) {
         MemorySegment rule = Structs.at(rulePointer);
-        String identifier = Structs.cString(rule.get(ADDRESS, Structs.RULE_IDENTIFIER));
-        MemorySegment ns = rule.get(ADDRESS, Structs.RULE_NS);
-        String namespace = ns.equals(MemorySegment.NULL) ? "default" : Structs.cString(Structs.at(ns).get(ADDRESS, Structs.NS_NAME));
-        return new YaraMatch(identifier, namespace, tags(rule.get(ADDRESS, Structs.RULE_TAGS)),
-                meta(rule.get(ADDRESS, Structs.RULE_METAS)), strings(context, rule.get(ADDRESS, Structs.RULE_STRINGS)), null, null);
+        String identifier = Structs.cString(rule.get(ADDRESS_UNALIGNED, Structs.RULE_IDENTIFIER));
+        MemorySegment ns = rule.get(ADDRESS_UNALIGNED, Structs.RULE_NS);
+        String namespace = ns.equals(MemorySegment.NULL) ? "default" : Structs.cString(Structs.at(ns).get(ADDRESS_UNALIGNED, Structs.NS_NAME));
+        return new YaraMatch(identifier, namespace, tags(rule.get(ADDRESS_UNALIGNED, Structs.RULE_TAGS)),
+                meta(rule.get(ADDRESS_UNALIGNED, Structs.RULE_METAS)), strings(context, rule.get(ADDRESS_UNALIGNED, Structs.RULE_STRINGS)), null, null);
     }
 
     /** Tags are consecutive NUL-terminated strings ended by an empty one. */
@@ -52,16 +55,16 @@ final class RuleReader {
         MemorySegment metas = Structs.at(pointer);
         for (long i = 0; ; i++) {
             long base = i * Structs.META_SIZE;
-            String key = Structs.cString(metas.get(ADDRESS, base + Structs.META_IDENTIFIER));
-            Object value = switch (metas.get(JAVA_INT, base + Structs.META_TYPE)) {
-                case Structs.META_TYPE_INTEGER -> metas.get(JAVA_LONG, base + Structs.META_INTEGER);
-                case Structs.META_TYPE_BOOLEAN -> metas.get(JAVA_LONG, base + Structs.META_INTEGER) != 0;
-                default -> Structs.cString(metas.get(ADDRESS, base + Structs.META_STRING));
+            String key = Structs.cString(metas.get(ADDRESS_UNALIGNED, base + Structs.META_IDENTIFIER));
+            Object value = switch (metas.get(JAVA_INT_UNALIGNED, base + Structs.META_TYPE)) {
+                case Structs.META_TYPE_INTEGER -> metas.get(JAVA_LONG_UNALIGNED, base + Structs.META_INTEGER);
+                case Structs.META_TYPE_BOOLEAN -> metas.get(JAVA_LONG_UNALIGNED, base + Structs.META_INTEGER) != 0;
+                default -> Structs.cString(metas.get(ADDRESS_UNALIGNED, base + Structs.META_STRING));
             };
             if (key != null) {
                 meta.putIfAbsent(key, value);
             }
-            if ((metas.get(JAVA_INT, base + Structs.META_FLAGS) & Structs.META_FLAGS_LAST_IN_RULE) != 0) {
+            if ((metas.get(JAVA_INT_UNALIGNED, base + Structs.META_FLAGS) & Structs.META_FLAGS_LAST_IN_RULE) != 0) {
                 return meta;
             }
         }
@@ -72,21 +75,21 @@ final class RuleReader {
         if (pointer.equals(MemorySegment.NULL)) {
             return found;
         }
-        MemorySegment matchLists = Structs.at(Structs.at(context).get(ADDRESS, Structs.CONTEXT_MATCHES));
+        MemorySegment matchLists = Structs.at(Structs.at(context).get(ADDRESS_UNALIGNED, Structs.CONTEXT_MATCHES));
         MemorySegment strings = Structs.at(pointer);
         Map<String, Integer> perIdentifier = new LinkedHashMap<>();
         for (long i = 0; ; i++) {
             long base = i * Structs.STRING_SIZE;
-            int flags = strings.get(JAVA_INT, base + Structs.STRING_FLAGS);
+            int flags = strings.get(JAVA_INT_UNALIGNED, base + Structs.STRING_FLAGS);
             if ((flags & Structs.STRING_FLAGS_PRIVATE) == 0) {
-                String identifier = Structs.cString(strings.get(ADDRESS, base + Structs.STRING_IDENTIFIER));
-                long index = Integer.toUnsignedLong(strings.get(JAVA_INT, base + Structs.STRING_IDX));
-                MemorySegment match = matchLists.get(ADDRESS, index * Structs.MATCHES_SIZE + Structs.MATCHES_HEAD);
+                String identifier = Structs.cString(strings.get(ADDRESS_UNALIGNED, base + Structs.STRING_IDENTIFIER));
+                long index = Integer.toUnsignedLong(strings.get(JAVA_INT_UNALIGNED, base + Structs.STRING_IDX));
+                MemorySegment match = matchLists.get(ADDRESS_UNALIGNED, index * Structs.MATCHES_SIZE + Structs.MATCHES_HEAD);
                 while (!match.equals(MemorySegment.NULL)
                         && perIdentifier.merge(identifier, 1, Integer::sum) <= YaraMatch.MAX_STRING_MATCHES) {
                     MemorySegment m = Structs.at(match);
                     found.add(stringMatch(identifier, m));
-                    match = m.get(ADDRESS, Structs.MATCH_NEXT);
+                    match = m.get(ADDRESS_UNALIGNED, Structs.MATCH_NEXT);
                 }
             }
             if ((flags & Structs.STRING_FLAGS_LAST_IN_RULE) != 0) {
@@ -96,11 +99,11 @@ final class RuleReader {
     }
 
     private static StringMatch stringMatch(String identifier, MemorySegment m) {
-        int dataLength = Math.min(m.get(JAVA_INT, Structs.MATCH_DATA_LENGTH), StringMatch.PREVIEW_BYTES);
-        MemorySegment data = m.get(ADDRESS, Structs.MATCH_DATA);
+        int dataLength = Math.min(m.get(JAVA_INT_UNALIGNED, Structs.MATCH_DATA_LENGTH), StringMatch.PREVIEW_BYTES);
+        MemorySegment data = m.get(ADDRESS_UNALIGNED, Structs.MATCH_DATA);
         byte[] preview = data.equals(MemorySegment.NULL) || dataLength <= 0 ? new byte[0]
                 : data.reinterpret(dataLength).toArray(JAVA_BYTE);
-        return new StringMatch(identifier, m.get(JAVA_LONG, Structs.MATCH_BASE), m.get(JAVA_LONG, Structs.MATCH_OFFSET),
-                m.get(JAVA_INT, Structs.MATCH_LENGTH), StringMatch.preview(preview));
+        return new StringMatch(identifier, m.get(JAVA_LONG_UNALIGNED, Structs.MATCH_BASE), m.get(JAVA_LONG_UNALIGNED, Structs.MATCH_OFFSET),
+                m.get(JAVA_INT_UNALIGNED, Structs.MATCH_LENGTH), StringMatch.preview(preview));
     }
 }
