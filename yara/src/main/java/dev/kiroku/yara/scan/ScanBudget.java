@@ -8,13 +8,13 @@ package dev.kiroku.yara.scan;
  * the bucket is allowed and paid for afterwards by waiting. One budget may be shared by several scanning threads.
  */
 public final class ScanBudget {
-    private static final ScanBudget UNLIMITED = new ScanBudget(0, 1.0);
-
     private final long bytesPerSecond;
     private final double dutyCycle;
     private final double capacity;
     private double tokens;
     private long refilledAt = System.nanoTime();
+    private final java.util.concurrent.atomic.LongAdder busyNanos = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder restedNanos = new java.util.concurrent.atomic.LongAdder();
 
     private ScanBudget(long bytesPerSecond, double dutyCycle) {
         this.bytesPerSecond = bytesPerSecond;
@@ -24,7 +24,7 @@ public final class ScanBudget {
     }
 
     public static ScanBudget unlimited() {
-        return UNLIMITED;
+        return new ScanBudget(0, 1.0);
     }
 
     /**
@@ -38,7 +38,7 @@ public final class ScanBudget {
         if (!(dutyCycle > 0 && dutyCycle <= 1)) {
             throw new IllegalArgumentException("duty cycle must be in (0, 1], got " + dutyCycle);
         }
-        return bytesPerSecond == 0 && dutyCycle == 1 ? UNLIMITED : new ScanBudget(bytesPerSecond, dutyCycle);
+        return new ScanBudget(bytesPerSecond, dutyCycle);
     }
 
     public long bytesPerSecond() {
@@ -67,14 +67,32 @@ public final class ScanBudget {
 
     /** Rests after work that took {@code busyNanos}, so scanning uses at most the duty cycle of one core. */
     public void afterWork(long busyNanos) throws InterruptedException {
+        if (busyNanos > 0) {
+            this.busyNanos.add(busyNanos);
+        }
         if (dutyCycle < 1 && busyNanos > 0) {
             sleep((long) (busyNanos * (1 - dutyCycle) / dutyCycle));
         }
     }
 
-    private static void sleep(long nanos) throws InterruptedException {
+    /** Work time reported through {@link #afterWork} so far. */
+    public long busyNanos() {
+        return busyNanos.sum();
+    }
+
+    /** Time spent waiting for the budget so far. */
+    public long restedNanos() {
+        return restedNanos.sum();
+    }
+
+    private void sleep(long nanos) throws InterruptedException {
         if (nanos > 0) {
-            Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
+            long started = System.nanoTime();
+            try {
+                Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
+            } finally {
+                restedNanos.add(System.nanoTime() - started);
+            }
         }
     }
 }
