@@ -34,7 +34,7 @@ public final class RuleSetCompiler {
         for (Path path : paths) {
             if (Files.isDirectory(path)) {
                 try (Stream<Path> walk = Files.walk(path)) {
-                    walk.filter(Files::isRegularFile).filter(RuleSetCompiler::isRuleFile).sorted().forEach(files::add);
+                    walk.filter(Files::isRegularFile).map(p -> p.toAbsolutePath().normalize()).filter(RuleSetCompiler::isRuleFile).sorted().forEach(files::add);
                 } catch (IOException | UncheckedIOException e) {
                     throw new IllegalArgumentException("cannot list rule files under " + path + ": " + e.getMessage(), e);
                 }
