@@ -43,7 +43,6 @@ public final class LibYara {
     final MethodHandle scannerSetTimeout;
     final MethodHandle scannerSetFlags;
     final MethodHandle scannerDefineString;
-    final MethodHandle scannerScanFd;
     final MethodHandle scannerScanMem;
     final MethodHandle scannerScanMemBlocks;
 
@@ -65,7 +64,6 @@ public final class LibYara {
         scannerSetFlags = handle(lib, "yr_scanner_set_flags", FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT));
         scannerDefineString = handle(lib, "yr_scanner_define_string_variable",
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
-        scannerScanFd = handle(lib, "yr_scanner_scan_fd", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
         scannerScanMem = handle(lib, "yr_scanner_scan_mem", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG));
         scannerScanMemBlocks = handle(lib, "yr_scanner_scan_mem_blocks", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
     }

@@ -16,8 +16,8 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
- * One {@code YR_SCANNER} over compiled rules: external variables, a timeout, and scans of a file descriptor, a
- * buffer or a sequence of memory blocks. Only matching rules are reported (libyara's
+ * One {@code YR_SCANNER} over compiled rules: external variables, a timeout, and scans of a file, a buffer or a
+ * sequence of memory blocks, always from memory Kiroku owns. Only matching rules are reported (libyara's
  * {@code SCAN_FLAGS_REPORT_RULES_MATCHING}), so non-matching rules cost no upcall.
  *
  * <p>Not thread-safe: one scanner per thread, created, used and closed on that thread.
@@ -27,6 +27,7 @@ public final class NativeScanner implements AutoCloseable {
     private static final int CALLBACK_CONTINUE = 0;
     private static final int CALLBACK_ERROR = 2;
     private static final int FLAGS_PROCESS_MEMORY = 2;
+    private static final int FLAGS_NO_TRYCATCH = 4;
     private static final int FLAGS_REPORT_MATCHING = 8;
 
     private static final FunctionDescriptor SCAN_CALLBACK = FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, ADDRESS);
@@ -37,7 +38,7 @@ public final class NativeScanner implements AutoCloseable {
     private static final MethodHandle FETCH = find("fetchBlock", MemorySegment.class, MemorySegment.class);
 
     /** What one scan produced: libyara's return code and the matching rules. */
-    public record Outcome(int code, List<YaraMatch> matches) {
+    public record Outcome(int code, List<YaraMatch> matches, long bytes) {
         public boolean ok() {
             return code == YaraError.SUCCESS;
         }
@@ -55,8 +56,8 @@ public final class NativeScanner implements AutoCloseable {
     private int blockIndex;
     private MemorySegment blockStruct;
     private MemorySegment fetchStub;
-    private Arena blockArena;
-    private MemorySegment blockBuffer;
+    private final ScanBuffer fileBuffer = new ScanBuffer();
+    private final ScanBuffer blockBuffer = new ScanBuffer();
 
     public NativeScanner(NativeRules rules) {
         this.rules = rules;
@@ -105,21 +106,29 @@ public final class NativeScanner implements AutoCloseable {
         }
     }
 
-    /** Scans a file opened with {@link OpenFile#open}; libyara maps it and refuses anything but a regular file. */
-    public Outcome scanFile(OpenFile file) {
-        try {
-            setFlags(FLAGS_REPORT_MATCHING);
-            return finish((int) lib.scannerScanFd.invokeExact(scanner, file.fd()));
-        } catch (Throwable t) {
-            throw LibYara.rethrow(t);
-        }
+    /**
+     * Scans a file: its content is read into a reused native buffer and scanned from there. libyara never maps the
+     * file, so a file truncated while scanned cannot raise SIGBUS, and libyara's signal-handler swapping
+     * ({@code YR_TRYCATCH}, which would take SIGSEGV from the JVM during the scan) is switched off.
+     *
+     * @param size the file's size when it was listed; a file that grew is scanned up to that size
+     * @return the outcome, and how many bytes were scanned
+     */
+    public Outcome scanFile(OpenFile file, long size) throws java.io.IOException {
+        MemorySegment content = fileBuffer.slice(size);
+        long read = file.read(content);
+        return scan(content.asSlice(0, read), FLAGS_REPORT_MATCHING | FLAGS_NO_TRYCATCH);
     }
 
     /** Scans a buffer. */
     public Outcome scanMemory(MemorySegment data) {
+        return scan(data, FLAGS_REPORT_MATCHING | FLAGS_NO_TRYCATCH);
+    }
+
+    private Outcome scan(MemorySegment data, int flags) {
         try {
-            setFlags(FLAGS_REPORT_MATCHING);
-            return finish((int) lib.scannerScanMem.invokeExact(scanner, data, data.byteSize()));
+            setFlags(flags);
+            return finish((int) lib.scannerScanMem.invokeExact(scanner, data, data.byteSize()), data.byteSize());
         } catch (Throwable t) {
             throw LibYara.rethrow(t);
         }
@@ -130,8 +139,6 @@ public final class NativeScanner implements AutoCloseable {
         try (Arena iteration = Arena.ofConfined()) {
             blocks = source;
             blockIndex = 0;
-            blockArena = null;
-            blockBuffer = null;
             blockStruct = iteration.allocate(Structs.BLOCK_STRUCT_SIZE, 8);
             fetchStub = LibYara.upcall(FETCH.bindTo(this), ITERATOR_FUNC, iteration);
             MemorySegment iterator = iteration.allocate(Structs.ITERATOR_STRUCT_SIZE, 8);
@@ -139,17 +146,12 @@ public final class NativeScanner implements AutoCloseable {
             iterator.set(ADDRESS, Structs.ITERATOR_NEXT, LibYara.upcall(NEXT.bindTo(this), ITERATOR_FUNC, iteration));
             iterator.set(ADDRESS, Structs.ITERATOR_FILE_SIZE, MemorySegment.NULL);
             iterator.set(JAVA_INT, Structs.ITERATOR_LAST_ERROR, YaraError.SUCCESS);
-            setFlags(FLAGS_REPORT_MATCHING | FLAGS_PROCESS_MEMORY);
-            return finish((int) lib.scannerScanMemBlocks.invokeExact(scanner, iterator));
+            setFlags(FLAGS_REPORT_MATCHING | FLAGS_PROCESS_MEMORY | FLAGS_NO_TRYCATCH);
+            return finish((int) lib.scannerScanMemBlocks.invokeExact(scanner, iterator), -1);
         } catch (Throwable t) {
             throw LibYara.rethrow(t);
         } finally {
-            if (blockArena != null) {
-                blockArena.close();
-            }
             blocks = null;
-            blockArena = null;
-            blockBuffer = null;
         }
     }
 
@@ -160,6 +162,8 @@ public final class NativeScanner implements AutoCloseable {
         } catch (Throwable t) {
             throw LibYara.rethrow(t);
         } finally {
+            fileBuffer.close();
+            blockBuffer.close();
             rules.release();
             arena.close();
         }
@@ -169,7 +173,7 @@ public final class NativeScanner implements AutoCloseable {
         lib.scannerSetFlags.invokeExact(scanner, flags);
     }
 
-    private Outcome finish(int rc) {
+    private Outcome finish(int rc, long bytes) {
         List<YaraMatch> found = matches;
         matches = new ArrayList<>();
         RuntimeException failure = callbackFailure;
@@ -177,7 +181,7 @@ public final class NativeScanner implements AutoCloseable {
         if (failure != null) {
             throw new IllegalStateException("reading a match failed", failure);
         }
-        return new Outcome(rc, found);
+        return new Outcome(rc, found, bytes);
     }
 
     @SuppressWarnings("unused") // upcall
@@ -221,15 +225,7 @@ public final class NativeScanner implements AutoCloseable {
     @SuppressWarnings("unused") // upcall
     private MemorySegment fetchBlock(MemorySegment block) {
         try {
-            long size = blocks.size(blockIndex);
-            if (blockBuffer == null || blockBuffer.byteSize() < size) {
-                if (blockArena != null) {
-                    blockArena.close();
-                }
-                blockArena = Arena.ofConfined();
-                blockBuffer = blockArena.allocate(Math.max(size, 1 << 20), 4096);
-            }
-            MemorySegment target = blockBuffer.asSlice(0, size);
+            MemorySegment target = blockBuffer.slice(blocks.size(blockIndex));
             return blocks.read(blockIndex, target) ? target : MemorySegment.NULL;
         } catch (RuntimeException e) {
             callbackFailure = e;

@@ -1,11 +1,12 @@
 package dev.kiroku.yara.ffm;
 
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 
 /**
  * A file opened for scanning: read-only, without following a final symlink and without blocking (a FIFO that
- * slipped in after the type check opens at once and is refused by libyara instead of hanging the scan).
+ * slipped in after the type check opens at once instead of hanging the scan).
  */
 public final class OpenFile implements AutoCloseable {
     private static final int EACCES = 13;
@@ -38,6 +39,20 @@ public final class OpenFile implements AutoCloseable {
     /** Fills {@code head} from the start of the file as far as possible; returns how many bytes were read. */
     public int readHead(byte[] head) {
         return Posix.readHead(fd, head);
+    }
+
+    /**
+     * Reads the file from the start into {@code into} (until it is full or the file ends).
+     *
+     * @return the bytes read
+     * @throws IOException naming the errno when the read fails
+     */
+    public long read(MemorySegment into) throws IOException {
+        long n = Posix.readFully(fd, into, 0);
+        if (n < 0) {
+            throw new IOException("read failed: errno " + -n + (-n == 21 ? " (is a directory)" : ""));
+        }
+        return n;
     }
 
     @Override

@@ -23,6 +23,7 @@ final class Posix {
     static final int O_NONBLOCK = 0x800;
     static final int O_NOFOLLOW = 0x20000;
     static final int O_CLOEXEC = 0x80000;
+    static final int EINTR = 4;
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
@@ -31,6 +32,8 @@ final class Posix {
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), Linker.Option.captureCallState("errno"));
     private static final MethodHandle PREAD = LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow("pread"),
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
+    private static final MethodHandle PREAD_ERRNO = LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow("pread"),
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG), Linker.Option.captureCallState("errno"));
     private static final MethodHandle CLOSE = LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow("close"),
             FunctionDescriptor.of(JAVA_INT, JAVA_INT));
 
@@ -58,6 +61,31 @@ final class Posix {
             }
             MemorySegment.copy(buffer, JAVA_BYTE, 0, into, 0, (int) n);
             return (int) n;
+        } catch (Throwable t) {
+            throw LibYara.rethrow(t);
+        }
+    }
+
+    /** Reads from {@code offset} until {@code into} is full or the file ends; returns the bytes read or -errno. */
+    static long readFully(int fd, MemorySegment into, long offset) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE);
+            long done = 0;
+            while (done < into.byteSize()) {
+                long n = (long) PREAD_ERRNO.invokeExact(state, fd, into.asSlice(done), into.byteSize() - done, offset + done);
+                if (n < 0) {
+                    int errno = (int) ERRNO.get(state, 0L);
+                    if (errno == EINTR) {
+                        continue;
+                    }
+                    return -errno;
+                }
+                if (n == 0) {
+                    break;
+                }
+                done += n;
+            }
+            return done;
         } catch (Throwable t) {
             throw LibYara.rethrow(t);
         }

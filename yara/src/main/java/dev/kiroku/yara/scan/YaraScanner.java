@@ -122,11 +122,11 @@ public final class YaraScanner implements AutoCloseable {
             for (Map.Entry<String, String> external : FileExternals.of(file, open).entrySet()) {
                 scanner.defineString(external.getKey(), external.getValue());
             }
-            NativeScanner.Outcome outcome = scanner.scanFile(open);
+            NativeScanner.Outcome outcome = scanner.scanFile(open, size);
             String path = file.toString();
             outcome.matches().forEach(m -> out.match(m.inFile(path)));
             if (outcome.ok()) {
-                out.scannedFile(size);
+                out.scannedFile(outcome.bytes());
             } else {
                 out.skip(path, failure(outcome.code()));
             }
