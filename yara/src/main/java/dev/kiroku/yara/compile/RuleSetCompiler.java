@@ -20,9 +20,10 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * Compiles rule files and directories so that one broken file never stops the others: each source is first
- * compiled alone (libyara refuses a compiler once a source failed), then the accepted ones are compiled together,
- * each in its own namespace (its path), so equal rule names in different files do not collide. Every source gets a
+ * Compiles rule files and directories so that one broken file never stops the others. All sources are first
+ * compiled together; libyara refuses a compiler once a source failed, so if one does, each source is compiled
+ * alone for its verdict and then the accepted ones together. Each source has its own namespace (its path), so
+ * equal rule names in different files do not collide. Every source gets a
  * {@link FileVerdict} with its errors and warnings by file and line, and the rules that use a module libyara lacks.
  */
 public final class RuleSetCompiler {
@@ -70,6 +71,33 @@ public final class RuleSetCompiler {
     }
 
     private CompiledRules compile(List<Unit> units) {
+        CompiledRules together = compileAllAtOnce(units);
+        return together != null ? together : compileIsolated(units);
+    }
+
+    /**
+     * The common case first: every source compiles, so one compiler does it all, and each source's warnings are
+     * those reported while it was added. Returns null as soon as one source fails.
+     */
+    private CompiledRules compileAllAtOnce(List<Unit> units) {
+        List<FileVerdict> verdicts = new ArrayList<>();
+        try (NativeCompiler compiler = newCompiler()) {
+            int reported = 0;
+            for (Unit unit : units) {
+                if (unit.addTo(compiler) > 0) {
+                    return null;
+                }
+                List<CompileDiagnostic> all = compiler.diagnostics();
+                verdicts.add(verdict(unit.name(), 0, all.subList(reported, all.size()), unit::text));
+                reported = all.size();
+            }
+            var rules = compiler.rules();
+            return new CompiledRules(rules, rules.ruleCount(), verdicts);
+        }
+    }
+
+    /** Some source is broken: each is compiled alone for its verdict, then the accepted ones together. */
+    private CompiledRules compileIsolated(List<Unit> units) {
         List<FileVerdict> verdicts = new ArrayList<>();
         List<Unit> accepted = new ArrayList<>();
         for (Unit unit : units) {
@@ -165,6 +193,10 @@ public final class RuleSetCompiler {
                 int errors = compiler.addSource(source, name, name);
                 return verdict(name, errors, compiler.diagnostics(), () -> source);
             }
+        }
+
+        String text() {
+            return file != null ? readText(file) : source;
         }
 
         int addTo(NativeCompiler compiler) {

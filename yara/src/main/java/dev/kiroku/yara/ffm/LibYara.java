@@ -37,6 +37,7 @@ public final class LibYara {
     final MethodHandle compilerGetRules;
     final MethodHandle rulesDestroy;
     final MethodHandle rulesGetStats;
+    final MethodHandle rulesSave;
     final MethodHandle scannerCreate;
     final MethodHandle scannerDestroy;
     final MethodHandle scannerSetCallback;
@@ -56,6 +57,7 @@ public final class LibYara {
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
         compilerGetRules = handle(lib, "yr_compiler_get_rules", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
         rulesDestroy = handle(lib, "yr_rules_destroy", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        rulesSave = handle(lib, "yr_rules_save", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
         rulesGetStats = handle(lib, "yr_rules_get_stats", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
         scannerCreate = handle(lib, "yr_scanner_create", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
         scannerDestroy = handle(lib, "yr_scanner_destroy", FunctionDescriptor.ofVoid(ADDRESS));

@@ -39,6 +39,21 @@ public final class NativeRules implements AutoCloseable {
         }
     }
 
+    /** Writes the compiled rules to {@code file} in libyara's format (what {@code yara -C} loads). */
+    public void save(java.nio.file.Path file) {
+        MemorySegment pointer = acquire();
+        try (Arena arena = Arena.ofConfined()) {
+            int rc = (int) LibYara.get().rulesSave.invokeExact(pointer, arena.allocateFrom(file.toString()));
+            if (rc != YaraError.SUCCESS) {
+                throw new IllegalStateException("saving rules to " + file + " failed: " + YaraError.describe(rc));
+            }
+        } catch (Throwable t) {
+            throw LibYara.rethrow(t);
+        } finally {
+            release();
+        }
+    }
+
     /** Pins the rules for a scanner; returns the native pointer. */
     MemorySegment acquire() {
         lock.readLock().lock();

@@ -97,6 +97,19 @@ class RuleSetCompilerTest {
     }
 
     @Test
+    void warningsStayWithTheirFileWhenAllCompileTogether() throws IOException {
+        write("clean.yar", "rule clean { strings: $a = \"abcdef\" condition: $a }");
+        write("noisy.yar", "rule noisy {\n strings: $a = { 00 ?? }\n condition: $a }");
+        try (CompiledRules rules = compiler.compileFiles(List.of(dir))) {
+            assertThat(rules.refused()).isEmpty();
+            assertThat(rules.verdicts()).filteredOn(v -> v.file().endsWith("clean.yar")).singleElement()
+                    .satisfies(v -> assertThat(v.warnings()).isEmpty());
+            assertThat(rules.verdicts()).filteredOn(v -> v.file().endsWith("noisy.yar")).singleElement()
+                    .satisfies(v -> assertThat(v.warnings()).singleElement().satisfies(w -> assertThat(w.line()).isEqualTo(2)));
+        }
+    }
+
+    @Test
     void sameRuleNameInTwoFilesDoesNotCollide() throws IOException {
         write("one.yar", "rule same { condition: true }");
         write("two.yar", "rule same { condition: true }");
