@@ -11,7 +11,6 @@ import java.util.regex.Pattern;
  * them does not count.
  */
 public final class RuleSourceText {
-    private static final Pattern COMMENT_OR_STRING = Pattern.compile("//[^\\n]*|/\\*.*?\\*/|\"(?:\\\\.|[^\"\\\\\\n])*\"", Pattern.DOTALL);
     private static final Pattern RULE = Pattern.compile("(?m)^\\s*(?:(?:private|global)\\s+)*rule\\s+([A-Za-z_][A-Za-z0-9_]*)");
 
     /** A rule declaration and the text up to the next one. */
@@ -48,19 +47,40 @@ public final class RuleSourceText {
         return rules.stream().filter(r -> use.matcher(r.body()).find()).map(DeclaredRule::name).toList();
     }
 
-    /** Replaces comments and string literals by spaces, keeping newlines so positions stay on their lines. */
+    /**
+     * Replaces comments and string literals by spaces, keeping newlines so positions stay on their lines. A plain
+     * loop, not a regular expression: Java's regex engine recurses per repetition and overflows on large files.
+     */
     private static String blank(String source) {
-        Matcher m = COMMENT_OR_STRING.matcher(source);
-        StringBuilder out = new StringBuilder(source.length());
-        int last = 0;
-        while (m.find()) {
-            out.append(source, last, m.start());
-            for (int i = m.start(); i < m.end(); i++) {
-                char c = source.charAt(i);
-                out.append(c == '\n' ? '\n' : ' ');
+        StringBuilder out = new StringBuilder(source);
+        int i = 0;
+        int n = source.length();
+        while (i < n) {
+            char c = source.charAt(i);
+            int end;
+            if (c == '/' && i + 1 < n && source.charAt(i + 1) == '/') {
+                end = source.indexOf('\n', i);
+                end = end < 0 ? n : end;
+            } else if (c == '/' && i + 1 < n && source.charAt(i + 1) == '*') {
+                end = source.indexOf("*/", i + 2);
+                end = end < 0 ? n : end + 2;
+            } else if (c == '"') {
+                end = i + 1;
+                while (end < n && source.charAt(end) != '"' && source.charAt(end) != '\n') {
+                    end += source.charAt(end) == '\\' ? 2 : 1;
+                }
+                end = Math.min(n, end + 1);
+            } else {
+                i++;
+                continue;
             }
-            last = m.end();
+            for (int k = i; k < end; k++) {
+                if (out.charAt(k) != '\n') {
+                    out.setCharAt(k, ' ');
+                }
+            }
+            i = end;
         }
-        return out.append(source, last, source.length()).toString();
+        return out.toString();
     }
 }

@@ -143,6 +143,27 @@ class RuleSetCompilerTest {
     }
 
     @Test
+    void largeRuleFilesAreReadOnASmallStack() throws Exception {
+        StringBuilder big = new StringBuilder();
+        java.util.Random random = new java.util.Random(7);
+        for (int r = 0; r < 300; r++) {
+            big.append("// comment ").append(r).append("\nrule r").append(r).append(" {\n strings:\n");
+            for (int k = 0; k < 20; k++) {
+                big.append("  $s").append(k).append(" = \"").append(Long.toHexString(random.nextLong()).repeat(20))
+                        .append("\\\" rule fake\"\n");
+            }
+            big.append(" condition: any of them\n}\n/* rule hidden { } */\n");
+        }
+        Path file = write("big.yar", big.toString());
+        FileVerdict[] verdict = new FileVerdict[1];
+        Thread small = new Thread(null, () -> verdict[0] = compiler.check(file), "small-stack", 256 * 1024);
+        small.start();
+        small.join();
+        assertThat(verdict[0].status()).isEqualTo(FileVerdict.Status.COMPILED);
+        assertThat(verdict[0].rules()).isEqualTo(300);
+    }
+
+    @Test
     void includesResolveRelativeToTheIncludingFile() throws IOException {
         write("lib/included.yar", "rule included_rule { condition: true }");
         Path index = write("index.yar", "include \"./lib/included.yar\"\nrule own { condition: true }");
