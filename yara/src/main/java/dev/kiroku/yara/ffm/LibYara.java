@@ -38,6 +38,7 @@ public final class LibYara {
     final MethodHandle rulesDestroy;
     final MethodHandle rulesGetStats;
     final MethodHandle rulesSave;
+    final MethodHandle rulesLoad;
     final MethodHandle scannerCreate;
     final MethodHandle scannerDestroy;
     final MethodHandle scannerSetCallback;
@@ -57,6 +58,7 @@ public final class LibYara {
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
         compilerGetRules = handle(lib, "yr_compiler_get_rules", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
         rulesDestroy = handle(lib, "yr_rules_destroy", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        rulesLoad = handle(lib, "yr_rules_load", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
         rulesSave = handle(lib, "yr_rules_save", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
         rulesGetStats = handle(lib, "yr_rules_get_stats", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
         scannerCreate = handle(lib, "yr_scanner_create", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));

@@ -39,6 +39,20 @@ public final class NativeRules implements AutoCloseable {
         }
     }
 
+    /** Loads rules saved by {@link #save} or by {@code yarac}. */
+    public static NativeRules load(java.nio.file.Path file) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment out = arena.allocate(java.lang.foreign.ValueLayout.ADDRESS);
+            int rc = (int) LibYara.get().rulesLoad.invokeExact(arena.allocateFrom(file.toString()), out);
+            if (rc != YaraError.SUCCESS) {
+                throw new IllegalArgumentException("cannot load compiled rules from " + file + ": " + YaraError.describe(rc));
+            }
+            return new NativeRules(out.get(java.lang.foreign.ValueLayout.ADDRESS, 0));
+        } catch (Throwable t) {
+            throw LibYara.rethrow(t);
+        }
+    }
+
     /** Writes the compiled rules to {@code file} in libyara's format (what {@code yara -C} loads). */
     public void save(java.nio.file.Path file) {
         MemorySegment pointer = acquire();
