@@ -5,6 +5,7 @@ import dev.kiroku.yara.api.FileVerdict;
 import dev.kiroku.yara.api.MissingModule;
 import dev.kiroku.yara.api.RuleSource;
 import dev.kiroku.yara.ffm.NativeCompiler;
+import dev.kiroku.yara.ffm.NativeRules;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -91,8 +92,34 @@ public final class RuleSetCompiler {
                 verdicts.add(verdict(unit.name(), 0, all.subList(reported, all.size()), unit::text));
                 reported = all.size();
             }
-            var rules = compiler.rules();
+            NativeRules rules = compact(compiler.rules());
             return new CompiledRules(rules, rules.ruleCount(), verdicts);
+        }
+    }
+
+    /**
+     * Rules straight from the compiler sit in buffers scattered among the compiler's freed memory; saved and
+     * loaded again they are contiguous, and scanning with them is measurably faster (about 10 % on the
+     * signature-base rules, see {@code bench yara}). If the round trip fails, the original rules are kept.
+     */
+    private static NativeRules compact(NativeRules rules) {
+        Path file = null;
+        try {
+            file = Files.createTempFile("kiroku-yara-", ".yarc");
+            rules.save(file);
+            NativeRules loaded = NativeRules.load(file);
+            rules.close();
+            return loaded;
+        } catch (IOException | RuntimeException e) {
+            return rules;
+        } finally {
+            if (file != null) {
+                try {
+                    Files.deleteIfExists(file);
+                } catch (IOException ignored) {
+                    // a leftover temporary file is harmless
+                }
+            }
         }
     }
 
@@ -119,7 +146,7 @@ public final class RuleSetCompiler {
                     }
                 }
                 if (failed == null) {
-                    var rules = compiler.rules();
+                    NativeRules rules = compact(compiler.rules());
                     return new CompiledRules(rules, rules.ruleCount(), verdicts);
                 }
                 Unit refused = failed;
