@@ -97,7 +97,7 @@ public final class YaraLint {
                 : " [yarac DISAGREES: " + (reference.accepted() ? "accepted" : reference.message()) + "]"));
         verdict.errors().forEach(e -> out.println("  " + e));
         verdict.warnings().forEach(w -> out.println("  " + w));
-        verdict.missingModules().forEach(m -> out.println("  module " + m.module() + " is not in this libyara; rules needing it: "
-                + String.join(", ", m.rules())));
+        verdict.missingModules().forEach(m -> out.println("  module " + m.module() + " is not in this libyara; "
+                + (m.rules().isEmpty() ? "imported, but no rule uses it" : "rules needing it: " + String.join(", ", m.rules()))));
     }
 }

@@ -55,9 +55,8 @@ class DatasetRulesTest {
         assertThat(disagreements).isEmpty();
         assertThat(files).hasSizeGreaterThan(1000);
         assertThat(compiled).isGreaterThan(1000);
-        assertThat(missing).isNotEmpty().allSatisfy(m -> {
-            assertThat(m.module()).isEqualTo("androguard");
-            assertThat(m.rules()).isNotEmpty();
-        });
+        // Only androguard is missing; most files name the rules using it (some import it and never use it).
+        assertThat(missing).isNotEmpty().allSatisfy(m -> assertThat(m.module()).isEqualTo("androguard"));
+        assertThat(missing).filteredOn(m -> !m.rules().isEmpty()).hasSizeGreaterThan(40);
     }
 }
