@@ -19,14 +19,15 @@ import java.util.concurrent.Callable;
                 "  journal     agent journal write/read rate and bytes per event",
                 "  sigma       compiled Sigma matcher vs the oracle",
                 "  atomics     Atomic Red Team live verification and a benign workload",
+                "  yara        Kiroku's libyara scanning vs the yara command",
                 "  response    isolation time, exec blocking cost, block propagation",
                 "  investigate ancestry, root cause and scope over a simulated fleet",
                 "  sandbox     analyses per minute and verdicts of the test samples",
         })
 final class BenchCommand implements Callable<Integer> {
-    enum Name { capture, store, journal, sigma, atomics, response, investigate, sandbox }
+    enum Name { capture, store, journal, sigma, atomics, yara, response, investigate, sandbox }
 
-    @Parameters(index = "0", paramLabel = "NAME", description = "one of: capture, store, journal, sigma, atomics, response, investigate, sandbox")
+    @Parameters(index = "0", paramLabel = "NAME", description = "one of: capture, store, journal, sigma, atomics, yara, response, investigate, sandbox")
     Name name;
 
     @Option(names = "--quick", description = "a smaller run that finishes in under 60 s")
@@ -49,6 +50,7 @@ final class BenchCommand implements Callable<Integer> {
             case journal -> { JournalBench.run(quick, json, System.out, work); yield 0; }
             case sigma -> SigmaBench.run(quick, json, System.out);
             case atomics -> dev.kiroku.bench.AtomicsBench.run(quick, json, System.out, work);
+            case yara -> dev.kiroku.bench.YaraBench.run(quick, json, System.out, work);
             case response -> dev.kiroku.bench.ResponseBench.run(quick, json, System.out, work);
             case investigate -> dev.kiroku.bench.investigate.InvestigateBench.run(quick, json, System.out, work);
             case sandbox -> dev.kiroku.bench.SandboxBench.run(quick, json, System.out, work, samples != null ? samples

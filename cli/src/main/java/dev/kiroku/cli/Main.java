@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
                 HuntCommand.class,
                 AlertsCommand.class,
                 RulesCommand.class,
+                YaraCommand.class,
                 BenchCommand.class,
                 InvestigateCommand.class,
                 IncidentCommand.class,

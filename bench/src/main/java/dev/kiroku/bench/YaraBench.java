@@ -1,0 +1,231 @@
+package dev.kiroku.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kiroku.yara.api.FileVerdict;
+import dev.kiroku.yara.api.ScanOptions;
+import dev.kiroku.yara.compile.CompiledRules;
+import dev.kiroku.yara.compile.ExternalVariables;
+import dev.kiroku.yara.compile.RuleSetCompiler;
+import dev.kiroku.yara.scan.ScanCollector;
+import dev.kiroku.yara.scan.YaraScanner;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * {@code kiroku bench yara}: the same rules (signature-base's YARA rules that libyara accepts) over the same file
+ * set (copies of system binaries and libraries), scanned single-threaded through Kiroku (FFM over libyara) and
+ * through the {@code yara} command-line tool ({@code -p 1}, rules precompiled by {@code yarac}), in alternating
+ * rounds in the same run. The fastest wall time and the least CPU time of each side count. The CLI's throughput is over its scan time: its start-up
+ * (loading the compiled rules, measured on an empty directory) is subtracted, as Kiroku's compile is not timed.
+ * CPU-time throughputs are reported too: on a loaded machine they are the steadier comparison.
+ */
+public final class YaraBench {
+    private static final String RULE_DIR = "yara/Neo23x0+signature-base/yara";
+    private static final List<Path> FILE_SOURCES = List.of(Path.of("/usr/lib/x86_64-linux-gnu"), Path.of("/usr/bin"),
+            Path.of("/usr/lib/jvm"), Path.of("/usr/share"));
+    private static final long MAX_FILE = 8L << 20;
+    private static final int SCAN_TIMEOUT_SECONDS = 120;
+
+    private YaraBench() {
+    }
+
+    /** One timed scan: wall and CPU seconds, and how many matches it reported. */
+    record Run(double wallSeconds, double cpuSeconds, long matches) {
+    }
+
+    public static int run(boolean quick, boolean json, PrintStream out, Path work) throws Exception {
+        Path datasets = Path.of(System.getProperty("kiroku.datasets", "../shared/datasets"));
+        Path ruleDir = datasets.resolve(RULE_DIR);
+        if (!Files.isDirectory(ruleDir)) {
+            out.println("bench yara: rule set not found at " + ruleDir.toAbsolutePath() + " (set -Dkiroku.datasets or KIROKU_DATASETS)");
+            return 2;
+        }
+        long targetBytes = quick ? 16L << 20 : 128L << 20;
+        int rounds = quick ? 3 : 5;
+
+        long started = System.nanoTime();
+        try (CompiledRules rules = new RuleSetCompiler().compileFiles(List.of(ruleDir))) {
+            double kirokuCompile = (System.nanoTime() - started) / 1e9;
+            List<Path> accepted = rules.verdicts().stream().filter(FileVerdict::compiled).map(v -> Path.of(v.file())).toList();
+            Path compiled = work.resolve("rules.yarc");
+            double yaracCompile = yarac(accepted, compiled);
+            Path files = Files.createDirectories(work.resolve("files"));
+            long bytes = copyFileSet(files, targetBytes);
+            long fileCount;
+            try (Stream<Path> s = Files.list(files)) {
+                fileCount = s.count();
+            }
+            warm(files);
+            Path empty = Files.createDirectories(work.resolve("empty"));
+
+            // The machine may be shared: rounds alternate, and the fastest wall and CPU time of each side count.
+            Run bestKiroku = null;
+            Run bestCli = null;
+            double cliStartup = Double.MAX_VALUE;
+            for (int round = 0; round < rounds; round++) {
+                Run kiroku = scanKiroku(rules, files);
+                cliStartup = Math.min(cliStartup, scanCli(compiled, empty).wallSeconds());
+                Run cli = scanCli(compiled, files);
+                bestKiroku = best(bestKiroku, kiroku);
+                bestCli = best(bestCli, cli);
+            }
+            double mb = bytes / 1e6;
+            double kirokuMbs = mb / bestKiroku.wallSeconds();
+            double cliMbs = mb / Math.max(1e-3, bestCli.wallSeconds() - cliStartup);
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("kiroku_mb_s", round2(kirokuMbs));
+            result.put("yara_cli_mb_s", round2(cliMbs));
+            result.put("ratio", round2(kirokuMbs / cliMbs));
+            result.put("kiroku_cpu_mb_s", round2(mb / bestKiroku.cpuSeconds()));
+            result.put("yara_cli_cpu_mb_s", round2(mb / bestCli.cpuSeconds()));
+            result.put("cpu_ratio", round2(bestCli.cpuSeconds() / bestKiroku.cpuSeconds()));
+            result.put("rules", rules.ruleCount());
+            result.put("rule_files", accepted.size());
+            result.put("rule_files_refused", rules.refused().size());
+            result.put("bytes", bytes);
+            result.put("files", fileCount);
+            result.put("rounds", rounds);
+            result.put("kiroku_matches", bestKiroku.matches());
+            result.put("yara_cli_matches", bestCli.matches());
+            result.put("yara_cli_startup_s", round2(cliStartup));
+            result.put("kiroku_compile_s", round2(kirokuCompile));
+            result.put("yarac_compile_s", round2(yaracCompile));
+            if (json) {
+                out.println(new ObjectMapper().writeValueAsString(result));
+            } else {
+                out.printf("rules: %d from %d files of %s (%d refused)%n", rules.ruleCount(), accepted.size(), ruleDir, rules.refused().size());
+                out.printf("files: %d, %.1f MB; best of %d rounds, single thread%n", fileCount, mb, rounds);
+                out.printf("kiroku:   %.2f MB/s (%.2f MB per CPU second), %d matches%n", kirokuMbs, mb / bestKiroku.cpuSeconds(), bestKiroku.matches());
+                out.printf("yara cli: %.2f MB/s (%.2f MB per CPU second), %d matches; start-up %.2f s subtracted%n",
+                        cliMbs, mb / bestCli.cpuSeconds(), bestCli.matches(), cliStartup);
+                out.printf("ratio:    %.2f (wall), %.2f (CPU)%n", kirokuMbs / cliMbs, bestCli.cpuSeconds() / bestKiroku.cpuSeconds());
+                out.printf("compile:  kiroku %.1f s (each file alone, then together), yarac %.1f s%n", kirokuCompile, yaracCompile);
+            }
+            return 0;
+        }
+    }
+
+    private static Run best(Run sofar, Run next) {
+        return sofar == null ? next : new Run(Math.min(sofar.wallSeconds(), next.wallSeconds()),
+                Math.min(sofar.cpuSeconds(), next.cpuSeconds()), next.matches());
+    }
+
+    private static Run scanKiroku(CompiledRules rules, Path files) throws InterruptedException {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        ScanOptions options = ScanOptions.defaults().withTimeout(SCAN_TIMEOUT_SECONDS);
+        long cpu = threads.getCurrentThreadCpuTime();
+        long wall = System.nanoTime();
+        ScanCollector out = new ScanCollector();
+        try (YaraScanner scanner = new YaraScanner(rules, options)) {
+            scanner.scanPath(files, out);
+        }
+        return new Run((System.nanoTime() - wall) / 1e9, (threads.getCurrentThreadCpuTime() - cpu) / 1e9, out.matches().size());
+    }
+
+    /** Runs {@code yara -p 1} under bash so that {@code times} reports the child's CPU time. */
+    private static Run scanCli(Path compiled, Path target) throws IOException, InterruptedException {
+        String script = "yara -C -w -p 1 -r -a " + SCAN_TIMEOUT_SECONDS + " \"$1\" \"$2\" > \"$3\"; rc=$?; times >&2; exit $rc";
+        Path output = Files.createTempFile(target.getParent(), "yara-cli-", ".out");
+        long wall = System.nanoTime();
+        Process p = new ProcessBuilder("bash", "-c", script, "bench", compiled.toString(), target.toString(), output.toString())
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        String times = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != 0) {
+            throw new IOException("yara command failed (exit " + p.exitValue() + "): " + times.strip());
+        }
+        double wallSeconds = (System.nanoTime() - wall) / 1e9;
+        long matches;
+        try (Stream<String> lines = Files.lines(output)) {
+            matches = lines.filter(l -> !l.isBlank()).count();
+        }
+        Files.delete(output);
+        return new Run(wallSeconds, childCpuSeconds(times), matches);
+    }
+
+    /** The second line of bash's {@code times}: children's user and system time, e.g. {@code 0m1.234s 0m0.056s}. */
+    static double childCpuSeconds(String times) {
+        List<String> lines = times.strip().lines().toList();
+        String[] parts = lines.getLast().trim().split("\\s+");
+        return seconds(parts[0]) + seconds(parts[1]);
+    }
+
+    private static double seconds(String bashTime) {
+        int m = bashTime.indexOf('m');
+        return Integer.parseInt(bashTime.substring(0, m)) * 60 + Double.parseDouble(bashTime.substring(m + 1, bashTime.length() - 1));
+    }
+
+    private static double yarac(List<Path> accepted, Path compiled) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("yarac", "-w"));
+        for (String name : ExternalVariables.NAMES) {
+            command.add("-d");
+            command.add(name + "=");
+        }
+        accepted.forEach(f -> command.add(f + ":" + f)); // the same namespace per file as Kiroku uses
+        command.add(compiled.toString());
+        long started = System.nanoTime();
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
+            throw new IOException("yarac failed on the rules Kiroku accepted: " + output.strip());
+        }
+        return (System.nanoTime() - started) / 1e9;
+    }
+
+    /** Copies regular files (sorted, so every run picks the same) from system directories until {@code target} bytes. */
+    private static long copyFileSet(Path into, long target) throws IOException {
+        long total = 0;
+        int index = 0;
+        for (Path source : FILE_SOURCES) {
+            if (!Files.isDirectory(source)) {
+                continue;
+            }
+            List<Path> candidates;
+            try (Stream<Path> walk = Files.walk(source, 3)) {
+                candidates = walk.filter(p -> Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS))
+                        .filter(p -> size(p) >= 4096 && size(p) <= MAX_FILE && Files.isReadable(p)).sorted().toList();
+            }
+            for (Path file : candidates) {
+                if (total >= target) {
+                    return total;
+                }
+                Path copy = into.resolve(String.format("%05d-%s", index++, file.getFileName()));
+                Files.copy(file, copy, StandardCopyOption.REPLACE_EXISTING);
+                total += Files.size(copy);
+            }
+        }
+        return total;
+    }
+
+    private static long size(Path p) {
+        try {
+            return Files.size(p);
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    private static void warm(Path files) throws IOException {
+        try (Stream<Path> s = Files.list(files)) {
+            for (Path f : s.toList()) {
+                Files.readAllBytes(f);
+            }
+        }
+    }
+
+    private static double round2(double v) {
+        return Math.round(v * 100) / 100.0;
+    }
+}

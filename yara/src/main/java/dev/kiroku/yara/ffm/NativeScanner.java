@@ -1,0 +1,243 @@
+package dev.kiroku.yara.ffm;
+
+import dev.kiroku.yara.api.YaraMatch;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.ArrayList;
+import java.util.List;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * One {@code YR_SCANNER} over compiled rules: external variables, a timeout, and scans of a file, a buffer or a
+ * sequence of memory blocks, always from memory Kiroku owns. Only matching rules are reported (libyara's
+ * {@code SCAN_FLAGS_REPORT_RULES_MATCHING}), so non-matching rules cost no upcall.
+ *
+ * <p>Not thread-safe: one scanner per thread, created, used and closed on that thread.
+ */
+public final class NativeScanner implements AutoCloseable {
+    private static final int MSG_RULE_MATCHING = 1;
+    private static final int CALLBACK_CONTINUE = 0;
+    private static final int CALLBACK_ERROR = 2;
+    private static final int FLAGS_PROCESS_MEMORY = 2;
+    private static final int FLAGS_NO_TRYCATCH = 4;
+    private static final int FLAGS_REPORT_MATCHING = 8;
+
+    private static final FunctionDescriptor SCAN_CALLBACK = FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, ADDRESS);
+    private static final FunctionDescriptor ITERATOR_FUNC = FunctionDescriptor.of(ADDRESS, ADDRESS);
+    private static final MethodHandle ON_CALLBACK = find("onCallback", int.class, MemorySegment.class, int.class, MemorySegment.class, MemorySegment.class);
+    private static final MethodHandle FIRST = find("firstBlock", MemorySegment.class, MemorySegment.class);
+    private static final MethodHandle NEXT = find("nextBlock", MemorySegment.class, MemorySegment.class);
+    private static final MethodHandle FETCH = find("fetchBlock", MemorySegment.class, MemorySegment.class);
+
+    /** What one scan produced: libyara's return code and the matching rules. */
+    public record Outcome(int code, List<YaraMatch> matches, long bytes) {
+        public boolean ok() {
+            return code == YaraError.SUCCESS;
+        }
+    }
+
+    private final LibYara lib = LibYara.get();
+    private final NativeRules rules;
+    private final Arena arena = Arena.ofConfined();
+    private final MemorySegment scanner;
+    private List<YaraMatch> matches = new ArrayList<>();
+    private RuntimeException callbackFailure;
+
+    // State of the block iteration in progress.
+    private MemoryBlocks blocks;
+    private int blockIndex;
+    private MemorySegment blockStruct;
+    private MemorySegment fetchStub;
+    private final ScanBuffer fileBuffer = new ScanBuffer();
+    private final ScanBuffer blockBuffer = new ScanBuffer();
+
+    public NativeScanner(NativeRules rules) {
+        this.rules = rules;
+        MemorySegment out = arena.allocate(ADDRESS);
+        int rc;
+        try {
+            rc = (int) lib.scannerCreate.invokeExact(rules.acquire(), out);
+        } catch (Throwable t) {
+            rules.release();
+            throw LibYara.rethrow(t);
+        }
+        if (rc != YaraError.SUCCESS) {
+            rules.release();
+            arena.close();
+            throw new IllegalStateException("yr_scanner_create failed: " + YaraError.describe(rc));
+        }
+        scanner = out.get(ADDRESS, 0);
+        MemorySegment stub = LibYara.upcall(ON_CALLBACK.bindTo(this), SCAN_CALLBACK, arena);
+        try {
+            lib.scannerSetCallback.invokeExact(scanner, stub, MemorySegment.NULL);
+        } catch (Throwable t) {
+            throw LibYara.rethrow(t);
+        }
+    }
+
+    /** Aborts each scan after {@code seconds} (0: no limit) with {@link YaraError#SCAN_TIMEOUT}. */
+    public void setTimeout(int seconds) {
+        try {
+            lib.scannerSetTimeout.invokeExact(scanner, seconds);
+        } catch (Throwable t) {
+            throw LibYara.rethrow(t);
+        }
+    }
+
+    /** Sets a string external variable (declared at compile time) for the following scans; libyara copies it. */
+    public void defineString(String identifier, String value) {
+        int rc;
+        try (Arena call = Arena.ofConfined()) {
+            rc = (int) lib.scannerDefineString.invokeExact(scanner, call.allocateFrom(identifier), call.allocateFrom(value));
+        } catch (Throwable t) {
+            throw LibYara.rethrow(t);
+        }
+        if (rc != YaraError.SUCCESS) {
+            throw new IllegalArgumentException("external variable " + identifier + " is not declared by these rules: "
+                    + YaraError.describe(rc));
+        }
+    }
+
+    /**
+     * Scans a file: its content is read into a reused native buffer and scanned from there. libyara never maps the
+     * file, so a file truncated while scanned cannot raise SIGBUS, and libyara's signal-handler swapping
+     * ({@code YR_TRYCATCH}, which would take SIGSEGV from the JVM during the scan) is switched off.
+     *
+     * @param size the file's size when it was listed; a file that grew is scanned up to that size
+     * @return the outcome, and how many bytes were scanned
+     */
+    public Outcome scanFile(OpenFile file, long size) throws java.io.IOException {
+        MemorySegment content = fileBuffer.slice(size);
+        long read = file.read(content);
+        return scan(content.asSlice(0, read), FLAGS_REPORT_MATCHING | FLAGS_NO_TRYCATCH);
+    }
+
+    /** Scans a buffer. */
+    public Outcome scanMemory(MemorySegment data) {
+        return scan(data, FLAGS_REPORT_MATCHING | FLAGS_NO_TRYCATCH);
+    }
+
+    private Outcome scan(MemorySegment data, int flags) {
+        try {
+            setFlags(flags);
+            return finish((int) lib.scannerScanMem.invokeExact(scanner, data, data.byteSize()), data.byteSize());
+        } catch (Throwable t) {
+            throw LibYara.rethrow(t);
+        }
+    }
+
+    /** Scans memory blocks as one target (process memory semantics: {@code filesize} is undefined). */
+    public Outcome scanBlocks(MemoryBlocks source) {
+        try (Arena iteration = Arena.ofConfined()) {
+            blocks = source;
+            blockIndex = 0;
+            blockStruct = iteration.allocate(Structs.BLOCK_STRUCT_SIZE, 8);
+            fetchStub = LibYara.upcall(FETCH.bindTo(this), ITERATOR_FUNC, iteration);
+            MemorySegment iterator = iteration.allocate(Structs.ITERATOR_STRUCT_SIZE, 8);
+            iterator.set(ADDRESS, Structs.ITERATOR_FIRST, LibYara.upcall(FIRST.bindTo(this), ITERATOR_FUNC, iteration));
+            iterator.set(ADDRESS, Structs.ITERATOR_NEXT, LibYara.upcall(NEXT.bindTo(this), ITERATOR_FUNC, iteration));
+            iterator.set(ADDRESS, Structs.ITERATOR_FILE_SIZE, MemorySegment.NULL);
+            iterator.set(JAVA_INT, Structs.ITERATOR_LAST_ERROR, YaraError.SUCCESS);
+            setFlags(FLAGS_REPORT_MATCHING | FLAGS_PROCESS_MEMORY | FLAGS_NO_TRYCATCH);
+            return finish((int) lib.scannerScanMemBlocks.invokeExact(scanner, iterator), -1);
+        } catch (Throwable t) {
+            throw LibYara.rethrow(t);
+        } finally {
+            blocks = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            lib.scannerDestroy.invokeExact(scanner);
+        } catch (Throwable t) {
+            throw LibYara.rethrow(t);
+        } finally {
+            fileBuffer.close();
+            blockBuffer.close();
+            rules.release();
+            arena.close();
+        }
+    }
+
+    private void setFlags(int flags) throws Throwable {
+        lib.scannerSetFlags.invokeExact(scanner, flags);
+    }
+
+    private Outcome finish(int rc, long bytes) {
+        List<YaraMatch> found = matches;
+        matches = new ArrayList<>();
+        RuntimeException failure = callbackFailure;
+        callbackFailure = null;
+        if (failure != null) {
+            throw new IllegalStateException("reading a match failed", failure);
+        }
+        return new Outcome(rc, found, bytes);
+    }
+
+    @SuppressWarnings("unused") // upcall
+    private int onCallback(MemorySegment context, int message, MemorySegment data, MemorySegment userData) {
+        if (message != MSG_RULE_MATCHING) {
+            return CALLBACK_CONTINUE;
+        }
+        try {
+            matches.add(RuleReader.read(context, data));
+            return CALLBACK_CONTINUE;
+        } catch (RuntimeException e) {
+            callbackFailure = e;
+            return CALLBACK_ERROR;
+        }
+    }
+
+    @SuppressWarnings("unused") // upcall
+    private MemorySegment firstBlock(MemorySegment iterator) {
+        blockIndex = 0;
+        return currentBlock();
+    }
+
+    @SuppressWarnings("unused") // upcall
+    private MemorySegment nextBlock(MemorySegment iterator) {
+        blockIndex++;
+        return currentBlock();
+    }
+
+    private MemorySegment currentBlock() {
+        if (blockIndex >= blocks.count()) {
+            return MemorySegment.NULL;
+        }
+        blockStruct.set(JAVA_LONG, Structs.BLOCK_SIZE_FIELD, blocks.size(blockIndex));
+        blockStruct.set(JAVA_LONG, Structs.BLOCK_BASE, blocks.base(blockIndex));
+        blockStruct.set(ADDRESS, Structs.BLOCK_CONTEXT, MemorySegment.NULL);
+        blockStruct.set(ADDRESS, Structs.BLOCK_FETCH_DATA, fetchStub);
+        return blockStruct;
+    }
+
+    /** Reads the current block into a reused native buffer; NULL (skip) when it cannot be read. */
+    @SuppressWarnings("unused") // upcall
+    private MemorySegment fetchBlock(MemorySegment block) {
+        try {
+            MemorySegment target = blockBuffer.slice(blocks.size(blockIndex));
+            return blocks.read(blockIndex, target) ? target : MemorySegment.NULL;
+        } catch (RuntimeException e) {
+            callbackFailure = e;
+            return MemorySegment.NULL;
+        }
+    }
+
+    private static MethodHandle find(String name, Class<?> returnType, Class<?>... parameters) {
+        try {
+            return MethodHandles.lookup().findVirtual(NativeScanner.class, name, MethodType.methodType(returnType, parameters));
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package dev.kiroku.yara.scan;
+
+import dev.kiroku.yara.compile.ExternalVariables;
+import dev.kiroku.yara.ffm.OpenFile;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The external variables for one scanned file: {@code filename} (the name), {@code filepath} (the directory, as
+ * THOR defines it), {@code extension} (lower case with the dot, e.g. {@code ".exe"}), {@code filetype} (see
+ * {@link FileTypes}) and {@code owner} (the owning user's name).
+ */
+final class FileExternals {
+    private static final int HEAD_BYTES = 512;
+
+    private FileExternals() {
+    }
+
+    static Map<String, String> of(Path file, OpenFile open) {
+        Path absolute = file.toAbsolutePath();
+        Path name = absolute.getFileName();
+        String fileName = name == null ? "" : name.toString();
+        int dot = fileName.lastIndexOf('.');
+        String extension = dot > 0 ? fileName.substring(dot).toLowerCase(Locale.ROOT) : "";
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put(ExternalVariables.FILENAME, fileName);
+        values.put(ExternalVariables.FILEPATH, absolute.getParent() == null ? "/" : absolute.getParent().toString());
+        values.put(ExternalVariables.EXTENSION, extension);
+        byte[] head = new byte[HEAD_BYTES];
+        values.put(ExternalVariables.FILETYPE, FileTypes.of(head, open.readHead(head), extension));
+        values.put(ExternalVariables.OWNER, owner(file));
+        return values;
+    }
+
+    /** For process memory: every file variable is empty. */
+    static Map<String, String> none() {
+        Map<String, String> values = new LinkedHashMap<>();
+        ExternalVariables.NAMES.forEach(n -> values.put(n, ""));
+        return values;
+    }
+
+    private static String owner(Path file) {
+        try {
+            return Files.getOwner(file, LinkOption.NOFOLLOW_LINKS).getName();
+        } catch (IOException | UnsupportedOperationException e) {
+            return "";
+        }
+    }
+}

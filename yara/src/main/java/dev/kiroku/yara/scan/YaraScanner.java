@@ -1,0 +1,215 @@
+package dev.kiroku.yara.scan;
+
+import dev.kiroku.yara.api.ScanOptions;
+import dev.kiroku.yara.api.YaraMatch;
+import dev.kiroku.yara.compile.CompiledRules;
+import dev.kiroku.yara.ffm.NativeScanner;
+import dev.kiroku.yara.ffm.OpenFile;
+import dev.kiroku.yara.ffm.YaraError;
+
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Map;
+
+/**
+ * Scans files, directory trees and process memory with compiled rules, within a {@link ScanBudget} and a per-target
+ * timeout. Special files (devices, FIFOs, sockets), symbolic links, pseudo filesystems, files over the size limit
+ * and unreadable files are skipped with a reason; one failing target never stops the others.
+ *
+ * <p>Not thread-safe: one scanner per thread (each holds a libyara scanner); the rules and a budget may be shared.
+ */
+public final class YaraScanner implements AutoCloseable {
+    private final NativeScanner scanner;
+    private final ScanOptions options;
+    private final ScanBudget budget;
+
+    public YaraScanner(CompiledRules rules, ScanOptions options) {
+        this(rules, options, ScanBudget.of(options.bytesPerSecond(), options.dutyCycle()));
+    }
+
+    public YaraScanner(CompiledRules rules, ScanOptions options, ScanBudget budget) {
+        this.options = options;
+        this.budget = budget;
+        this.scanner = new NativeScanner(rules.rules());
+        scanner.setTimeout(options.timeoutSeconds());
+    }
+
+    /** Scans a file, or every file under a directory. */
+    public void scanPath(Path path, ScanCollector out) throws InterruptedException {
+        BasicFileAttributes attributes;
+        try {
+            attributes = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException e) {
+            out.skip(path.toString(), reason(e));
+            return;
+        }
+        if (attributes.isDirectory()) {
+            scanTree(path, out);
+        } else {
+            scanFile(path, attributes, out);
+        }
+    }
+
+    /** Scans every file under {@code root} that the include/exclude globs and the size limit admit. */
+    public void scanTree(Path root, ScanCollector out) throws InterruptedException {
+        TreeFilter filter = new TreeFilter(options.include(), options.exclude());
+        try {
+            Files.walkFileTree(root, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+                    String pseudo = filter.pseudoFilesystem(dir);
+                    if (pseudo != null) {
+                        out.skip(dir.toString(), pseudo);
+                        return FileVisitResult.SKIP_SUBTREE;
+                    }
+                    Path relative = root.relativize(dir);
+                    return !relative.toString().isEmpty() && filter.excluded(relative)
+                            ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                    Path relative = root.relativize(file);
+                    if (filter.excluded(relative) || !filter.included(relative)) {
+                        return FileVisitResult.CONTINUE;
+                    }
+                    try {
+                        scanFile(file, attrs, out);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        out.skip(root.toString(), "scan interrupted");
+                        return FileVisitResult.TERMINATE;
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path file, IOException e) {
+                    out.skip(file.toString(), reason(e));
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            out.skip(root.toString(), reason(e));
+        }
+        if (Thread.interrupted()) {
+            throw new InterruptedException("scan of " + root + " interrupted");
+        }
+    }
+
+    /** Scans one file whose attributes (not following links) are known. */
+    void scanFile(Path file, BasicFileAttributes attributes, ScanCollector out) throws InterruptedException {
+        String special = specialFile(file, attributes);
+        if (special != null) {
+            out.skip(file.toString(), special);
+            return;
+        }
+        long size = attributes.size();
+        if (options.maxFileSize() > 0 && size > options.maxFileSize()) {
+            out.skip(file.toString(), "larger than the size limit (" + size + " > " + options.maxFileSize() + " bytes)");
+            return;
+        }
+        budget.beforeReading(size);
+        long started = System.nanoTime();
+        try (OpenFile open = OpenFile.open(file)) {
+            for (Map.Entry<String, String> external : FileExternals.of(file, open).entrySet()) {
+                scanner.defineString(external.getKey(), external.getValue());
+            }
+            NativeScanner.Outcome outcome = scanner.scanFile(open, size);
+            String path = file.toString();
+            outcome.matches().forEach(m -> out.match(m.inFile(path)));
+            if (outcome.ok()) {
+                out.scannedFile(outcome.bytes());
+            } else {
+                out.skip(path, failure(outcome.code()));
+            }
+        } catch (IOException e) {
+            out.skip(file.toString(), e.getMessage());
+        }
+        budget.afterWork(System.nanoTime() - started);
+    }
+
+    /** Scans the readable memory of process {@code pid}. */
+    public void scanProcess(long pid, ScanCollector out) throws InterruptedException {
+        String target = "pid " + pid;
+        try (ProcessMemory memory = new ProcessMemory(pid, options.maxRegionChunk(), budget, out.skipSink())) {
+            for (String name : dev.kiroku.yara.compile.ExternalVariables.NAMES) {
+                scanner.defineString(name, "");
+            }
+            NativeScanner.Outcome outcome = scanner.scanBlocks(memory);
+            outcome.matches().forEach(m -> out.match(m.inProcess(pid)));
+            if (outcome.ok()) {
+                out.scannedProcess(memory.totalBytes());
+            } else {
+                out.skip(target, failure(outcome.code()));
+            }
+        } catch (NoSuchFileException e) {
+            out.skip(target, "no such process");
+        } catch (IOException e) {
+            out.skip(target, reason(e));
+        }
+        if (Thread.interrupted()) {
+            throw new InterruptedException("scan of " + target + " interrupted");
+        }
+    }
+
+    /** Scans a buffer (for example a file's content already in memory); returns the matching rules. */
+    public java.util.List<YaraMatch> scanBytes(byte[] data) {
+        try (var arena = java.lang.foreign.Arena.ofConfined()) {
+            var segment = arena.allocate(Math.max(1, data.length));
+            java.lang.foreign.MemorySegment.copy(data, 0, segment, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, data.length);
+            return scanner.scanMemory(segment.asSlice(0, data.length)).matches();
+        }
+    }
+
+    @Override
+    public void close() {
+        scanner.close();
+    }
+
+    private String failure(int code) {
+        return code == YaraError.SCAN_TIMEOUT ? "timed out after " + options.timeoutSeconds() + " s"
+                : "libyara: " + YaraError.describe(code);
+    }
+
+    private static String specialFile(Path file, BasicFileAttributes attributes) {
+        if (attributes.isRegularFile()) {
+            return null;
+        }
+        if (attributes.isSymbolicLink()) {
+            return "symbolic link (not followed)";
+        }
+        if (attributes.isDirectory()) {
+            return "directory";
+        }
+        try {
+            int mode = (Integer) Files.getAttribute(file, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+            return switch (mode & 0xF000) {
+                case 0x2000 -> "character device";
+                case 0x6000 -> "block device";
+                case 0x1000 -> "FIFO";
+                case 0xC000 -> "socket";
+                default -> "not a regular file";
+            };
+        } catch (IOException | RuntimeException e) {
+            return "not a regular file";
+        }
+    }
+
+    private static String reason(IOException e) {
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof NoSuchFileException) {
+            return "no such file";
+        }
+        return e.getClass().getSimpleName() + ": " + e.getMessage();
+    }
+}
