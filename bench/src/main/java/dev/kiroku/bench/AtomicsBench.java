@@ -57,7 +57,7 @@ import java.util.stream.Stream;
  * into a scratch directory {@code /dev/shm/kiroku-atomics-*} (see there). One test at a time: the
  * prerequisites the review allowed, then the command as {@code setsid sh|bash -c <command>} (the
  * executor the YAML names; in {@code ip netns exec} of a namespace this benchmark created when the test
- * needs a network peer), stdin /dev/null, cwd and TMPDIR the scratch directory, 20 s timeout; then every
+ * needs a network peer), stdin /dev/null, cwd and TMPDIR the scratch directory, 45 s timeout (a loaded machine makes venv creation slow); then every
  * process left in the test's session is killed (by pid, only processes whose session id is the test's),
  * and the cleanup command runs the same way. Namespaces are deleted in {@code finally}.
  *
@@ -90,7 +90,7 @@ public final class AtomicsBench {
     static final int FAILED = 2;
     static final double TECHNIQUE_RATIO_TARGET = 0.8;
     static final int BENIGN_ALERTS_TARGET = 5;
-    static final Duration TEST_TIMEOUT = Duration.ofSeconds(20);
+    static final Duration TEST_TIMEOUT = Duration.ofSeconds(45);
     static final Path DEFAULT_ATOMICS = Path.of("/work/shared/datasets/atomic-red-team/atomics");
     static final String PATH_ENV = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 

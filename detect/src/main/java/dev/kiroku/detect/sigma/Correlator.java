@@ -52,7 +52,9 @@ public final class Correlator {
         final LinkedHashMap<List<String>, Group> groups = new LinkedHashMap<>(16, 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<List<String>, Group> eldest) {
-                return size() > limits.maxGroups();
+                if (size() <= limits.maxGroups()) return false;
+                evictedGroups++;
+                return true;
             }
         };
         Instant lastSweep = Instant.MIN;
@@ -63,7 +65,13 @@ public final class Correlator {
         }
     }
 
+    /** How often the bounds cut state: groups evicted (least recently used) and events dropped from full groups. */
+    public record Evictions(long groups, long events) {
+    }
+
     private final Limits limits;
+    private long evictedGroups;
+    private long droppedEvents;
     private final Map<String, List<State>> byRule = new HashMap<>();
     private final List<State> states = new ArrayList<>();
 
@@ -74,6 +82,14 @@ public final class Correlator {
             states.add(s);
             for (String r : new HashSet<>(c.rules())) byRule.computeIfAbsent(r, k -> new ArrayList<>()).add(s);
         }
+    }
+
+    /**
+     * What the bounds cut so far. State is at most {@code maxGroups} groups per correlation with at most
+     * {@code maxEventsPerGroup} events each; a correlation that needed what was cut may fire late or not at all.
+     */
+    public Evictions evictions() {
+        return new Evictions(evictedGroups, droppedEvents);
     }
 
     /** Feeds one rule match; returns the correlations that fired because of it (including chained ones). */
@@ -138,7 +154,10 @@ public final class Correlator {
         String value = c.field() == null ? null : Values.text(event.get(c.field()));
         BigDecimal number = c.field() == null ? null : Values.number(event.get(c.field()));
         group.entries.addLast(new Entry(time, rule, value, number));
-        if (group.entries.size() > limits.maxEventsPerGroup()) group.entries.pollFirst();
+        if (group.entries.size() > limits.maxEventsPerGroup()) {
+            group.entries.pollFirst();
+            droppedEvents++;
+        }
         if (s.deferred) return;
         Double v = measure(c, group.entries);
         if (v != null && holds(c, v)) {

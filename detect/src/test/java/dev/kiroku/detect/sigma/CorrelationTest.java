@@ -250,5 +250,31 @@ class CorrelationTest {
         }
         // 100 users round robin through 10 slots: every group is evicted before its second event.
         assertThat(fired).isZero();
+        assertThat(c.evictions().groups()).as("groups evicted").isEqualTo(1000 - 10);
+        assertThat(c.evictions().events()).isZero();
+    }
+
+    @Test
+    void events_per_group_are_bounded_and_counted() {
+        RuleSet rules = load("""
+            title: Failed logins from many workstations
+            correlation:
+                type: value_count
+                rules: [failed_login]
+                group-by: [User]
+                timespan: 1h
+                condition: {field: Workstation, gte: 4}
+            """);
+        Matcher m = Matcher.raw(rules);
+        Correlator c = new Correlator(rules.correlations(), new Correlator.Limits(10, 3));
+        int fired = 0;
+        for (int i = 0; i < 6; i++) {
+            Document d = new MapDocument(Map.of("EventID", 4625, "User", "alice", "Workstation", "ws" + i));
+            for (Match match : m.match(d)) fired += c.accept(match, d, Instant.ofEpochSecond(i)).size();
+        }
+        // Only the 3 newest events are kept per group: 4 distinct workstations are never seen together.
+        assertThat(fired).isZero();
+        assertThat(c.evictions().events()).isEqualTo(3);
+        assertThat(c.evictions().groups()).isZero();
     }
 }

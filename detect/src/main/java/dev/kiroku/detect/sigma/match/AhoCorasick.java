@@ -21,10 +21,17 @@ final class AhoCorasick {
     private static final int MAX_DENSE_CELLS = 1 << 21;
 
     private final int[] asciiClass = new int[128];
-    private final Map<Character, Integer> otherClass = new HashMap<>();
+    /** Non-ASCII characters occurring in some pattern (a bit per char): the rest reset the scan to the root. */
+    private final long[] otherChars = new long[1024];
     private final int classes;
     private final int denseStates;
-    private final int[] dense;
+    /**
+     * Rows of 16-bit entries (half the cache footprint of ints): the target state, with {@link #EMITS} set when it
+     * reports patterns, or {@link #FAR} when the target's number does not fit (then found by goto edges).
+     */
+    private final char[] dense;
+    private static final char EMITS = 0x8000;
+    private static final char FAR = 0x7FFF;
     private final long[] keys;
     private final int[] targets;
     private final int mask;
@@ -34,6 +41,11 @@ final class AhoCorasick {
     private final boolean[] emits;
 
     AhoCorasick(List<String> patterns) {
+        this(patterns, MAX_DENSE_CELLS);
+    }
+
+    /** {@code maxDenseCells} bounds the dense rows (tests make it tiny to exercise the goto-edge paths). */
+    AhoCorasick(List<String> patterns, int maxDenseCells) {
         // Trie in insertion order.
         List<Map<Character, Integer>> children = new ArrayList<>();
         List<List<Integer>> out = new ArrayList<>();
@@ -45,8 +57,8 @@ final class AhoCorasick {
             for (char c : patterns.get(p).toCharArray()) {
                 if (c < 128) {
                     if (asciiClass[c] == 0) asciiClass[c] = nextClass++;
-                } else if (!otherClass.containsKey(c)) {
-                    otherClass.put(c, nextClass++);
+                } else {
+                    otherChars[c >>> 6] |= 1L << c;
                 }
                 Integer next = children.get(s).get(c);
                 if (next == null) {
@@ -117,23 +129,23 @@ final class AhoCorasick {
         }
         emits = new boolean[n];
         for (int i = 1; i < n; i++) emits[i] = outputs[i].length > 0 || dictLink[i] > 0;
-        denseStates = Math.max(1, Math.min(n, MAX_DENSE_CELLS / Math.max(1, classes)));
-        dense = new int[denseStates * classes];
+        denseStates = Math.max(1, Math.min(n, maxDenseCells / Math.max(1, classes)));
+        int[] rows = new int[denseStates * classes];
         Map<Integer, Character> charOfClass = new HashMap<>();
         for (char c = 0; c < 128; c++) if (asciiClass[c] != 0) charOfClass.put(asciiClass[c], c);
-        for (Map.Entry<Character, Integer> e : otherClass.entrySet()) charOfClass.put(e.getValue(), e.getKey());
         for (int s = 0; s < denseStates; s++) {
             for (int k = 1; k < classes; k++) {
                 char c = charOfClass.get(k);
                 int g = edge(s, c);
-                int via = s == 0 ? 0 : dense[fail[s] * classes + k];
-                dense[s * classes + k] = g >= 0 ? g : via;
+                int via = s == 0 ? 0 : rows[fail[s] * classes + k];
+                rows[s * classes + k] = g >= 0 ? g : via;
             }
         }
-        // Mark transitions into emitting states by complementing them: one load per char decides both.
-        for (int i = 0; i < dense.length; i++) {
-            int t = dense[i];
-            if (t > 0 && emits[t]) dense[i] = ~t;
+        // One load per char decides both the next state and whether to report.
+        dense = new char[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            int t = rows[i];
+            dense[i] = t >= FAR ? FAR : (char) (emits[t] ? t | EMITS : t);
         }
     }
 
@@ -161,50 +173,65 @@ final class AhoCorasick {
         }
     }
 
-    private int classOf(char c) {
-        if (c < 128) return asciiClass[c];
-        Integer k = otherClass.get(Character.toLowerCase(c));
-        return k == null ? 0 : k;
-    }
-
-    void scan(String text, Hits hits) {
+    /**
+     * Reports every pattern occurring in {@code text[0..n)}. ASCII characters from states with a dense row cost one
+     * table load; deeper states follow goto edges and failure links down to a dense state; non-ASCII characters
+     * (never in a dense row) follow goto edges and failure links only.
+     */
+    void scan(char[] text, int n, Hits hits) {
         int s = 0;
-        final int[] dense = this.dense;
+        final char[] dense = this.dense;
         final int classes = this.classes;
         final int denseStates = this.denseStates;
-        for (int i = 0, n = text.length(); i < n; i++) {
-            char c = text.charAt(i);
-            int k = c < 128 ? asciiClass[c] : classOf(c);
+        final int[] asciiClass = this.asciiClass;
+        for (int i = 0; i < n; i++) {
+            char c = text[i];
+            if (c >= 128) {
+                char lc = Character.toLowerCase(c);
+                if (lc >= 128) {
+                    s = (otherChars[lc >>> 6] & (1L << lc)) == 0 ? 0 : fullStep(s, lc, hits);
+                    continue;
+                }
+                c = lc; // a few non-ASCII letters fold to ASCII (Kelvin sign, dotted capital I)
+            }
+            int k = asciiClass[c];
             if (k == 0) {
                 s = 0;
                 continue;
             }
             if (s >= denseStates) {
-                char lc = c < 128 ? (c >= 'A' && c <= 'Z' ? (char) (c + 32) : c) : Character.toLowerCase(c);
-                while (s >= denseStates) {
-                    int t = edge(s, lc);
-                    if (t >= 0) {
-                        s = t;
-                        break;
-                    }
-                    s = fail[s];
-                }
-                if (s >= denseStates) {
+                char lc = c >= 'A' && c <= 'Z' ? (char) (c + 32) : c;
+                int g = edge(s, lc);
+                while (g < 0 && (s = fail[s]) >= denseStates) g = edge(s, lc);
+                if (g >= 0) {
+                    s = g;
                     if (emits[s]) report(s, hits);
                     continue;
                 }
-                int t = dense[s * classes + k];
-                s = t < 0 ? ~t : t;
-                if (t < 0) report(s, hits);
-                continue;
+                // s is a dense state now; c is consumed by its row below
             }
             int t = dense[s * classes + k];
-            if (t < 0) {
-                s = ~t;
-                report(s, hits);
-            } else {
+            if (t < FAR) {
                 s = t;
+            } else if (t == FAR) {
+                s = fullStep(s, c >= 'A' && c <= 'Z' ? (char) (c + 32) : c, hits);
+            } else {
+                s = t & ~EMITS;
+                report(s, hits);
             }
+        }
+    }
+
+    /** One step by goto edges and failure links only (for characters without a dense class). */
+    private int fullStep(int s, char lc, Hits hits) {
+        while (true) {
+            int t = edge(s, lc);
+            if (t >= 0) {
+                if (emits[t]) report(t, hits);
+                return t;
+            }
+            if (s == 0) return 0;
+            s = fail[s];
         }
     }
 

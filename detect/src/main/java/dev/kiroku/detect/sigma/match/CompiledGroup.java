@@ -5,14 +5,17 @@ import dev.kiroku.detect.sigma.model.Expr;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * The rules of one logsource target compiled together: a literal prefilter (one Aho-Corasick automaton per field
- * over every rule's required literals) picks the candidate rules, which are then evaluated on a shared per-event
- * cache. Rules without a required literal are always evaluated.
+ * The rules of one logsource target compiled together. Every literal of every rule is numbered per field
+ * ({@link LiteralTable}); one Aho-Corasick automaton per field finds which of them occur in the event's values. That
+ * one pass both picks the candidate rules (those with a required literal present) and answers the candidates'
+ * literal comparisons, which are then evaluated on a shared per-event cache. Rules without a required literal are
+ * always evaluated.
  */
 public final class CompiledGroup {
     private final String[] fieldNames;
@@ -20,14 +23,14 @@ public final class CompiledGroup {
     private final int[] always;
     private final Map<String, FieldFilter> filters;
     private final FieldFilter keywordFilter;
-    private final int literalCount;
+    private final int[][] rulesOfLiteral;
 
     /**
      * @param automaton over the field's literals, null if the field only has presence requirements
+     * @param literalIds the table id of each of the automaton's patterns
      * @param present rules that are candidates whenever the field is present
-     * @param offset numbers this field's literals within the group, for per-event "already seen" stamps
      */
-    private record FieldFilter(int field, AhoCorasick automaton, int[][] rulesOfLiteral, int[] present, int offset) {
+    private record FieldFilter(int field, AhoCorasick automaton, int[] literalIds, int[] present) {
     }
 
     /** Scratch per thread: stamps avoid clearing arrays between events. */
@@ -35,6 +38,7 @@ public final class CompiledGroup {
         int[] ruleStamp = new int[0];
         int[] literalStamp = new int[0];
         int[] candidates = new int[0];
+        char[] chars = new char[256];
         EventContext context;
         int stamp;
     }
@@ -43,36 +47,39 @@ public final class CompiledGroup {
 
     /** Compiles the rules' detections; the result's indices are positions in {@code detections}. */
     public CompiledGroup(List<Expr> detections) {
-        NodeCompiler compiler = new NodeCompiler();
+        LiteralTable table = new LiteralTable();
+        NodeCompiler compiler = new NodeCompiler(table);
         roots = new Node[detections.size()];
         List<Integer> alwaysList = new ArrayList<>();
-        Map<String, Map<String, List<Integer>>> literals = new LinkedHashMap<>();
+        Map<Integer, List<Integer>> rulesOf = new HashMap<>();
+        Map<String, List<Integer>> presentOf = new LinkedHashMap<>();
         for (int r = 0; r < detections.size(); r++) {
             Expr e = detections.get(r);
             roots[r] = compiler.compile(e);
             Set<Literals.Lit> req = Literals.required(e);
             if (req == null) {
                 alwaysList.add(r);
-            } else {
-                for (Literals.Lit l : req) {
-                    literals.computeIfAbsent(l.field(), k -> new LinkedHashMap<>()).computeIfAbsent(l.text(), k -> new ArrayList<>()).add(r);
-                }
+                continue;
+            }
+            for (Literals.Lit l : req) {
+                if (l.text().isEmpty()) presentOf.computeIfAbsent(l.field(), k -> new ArrayList<>()).add(r);
+                else rulesOf.computeIfAbsent(table.id(l.field(), l.text()), k -> new ArrayList<>()).add(r);
             }
         }
         always = alwaysList.stream().mapToInt(Integer::intValue).toArray();
-        filters = new HashMap<>();
-        int offset = 0;
-        for (Map.Entry<String, Map<String, List<Integer>>> e : literals.entrySet()) {
-            List<Integer> presentList = e.getValue().remove("");
-            int[] present = presentList == null ? new int[0] : presentList.stream().mapToInt(Integer::intValue).toArray();
-            List<String> patterns = new ArrayList<>(e.getValue().keySet());
-            int[][] rulesOf = new int[patterns.size()][];
-            for (int i = 0; i < patterns.size(); i++) rulesOf[i] = e.getValue().get(patterns.get(i)).stream().mapToInt(Integer::intValue).toArray();
-            AhoCorasick automaton = patterns.isEmpty() ? null : new AhoCorasick(patterns);
-            filters.put(e.getKey(), new FieldFilter(compiler.field(e.getKey()), automaton, rulesOf, present, offset));
-            offset += patterns.size();
+        rulesOfLiteral = new int[table.size()][];
+        for (int id = 0; id < rulesOfLiteral.length; id++) {
+            rulesOfLiteral[id] = rulesOf.getOrDefault(id, List.of()).stream().mapToInt(Integer::intValue).toArray();
         }
-        literalCount = offset;
+        filters = new HashMap<>();
+        Set<String> fields = new LinkedHashSet<>(presentOf.keySet());
+        table.fields().forEach(fields::add);
+        for (String field : fields) {
+            int[] present = presentOf.getOrDefault(field, List.of()).stream().mapToInt(Integer::intValue).toArray();
+            List<String> patterns = table.patterns(field);
+            AhoCorasick automaton = patterns.isEmpty() ? null : new AhoCorasick(patterns);
+            filters.put(field, new FieldFilter(compiler.field(field), automaton, table.ids(field), present));
+        }
         keywordFilter = filters.remove(Literals.ANY_VALUE);
         fieldNames = compiler.names();
     }
@@ -92,7 +99,7 @@ public final class CompiledGroup {
             s.ruleStamp = new int[roots.length];
             s.candidates = new int[roots.length];
         }
-        if (s.literalStamp.length < literalCount) s.literalStamp = new int[literalCount];
+        if (s.literalStamp.length < rulesOfLiteral.length) s.literalStamp = new int[rulesOfLiteral.length];
         if (s.context == null) s.context = new EventContext(fieldNames);
         EventContext ctx = s.context;
         ctx.reset(doc);
@@ -102,10 +109,12 @@ public final class CompiledGroup {
             java.util.Arrays.fill(s.literalStamp, 0);
             s.stamp = stamp = 1;
         }
-        Candidates c = new Candidates(s.ruleStamp, s.literalStamp, s.candidates, stamp);
+        ctx.literals(s.literalStamp, stamp);
+        Candidates c = new Candidates(s.ruleStamp, s.literalStamp, s.candidates, stamp, rulesOfLiteral);
         for (int r : always) c.add(r);
         if (keywordFilter != null) {
-            for (String text : ctx.keywordTexts()) keywordFilter.automaton().scan(text, p -> c.literal(keywordFilter, p));
+            c.filter = keywordFilter;
+            for (String text : ctx.keywordTexts()) scan(keywordFilter.automaton(), text, s, c);
         }
         if (!filters.isEmpty()) {
             for (String name : doc.fieldNames()) {
@@ -114,7 +123,8 @@ public final class CompiledGroup {
                 for (int r : f.present()) c.add(r);
                 if (f.automaton() == null) continue;
                 ctx.preset(f.field(), doc.get(name));
-                for (String text : ctx.texts(f.field())) f.automaton().scan(text, p -> c.literal(f, p));
+                c.filter = f;
+                for (String text : ctx.texts(f.field())) scan(f.automaton(), text, s, c);
             }
         }
         int n = c.count;
@@ -127,19 +137,30 @@ public final class CompiledGroup {
         ctx.reset(null);
     }
 
-    /** The candidate rules of one event, each added once. */
-    private static final class Candidates {
+    /** Scans a text through the thread's char buffer (cheaper per char than {@link String#charAt}). */
+    private static void scan(AhoCorasick automaton, String text, Scratch s, Candidates c) {
+        int n = text.length();
+        if (s.chars.length < n) s.chars = new char[Math.max(n, s.chars.length * 2)];
+        text.getChars(0, n, s.chars, 0);
+        automaton.scan(s.chars, n, c);
+    }
+
+    /** The candidate rules of one event, each added once; receives the literals the scans find. */
+    private static final class Candidates implements AhoCorasick.Hits {
         final int[] ruleStamp;
         final int[] literalStamp;
         final int[] list;
         final int stamp;
+        final int[][] rulesOfLiteral;
+        FieldFilter filter;
         int count;
 
-        Candidates(int[] ruleStamp, int[] literalStamp, int[] list, int stamp) {
+        Candidates(int[] ruleStamp, int[] literalStamp, int[] list, int stamp, int[][] rulesOfLiteral) {
             this.ruleStamp = ruleStamp;
             this.literalStamp = literalStamp;
             this.list = list;
             this.stamp = stamp;
+            this.rulesOfLiteral = rulesOfLiteral;
         }
 
         void add(int rule) {
@@ -149,11 +170,12 @@ public final class CompiledGroup {
             }
         }
 
-        void literal(FieldFilter f, int pattern) {
-            int id = f.offset() + pattern;
+        @Override
+        public void hit(int pattern) {
+            int id = filter.literalIds()[pattern];
             if (literalStamp[id] == stamp) return;
             literalStamp[id] = stamp;
-            for (int r : f.rulesOfLiteral()[pattern]) add(r);
+            for (int r : rulesOfLiteral[id]) add(r);
         }
     }
 }

@@ -22,6 +22,9 @@ final class EventContext {
     private List<String> keywordLower;
     private List<String> keywordTexts;
     private java.util.IdentityHashMap<String, String> lowered;
+    /** Per literal id, the stamp of the last event in whose scanned values it occurred. */
+    private int[] literalStamp = new int[0];
+    private int stamp;
 
     EventContext(String[] names) {
         this.names = names;
@@ -46,6 +49,17 @@ final class EventContext {
         keywordTexts = null;
         if (lowered != null) lowered.clear();
         doc = next;
+    }
+
+    /** Makes {@link #seen} answer from the prefilter's stamps of the current event. */
+    void literals(int[] literalStamp, int stamp) {
+        this.literalStamp = literalStamp;
+        this.stamp = stamp;
+    }
+
+    /** True if the literal with this id occurred (case-folded) in a scanned value of its field in this event. */
+    boolean seen(int literal) {
+        return literalStamp[literal] == stamp;
     }
 
     Object raw(int field) {

@@ -71,13 +71,7 @@ final class Literals {
     private static Set<Lit> literal(String field, ValueTest test) {
         String text = switch (test) {
             case ValueTest.Text t -> t.value();
-            case ValueTest.Glob g -> {
-                String longest = "";
-                for (ValueTest.GlobToken tok : g.tokens()) {
-                    if (tok instanceof ValueTest.Lit(String s) && s.length() > longest.length()) longest = s;
-                }
-                yield longest;
-            }
+            case ValueTest.Glob g -> NodeCompiler.longestLiteral(g);
             case ValueTest.Regex r -> "";
             case ValueTest.Compare c -> "";
             case ValueTest.Cidr c -> "";

@@ -42,9 +42,16 @@ sealed interface Node {
         }
     }
 
-    /** Literal comparisons, pattern pre-lowered unless cased. */
-    record Text(int field, ValueTest.TextOp op, String pattern, boolean cased) implements Node {
+    /**
+     * Literal comparisons, pattern pre-lowered unless cased. {@code literal} is the pattern's id in the group's
+     * {@link LiteralTable} (-1 if too short to scan for): the prefilter's scan already tells whether it occurs.
+     */
+    record Text(int field, ValueTest.TextOp op, String pattern, boolean cased, int literal) implements Node {
         public boolean eval(EventContext c) {
+            if (literal >= 0) {
+                if (!c.seen(literal)) return false;
+                if (op == ValueTest.TextOp.CONTAINS && !cased) return true;
+            }
             String[] values = cased ? c.texts(field) : c.lowerTexts(field);
             for (String v : values) {
                 boolean hit = switch (op) {
@@ -59,6 +66,14 @@ sealed interface Node {
         }
     }
 
+    /** Case-insensitive "contains" of any of these literals (ids of scanned literals, field or keyword). */
+    record AnyLiteral(int[] literals) implements Node {
+        public boolean eval(EventContext c) {
+            for (int id : literals) if (c.seen(id)) return true;
+            return false;
+        }
+    }
+
     /** Case-insensitive equality with any of many values of one field. */
     record EqualsAny(int field, Set<String> lowered) implements Node {
         public boolean eval(EventContext c) {
@@ -67,8 +82,10 @@ sealed interface Node {
         }
     }
 
-    record Glob(int field, Values.FlatGlob glob, boolean cased) implements Node {
+    /** A wildcard match; {@code literal} is the id of its longest literal piece, which must occur (-1 if none). */
+    record Glob(int field, Values.FlatGlob glob, boolean cased, int literal) implements Node {
         public boolean eval(EventContext c) {
+            if (literal >= 0 && !c.seen(literal)) return false;
             for (String v : cased ? c.texts(field) : c.lowerTexts(field)) if (glob.matches(v)) return true;
             return false;
         }
@@ -100,9 +117,13 @@ sealed interface Node {
         }
     }
 
-    /** A keyword test against every value of the event. */
-    record Keyword(ValueTest test) implements Node {
+    /** A keyword test against every value of the event; {@code literal} as in {@link Text}. */
+    record Keyword(ValueTest test, int literal) implements Node {
         public boolean eval(EventContext c) {
+            if (literal >= 0) {
+                if (!c.seen(literal)) return false;
+                if (test instanceof ValueTest.Text t && t.op() == ValueTest.TextOp.CONTAINS) return true;
+            }
             return c.anyKeyword(test);
         }
     }

@@ -14,6 +14,11 @@ import java.util.Set;
 final class NodeCompiler {
     private final Map<String, Integer> fieldIds = new HashMap<>();
     private final List<String> fieldNames = new ArrayList<>();
+    private final LiteralTable literals;
+
+    NodeCompiler(LiteralTable literals) {
+        this.literals = literals;
+    }
 
     int field(String name) {
         return fieldIds.computeIfAbsent(name, n -> {
@@ -41,7 +46,8 @@ final class NodeCompiler {
             case Expr.AtLeast l -> new Node.AtLeast(l.count(), l.items().stream().map(this::compile).toArray(Node[]::new));
             case Expr.Not n -> new Node.Not(compile(n.item()));
             case Expr.Const c -> new Node.Const(c.value());
-            case Expr.Keyword k -> new Node.Keyword(k.test());
+            case Expr.Keyword k -> new Node.Keyword(k.test(), k.test() instanceof ValueTest.Text t && !t.cased()
+                    ? literals.comparisonId(Literals.ANY_VALUE, Values.lower(t.value())) : -1);
             case Expr.Field f -> field(f.field(), f.test());
         };
     }
@@ -49,31 +55,63 @@ final class NodeCompiler {
     /** An OR whose case-insensitive equality tests on one field become a single hash lookup. */
     private Node or(List<Expr> items) {
         Map<String, Set<String>> equalsByField = new LinkedHashMap<>();
+        Set<Integer> containsIds = new java.util.LinkedHashSet<>();
         List<Node> rest = new ArrayList<>();
         for (Expr i : items) {
             if (i instanceof Expr.Field(String f, ValueTest.Text(ValueTest.TextOp op, String v, boolean cased))
                     && op == ValueTest.TextOp.EQUALS && !cased) {
                 equalsByField.computeIfAbsent(f, k -> new HashSet<>()).add(Values.lower(v));
+            } else if (scannedContains(i) instanceof Integer id) {
+                containsIds.add(id);
             } else {
                 rest.add(compile(i));
             }
         }
         List<Node> out = new ArrayList<>();
+        if (!containsIds.isEmpty()) out.add(new Node.AnyLiteral(containsIds.stream().mapToInt(Integer::intValue).toArray()));
         for (Map.Entry<String, Set<String>> e : equalsByField.entrySet()) {
             int fid = field(e.getKey());
-            if (e.getValue().size() == 1) out.add(new Node.Text(fid, ValueTest.TextOp.EQUALS, e.getValue().iterator().next(), false));
+            if (e.getValue().size() == 1) out.add(text(e.getKey(), fid, ValueTest.TextOp.EQUALS, e.getValue().iterator().next(), false));
             else out.add(new Node.EqualsAny(fid, Set.copyOf(e.getValue())));
         }
         out.addAll(rest);
         return out.size() == 1 ? out.getFirst() : new Node.Or(out.toArray(new Node[0]));
     }
 
+    /** The literal id of a case-insensitive "contains" long enough to be scanned for (field or keyword), else null. */
+    private Integer scannedContains(Expr e) {
+        ValueTest test = switch (e) {
+            case Expr.Field f -> f.test();
+            case Expr.Keyword k -> k.test();
+            default -> null;
+        };
+        if (!(test instanceof ValueTest.Text(ValueTest.TextOp op, String v, boolean cased)) || op != ValueTest.TextOp.CONTAINS || cased) return null;
+        String field = e instanceof Expr.Field f ? f.field() : Literals.ANY_VALUE;
+        if (e instanceof Expr.Field f) field(f.field());
+        int id = literals.comparisonId(field, Values.lower(v));
+        return id < 0 ? null : id;
+    }
+
+    private Node.Text text(String name, int fid, ValueTest.TextOp op, String pattern, boolean cased) {
+        return new Node.Text(fid, op, pattern, cased, literals.comparisonId(name, Values.lower(pattern)));
+    }
+
+    /** The longest literal piece of a glob: it must occur in every value the glob matches. */
+    static String longestLiteral(ValueTest.Glob g) {
+        String longest = "";
+        for (ValueTest.GlobToken tok : g.tokens()) {
+            if (tok instanceof ValueTest.Lit(String s) && s.length() > longest.length()) longest = s;
+        }
+        return longest;
+    }
+
     private Node field(String name, ValueTest test) {
         int fid = field(name);
         return switch (test) {
-            case ValueTest.Text t -> new Node.Text(fid, t.op(), t.cased() ? t.value() : Values.lower(t.value()), t.cased());
+            case ValueTest.Text t -> text(name, fid, t.op(), t.cased() ? t.value() : Values.lower(t.value()), t.cased());
             case ValueTest.Glob g -> new Node.Glob(fid, Values.FlatGlob.of(g.cased() ? g.tokens()
-                    : g.tokens().stream().map(tok -> tok instanceof ValueTest.Lit(String s) ? (ValueTest.GlobToken) new ValueTest.Lit(Values.lower(s)) : tok).toList()), g.cased());
+                    : g.tokens().stream().map(tok -> tok instanceof ValueTest.Lit(String s) ? (ValueTest.GlobToken) new ValueTest.Lit(Values.lower(s)) : tok).toList()),
+                    g.cased(), literals.comparisonId(name, Values.lower(longestLiteral(g))));
             case ValueTest.Regex r -> new Node.Regex(fid, r.pattern());
             case ValueTest.Exists x -> new Node.Present(fid, x.expected());
             case ValueTest.IsNull n -> new Node.Null(fid);

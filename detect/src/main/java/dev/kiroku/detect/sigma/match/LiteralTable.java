@@ -1,0 +1,44 @@
+package dev.kiroku.detect.sigma.match;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Numbers the lower-case literals of a rule group per field, so that one Aho-Corasick pass over a field's values
+ * tells every rule literal of that field whether it occurs: the prefilter's required literals and the literals of
+ * the compiled comparisons share one id space.
+ */
+final class LiteralTable {
+    private final Map<String, Map<String, Integer>> byField = new LinkedHashMap<>();
+    private int count;
+
+    /** The id of {@code lowered} in {@code field}, assigned on first use. */
+    int id(String field, String lowered) {
+        return byField.computeIfAbsent(field, k -> new LinkedHashMap<>()).computeIfAbsent(lowered, k -> count++);
+    }
+
+    /** The id of a comparison literal, or -1 when it is too short to be worth scanning for. */
+    int comparisonId(String field, String lowered) {
+        return lowered.length() < Literals.MIN_LENGTH ? -1 : id(field, lowered);
+    }
+
+    int size() {
+        return count;
+    }
+
+    /** Fields with at least one literal, in first-use order. */
+    Iterable<String> fields() {
+        return byField.keySet();
+    }
+
+    /** The field's literals in id order, and their ids. */
+    List<String> patterns(String field) {
+        return new ArrayList<>(byField.getOrDefault(field, Map.of()).keySet());
+    }
+
+    int[] ids(String field) {
+        return byField.getOrDefault(field, Map.of()).values().stream().mapToInt(Integer::intValue).toArray();
+    }
+}
