@@ -35,7 +35,7 @@ final class BenchCommand implements Callable<Integer> {
         return switch (name) {
             case capture -> dev.kiroku.bench.CaptureBench.run(quick, json, System.out, work);
             case store -> {
-                StoreBench.run(quick, json, System.out, work);
+                StoreBench.run(quick, json, System.out, work, JournalBench::bytesOnDisk);
                 yield 0;
             }
             case journal -> {
