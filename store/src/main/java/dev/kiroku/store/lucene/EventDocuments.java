@@ -91,6 +91,8 @@ final class EventDocuments {
         EventBinary.Out out = BUFFERS.get();
         EventBinary.encode(event, out);
         doc.add(new StoredField(Fields.SOURCE, out.toByteArray()));
+        String causeHash = EventBinary.hashOfCause(event);
+        if (causeHash != null) doc.add(new SortedDocValuesField(Fields.PROCESS_SHA256, new BytesRef(causeHash)));
         return doc;
     }
 
