@@ -46,7 +46,7 @@ final class BenchCommand implements Callable<Integer> {
         Path work = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("kiroku-bench-");
         return switch (name) {
             case capture -> dev.kiroku.bench.CaptureBench.run(quick, json, System.out, work);
-            case store -> { StoreBench.run(quick, json, System.out, work); yield 0; }
+            case store -> { StoreBench.run(quick, json, System.out, work, JournalBench::bytesOnDisk); yield 0; }
             case journal -> { JournalBench.run(quick, json, System.out, work); yield 0; }
             case sigma -> SigmaBench.run(quick, json, System.out);
             case atomics -> dev.kiroku.bench.AtomicsBench.run(quick, json, System.out, work);

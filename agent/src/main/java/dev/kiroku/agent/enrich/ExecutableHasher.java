@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.InstantSource;
@@ -11,6 +12,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -40,8 +42,11 @@ public final class ExecutableHasher {
         this.clock = clock;
     }
 
-    /** The identity of one version of a file's content, as the kernel sees it. */
-    private record FileKey(Object device, Object inode, long size, long mtimeNanos) {
+    /**
+     * The identity of one version of a file's content, as the kernel sees it: the file key
+     * (device and inode on Linux), size and modification time, from one {@code stat}.
+     */
+    private record FileKey(Object fileKey, long size, long mtimeNanos) {
     }
 
     /** Why a hash is missing, when it is. */
@@ -58,9 +63,9 @@ public final class ExecutableHasher {
         Path file = Path.of(path);
         FileKey key;
         try {
-            Map<String, Object> attributes = Files.readAttributes(file, "unix:dev,ino,size,lastModifiedTime");
-            key = new FileKey(attributes.get("dev"), attributes.get("ino"), (Long) attributes.get("size"),
-                    ((java.nio.file.attribute.FileTime) attributes.get("lastModifiedTime")).to(java.util.concurrent.TimeUnit.NANOSECONDS));
+            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+            Object fileKey = attributes.fileKey() != null ? attributes.fileKey() : file; // no file keys: the path
+            key = new FileKey(fileKey, attributes.size(), attributes.lastModifiedTime().to(TimeUnit.NANOSECONDS));
         } catch (IOException | RuntimeException e) {
             return new Result.Skipped(Skip.GONE);
         }

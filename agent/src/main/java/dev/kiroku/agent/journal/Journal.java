@@ -11,6 +11,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +33,8 @@ import java.util.zip.Deflater;
  */
 public final class Journal implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Journal.class.getName());
+    /** How many written events {@link #recent} keeps (one block at the default block size). */
+    static final int RECENT_EVENTS = 4096;
 
     private final Path dir;
     private final JournalConfig config;
@@ -44,6 +47,12 @@ public final class Journal implements AutoCloseable {
     private final TreeMap<Long, Segment> segments;
     private final ArrayList<Event> pending = new ArrayList<>();
     private final ArrayList<byte[]> pendingBytes = new ArrayList<>();
+    /**
+     * The last events written, in sequence order and followed by {@link #pending} without a gap:
+     * the shipper reads what was just written from here instead of inflating and decoding the
+     * block again (it reads batches smaller than a block, so each block would be decoded repeatedly).
+     */
+    private final ArrayDeque<Event> recent = new ArrayDeque<>();
     private final ScheduledExecutorService flusher;
     private long pendingRawBytes;
     private long totalBytes;
@@ -170,6 +179,7 @@ public final class Journal implements AutoCloseable {
         List<Event> memory;
         synchronized (this) {
             requireOpen();
+            if (!recent.isEmpty() && sequence >= recent.peekFirst().sequence()) return fromMemory(sequence, maxEvents);
             Long start = segments.floorKey(sequence);
             for (Segment s : (start == null ? segments : segments.tailMap(start, true)).values()) {
                 for (Segment.Block b : s.blocks) {
@@ -189,6 +199,20 @@ public final class Journal implements AutoCloseable {
         for (Event e : memory) {
             if (out.size() == maxEvents) break;
             out.add(e);
+        }
+        return new Batch(out, out.isEmpty() ? sequence : out.getLast().sequence() + 1);
+    }
+
+    /** Events at or after {@code sequence} from {@link #recent} and {@link #pending}, which hold all of them. */
+    private Batch fromMemory(long sequence, int maxEvents) {
+        List<Event> out = new ArrayList<>(Math.min(maxEvents, recent.size() + pending.size()));
+        for (Event e : recent) {
+            if (out.size() == maxEvents) break;
+            if (e.sequence() >= sequence) out.add(e);
+        }
+        for (Event e : pending) {
+            if (out.size() == maxEvents) break;
+            if (e.sequence() >= sequence) out.add(e);
         }
         return new Batch(out, out.isEmpty() ? sequence : out.getLast().sequence() + 1);
     }
@@ -308,6 +332,10 @@ public final class Journal implements AutoCloseable {
                 writeFailed(e);
                 return false;
             }
+            for (int i = 0; i < n; i++) {
+                recent.addLast(pending.get(i));
+                if (recent.size() > RECENT_EVENTS) recent.pollFirst();
+            }
             pending.subList(0, n).clear();
             pendingBytes.subList(0, n).clear();
             pendingRawBytes -= raw;
@@ -391,6 +419,7 @@ public final class Journal implements AutoCloseable {
         }
         segments.remove(segment.firstSequence);
         totalBytes -= segment.bytes;
+        while (!recent.isEmpty() && recent.peekFirst().sequence() <= segment.lastSequence()) recent.pollFirst();
         return true;
     }
 

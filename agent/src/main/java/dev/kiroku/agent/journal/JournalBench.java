@@ -119,16 +119,24 @@ public final class JournalBench {
                 (double) Files.size(file) / events.size());
     }
 
-    private static Result journal(String name, List<Event> events, JournalConfig config, Path dir) throws IOException {
-        deleteTree(dir);
-        long start = System.nanoTime();
+    /**
+     * Journals {@code events} with the agent's default configuration (without fsync, which does not
+     * change the bytes, and without cap or retention, so events of any age and number stay) in a new
+     * journal in {@code dir} and returns the bytes of its segments.
+     */
+    public static long bytesOnDisk(java.util.Iterator<Event> events, Path dir) throws IOException {
+        JournalConfig defaults = JournalConfig.defaults();
+        JournalConfig config = defaults.withDurability(JournalConfig.Durability.PROCESS_CRASH)
+                .withSizes(defaults.segmentBytes(), Long.MAX_VALUE).withRetention(Duration.ofDays(365L * 100));
         try (Journal journal = Journal.open(dir, config, InstantSource.system())) {
-            for (Event e : events) journal.append(e);
+            while (events.hasNext()) journal.append(events.next());
         }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        long bytes;
+        return segmentBytes(dir);
+    }
+
+    private static long segmentBytes(Path dir) throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
-            bytes = files.filter(p -> Segment.isSegmentName(p.getFileName().toString())).mapToLong(p -> {
+            return files.filter(p -> Segment.isSegmentName(p.getFileName().toString())).mapToLong(p -> {
                 try {
                     return Files.size(p);
                 } catch (IOException e) {
@@ -136,6 +144,16 @@ public final class JournalBench {
                 }
             }).sum();
         }
+    }
+
+    private static Result journal(String name, List<Event> events, JournalConfig config, Path dir) throws IOException {
+        deleteTree(dir);
+        long start = System.nanoTime();
+        try (Journal journal = Journal.open(dir, config, InstantSource.system())) {
+            for (Event e : events) journal.append(e);
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        long bytes = segmentBytes(dir);
         deleteTree(dir);
         return new Result(name, events.size(), events.size() / seconds, (double) bytes / events.size());
     }

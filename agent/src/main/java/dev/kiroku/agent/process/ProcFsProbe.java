@@ -6,17 +6,27 @@ import dev.kiroku.sensor.linux.procfs.ProcessSnapshot;
 import dev.kiroku.sensor.linux.procfs.UserNames;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
-/** {@link ProcessProbe} over the live /proc and /etc/passwd. */
+/** {@link ProcessProbe} over the live /proc and /etc/passwd. Not thread-safe: the enrichment thread uses it. */
 public final class ProcFsProbe implements ProcessProbe {
     private final ProcFs proc;
     private final UserNames users;
     private final Instant bootTime;
+    /** Container ids by cgroup path: a machine has few cgroups, and every exec asks (a regex search each). */
+    private final Map<String, Optional<String>> containerIds = new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Optional<String>> eldest) {
+            return size() > 1024;
+        }
+    };
 
     public ProcFsProbe(ProcFs proc, UserNames users) {
         this.proc = proc;
@@ -53,15 +63,29 @@ public final class ProcFsProbe implements ProcessProbe {
     public ProcessInfo.Namespaces namespaces(int pid) {
         Path dir = proc.root().resolve(Integer.toString(pid));
         try {
-            String cgroup = null;
-            for (String line : Files.readAllLines(dir.resolve("cgroup"))) {
-                if (line.startsWith("0::")) cgroup = line.substring(3);
-            }
-            return new ProcessInfo.Namespaces(cgroup, cgroup == null ? null : ProcFs.containerId(cgroup),
+            String cgroup = unifiedCgroup(new String(Files.readAllBytes(dir.resolve("cgroup")), StandardCharsets.UTF_8));
+            return new ProcessInfo.Namespaces(cgroup, cgroup == null ? null : containerIds.computeIfAbsent(cgroup, ProcFsProbe::containerId).orElse(null),
                     inode(dir.resolve("ns/pid")), inode(dir.resolve("ns/mnt")), inode(dir.resolve("ns/net")));
         } catch (IOException | RuntimeException e) {
             return null;
         }
+    }
+
+    /** The cgroup v2 path: the {@code 0::} line of /proc/PID/cgroup (the last one, if several), or null. */
+    static String unifiedCgroup(String text) {
+        String cgroup = null;
+        int start = 0;
+        while (start < text.length()) {
+            int end = text.indexOf('\n', start);
+            if (end < 0) end = text.length();
+            if (text.startsWith("0::", start)) cgroup = text.substring(start + 3, end);
+            start = end + 1;
+        }
+        return cgroup;
+    }
+
+    private static Optional<String> containerId(String cgroup) {
+        return Optional.ofNullable(ProcFs.containerId(cgroup));
     }
 
     /** The inode of a namespace link such as {@code pid:[4026531836]}, 0 when unreadable. */

@@ -42,6 +42,27 @@ class JournalTest {
     }
 
     @Test
+    void readsFromMemoryAndFromDiskGiveTheSameEvents() throws IOException {
+        int count = Journal.RECENT_EVENTS + 3_000;
+        List<Event> fromMemory = new java.util.ArrayList<>();
+        try (Journal journal = Journal.open(dir, MANUAL.withFlushEvents(500), clock)) {
+            source.take(count).forEach(journal::append);
+            assertThat(journal.status().bufferedEvents()).isPositive();
+            // pages across blocks read from disk, the in-memory tail of written events and the buffer
+            for (long next = 1; next <= count; ) {
+                Batch batch = journal.readFrom(next, 333);
+                assertThat(batch.events().getFirst().sequence()).isEqualTo(next);
+                fromMemory.addAll(batch.events());
+                next = batch.nextSequence();
+            }
+        }
+        try (Journal reopened = Journal.open(dir, MANUAL, clock)) {
+            assertThat(reopened.readFrom(1, count).events()).isEqualTo(fromMemory);
+        }
+        assertThat(fromMemory).extracting(Event::sequence).containsExactlyElementsOf(LongStream.rangeClosed(1, count).boxed().toList());
+    }
+
+    @Test
     void readFromPagesThroughTheJournal() throws IOException {
         try (Journal journal = Journal.open(dir, MANUAL.withFlushEvents(64), clock)) {
             source.take(500).forEach(journal::append);

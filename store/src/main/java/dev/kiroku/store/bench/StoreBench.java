@@ -20,6 +20,7 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -49,8 +50,26 @@ public final class StoreBench {
         run(quick, json, System.out, work);
     }
 
-    /** Runs the benchmark in {@code workDir} (its "store" subdirectory is replaced) and prints the results. */
+    /**
+     * The on-disk bytes an agent journal needs for a stream of events (the agent module measures
+     * it with its real journal; the store module cannot depend on the agent).
+     */
+    @FunctionalInterface
+    public interface JournalMeter {
+        long bytesOnDisk(Iterator<Event> events, Path dir) throws IOException;
+    }
+
+    /** Runs the benchmark in {@code workDir} (its "store" subdirectory is replaced) without the journal measurement. */
     public static Map<String, Object> run(boolean quick, boolean json, PrintStream out, Path workDir) {
+        return run(quick, json, out, workDir, null);
+    }
+
+    /**
+     * Runs the benchmark in {@code workDir} (its "store" subdirectory is replaced) and prints the
+     * results; with a {@code journal} meter, the same events are also journaled (after the ingest,
+     * one journal per ingest thread, in parallel) for {@code journal_bytes_per_event}.
+     */
+    public static Map<String, Object> run(boolean quick, boolean json, PrintStream out, Path workDir, JournalMeter journal) {
         long events = Long.getLong("kiroku.bench.events", quick ? 600_000 : 10_000_000);
         int poolSize = quick ? 150_000 : 400_000;
         int hosts = quick ? 200 : 1_000;
@@ -89,7 +108,7 @@ public final class StoreBench {
         long ingestNanos;
         try (LuceneEventStore store = new LuceneEventStore(dir, clock, options)) {
             long perThread = events / THREADS;
-            long stepNanos = span.toNanos() / events;
+            long stepNanos = stepNanos(span, events);
             AtomicReference<Throwable> failure = new AtomicReference<>();
             List<Thread> threads = new ArrayList<>();
             long start = System.nanoTime();
@@ -140,7 +159,7 @@ public final class StoreBench {
             r.put("count_all_ms", round2((System.nanoTime() - cs) / 1e6));
             if (total != events) throw new IllegalStateException("stored " + total + " of " + events + " events");
         }
-        r.put("journal_bytes_per_event", null);
+        r.put("journal_bytes_per_event", journal == null ? null : round1((double) journalBytes(journal, pools, events, stepNanos(span, events), hosts, workDir) / events));
         r.put("ingest_vs_codec_encode_ratio", round2(((Number) r.get("ingest_eps")).doubleValue() / ((Number) r.get("baseline_codec_encode_eps")).doubleValue()));
         r.put("index_vs_codec_bytes_ratio", round2((double) r.get("index_bytes_per_event") / (double) r.get("baseline_codec_bytes_per_event")));
         r.put("target_ingest_eps_50000_met", ((Number) r.get("ingest_eps")).longValue() >= 50_000);
@@ -150,20 +169,74 @@ public final class StoreBench {
         return r;
     }
 
+    private static long stepNanos(Duration span, long events) {
+        return span.toNanos() / events;
+    }
+
     private static void ingest(LuceneEventStore store, List<Event> pool, int thread, long count, long stepNanos, int hosts) {
-        long[] sequences = new long[hosts];
+        Iterator<Event> events = threadEvents(pool, thread, count, stepNanos, hosts);
         List<Event> batch = new ArrayList<>(BATCH);
-        for (long i = 0; i < count; i++) {
-            Event template = pool.get((int) (i % pool.size()));
-            int host = Integer.parseInt(template.agentId().substring(6));
-            Instant at = START.plusNanos((i * THREADS + thread) * stepNanos);
-            batch.add(new Event(template.agentId(), ++sequences[host], at, template.hostName(), List.of(), template.payload()));
-            if (batch.size() == BATCH || i == count - 1) {
+        while (events.hasNext()) {
+            batch.add(events.next());
+            if (batch.size() == BATCH || !events.hasNext()) {
                 var result = store.append(batch);
                 if (result.stored() != batch.size()) throw new IllegalStateException("not all stored: " + result);
                 batch.clear();
             }
         }
+    }
+
+    /** The events one ingest thread stores, in order; the same each time it is called. */
+    private static Iterator<Event> threadEvents(List<Event> pool, int thread, long count, long stepNanos, int hosts) {
+        long[] sequences = new long[hosts];
+        return new Iterator<>() {
+            long i;
+
+            @Override
+            public boolean hasNext() {
+                return i < count;
+            }
+
+            @Override
+            public Event next() {
+                if (!hasNext()) throw new java.util.NoSuchElementException();
+                Event template = pool.get((int) (i % pool.size()));
+                int host = Integer.parseInt(template.agentId().substring(6));
+                Instant at = START.plusNanos((i * THREADS + thread) * stepNanos);
+                i++;
+                return new Event(template.agentId(), ++sequences[host], at, template.hostName(), List.of(), template.payload());
+            }
+        };
+    }
+
+    /** Journals the stored events again, one journal per ingest thread in parallel, and returns their bytes on disk. */
+    private static long journalBytes(JournalMeter meter, List<List<Event>> pools, long events, long stepNanos, int hosts,
+                                     Path workDir) {
+        long perThread = events / THREADS;
+        long[] bytes = new long[THREADS];
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < THREADS; t++) {
+            int thread = t;
+            Path dir = workDir.resolve("journal-" + t);
+            threads.add(Thread.ofPlatform().name("journal-" + t).start(() -> {
+                try {
+                    deleteTree(dir);
+                    bytes[thread] = meter.bytesOnDisk(threadEvents(pools.get(thread), thread, perThread, stepNanos, hosts), dir);
+                    deleteTree(dir);
+                } catch (Throwable e) {
+                    failure.set(e);
+                }
+            }));
+        }
+        try {
+            for (Thread t : threads) t.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        if (failure.get() != null) throw new IllegalStateException("journaling the events failed", failure.get());
+        return Arrays.stream(bytes).sum();
     }
 
     /** Keyword searches an analyst would type, with values drawn from the data. */

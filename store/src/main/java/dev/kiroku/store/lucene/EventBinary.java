@@ -30,12 +30,16 @@ import java.util.List;
  * 32 bytes (SHA-256) is written as its 32 bytes; instants are seconds and nanoseconds.
  *
  * <p>What the index already keeps per document in column form is not stored again: the agent id,
- * sequence and timestamp (the sort key, which every hit carries) and the SHA-256 of a process
- * event's process ({@code process.hash.sha256} doc values). Decoding is given them as an
+ * sequence and timestamp (the sort key, which every hit carries) and the SHA-256 of the event's
+ * process ({@code process.hash.sha256} doc values for process events, {@link Fields#PROCESS_SHA256}
+ * for the others; since version 3, version 2 kept only process events' there). Decoding is given them as an
  * {@link Envelope}.
  */
 final class EventBinary {
-    private static final byte VERSION = 2;
+    /** Version 3: the process hash of file, network and user events may come from doc values too. */
+    private static final byte VERSION = 3;
+    /** Version 2 documents have the same layout (only process events' hashes in doc values). */
+    private static final byte VERSION_2 = 2;
     private static final Incomplete[] INCOMPLETE = Incomplete.values();
     private static final FileChange.Action[] FILE_ACTIONS = FileChange.Action.values();
     private static final NetworkActivity.Action[] NETWORK_ACTIONS = NetworkActivity.Action.values();
@@ -163,7 +167,7 @@ final class EventBinary {
 
         Instant timestamp();
 
-        /** The process.hash.sha256 doc value of the document. */
+        /** The process hash doc value of the document ({@code process.hash.sha256}, else {@link Fields#PROCESS_SHA256}). */
         String hash();
     }
 
@@ -183,10 +187,33 @@ final class EventBinary {
             }
 
             public String hash() {
-                ProcessInfo p = e.payload() instanceof ProcessStart s ? s.process() : ((ProcessExit) e.payload()).process();
-                return p.sha256();
+                ProcessInfo p = processOf(e.payload());
+                return p == null ? null : p.sha256();
             }
         };
+    }
+
+    /** The process an event's payload is about or was caused by, or null. */
+    private static ProcessInfo processOf(Payload payload) {
+        return switch (payload) {
+            case ProcessStart p -> p.process();
+            case ProcessExit p -> p.process();
+            case FileChange f -> f.process();
+            case NetworkActivity n -> n.process();
+            case UserActivity u -> u.process();
+            case LossReport ignored -> null;
+        };
+    }
+
+    /**
+     * The SHA-256 of the process behind a file, network or user event, which the document keeps as
+     * {@link Fields#PROCESS_SHA256} doc values instead of in the stored bytes (a process event's
+     * is in {@code process.hash.sha256}); null when there is none to keep.
+     */
+    static String hashOfCause(Event e) {
+        if (e.payload() instanceof ProcessStart || e.payload() instanceof ProcessExit) return null;
+        ProcessInfo p = processOf(e.payload());
+        return hashInDocValues(p) ? p.sha256() : null;
     }
 
     /** True when the hash of this process is kept as doc values (see EventDocuments). */
@@ -224,7 +251,7 @@ final class EventBinary {
                 out.str(f.path());
                 out.str(f.oldPath());
                 out.bool(f.directory());
-                process(out, f.process(), false);
+                process(out, f.process(), hashInDocValues(f.process()));
             }
             case NetworkActivity n -> {
                 out.b(4);
@@ -235,7 +262,7 @@ final class EventBinary {
                 out.str(n.destinationIp());
                 out.varint(n.destinationPort());
                 out.bool(n.success());
-                process(out, n.process(), false);
+                process(out, n.process(), hashInDocValues(n.process()));
             }
             case UserActivity u -> {
                 out.b(5);
@@ -247,7 +274,7 @@ final class EventBinary {
                 out.str(u.terminal());
                 out.str(u.recordType());
                 out.str(u.message());
-                process(out, u.process(), false);
+                process(out, u.process(), hashInDocValues(u.process()));
             }
             case LossReport l -> {
                 out.b(6);
@@ -317,7 +344,9 @@ final class EventBinary {
     /** @throws MalformedEventException when the bytes are neither this format nor EventCodec JSON */
     static Event decode(byte[] bytes, int offset, int length, Envelope envelope) {
         if (length > 0 && bytes[offset] == '{') return EventCodec.decode(bytes, offset, length);
-        if (length == 0 || bytes[offset] != VERSION) throw new MalformedEventException("not a stored Kiroku event (format byte)", null);
+        if (length == 0 || bytes[offset] != VERSION && bytes[offset] != VERSION_2) {
+            throw new MalformedEventException("not a stored Kiroku event (format byte)", null);
+        }
         try {
             return new In(bytes, offset + 1, offset + length, envelope).event();
         } catch (RuntimeException e) {
@@ -382,7 +411,7 @@ final class EventBinary {
             if (kind == 2) return str();
             if (kind == 3) {
                 String hash = envelope.hash();
-                if (hash == null) throw new IllegalStateException("no process.hash.sha256 doc value");
+                if (hash == null) throw new IllegalStateException("no process hash doc value");
                 return hash;
             }
             if (32 > end - pos) throw new IllegalStateException("truncated hash");

@@ -91,6 +91,8 @@ final class EventDocuments {
         EventBinary.Out out = BUFFERS.get();
         EventBinary.encode(event, out);
         doc.add(new StoredField(Fields.SOURCE, out.toByteArray()));
+        String causeHash = EventBinary.hashOfCause(event);
+        if (causeHash != null) doc.add(new SortedDocValuesField(Fields.PROCESS_SHA256, new BytesRef(causeHash)));
         return doc;
     }
 
@@ -110,7 +112,7 @@ final class EventDocuments {
                 if (spec.indexesOwnWords()) doc.add(new Field(Fields.words(name), value.toString(), WORDS));
             }
             case LONG -> number(doc, spec, ((Number) value).longValue());
-            case DATE -> date(doc, name, value instanceof Instant t ? t : Instant.parse(value.toString()));
+            case DATE -> date(doc, name, value instanceof Instant t ? Nanos.of(t) : Nanos.ofText(value.toString()));
             case IP -> {
                 String text = value.toString();
                 InetAddress address;
@@ -138,8 +140,8 @@ final class EventDocuments {
         }
     }
 
-    private static void date(Document doc, String name, Instant t) {
-        doc.add(new LongPoint(name, Nanos.of(t)));
+    private static void date(Document doc, String name, long nanos) {
+        doc.add(new LongPoint(name, nanos));
     }
 
     private static void keyword(Document doc, FieldSpec spec, String value) {

@@ -5,6 +5,13 @@ final class Fields {
     /** The event in the store's compact binary form ({@link EventBinary}; EventCodec JSON in older documents). */
     static final String SOURCE = "_source";
 
+    /**
+     * Sorted doc values (not searchable) with the SHA-256 of the process behind a file, network or
+     * user event, where ECS has no {@code process.hash.sha256}: a few executables repeat over
+     * millions of events, and doc values keep each once per segment instead of once per event.
+     */
+    static final String PROCESS_SHA256 = "_process_sha256";
+
     private Fields() {
     }
 

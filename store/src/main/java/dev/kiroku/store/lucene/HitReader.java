@@ -6,6 +6,7 @@ import org.apache.lucene.index.DocValues;
 import org.apache.lucene.index.IndexReader;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.ReaderUtil;
+import org.apache.lucene.index.SortedDocValues;
 import org.apache.lucene.index.SortedSetDocValues;
 import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.search.FieldDoc;
@@ -74,6 +75,7 @@ final class HitReader {
         SourceVisitor visitor = new SourceVisitor();
         int leafIndex = -1;
         SortedSetDocValues hashes = null;
+        SortedDocValues causeHashes = null;
         for (int k = from; k < to; k++) {
             int i = order[k];
             FieldDoc hit = hits[i];
@@ -81,9 +83,11 @@ final class HitReader {
             if (leaf != leafIndex) {
                 leafIndex = leaf;
                 hashes = DocValues.getSortedSet(leaves.get(leaf).reader(), "process.hash.sha256");
+                causeHashes = DocValues.getSorted(leaves.get(leaf).reader(), Fields.PROCESS_SHA256);
             }
             int leafDoc = hit.doc - leaves.get(leaf).docBase;
             SortedSetDocValues leafHashes = hashes;
+            SortedDocValues leafCauseHashes = causeHashes;
             visitor.reset();
             stored.document(hit.doc, visitor);
             byte[] source = visitor.source();
@@ -102,7 +106,8 @@ final class HitReader {
 
                 public String hash() {
                     try {
-                        return leafHashes.advanceExact(leafDoc) ? leafHashes.lookupOrd(leafHashes.nextOrd()).utf8ToString() : null;
+                        if (leafHashes.advanceExact(leafDoc)) return leafHashes.lookupOrd(leafHashes.nextOrd()).utf8ToString();
+                        return leafCauseHashes.advanceExact(leafDoc) ? leafCauseHashes.lookupOrd(leafCauseHashes.ordValue()).utf8ToString() : null;
                     } catch (IOException e) {
                         throw new UncheckedIOException(e);
                     }

@@ -170,6 +170,29 @@ public final class Libc {
         return r;
     }
 
+    /**
+     * {@code recv} for a caller that polls only when nothing is waiting: returns -1 instead of
+     * throwing when the call would block or was interrupted (EAGAIN, EINTR), so a busy socket costs
+     * one system call per message and no exception.
+     */
+    public static long recvIfReady(int fd, MemorySegment buffer, long length, int flags) throws ErrnoException {
+        MemorySegment s = SCRATCH.get();
+        long r;
+        try {
+            r = (long) RECV.invokeExact(s, fd, buffer, length, flags | MSG_DONTWAIT);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+        if (r < 0) {
+            int errno = errno(s);
+            if (errno == Errno.EAGAIN || errno == Errno.EINTR) {
+                return -1;
+            }
+            throw new ErrnoException("recv", errno);
+        }
+        return r;
+    }
+
     public static long recvfrom(int fd, MemorySegment buffer, long length, int flags, MemorySegment address,
                                 MemorySegment addressLength) throws ErrnoException {
         MemorySegment s = SCRATCH.get();

@@ -134,6 +134,11 @@ public final class NetlinkSocket implements AutoCloseable {
      */
     public int receive(byte[] destination, int timeoutMillis) throws ErrnoException {
         ensureOpen();
+        // A storm keeps the socket busy: try the message first, poll only when none is waiting.
+        long ready = Libc.recvIfReady(fd, receiveBuffer, receiveBuffer.byteSize(), Libc.MSG_TRUNC);
+        if (ready >= 0) {
+            return copyOut(destination, ready);
+        }
         int revents;
         try {
             revents = Libc.pollIn(fd, timeoutMillis);
@@ -155,6 +160,10 @@ public final class NetlinkSocket implements AutoCloseable {
             }
             throw e;
         }
+        return copyOut(destination, n);
+    }
+
+    private int copyOut(byte[] destination, long n) {
         int copy = (int) Math.min(n, Math.min(destination.length, receiveBuffer.byteSize()));
         MemorySegment.copy(receiveBuffer, JAVA_BYTE, 0, destination, 0, copy);
         return (int) Math.min(n, Integer.MAX_VALUE);

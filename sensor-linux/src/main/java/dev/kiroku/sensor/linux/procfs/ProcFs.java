@@ -241,19 +241,69 @@ public final class ProcFs {
         if (open < 0 || close < open) {
             return Optional.empty();
         }
-        String[] f = text.substring(close + 1).trim().split(" +");
-        // f[0] is field 3 (state): field n is f[n - 3]
-        if (f.length < 20) {
+        // Fields after the comm, separated by runs of spaces: field 3 (state) first. Read in place:
+        // every fork the agent sees reads a stat file.
+        long ppid = -1;
+        long session = -1;
+        long ttyNr = -1;
+        long flags = -1;
+        long startTicks = -1;
+        int field = 2;
+        int i = close + 1;
+        int n = text.length();
+        while (i < n && field < 22) {
+            while (i < n && text.charAt(i) == ' ') {
+                i++;
+            }
+            if (i >= n || text.charAt(i) == '\n') {
+                break;
+            }
+            field++;
+            int end = i;
+            while (end < n && text.charAt(end) != ' ' && text.charAt(end) != '\n') {
+                end++;
+            }
+            if (field == 4 || field == 6 || field == 7 || field == 9 || field == 22) {
+                long value = number(text, i, end);
+                boolean isInt = field != 9 && field != 22;
+                if (value == NOT_A_NUMBER || isInt && (int) value != value) {
+                    return Optional.empty();
+                }
+                switch (field) {
+                    case 4 -> ppid = value;
+                    case 6 -> session = value;
+                    case 7 -> ttyNr = value;
+                    case 9 -> flags = value;
+                    default -> startTicks = value;
+                }
+            }
+            i = end;
+        }
+        if (field < 22) {
             return Optional.empty();
         }
-        try {
-            long flags = Long.parseLong(f[9 - 3]);
-            return Optional.of(new Stat(Integer.parseInt(f[4 - 3]), text.substring(open + 1, close),
-                    Integer.parseInt(f[6 - 3]), Integer.parseInt(f[7 - 3]), (flags & PF_KTHREAD) != 0,
-                    Long.parseLong(f[22 - 3])));
-        } catch (NumberFormatException e) {
-            return Optional.empty();
+        return Optional.of(new Stat((int) ppid, text.substring(open + 1, close), (int) session, (int) ttyNr,
+                (flags & PF_KTHREAD) != 0, startTicks));
+    }
+
+    private static final long NOT_A_NUMBER = Long.MIN_VALUE;
+
+    /** The decimal integer (optionally negative) in {@code text[from, to)}, or {@link #NOT_A_NUMBER}. */
+    private static long number(String text, int from, int to) {
+        boolean negative = from < to && text.charAt(from) == '-';
+        int i = negative ? from + 1 : from;
+        if (i >= to || to - i > 18) {
+            return NOT_A_NUMBER;
         }
+        long value = 0;
+        for (; i < to; i++) {
+            int d = text.charAt(i) - '0';
+            if (d < 0 || d > 9) {
+                return NOT_A_NUMBER;
+            }
+            value = value * 10 + d;
+        }
+        return negative ? -value : value;
     }
 
     private static int[] ints(String fields, int minimum) {

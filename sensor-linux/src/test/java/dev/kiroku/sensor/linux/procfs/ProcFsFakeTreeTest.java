@@ -46,6 +46,35 @@ class ProcFsFakeTreeTest {
     }
 
     @Test
+    void statFieldsAreReadWhateverTheCommAndSpacing() throws IOException {
+        java.util.Random random = new java.util.Random(7);
+        String commChars = "ab) (x 9";
+        for (int i = 0; i < 300; i++) {
+            int pid = 1000 + i;
+            StringBuilder comm = new StringBuilder();
+            for (int c = random.nextInt(16); c > 0; c--) comm.append(commChars.charAt(random.nextInt(commChars.length())));
+            int ppid = random.nextInt(4_000_000);
+            int session = random.nextInt(100_000);
+            int tty = random.nextInt(70_000);
+            long ticks = random.nextLong(1L << 40);
+            String gap = random.nextBoolean() ? " " : "  ";
+            process(pid, pid + " (" + comm + ") S" + gap + ppid + " " + pid + " " + session + gap + tty + " -1 " + 0x400000
+                    + " 0 0 0 0 0 0 0 0 20 0 1 0" + gap + ticks + " 1000 200\n");
+            ProcessSnapshot s = proc.snapshot(pid).orElseThrow();
+            assertThat(s.comm()).isEqualTo(comm.toString());
+            assertThat(s.ppid()).isEqualTo(ppid);
+            assertThat(s.session()).isEqualTo(session);
+            assertThat(s.ttyNr()).isEqualTo(tty);
+            assertThat(s.startTicks()).isEqualTo(ticks);
+            assertThat(proc.startTicks(pid)).hasValue(ticks);
+        }
+        process(1, "1 (short) S 0 1 1 0 -1 4194560 0 0\n");
+        assertThat(proc.startTicks(1)).isEmpty();
+        process(2, "2 (bad) S x 1 1 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 1 0 5 1000 200\n");
+        assertThat(proc.startTicks(2)).isEmpty();
+    }
+
+    @Test
     void fullProcessWithDeletedExeAndContainerCgroup() throws IOException {
         Path dir = process(4242, stat(4242, "we) ird (name", 1, 0x400000, 12345));
         Files.writeString(dir.resolve("status"), STATUS);
