@@ -2,6 +2,7 @@ package dev.kiroku.server.ingest;
 
 import dev.kiroku.event.Event;
 import dev.kiroku.event.EventSink;
+import dev.kiroku.fleet.server.BatchReceiver;
 import dev.kiroku.store.AppendResult;
 import dev.kiroku.store.EventStore;
 import dev.kiroku.store.StoreUnavailableException;
@@ -15,7 +16,7 @@ import java.util.function.Consumer;
  * acknowledges only what is durable. Events the store rejects are counted and reported, and do not
  * fail the batch; a store that cannot write fails the delivery, so the agent keeps the batch.
  */
-public final class StoreIngest implements EventSink {
+public final class StoreIngest implements EventSink, BatchReceiver {
     private final EventStore store;
     private final Consumer<List<Event>> afterStore;
     private final AtomicLong stored = new AtomicLong();
@@ -30,6 +31,12 @@ public final class StoreIngest implements EventSink {
 
     @Override
     public void deliver(List<Event> batch) throws DeliveryException {
+        receive(batch);
+    }
+
+    /** Stores and commits a batch from an agent over the network, saying what happened to each event. */
+    @Override
+    public Receipt receive(List<Event> batch) throws DeliveryException {
         AppendResult result;
         try {
             result = store.append(batch);
@@ -44,6 +51,8 @@ public final class StoreIngest implements EventSink {
             System.err.printf("kiroku: event %s/%d rejected by the store: %s%n", refusal.agentId(), refusal.sequence(), refusal.reason());
         }
         afterStore.accept(batch);
+        return new Receipt(result.stored(), result.duplicates(),
+                result.rejected().stream().map(r -> new Refused(r.sequence(), r.reason())).toList());
     }
 
     public long stored() {
