@@ -62,6 +62,7 @@ public final class Agent implements AutoCloseable {
     private volatile boolean running;
     private volatile Policy policy = Policy.DEFAULT;
     private final AtomicLong excludedByPolicy = new AtomicLong();
+    private final AtomicLong outOfScope = new AtomicLong();
     private final AtomicLong discardedByPolicy = new AtomicLong();
 
     /** A running sensor as the agent drives it. */
@@ -164,6 +165,10 @@ public final class Agent implements AutoCloseable {
     }
 
     private void record(Event event) {
+        if (!config.scope().contains(event)) {
+            outOfScope.incrementAndGet();
+            return;
+        }
         if (policy.excludes(event)) {
             excludedByPolicy.incrementAndGet();
             return;
@@ -183,6 +188,11 @@ public final class Agent implements AutoCloseable {
 
     public Policy policy() {
         return policy;
+    }
+
+    /** Events seen on this machine outside the agent's scope (ADR 4), not recorded. */
+    public long outOfScope() {
+        return outOfScope.get();
     }
 
     private void recordLoop() {

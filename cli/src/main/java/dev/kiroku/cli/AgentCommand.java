@@ -35,6 +35,10 @@ final class AgentCommand implements Callable<Integer> {
             description = "record file changes only on the filesystems of these paths (default: every local writable filesystem)")
     java.util.List<Path> watch = java.util.List.of();
 
+    @Option(names = "--scope", defaultValue = "host",
+            description = "what this agent records: host, netns:NAME, netns:/proc/PID/ns/net or cgroup:/path (ADR 4; default ${DEFAULT-VALUE})")
+    String scope;
+
     @Option(names = "--heartbeat", defaultValue = "10s", description = "how often inventory is reported and commands fetched (default ${DEFAULT-VALUE})")
     String heartbeat;
 
@@ -45,12 +49,13 @@ final class AgentCommand implements Callable<Integer> {
             new picocli.CommandLine(this).usage(System.out);
             return 2;
         }
-        AgentConfig config = AgentConfig.defaults(dir, hostName != null ? hostName : Home.hostName()).withFileWatchPaths(watch);
         FleetAgent agent;
         try {
-            agent = FleetAgent.start(config, server, token, dev.kiroku.server.api.Durations.parse(heartbeat), "host",
+            AgentConfig config = AgentConfig.defaults(dir, hostName != null ? hostName : Home.hostName()).withFileWatchPaths(watch)
+                    .withScope(dev.kiroku.agent.scope.Scope.parse(scope));
+            agent = FleetAgent.start(config, server, token, dev.kiroku.server.api.Durations.parse(heartbeat),
                     java.time.InstantSource.system());
-        } catch (IOException e) {
+        } catch (IOException | IllegalArgumentException e) {
             System.err.println("kiroku agent: " + e.getMessage());
             return 1;
         }

@@ -13,11 +13,12 @@ import java.util.concurrent.Callable;
 
 /** Benchmarks, kept out of the test run. Each measures against a baseline in the same run. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Run a benchmark: capture, store, journal, sigma or atomics. Human lines, or one JSON object with --json.")
+        description = "Run a benchmark: capture, store, journal, sigma, atomics or fleet. Human lines, or one JSON object with --json.")
 final class BenchCommand implements Callable<Integer> {
-    enum Name { capture, store, journal, sigma, atomics }
+    enum Name { capture, store, journal, sigma, atomics, fleet }
 
-    @Parameters(index = "0", paramLabel = "NAME", description = "capture, store, journal, sigma or atomics (Atomic Red Team live verification and a benign workload)")
+    @Parameters(index = "0", paramLabel = "NAME", description = "capture, store, journal, sigma, atomics (Atomic Red Team live verification and a benign workload) "
+            + "or fleet (simulated agents over the real protocol against a real server)")
     Name name;
 
     @Option(names = "--quick", description = "a smaller run that finishes in under 60 s")
@@ -25,6 +26,12 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "print one JSON object")
     boolean json;
+
+    @Option(names = "--agents", defaultValue = "0", description = "fleet: simulated agents (default 500, 100 with --quick)")
+    int agents;
+
+    @Option(names = "--rate", defaultValue = "0", description = "fleet: events per second per agent (default 20)")
+    int rate;
 
     @Option(names = "--dir", paramLabel = "DIR", description = "scratch directory (default: a new temporary directory)")
     Path dir;
@@ -44,6 +51,7 @@ final class BenchCommand implements Callable<Integer> {
             }
             case sigma -> SigmaBench.run(quick, json, System.out);
             case atomics -> dev.kiroku.bench.AtomicsBench.run(quick, json, System.out, work);
+            case fleet -> dev.kiroku.bench.FleetBench.run(quick, json, agents, rate, System.out, work);
         };
     }
 }

@@ -61,7 +61,7 @@ final class DemoCommand implements Callable<Integer> {
         }, "kiroku-shutdown"));
         try {
             agent.set(FleetAgent.start(config, "127.0.0.1:" + server.fleet().port(), tokenIfNeeded(server, config.dataDirectory()),
-                    Duration.ofSeconds(10), "host", clock));
+                    Duration.ofSeconds(10), clock));
             server.registerLocalAgent(() -> EventCodec.mapper().convertValue(agent.get().agent().status(), Map.class));
         } catch (Exception e) {
             System.err.println("kiroku: the agent could not start: " + e.getMessage());

@@ -62,7 +62,7 @@ class FleetProcessesTest {
             String marker = "kiroku-fleet-" + UUID.randomUUID();
             Path stop = watched.resolve("stop-storm");
             storm = new ProcessBuilder("/bin/bash", "-c",
-                    "i=0; while [ ! -e \"$2\" ]; do i=$((i+1)); /bin/true \"$1\" $i; done", "storm", marker, stop.toString())
+                    "i=0; while [ ! -e \"$2\" ]; do i=$((i+1)); /bin/true \"$1\" $i; sleep 0.01; done", "storm", marker, stop.toString())
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             Thread.sleep(3000);
             agent.destroyForcibly().waitFor();                     // kill -9 mid-storm
@@ -88,7 +88,7 @@ class FleetProcessesTest {
                     d -> d.path("state").asText().equals("succeeded"));
             assertThat(delivery.path("output").asText()).contains("pong from " + agentId).contains("echo=while-you-were-away");
 
-            JsonNode status = await().atMost(Duration.ofSeconds(120)).until(() -> agentStatus(agentData),
+            JsonNode status = await().atMost(Duration.ofSeconds(300)).until(() -> agentStatus(agentData),
                     s -> s != null && s.path("journal").path("acknowledgedSequence").asLong() > 0
                             && s.path("journal").path("acknowledgedSequence").asLong() == s.path("journal").path("lastSequence").asLong()
                             && s.path("queueDepth").asInt() == 0);

@@ -41,10 +41,8 @@ public final class FleetAgent implements AutoCloseable {
      * @param server    HOST:PORT of the server's fleet endpoint; null = the one the agent enrolled with
      * @param token     enrolment token; needed only when the agent is not enrolled yet
      * @param heartbeat how often inventory is reported and commands fetched
-     * @param scope     "host" or the scope (network namespace, cgroup) this agent records
      */
-    public static FleetAgent start(AgentConfig config, String server, String token, Duration heartbeat, String scope,
-                                   InstantSource clock) throws IOException {
+    public static FleetAgent start(AgentConfig config, String server, String token, Duration heartbeat, InstantSource clock) throws IOException {
         Files.createDirectories(config.dataDirectory());
         AgentCredentials credentials = credentials(config.dataDirectory());
         String address = server != null ? server : credentials.server();
@@ -64,7 +62,7 @@ public final class FleetAgent implements AutoCloseable {
             client.close();
             throw e;
         }
-        Uplink uplink = new Uplink(agent, client, new InventoryProbe(Path.of("/")), heartbeat, scope, clock);
+        Uplink uplink = new Uplink(agent, client, new InventoryProbe(Path.of("/")), heartbeat, config.scope().label(), clock);
         uplink.start();
         return new FleetAgent(agent, client, uplink);
     }
