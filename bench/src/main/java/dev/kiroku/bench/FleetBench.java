@@ -118,13 +118,15 @@ public final class FleetBench {
                     senders.submit(() -> send(agent, index, templates, perSecond, start + offset, end, sent, failures, probes));
                 }
                 List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
-                Thread prober = Thread.ofPlatform().name("bench-probe").start(() -> probeLoop(rest, fleet, probes, latencies, end));
+                java.util.concurrent.atomic.AtomicBoolean sending = new java.util.concurrent.atomic.AtomicBoolean(true);
+                Thread prober = Thread.ofPlatform().name("bench-probe").start(() -> probeLoop(rest, fleet, probes, latencies, sending));
                 while (System.nanoTime() < end) {
                     Thread.sleep(1000);
                     maxRssKb = Math.max(maxRssKb, ProcStats.statusKb(pid, "VmRSS"));
                 }
                 senders.shutdown();
-                senders.awaitTermination(5, TimeUnit.MINUTES);
+                senders.awaitTermination(10, TimeUnit.MINUTES);
+                sending.set(false);
                 double wall = (System.nanoTime() - start) / 1e9;
                 long cpuAfter = ProcStats.cpuMicros(pid);
                 prober.join(Duration.ofMinutes(2));
@@ -229,8 +231,9 @@ public final class FleetBench {
     }
 
     /** Once a second takes the newest probe and polls the REST API until that event is searchable. */
-    private static void probeLoop(Rest rest, List<SimulatedAgent> fleet, ConcurrentLinkedQueue<long[]> probes, List<Long> latencies, long end) {
-        while (System.nanoTime() < end) {
+    private static void probeLoop(Rest rest, List<SimulatedAgent> fleet, ConcurrentLinkedQueue<long[]> probes, List<Long> latencies,
+                                  java.util.concurrent.atomic.AtomicBoolean sending) {
+        while (sending.get()) {
             long[] probe = null;
             for (long[] p; (p = probes.poll()) != null; ) probe = p;
             if (probe == null) {

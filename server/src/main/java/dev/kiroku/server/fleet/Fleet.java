@@ -44,7 +44,8 @@ public final class Fleet implements AutoCloseable {
     public static Fleet start(Path pkiDirectory, StateStore state, BatchReceiver receiver, String host, int port,
                               Duration offlineAfter, InstantSource clock) throws IOException {
         CertificateAuthority ca = CertificateAuthority.loadOrCreate(pkiDirectory, clock);
-        int concurrentStores = Math.max(2, Runtime.getRuntime().availableProcessors());
+        // Enough concurrent batches for group commits to pay off; beyond this, agents wait (back-pressure).
+        int concurrentStores = Math.max(8, 4 * Runtime.getRuntime().availableProcessors());
         FleetServer server = FleetServer.start(host, port, ca, state, receiver, clock, concurrentStores);
         return new Fleet(ca, state, server, clock, offlineAfter);
     }

@@ -13,12 +13,13 @@ import java.util.function.Consumer;
 
 /**
  * The server's ingest: stores each delivered batch and commits it before returning, so the agent
- * acknowledges only what is durable. Events the store rejects are counted and reported, and do not
+ * acknowledges only what is durable. Concurrent batches share commits ({@link GroupCommit}). Events the store rejects are counted and reported, and do not
  * fail the batch; a store that cannot write fails the delivery, so the agent keeps the batch.
  */
 public final class StoreIngest implements EventSink, BatchReceiver {
     private final EventStore store;
     private final Consumer<List<Event>> afterStore;
+    private final GroupCommit commits;
     private final AtomicLong stored = new AtomicLong();
     private final AtomicLong duplicates = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
@@ -27,6 +28,7 @@ public final class StoreIngest implements EventSink, BatchReceiver {
     public StoreIngest(EventStore store, Consumer<List<Event>> afterStore) {
         this.store = store;
         this.afterStore = afterStore;
+        this.commits = new GroupCommit(store);
     }
 
     @Override
@@ -40,9 +42,12 @@ public final class StoreIngest implements EventSink, BatchReceiver {
         AppendResult result;
         try {
             result = store.append(batch);
-            store.commit();
+            commits.awaitDurable(commits.appended());
         } catch (StoreUnavailableException e) {
             throw new DeliveryException("event store cannot write: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DeliveryException("interrupted while the store committed", e);
         }
         stored.addAndGet(result.stored());
         duplicates.addAndGet(result.duplicates());
