@@ -5,6 +5,8 @@ import dev.kiroku.agent.enrich.Observation;
 import dev.kiroku.agent.enrich.Recorder;
 import dev.kiroku.agent.journal.Journal;
 import dev.kiroku.agent.loss.LossLedger;
+import dev.kiroku.agent.policy.Policy;
+import dev.kiroku.agent.policy.PolicyFile;
 import dev.kiroku.agent.process.ProcFsProbe;
 import dev.kiroku.agent.process.ProcessSnapshot;
 import dev.kiroku.agent.process.ProcessTable;
@@ -58,6 +60,10 @@ public final class Agent implements AutoCloseable {
     private LossLedger losses;
     private Thread recorderThread;
     private volatile boolean running;
+    private volatile Policy policy = Policy.DEFAULT;
+    private final AtomicLong excludedByPolicy = new AtomicLong();
+    private final AtomicLong outOfScope = new AtomicLong();
+    private final AtomicLong discardedByPolicy = new AtomicLong();
 
     /** A running sensor as the agent drives it. */
     interface Sensor extends AutoCloseable {
@@ -79,8 +85,9 @@ public final class Agent implements AutoCloseable {
         try {
             step("data directory", () -> Files.createDirectories(config.dataDirectory()));
             step("identity", () -> agentId = AgentIdentity.loadOrCreate(config.dataDirectory()));
+            step("policy", () -> policy = PolicyFile.load(config.dataDirectory()));
             step("journal", () -> {
-                journal = Journal.open(config.dataDirectory().resolve("journal"), config.journal(), clock);
+                journal = Journal.open(config.dataDirectory().resolve("journal"), PolicyFile.journal(config.journal(), policy), clock);
                 teardown.push(journal);
             });
             queue = new ArrayBlockingQueue<>(config.queueCapacity());
@@ -135,14 +142,57 @@ public final class Agent implements AutoCloseable {
         }
     }
 
-    /** Sources call this from their threads; a full queue drops and counts, never blocks a sensor. */
+    /**
+     * Sources call this from their threads; a full queue drops and counts, never blocks a sensor.
+     * Observations of a sensor the policy mutes are discarded here and counted apart from losses.
+     */
     private void offer(Observation observation) {
+        if (!policy.mutedSensors().isEmpty() && policy.mutedSensors().contains(sensorOf(observation))) {
+            discardedByPolicy.incrementAndGet();
+            return;
+        }
         if (!queue.offer(observation)) queueDrops.incrementAndGet();
     }
 
+    private static String sensorOf(Observation observation) {
+        return switch (observation) {
+            case Observation.Audit a -> "audit";
+            case Observation.File f -> "fanotify";
+            case Observation.Fork f -> "proc_connector";
+            case Observation.Exit e -> "proc_connector";
+            case Observation.Sockets s -> "socket_inventory";
+        };
+    }
+
     private void record(Event event) {
+        if (!config.scope().contains(event)) {
+            outOfScope.incrementAndGet();
+            return;
+        }
+        if (policy.excludes(event)) {
+            excludedByPolicy.incrementAndGet();
+            return;
+        }
         journal.append(event);
         recorded.incrementAndGet();
+    }
+
+    /**
+     * Applies a policy from now on, without a restart: muted sensors and exclusions at once; the
+     * policy is kept in the data directory and its journal limits are taken at the next start.
+     */
+    public void applyPolicy(Policy newPolicy) throws IOException {
+        PolicyFile.save(config.dataDirectory(), newPolicy);
+        policy = newPolicy;
+    }
+
+    public Policy policy() {
+        return policy;
+    }
+
+    /** Events seen on this machine outside the agent's scope (ADR 4), not recorded. */
+    public long outOfScope() {
+        return outOfScope.get();
     }
 
     private void recordLoop() {
@@ -203,7 +253,8 @@ public final class Agent implements AutoCloseable {
         return new AgentStatus(agentId, config.hostName(), startedAt, clock.instant(), sensorStates,
                 losses == null ? java.util.Map.of() : losses.totals(), recorded.get(),
                 queue == null ? 0 : queue.size(), table == null ? 0 : table.size(),
-                journal == null ? null : journal.status(), shipping);
+                journal == null ? null : journal.status(), shipping,
+                new AgentStatus.Policy(policy.version(), policy.mutedSensors(), excludedByPolicy.get(), discardedByPolicy.get()));
     }
 
     public String agentId() {

@@ -1,6 +1,7 @@
 package dev.kiroku.agent;
 
 import dev.kiroku.agent.journal.JournalConfig;
+import dev.kiroku.agent.scope.Scope;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,13 +19,15 @@ import java.util.List;
  * @param queueCapacity   observations waiting for enrichment; more are dropped and counted
  * @param lossReportInterval how often loss counters become loss events
  * @param socketInventoryInterval how often listening sockets and connections are inventoried
+ * @param scope           what part of the machine this agent records (ADR 4)
  */
 public record AgentConfig(Path dataDirectory, String hostName, JournalConfig journal, List<Path> fileWatchPaths,
                           Sensors sensors, long hashBytesPerSecond, int queueCapacity, Duration lossReportInterval,
-                          Duration socketInventoryInterval) {
+                          Duration socketInventoryInterval, Scope scope) {
 
     public AgentConfig {
         fileWatchPaths = List.copyOf(fileWatchPaths);
+        scope = scope == null ? Scope.HOST : scope;
     }
 
     /** Which sensors run. */
@@ -36,18 +39,22 @@ public record AgentConfig(Path dataDirectory, String hostName, JournalConfig jou
 
     public static AgentConfig defaults(Path dataDirectory, String hostName) {
         return new AgentConfig(dataDirectory, hostName, JournalConfig.defaults(), List.of(), Sensors.all(),
-                64L << 20, 262_144, Duration.ofSeconds(5), Duration.ofMinutes(5));
+                64L << 20, 262_144, Duration.ofSeconds(5), Duration.ofMinutes(5), Scope.HOST);
     }
 
     public AgentConfig withFileWatchPaths(List<Path> paths) {
-        return new AgentConfig(dataDirectory, hostName, journal, paths, sensors, hashBytesPerSecond, queueCapacity, lossReportInterval, socketInventoryInterval);
+        return new AgentConfig(dataDirectory, hostName, journal, paths, sensors, hashBytesPerSecond, queueCapacity, lossReportInterval, socketInventoryInterval, scope);
     }
 
     public AgentConfig withSensors(Sensors newSensors) {
-        return new AgentConfig(dataDirectory, hostName, journal, fileWatchPaths, newSensors, hashBytesPerSecond, queueCapacity, lossReportInterval, socketInventoryInterval);
+        return new AgentConfig(dataDirectory, hostName, journal, fileWatchPaths, newSensors, hashBytesPerSecond, queueCapacity, lossReportInterval, socketInventoryInterval, scope);
+    }
+
+    public AgentConfig withScope(Scope newScope) {
+        return new AgentConfig(dataDirectory, hostName, journal, fileWatchPaths, sensors, hashBytesPerSecond, queueCapacity, lossReportInterval, socketInventoryInterval, newScope);
     }
 
     public AgentConfig withJournal(JournalConfig newJournal) {
-        return new AgentConfig(dataDirectory, hostName, newJournal, fileWatchPaths, sensors, hashBytesPerSecond, queueCapacity, lossReportInterval, socketInventoryInterval);
+        return new AgentConfig(dataDirectory, hostName, newJournal, fileWatchPaths, sensors, hashBytesPerSecond, queueCapacity, lossReportInterval, socketInventoryInterval, scope);
     }
 }

@@ -8,11 +8,11 @@ import java.nio.file.StandardCopyOption;
 import java.util.UUID;
 
 /** The agent's id: created once, kept in its data directory, the same after every restart. */
-final class AgentIdentity {
+public final class AgentIdentity {
     private AgentIdentity() {
     }
 
-    static String loadOrCreate(Path dataDirectory) throws IOException {
+    public static String loadOrCreate(Path dataDirectory) throws IOException {
         Path file = dataDirectory.resolve("agent.id");
         if (Files.exists(file)) {
             String id = Files.readString(file, StandardCharsets.UTF_8).trim();

@@ -223,7 +223,7 @@ public final class AtomicsBench {
             try (AuditLock ignored = AuditLock.acquire(Duration.ofMinutes(15))) {
                 data = workDir.resolve("atomics-data-" + System.currentTimeMillis());
                 int port = freePort();
-                Api api = new Api("http://127.0.0.1:" + port);
+                Api api = new Api("http://127.0.0.1:" + port, data.resolve("server/credentials"));
                 demo = startDemo(data, port, List.of(Path.of("/"), scratch), workDir);
                 progress.println("demo started (pid " + demo.pid() + ", port " + port + ", data " + data + "); waiting until healthy");
                 awaitHealthy(api, demo, Duration.ofMinutes(3));
@@ -798,13 +798,23 @@ public final class AtomicsBench {
         private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         private final ObjectMapper mapper = new ObjectMapper();
 
-        Api(String base) {
+        private final Path credentials;
+
+        /** @param credentials the server's user:password file (requests are authenticated with it) */
+        Api(String base, Path credentials) {
             this.base = base;
+            this.credentials = credentials;
+        }
+
+        private HttpRequest.Builder request(String path) {
+            HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + path));
+            String authorization = dev.kiroku.server.auth.CredentialsFile.authorization(credentials);
+            return authorization == null ? builder : builder.header("Authorization", authorization);
         }
 
         int status(String path) {
             try {
-                return client.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10)).build(),
+                return client.send(request(path).timeout(Duration.ofSeconds(10)).build(),
                         HttpResponse.BodyHandlers.discarding()).statusCode();
             } catch (IOException e) {
                 return -1;
@@ -816,7 +826,7 @@ public final class AtomicsBench {
 
         JsonNode get(String path) throws IOException {
             try {
-                HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60)).build(),
+                HttpResponse<String> r = client.send(request(path).timeout(Duration.ofSeconds(60)).build(),
                         HttpResponse.BodyHandlers.ofString());
                 if (r.statusCode() != 200) throw new IOException("GET " + path + ": " + r.statusCode() + " " + r.body());
                 return mapper.readTree(r.body());

@@ -2,6 +2,8 @@ package dev.kiroku.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kiroku.agent.AgentConfig;
+import dev.kiroku.agent.uplink.FleetAgent;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -12,13 +14,87 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Callable;
 
-/** The local agent. */
-@Command(name = "agent", mixinStandardHelpOptions = true, description = "The local agent.",
-        subcommands = AgentCommand.Status.class)
-final class AgentCommand implements Runnable {
+/** The agent: run it against a server (enrolling on first start), see its status, unenrol it. */
+@Command(name = "agent", mixinStandardHelpOptions = true,
+        description = "Run the agent against a server: ./kiroku agent --server HOST:PORT --token TOKEN (the token only on first start).",
+        subcommands = {AgentCommand.Status.class, AgentCommand.Unenroll.class})
+final class AgentCommand implements Callable<Integer> {
+    @Option(names = "--server", paramLabel = "HOST:PORT", description = "the server's fleet endpoint (default: the one the agent enrolled with)")
+    String server;
+
+    @Option(names = "--token", description = "enrolment token from ./kiroku token create (first start only)")
+    String token;
+
+    @Option(names = "--data", paramLabel = "DIR", description = "the agent's data directory (default: var/agent)")
+    Path data;
+
+    @Option(names = "--host-name", description = "the endpoint's name (default: this machine's host name)")
+    String hostName;
+
+    @Option(names = "--watch", paramLabel = "PATH", split = ",",
+            description = "record file changes only on the filesystems of these paths (default: every local writable filesystem)")
+    java.util.List<Path> watch = java.util.List.of();
+
+    @Option(names = "--scope", defaultValue = "host",
+            description = "what this agent records: host, netns:NAME, netns:/proc/PID/ns/net or cgroup:/path (ADR 4; default ${DEFAULT-VALUE})")
+    String scope;
+
+    @Option(names = "--heartbeat", defaultValue = "10s", description = "how often inventory is reported and commands fetched (default ${DEFAULT-VALUE})")
+    String heartbeat;
+
     @Override
-    public void run() {
-        new picocli.CommandLine(this).usage(System.out);
+    public Integer call() throws Exception {
+        Path dir = data != null ? data.toAbsolutePath() : Home.dataDirectory().resolve("agent");
+        if (server == null && token == null && !FleetAgent.credentials(dir).enrolled()) {
+            new picocli.CommandLine(this).usage(System.out);
+            return 2;
+        }
+        FleetAgent agent;
+        try {
+            AgentConfig config = AgentConfig.defaults(dir, hostName != null ? hostName : Home.hostName()).withFileWatchPaths(watch)
+                    .withScope(dev.kiroku.agent.scope.Scope.parse(scope));
+            agent = FleetAgent.start(config, server, token, dev.kiroku.server.api.Durations.parse(heartbeat),
+                    java.time.InstantSource.system());
+        } catch (IOException | IllegalArgumentException e) {
+            System.err.println("kiroku agent: " + e.getMessage());
+            return 1;
+        }
+        java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.err.println("kiroku agent: stopping…");
+            agent.close();
+            stopped.countDown();
+        }, "kiroku-shutdown"));
+        System.out.printf("Kiroku agent %s is recording this machine (pid %d), shipping to %s.%n", agent.agent().agentId(),
+                ProcessHandle.current().pid(), FleetAgent.credentials(dir).server());
+        for (var sensor : agent.agent().status().sensors()) {
+            System.out.printf("  sensor %-15s %-8s %s%n", sensor.name(), sensor.state(),
+                    sensor.state().equals("running") ? sensor.mode() : sensor.detail());
+        }
+        System.out.flush();
+        stopped.await();
+        return 0;
+    }
+
+    @Command(name = "unenroll", mixinStandardHelpOptions = true,
+            description = "Forget this agent's enrolment (its key and certificate). Revoke it on the server with ./kiroku endpoints revoke ID.")
+    static final class Unenroll implements Callable<Integer> {
+        @Option(names = "--data", paramLabel = "DIR", description = "the agent's data directory (default: var/agent)")
+        Path data;
+
+        @Override
+        public Integer call() throws IOException {
+            Path dir = data != null ? data.toAbsolutePath() : Home.dataDirectory().resolve("agent");
+            var credentials = FleetAgent.credentials(dir);
+            if (!credentials.enrolled()) {
+                System.err.println("kiroku agent unenroll: the agent in " + dir + " is not enrolled");
+                return 1;
+            }
+            credentials.delete();
+            System.out.println("unenrolled: the agent in " + dir + " no longer has credentials; revoke it on the server with "
+                    + "./kiroku endpoints revoke <agent id>");
+            return 0;
+        }
     }
 
     @Command(name = "status", mixinStandardHelpOptions = true,

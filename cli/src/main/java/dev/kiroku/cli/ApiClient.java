@@ -49,11 +49,16 @@ final class ApiClient {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (contentType != null) request.header("Content-Type", contentType);
+        String authorization = Credentials.authorization();
+        if (authorization != null) request.header("Authorization", authorization);
         try {
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             JsonNode reply = response.body().isEmpty() ? JSON.nullNode() : JSON.readTree(response.body());
             if (response.statusCode() >= 400) {
                 String message = reply.path("error").asText(response.body());
+                if (response.statusCode() == 401) {
+                    message += " (credentials are read from " + Credentials.file() + "; set KIROKU_CREDENTIALS to a file with user:password)";
+                }
                 throw new ApiException(message, response.statusCode());
             }
             return reply;

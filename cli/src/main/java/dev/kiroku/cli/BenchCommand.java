@@ -19,15 +19,16 @@ import java.util.concurrent.Callable;
                 "  journal     agent journal write/read rate and bytes per event",
                 "  sigma       compiled Sigma matcher vs the oracle",
                 "  atomics     Atomic Red Team live verification and a benign workload",
+                "  fleet       simulated agents over the real protocol against a real server",
                 "  yara        Kiroku's libyara scanning vs the yara command",
                 "  response    isolation time, exec blocking cost, block propagation",
                 "  investigate ancestry, root cause and scope over a simulated fleet",
                 "  sandbox     analyses per minute and verdicts of the test samples",
         })
 final class BenchCommand implements Callable<Integer> {
-    enum Name { capture, store, journal, sigma, atomics, yara, response, investigate, sandbox }
+    enum Name { capture, store, journal, sigma, atomics, fleet, yara, response, investigate, sandbox }
 
-    @Parameters(index = "0", paramLabel = "NAME", description = "one of: capture, store, journal, sigma, atomics, yara, response, investigate, sandbox")
+    @Parameters(index = "0", paramLabel = "NAME", description = "one of: capture, store, journal, sigma, atomics, fleet, yara, response, investigate, sandbox")
     Name name;
 
     @Option(names = "--quick", description = "a smaller run that finishes in under 60 s")
@@ -38,6 +39,12 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--dir", paramLabel = "DIR", description = "scratch directory (default: a new temporary directory)")
     Path dir;
+
+    @Option(names = "--agents", defaultValue = "0", description = "fleet: simulated agents (default 500, 100 with --quick)")
+    int agents;
+
+    @Option(names = "--rate", defaultValue = "0", description = "fleet: events per second per agent (default 20)")
+    int rate;
 
     @Option(names = "--samples", paramLabel = "DIR", description = "sandbox: sample directory with expected-verdicts.tsv (default: sandbox/src/test/resources/samples of the installation)")
     Path samples;
@@ -50,6 +57,7 @@ final class BenchCommand implements Callable<Integer> {
             case journal -> { JournalBench.run(quick, json, System.out, work); yield 0; }
             case sigma -> SigmaBench.run(quick, json, System.out);
             case atomics -> dev.kiroku.bench.AtomicsBench.run(quick, json, System.out, work);
+            case fleet -> dev.kiroku.bench.FleetBench.run(quick, json, agents, rate, System.out, work);
             case yara -> dev.kiroku.bench.YaraBench.run(quick, json, System.out, work);
             case response -> dev.kiroku.bench.ResponseBench.run(quick, json, System.out, work);
             case investigate -> dev.kiroku.bench.investigate.InvestigateBench.run(quick, json, System.out, work);

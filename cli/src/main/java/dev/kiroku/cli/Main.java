@@ -8,8 +8,12 @@ import picocli.CommandLine.Command;
         description = "Kiroku EDR: record, detect, investigate, respond.",
         subcommands = {
                 DemoCommand.class,
+                ServerCommand.class,
                 SearchCommand.class,
                 AgentCommand.class,
+                TokenCommand.class,
+                EndpointsCommand.class,
+                CommandsCommand.class,
                 SigmaCommand.class,
                 HuntCommand.class,
                 AlertsCommand.class,

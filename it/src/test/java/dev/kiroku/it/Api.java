@@ -2,6 +2,7 @@ package dev.kiroku.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kiroku.server.auth.CredentialsFile;
 
 import java.io.IOException;
 import java.net.URI;
@@ -10,20 +11,47 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 
 /** The REST API as a test sees it. */
 final class Api {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final String base;
+    private final Path credentials;
     private final HttpClient http = HttpClient.newHttpClient();
 
-    Api(String base) {
+    /** @param credentials the server's user:password file; read at each request, as the server writes it at first start */
+    Api(String base, Path credentials) {
         this.base = base;
+        this.credentials = credentials;
+    }
+
+    private HttpRequest.Builder request(String pathAndQuery) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + pathAndQuery));
+        String authorization = CredentialsFile.authorization(credentials);
+        return authorization == null ? builder : builder.header("Authorization", authorization);
+    }
+
+    /** POSTs a JSON body (null for none); returns the answer, failing the test on an error status. */
+    JsonNode post(String path, String json) {
+        try {
+            HttpResponse<String> response = http.send(request(path).header("Content-Type", "application/json")
+                    .POST(json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            JsonNode body = JSON.readTree(response.body());
+            if (response.statusCode() >= 300) throw new AssertionError(path + " -> " + response.statusCode() + " " + body);
+            return body;
+        } catch (IOException e) {
+            throw new AssertionError(path + ": " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
     }
 
     JsonNode get(String pathAndQuery) {
         try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + pathAndQuery)).build(),
+            HttpResponse<String> response = http.send(request(pathAndQuery).build(),
                     HttpResponse.BodyHandlers.ofString());
             JsonNode body = JSON.readTree(response.body());
             if (response.statusCode() != 200) throw new AssertionError(pathAndQuery + " -> " + response.statusCode() + " " + body);
@@ -38,7 +66,7 @@ final class Api {
 
     int status(String pathAndQuery) {
         try {
-            return http.send(HttpRequest.newBuilder(URI.create(base + pathAndQuery)).build(),
+            return http.send(request(pathAndQuery).build(),
                     HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (IOException | InterruptedException e) {
             throw new AssertionError(e);

@@ -58,6 +58,7 @@ class CommandLineTest {
         data = directory;
         server = new KirokuServer(new ServerConfig(directory.resolve("server"), "127.0.0.1", 0, Duration.ofDays(30)),
                 InstantSource.system()).start();
+        System.setProperty("kiroku.credentials", server.credentialsFile().toString());
         Instant now = Instant.now();
         ProcessInfo curl = new ProcessInfo("e-curl", 4242, now, new ProcessInfo.ParentRef("e-bash", 4000, "/usr/bin/bash", List.of("bash")),
                 "/usr/bin/curl", List.of("curl", "-s", "http://127.0.0.1:8080/"), "/root", null,

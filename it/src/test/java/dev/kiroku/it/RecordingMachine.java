@@ -31,7 +31,7 @@ final class RecordingMachine implements AutoCloseable {
             agent = new Agent(AgentConfig.defaults(data.resolve("agent"), "it-host").withFileWatchPaths(List.of(watched)), clock);
             agent.start(server.ingest());
             server.registerLocalAgent(() -> EventCodec.mapper().convertValue(agent.status(), Map.class));
-            api = new Api(server.url());
+            api = new Api(server.url(), server.credentialsFile());
         } catch (Exception e) {
             lock.close();
             throw e;

@@ -1,10 +1,16 @@
 package dev.kiroku.server;
 
 import dev.kiroku.event.EventSink;
+import dev.kiroku.fleet.state.JdbcStateStore;
+import dev.kiroku.fleet.state.StateStore;
 import dev.kiroku.server.api.AgentDirectory;
 import dev.kiroku.server.api.ApiServer;
+import dev.kiroku.server.auth.Authentication;
+import dev.kiroku.server.auth.Users;
 import dev.kiroku.server.detect.Detection;
 import dev.kiroku.server.detect.DetectionRoutes;
+import dev.kiroku.server.fleet.Fleet;
+import dev.kiroku.server.fleet.FleetRoutes;
 import dev.kiroku.server.ingest.StoreIngest;
 import dev.kiroku.store.EventStore;
 import dev.kiroku.store.lucene.LuceneEventStore;
@@ -21,7 +27,10 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 
-/** The server: event store, ingest, live detection and REST API, started in order and stopped in reverse. */
+/**
+ * The server: event store, ingest, live detection, fleet state and the agents' gRPC endpoint, and the REST
+ * API, started in order and stopped in reverse.
+ */
 public final class KirokuServer implements AutoCloseable {
     private final ServerConfig config;
     private final InstantSource clock;
@@ -29,6 +38,8 @@ public final class KirokuServer implements AutoCloseable {
     private final List<Supplier<Map<String, Object>>> localAgents = new CopyOnWriteArrayList<>();
     private EventStore store;
     private StoreIngest ingest;
+    private StateStore state;
+    private Fleet fleet;
     private int port;
 
     public KirokuServer(ServerConfig config, InstantSource clock) {
@@ -45,8 +56,19 @@ public final class KirokuServer implements AutoCloseable {
             Detection detection = new Detection(config.dataDirectory(), store, clock);
             teardown.push(detection);
             ingest = new StoreIngest(store, detection);
+            state = JdbcStateStore.h2(config.dataDirectory().resolve("state"), clock.instant());
+            teardown.push(state);
+            Users users = new Users(state, clock);
+            users.bootstrap(credentialsFile()).ifPresent(password -> System.out.printf(
+                    "kiroku server: first start, created the user '%s' with password %s%n"
+                            + "  (shown once; the command line on this machine reads it from %s)%n",
+                    Users.FIRST_ADMIN, password, credentialsFile()));
+            fleet = Fleet.start(config.dataDirectory().resolve("pki"), state, ingest, config.host(), config.fleetPort(),
+                    config.offlineAfter(), clock);
+            teardown.push(fleet);
             AgentDirectory agents = () -> localAgents.stream().map(Supplier::get).toList();
-            ApiServer api = new ApiServer(store, agents, clock, new DetectionRoutes(detection));
+            ApiServer api = new ApiServer(store, agents, clock, new Authentication(users), new DetectionRoutes(detection),
+                    new FleetRoutes(fleet, users));
             port = api.start(config.host(), config.port());
             teardown.push(api);
             return this;
@@ -68,6 +90,16 @@ public final class KirokuServer implements AutoCloseable {
     /** Shows an in-process agent's status in the API. */
     public void registerLocalAgent(Supplier<Map<String, Object>> status) {
         localAgents.add(status);
+    }
+
+    /** The fleet: tokens, endpoints, commands; agents connect to {@link Fleet#port()}. */
+    public Fleet fleet() {
+        return fleet;
+    }
+
+    /** The first admin's credentials ({@code user:password}), readable by root only. */
+    public Path credentialsFile() {
+        return config.dataDirectory().resolve("credentials");
     }
 
     public int port() {

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.kiroku.console.ConsoleAssets;
+import dev.kiroku.server.auth.Authentication;
 import dev.kiroku.server.detect.DetectionRoutes;
+import dev.kiroku.server.fleet.FleetRoutes;
 import dev.kiroku.store.EventQuery;
 import dev.kiroku.store.EventSchema;
 import dev.kiroku.store.EventStore;
@@ -24,7 +26,10 @@ import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The REST API (docs/api.md). Errors are {"error": "..."} with 400 for bad requests. */
+/**
+ * The REST API (docs/api.md). Every request needs an authenticated user whose role allows it. Errors are
+ * {"error": "..."} with 400 for bad requests, 401/403 for authentication and roles, 404 for unknown ids.
+ */
 public final class ApiServer implements AutoCloseable {
     private static final ObjectMapper JSON = JsonMapper.builder()
             .findAndAddModules().disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).build();
@@ -34,12 +39,14 @@ public final class ApiServer implements AutoCloseable {
     private final InstantSource clock;
     private final Javalin app;
 
-    public ApiServer(EventStore store, AgentDirectory agents, InstantSource clock, DetectionRoutes detection) {
+    public ApiServer(EventStore store, AgentDirectory agents, InstantSource clock, Authentication authentication,
+                     DetectionRoutes detection, FleetRoutes fleet) {
         this.store = store;
         this.agents = agents;
         this.clock = clock;
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
+            config.routes.before(authentication::check);
             config.routes.get("/api/v1/health", this::health);
             config.routes.get("/api/v1/events", this::search);
             config.routes.get("/api/v1/events/count", this::count);
@@ -50,6 +57,9 @@ public final class ApiServer implements AutoCloseable {
             config.routes.get("/api/v1/agents/{agent}/gaps", this::gaps);
             detection.register(config);
             new ConsoleAssets().register(config);
+            fleet.register(config);
+            config.routes.exception(Authentication.Refused.class, (e, ctx) -> error(ctx, e.status(), e.getMessage()));
+            config.routes.exception(FleetRoutes.NotFound.class, (e, ctx) -> error(ctx, 404, e.getMessage()));
             config.routes.exception(BadRequest.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
             config.routes.exception(QuerySyntaxException.class, (e, ctx) -> error(ctx, 400, "query " + e.getMessage()));
             config.routes.exception(IllegalArgumentException.class, (e, ctx) -> error(ctx, 400, e.getMessage()));

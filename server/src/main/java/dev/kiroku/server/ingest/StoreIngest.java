@@ -2,6 +2,7 @@ package dev.kiroku.server.ingest;
 
 import dev.kiroku.event.Event;
 import dev.kiroku.event.EventSink;
+import dev.kiroku.fleet.server.BatchReceiver;
 import dev.kiroku.store.AppendResult;
 import dev.kiroku.store.EventStore;
 import dev.kiroku.store.StoreUnavailableException;
@@ -12,12 +13,13 @@ import java.util.function.Consumer;
 
 /**
  * The server's ingest: stores each delivered batch and commits it before returning, so the agent
- * acknowledges only what is durable. Events the store rejects are counted and reported, and do not
+ * acknowledges only what is durable. Concurrent batches share commits ({@link GroupCommit}). Events the store rejects are counted and reported, and do not
  * fail the batch; a store that cannot write fails the delivery, so the agent keeps the batch.
  */
-public final class StoreIngest implements EventSink {
+public final class StoreIngest implements EventSink, BatchReceiver {
     private final EventStore store;
     private final Consumer<List<Event>> afterStore;
+    private final GroupCommit commits;
     private final AtomicLong stored = new AtomicLong();
     private final AtomicLong duplicates = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
@@ -26,16 +28,26 @@ public final class StoreIngest implements EventSink {
     public StoreIngest(EventStore store, Consumer<List<Event>> afterStore) {
         this.store = store;
         this.afterStore = afterStore;
+        this.commits = new GroupCommit(store);
     }
 
     @Override
     public void deliver(List<Event> batch) throws DeliveryException {
+        receive(batch);
+    }
+
+    /** Stores and commits a batch from an agent over the network, saying what happened to each event. */
+    @Override
+    public Receipt receive(List<Event> batch) throws DeliveryException {
         AppendResult result;
         try {
             result = store.append(batch);
-            store.commit();
+            commits.awaitDurable(commits.appended());
         } catch (StoreUnavailableException e) {
             throw new DeliveryException("event store cannot write: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DeliveryException("interrupted while the store committed", e);
         }
         stored.addAndGet(result.stored());
         duplicates.addAndGet(result.duplicates());
@@ -44,6 +56,8 @@ public final class StoreIngest implements EventSink {
             System.err.printf("kiroku: event %s/%d rejected by the store: %s%n", refusal.agentId(), refusal.sequence(), refusal.reason());
         }
         afterStore.accept(batch);
+        return new Receipt(result.stored(), result.duplicates(),
+                result.rejected().stream().map(r -> new Refused(r.sequence(), r.reason())).toList());
     }
 
     public long stored() {

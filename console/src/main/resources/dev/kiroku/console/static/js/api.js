@@ -38,7 +38,7 @@ export function signedInUser() {
 async function request(method, path, {params, body, text} = {}) {
   const url = path + (params ? '?' + new URLSearchParams(
     Object.entries(params).filter(([, v]) => v !== undefined && v !== null && v !== '')).toString() : '');
-  const headers = {Accept: 'application/json'};
+  const headers = {Accept: 'application/json', 'X-Requested-With': 'kiroku-console'};
   const credential = sessionStorage.getItem(CREDENTIAL_KEY);
   if (credential) headers.Authorization = credential;
   if (body !== undefined) headers['Content-Type'] = 'application/json';

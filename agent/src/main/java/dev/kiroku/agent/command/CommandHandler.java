@@ -1,0 +1,20 @@
+package dev.kiroku.agent.command;
+
+import java.util.Map;
+
+/**
+ * Carries out one type of server command on the agent. Later work plugs in response actions and
+ * scans by registering more handlers with the {@link CommandRegistry}.
+ */
+public interface CommandHandler {
+
+    /** The command type this handles, e.g. {@code ping}. */
+    String type();
+
+    /**
+     * Runs the command; the returned text is the result the server records.
+     *
+     * @throws Exception when the command fails; its message becomes the recorded failure
+     */
+    String handle(Map<String, String> parameters) throws Exception;
+}

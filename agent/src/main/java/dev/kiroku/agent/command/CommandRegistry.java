@@ -1,0 +1,38 @@
+package dev.kiroku.agent.command;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** Command type → handler. A command of an unknown type fails with a result that says so. */
+public final class CommandRegistry {
+    private final Map<String, CommandHandler> handlers = new ConcurrentHashMap<>();
+
+    /** The outcome of one command. */
+    public record Outcome(boolean success, String output) {
+    }
+
+    public CommandRegistry register(CommandHandler handler) {
+        if (handlers.putIfAbsent(handler.type(), handler) != null) {
+            throw new IllegalStateException("a handler for command type '" + handler.type() + "' is already registered");
+        }
+        return this;
+    }
+
+    public Set<String> types() {
+        return Set.copyOf(handlers.keySet());
+    }
+
+    /** Runs a command; never throws: failures are outcomes. */
+    public Outcome run(String type, Map<String, String> parameters) {
+        CommandHandler handler = handlers.get(type);
+        if (handler == null) {
+            return new Outcome(false, "this agent has no handler for command type '" + type + "' (it knows " + types() + ")");
+        }
+        try {
+            return new Outcome(true, handler.handle(parameters));
+        } catch (Exception e) {
+            return new Outcome(false, type + " failed: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package dev.kiroku.agent.uplink;
+
+import dev.kiroku.agent.Agent;
+import dev.kiroku.agent.AgentConfig;
+import dev.kiroku.agent.AgentIdentity;
+import dev.kiroku.agent.inventory.InventoryProbe;
+import dev.kiroku.fleet.client.AgentCredentials;
+import dev.kiroku.fleet.client.Enroller;
+import dev.kiroku.fleet.client.FleetClient;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+
+/**
+ * An agent connected to a server over the network: enrols on first start (with a token), then
+ * records, ships its journal through a {@link FleetClient} and keeps the control channel
+ * ({@link Uplink}) open.
+ */
+public final class FleetAgent implements AutoCloseable {
+    private final Agent agent;
+    private final FleetClient client;
+    private final Uplink uplink;
+
+    private FleetAgent(Agent agent, FleetClient client, Uplink uplink) {
+        this.agent = agent;
+        this.client = client;
+        this.uplink = uplink;
+    }
+
+    /** Where an agent keeps its fleet credentials. */
+    public static AgentCredentials credentials(Path dataDirectory) {
+        return new AgentCredentials(dataDirectory.resolve("fleet"));
+    }
+
+    /**
+     * Enrols if needed and starts.
+     *
+     * @param server    HOST:PORT of the server's fleet endpoint; null = the one the agent enrolled with
+     * @param token     enrolment token; needed only when the agent is not enrolled yet
+     * @param heartbeat how often inventory is reported and commands fetched
+     */
+    public static FleetAgent start(AgentConfig config, String server, String token, Duration heartbeat, InstantSource clock) throws IOException {
+        Files.createDirectories(config.dataDirectory());
+        AgentCredentials credentials = credentials(config.dataDirectory());
+        String address = server != null ? server : credentials.server();
+        if (address == null) throw new IOException("no server given (--server HOST:PORT) and the agent has not enrolled with one");
+        if (!credentials.enrolled()) {
+            if (token == null || token.isBlank()) {
+                throw new IOException("the agent is not enrolled; give an enrolment token (--token, from ./kiroku token create)");
+            }
+            String agentId = AgentIdentity.loadOrCreate(config.dataDirectory());
+            Enroller.enrol(address, token, agentId, config.hostName(), credentials);
+        }
+        FleetClient client = new FleetClient(address, credentials);
+        Agent agent = new Agent(config, clock);
+        try {
+            agent.start(client);
+        } catch (IOException | RuntimeException e) {
+            client.close();
+            throw e;
+        }
+        Uplink uplink = new Uplink(agent, client, new InventoryProbe(Path.of("/")), heartbeat, config.scope().label(), clock);
+        uplink.start();
+        return new FleetAgent(agent, client, uplink);
+    }
+
+    public Agent agent() {
+        return agent;
+    }
+
+    public Uplink uplink() {
+        return uplink;
+    }
+
+    @Override
+    public void close() {
+        uplink.close();
+        agent.close();
+        client.close();
+    }
+}

@@ -1,0 +1,160 @@
+package dev.kiroku.agent.uplink;
+
+import dev.kiroku.agent.Agent;
+import dev.kiroku.agent.command.CommandRegistry;
+import dev.kiroku.agent.inventory.InventoryProbe;
+import dev.kiroku.agent.policy.Policy;
+import dev.kiroku.event.EventSink;
+import dev.kiroku.fleet.client.FleetClient;
+import dev.kiroku.fleet.proto.Command;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The agent's control channel: every interval (and at once when asked) it reports inventory and
+ * counters in a heartbeat; the answer carries the commands waiting for this agent, which it runs
+ * through the {@link CommandRegistry} and whose results it returns. A failed heartbeat is retried
+ * with backoff and jitter; commands the server handed out survive on the server until their results
+ * arrive, so none is lost while the link is down.
+ */
+public final class Uplink implements AutoCloseable {
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+
+    private final Agent agent;
+    private final FleetClient client;
+    private final InventoryProbe probe;
+    private final CommandRegistry commands;
+    private final Duration interval;
+    private final String scope;
+    private final InstantSource clock;
+    private final Thread thread;
+    private final Object wake = new Object();
+    private final AtomicLong heartbeats = new AtomicLong();
+    private final AtomicLong commandsRun = new AtomicLong();
+    private volatile boolean running = true;
+    private volatile boolean refresh;
+    private volatile String lastError = "";
+
+    public Uplink(Agent agent, FleetClient client, InventoryProbe probe, Duration interval, String scope, InstantSource clock) {
+        this.agent = agent;
+        this.client = client;
+        this.probe = probe;
+        this.interval = interval;
+        this.scope = scope;
+        this.clock = clock;
+        this.commands = new CommandRegistry();
+        BuiltinCommands.register(commands, agent, this);
+        this.thread = Thread.ofPlatform().name("kiroku-uplink").daemon().unstarted(this::run);
+    }
+
+    /** Where later work registers its command handlers (before {@link #start()}). */
+    public CommandRegistry commands() {
+        return commands;
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    /** Sends a heartbeat now instead of at the next interval. */
+    public void refreshSoon() {
+        refresh = true;
+        synchronized (wake) {
+            wake.notifyAll();
+        }
+    }
+
+    private void run() {
+        Duration backoff = Duration.ofMillis(500);
+        while (running) {
+            Duration wait = interval;
+            try {
+                Policy policy = agent.policy();
+                for (Command command : client.heartbeat(probe.collect(agent.status(), policy.version(), scope))) {
+                    execute(command);
+                }
+                heartbeats.incrementAndGet();
+                lastError = "";
+                backoff = Duration.ofMillis(500);
+            } catch (EventSink.DeliveryException | RuntimeException e) {
+                lastError = e.getMessage();
+                wait = jitter(backoff);
+                backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+            }
+            pause(wait);
+        }
+    }
+
+    private void execute(Command command) {
+        CommandRegistry.Outcome outcome = Instant.ofEpochMilli(command.getExpiresMs()).isBefore(clock.instant())
+                ? new CommandRegistry.Outcome(false, "expired before it reached the agent")
+                : commands.run(command.getType(), Map.copyOf(command.getParametersMap()));
+        commandsRun.incrementAndGet();
+        // The result is retried here; the server keeps the command marked delivered until it arrives.
+        Duration backoff = Duration.ofMillis(500);
+        while (running) {
+            try {
+                client.report(command.getId(), outcome.success(), outcome.output());
+                return;
+            } catch (EventSink.DeliveryException e) {
+                if (e.getMessage().contains("NOT_FOUND") || client.revoked()) return;
+                lastError = "reporting command " + command.getId() + ": " + e.getMessage();
+                pause(jitter(backoff));
+                backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+            }
+        }
+    }
+
+    private void pause(Duration duration) {
+        long until = System.nanoTime() + duration.toNanos();
+        synchronized (wake) {
+            while (running && !refresh) {
+                long left = until - System.nanoTime();
+                if (left <= 0) break;
+                try {
+                    wake.wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    running = false;
+                }
+            }
+            refresh = false;
+        }
+    }
+
+    private static Duration jitter(Duration backoff) {
+        long millis = backoff.toMillis();
+        return Duration.ofMillis(millis / 2 + ThreadLocalRandom.current().nextLong(millis / 2 + 1));
+    }
+
+    public long heartbeats() {
+        return heartbeats.get();
+    }
+
+    public long commandsRun() {
+        return commandsRun.get();
+    }
+
+    public String lastError() {
+        return lastError;
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        synchronized (wake) {
+            wake.notifyAll();
+        }
+        thread.interrupt();
+        try {
+            thread.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

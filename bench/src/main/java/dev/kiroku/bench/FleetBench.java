@@ -1,0 +1,377 @@
+package dev.kiroku.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kiroku.event.Event;
+import dev.kiroku.event.EventSink;
+import dev.kiroku.event.FileChange;
+import dev.kiroku.event.NetworkActivity;
+import dev.kiroku.event.ProcessExit;
+import dev.kiroku.event.ProcessInfo;
+import dev.kiroku.event.ProcessStart;
+import dev.kiroku.fleet.client.AgentCredentials;
+import dev.kiroku.fleet.client.Enroller;
+import dev.kiroku.fleet.client.FleetClient;
+import dev.kiroku.server.auth.CredentialsFile;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * {@code kiroku bench fleet}: a real server (child process) and N simulated agents in this JVM speaking
+ * the real protocol: each enrols with a token (own key, own certificate), then ships one batch a
+ * second over mutual TLS at R events per second, retrying a batch until the server acknowledges it,
+ * like the agent's shipper. Events are built from the processes running on this machine (their
+ * executables, command lines, working directories). Measures the rate stored, ingest-to-searchable
+ * latency (a probe batch per second, polled through the REST API), server CPU and RSS, and checks
+ * exactly-once: every sequence sent is stored once.
+ */
+public final class FleetBench {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private FleetBench() {
+    }
+
+    /** One simulated agent: its client and the sequences it has had acknowledged. */
+    private static final class SimulatedAgent {
+        final String id;
+        final FleetClient client;
+        long nextSequence = 1;
+        final AtomicLong acknowledged = new AtomicLong();
+
+        SimulatedAgent(String id, FleetClient client) {
+            this.id = id;
+            this.client = client;
+        }
+    }
+
+    public static int run(boolean quick, boolean json, int agentsWanted, int rate, PrintStream out, Path work) throws Exception {
+        int agents = agentsWanted > 0 ? agentsWanted : quick ? 100 : 500;
+        int perSecond = rate > 0 ? rate : 20;
+        Duration measured = quick ? Duration.ofSeconds(20) : Duration.ofSeconds(90);
+        PrintStream progress = json ? System.err : out;
+        int apiPort = freePort();
+        int fleetPort = freePort();
+        Path serverData = work.resolve("fleet-server");
+        Process server = startServer(serverData, apiPort, fleetPort, work);
+        List<SimulatedAgent> fleet = new ArrayList<>();
+        try {
+            Rest rest = new Rest("http://127.0.0.1:" + apiPort, serverData.resolve("credentials"));
+            rest.awaitHealthy(server, Duration.ofSeconds(120));
+            String token = rest.post("/api/v1/tokens", "{\"expires\":\"1h\",\"group\":\"bench\"}").path("token").asText();
+            List<Template> templates = Template.fromThisMachine();
+            progress.printf("fleet bench: server pid %d; enrolling %d agents (%d process templates from this machine)%n",
+                    server.pid(), agents, templates.size());
+            long enrolStart = System.nanoTime();
+            try (ExecutorService enrol = Executors.newFixedThreadPool(8)) {
+                List<java.util.concurrent.Future<SimulatedAgent>> futures = new ArrayList<>();
+                for (int i = 0; i < agents; i++) {
+                    String id = String.format("bench-%04d-%s", i, Long.toHexString(System.nanoTime() & 0xffffff));
+                    futures.add(enrol.submit(() -> {
+                        AgentCredentials credentials = new AgentCredentials(work.resolve("agents").resolve(id));
+                        Enroller.enrol("127.0.0.1:" + fleetPort, token, id, "host-" + id, credentials);
+                        return new SimulatedAgent(id, new FleetClient("127.0.0.1:" + fleetPort, credentials));
+                    }));
+                }
+                for (var future : futures) fleet.add(future.get());
+            }
+            double enrolSeconds = (System.nanoTime() - enrolStart) / 1e9;
+            progress.printf("fleet bench: %d agents enrolled in %.1f s; sending %d events/s each for %d s%n",
+                    agents, enrolSeconds, perSecond, measured.toSeconds());
+
+            String pid = Long.toString(server.pid());
+            long cpuBefore = ProcStats.cpuMicros(pid);
+            AtomicLong sent = new AtomicLong();
+            AtomicLong failures = new AtomicLong();
+            ConcurrentLinkedQueue<long[]> probes = new ConcurrentLinkedQueue<>(); // {agent index, sequence, sentNanos}
+            long start = System.nanoTime();
+            long end = start + measured.toNanos();
+            long maxRssKb = 0;
+            try (ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor()) {
+                for (int i = 0; i < fleet.size(); i++) {
+                    SimulatedAgent agent = fleet.get(i);
+                    int index = i;
+                    long offset = (long) (1e9 * i / fleet.size());  // spread the agents over the second
+                    senders.submit(() -> send(agent, index, templates, perSecond, start + offset, end, sent, failures, probes));
+                }
+                List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
+                java.util.concurrent.atomic.AtomicBoolean sending = new java.util.concurrent.atomic.AtomicBoolean(true);
+                Thread prober = Thread.ofPlatform().name("bench-probe").start(() -> probeLoop(rest, fleet, probes, latencies, sending));
+                while (System.nanoTime() < end) {
+                    Thread.sleep(1000);
+                    maxRssKb = Math.max(maxRssKb, ProcStats.statusKb(pid, "VmRSS"));
+                }
+                senders.shutdown();
+                senders.awaitTermination(10, TimeUnit.MINUTES);
+                sending.set(false);
+                double wall = (System.nanoTime() - start) / 1e9;
+                long cpuAfter = ProcStats.cpuMicros(pid);
+                prober.join(Duration.ofMinutes(2));
+                long acknowledged = fleet.stream().mapToLong(a -> a.acknowledged.get()).sum();
+
+                // Exactly-once: every sequence each agent sent is stored once.
+                long drainStart = System.nanoTime();
+                long stored = 0;
+                while (System.nanoTime() - drainStart < TimeUnit.MINUTES.toNanos(2)) {
+                    stored = rest.get("/api/v1/events/count?q=" + enc("agent.id:bench-*")).path("count").asLong();
+                    if (stored >= acknowledged) break;
+                    Thread.sleep(500);
+                }
+                long inRange = 0;
+                long missing = 0;
+                for (SimulatedAgent agent : fleet) {
+                    long last = agent.acknowledged.get();
+                    if (last == 0) continue;
+                    JsonNode gaps = rest.get("/api/v1/agents/" + agent.id + "/gaps?from=1&to=" + last);
+                    inRange += gaps.path("storedInRange").asLong();
+                    for (JsonNode range : gaps.path("missing")) missing += range.path("to").asLong() - range.path("from").asLong() + 1;
+                }
+                long duplicates = stored - inRange;
+                List<Long> sorted = new ArrayList<>(latencies);
+                Collections.sort(sorted);
+                Map<String, Object> result = new LinkedHashMap<>();
+                result.put("bench", "fleet");
+                result.put("agents", agents);
+                result.put("rate_per_agent", perSecond);
+                result.put("offered_eps", agents * perSecond);
+                result.put("seconds", Math.round(wall * 10) / 10.0);
+                result.put("events_sent", acknowledged);
+                result.put("events_stored", stored);
+                result.put("duplicates", duplicates);
+                result.put("missing", missing);
+                result.put("send_failures_retried", failures.get());
+                result.put("sustained_eps", Math.round(acknowledged / wall));
+                result.put("p50_ingest_to_search_ms", percentile(sorted, 0.50));
+                result.put("p99_ingest_to_search_ms", percentile(sorted, 0.99));
+                result.put("latency_samples", sorted.size());
+                result.put("server_cpu_cores", Math.round((cpuAfter - cpuBefore) / 1e6 / wall * 100) / 100.0);
+                result.put("server_rss_mb", maxRssKb / 1024);
+                result.put("enrol_seconds", Math.round(enrolSeconds * 10) / 10.0);
+                result.put("exactly_once", duplicates == 0 && missing == 0 && stored == acknowledged);
+                if (json) {
+                    out.println(JSON.writeValueAsString(result));
+                } else {
+                    result.forEach((k, v) -> out.printf("  %-26s %s%n", k, v));
+                }
+                return duplicates == 0 && missing == 0 ? 0 : 1;
+            }
+        } finally {
+            for (SimulatedAgent agent : fleet) agent.client.close();
+            server.destroy();
+            if (!server.waitFor(30, TimeUnit.SECONDS)) server.destroyForcibly().waitFor();
+        }
+    }
+
+    /** One agent's loop: a batch a second, sent again until acknowledged (like the agent's shipper). */
+    private static void send(SimulatedAgent agent, int index, List<Template> templates, int perSecond, long firstTick, long end,
+                             AtomicLong sent, AtomicLong failures, ConcurrentLinkedQueue<long[]> probes) {
+        SplittableRandom random = new SplittableRandom(index);
+        long tick = firstTick;
+        long lastProbe = 0;
+        while (tick < end) {
+            long wait = tick - System.nanoTime();
+            if (wait > 0) {
+                try {
+                    Thread.sleep(Duration.ofNanos(wait));
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+            List<Event> batch = new ArrayList<>(perSecond);
+            Instant now = Instant.now();
+            for (int i = 0; i < perSecond; i++) {
+                batch.add(templates.get(random.nextInt(templates.size())).event(agent.id, agent.nextSequence++, now, random));
+            }
+            long sentAt = System.nanoTime();
+            while (true) {
+                try {
+                    agent.client.deliver(batch);
+                    break;
+                } catch (EventSink.DeliveryException e) {
+                    failures.incrementAndGet();
+                    try {
+                        Thread.sleep(200 + random.nextInt(300));
+                    } catch (InterruptedException interrupted) {
+                        return;
+                    }
+                }
+            }
+            agent.acknowledged.set(agent.nextSequence - 1);
+            sent.addAndGet(batch.size());
+            // every agent offers a probe now and then; the prober takes one per second
+            if (sentAt - lastProbe > TimeUnit.SECONDS.toNanos(5) && random.nextInt(4) == 0) {
+                probes.add(new long[]{index, agent.nextSequence - 1, sentAt});
+                lastProbe = sentAt;
+            }
+            tick += TimeUnit.SECONDS.toNanos(1);
+        }
+    }
+
+    /** Once a second takes the newest probe and polls the REST API until that event is searchable. */
+    private static void probeLoop(Rest rest, List<SimulatedAgent> fleet, ConcurrentLinkedQueue<long[]> probes, List<Long> latencies,
+                                  java.util.concurrent.atomic.AtomicBoolean sending) {
+        while (sending.get()) {
+            long[] probe = null;
+            for (long[] p; (p = probes.poll()) != null; ) probe = p;
+            if (probe == null) {
+                sleep(100);
+                continue;
+            }
+            String q = "agent.id:\"" + fleet.get((int) probe[0]).id + "\" AND event.sequence:" + probe[1];
+            long deadline = probe[2] + TimeUnit.SECONDS.toNanos(60);
+            while (System.nanoTime() < deadline) {
+                try {
+                    if (rest.get("/api/v1/events/count?q=" + enc(q)).path("count").asLong() > 0) {
+                        latencies.add((System.nanoTime() - probe[2]) / 1_000_000);
+                        break;
+                    }
+                } catch (IOException e) {
+                    // the server is busy; poll again
+                }
+                sleep(25);
+            }
+            sleep(Math.max(0, 1000 - (System.nanoTime() - probe[2]) / 1_000_000));
+        }
+    }
+
+    private static long percentile(List<Long> sorted, double p) {
+        if (sorted.isEmpty()) return -1;
+        return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p * sorted.size()) - 1));
+    }
+
+    private static Process startServer(Path data, int apiPort, int fleetPort, Path work) throws IOException {
+        Files.createDirectories(data);
+        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-Xmx1g", "-cp", System.getProperty("java.class.path"),
+                "dev.kiroku.cli.Main", "server", "--data", data.toString(), "--port", Integer.toString(apiPort),
+                "--fleet-port", Integer.toString(fleetPort));
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(work.resolve("fleet-server.log").toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static String enc(String text) {
+        return URLEncoder.encode(text, StandardCharsets.UTF_8);
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** A process seen on this machine, from which exec, exit, file and network events are made. */
+    private record Template(String executable, List<String> args, String cwd) {
+        static List<Template> fromThisMachine() throws IOException {
+            List<Template> templates = new ArrayList<>();
+            try (var proc = Files.list(Path.of("/proc"))) {
+                for (Path dir : proc.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
+                    try {
+                        String exe = Files.readSymbolicLink(dir.resolve("exe")).toString();
+                        byte[] raw = Files.readAllBytes(dir.resolve("cmdline"));
+                        List<String> args = new ArrayList<>();
+                        for (String arg : new String(raw, StandardCharsets.UTF_8).split("\u0000")) {
+                            if (!arg.isEmpty()) args.add(arg.length() > 200 ? arg.substring(0, 200) : arg);
+                        }
+                        if (args.size() > 20) args = args.subList(0, 20);
+                        templates.add(new Template(exe, List.copyOf(args), Files.readSymbolicLink(dir.resolve("cwd")).toString()));
+                    } catch (IOException | RuntimeException e) {
+                        // kernel threads and processes that exited meanwhile have no executable to read
+                    }
+                }
+            }
+            if (templates.isEmpty()) throw new IOException("no readable process under /proc to build events from");
+            return templates;
+        }
+
+        Event event(String agentId, long sequence, Instant now, SplittableRandom random) {
+            int pid = 1000 + random.nextInt(400_000);
+            ProcessInfo process = new ProcessInfo(agentId + "-" + pid, pid, now.minusMillis(random.nextInt(60_000)),
+                    new ProcessInfo.ParentRef(agentId + "-1", 1, "/usr/lib/systemd/systemd", List.of("/sbin/init")),
+                    executable, args, cwd, null, new ProcessInfo.Credentials(0, "root", 0, "root", 0, 0, 0), 1, null, null);
+            var payload = switch (random.nextInt(4)) {
+                case 0 -> new ProcessStart(process, false);
+                case 1 -> new ProcessExit(process, 0, 0);
+                case 2 -> new FileChange(FileChange.Action.values()[random.nextInt(FileChange.Action.values().length)],
+                        cwd + "/file-" + random.nextInt(1000) + ".log", null, false, process);
+                default -> new NetworkActivity(NetworkActivity.Action.CONNECT, "tcp", "10.0.0." + random.nextInt(250), 30000 + random.nextInt(30000),
+                        "192.0.2." + random.nextInt(250), 443, true, process);
+            };
+            return new Event(agentId, sequence, now, "host-" + agentId, List.of(), payload);
+        }
+    }
+
+    /** The REST API with the server's first admin credentials. */
+    private record Rest(String base, Path credentials) {
+        private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+        JsonNode get(String path) throws IOException {
+            return send(request(path).GET().build(), path);
+        }
+
+        JsonNode post(String path, String body) throws IOException {
+            return send(request(path).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(), path);
+        }
+
+        private HttpRequest.Builder request(String path) {
+            HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60));
+            String authorization = CredentialsFile.authorization(credentials);
+            return authorization == null ? builder : builder.header("Authorization", authorization);
+        }
+
+        private JsonNode send(HttpRequest request, String path) throws IOException {
+            try {
+                HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() >= 300) throw new IOException(path + ": " + response.statusCode() + " " + response.body());
+                return JSON.readTree(response.body());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            }
+        }
+
+        void awaitHealthy(Process server, Duration timeout) throws IOException, InterruptedException {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (System.nanoTime() < deadline) {
+                if (!server.isAlive()) throw new IOException("the server exited with " + server.exitValue() + " (see its log)");
+                try {
+                    get("/api/v1/health");
+                    return;
+                } catch (IOException e) {
+                    Thread.sleep(200);
+                }
+            }
+            throw new IOException("the server did not become healthy within " + timeout);
+        }
+    }
+}

@@ -1,0 +1,169 @@
+package dev.kiroku.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kiroku.sensor.linux.audit.AuditLock;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The server and the agent as separate processes talking gRPC with mutual TLS: enrolment with a token,
+ * a bad token refused, a storm across a kill -9 of the agent and a restart of the server (every
+ * recorded sequence stored exactly once), a command issued while the agent is offline delivered when
+ * it returns, and a revoked agent refused at once.
+ */
+class FleetProcessesTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void enrolmentStormAcrossCrashesOfflineCommandAndRevocation(@TempDir Path data) throws Exception {
+        Root.required();
+        Path watched = Files.createTempDirectory(Path.of("/dev/shm"), "kiroku-fleet-");
+        int apiPort = freePort();
+        int fleetPort = freePort();
+        Path serverData = data.resolve("server");
+        Path agentData = data.resolve("agent");
+        Api api = new Api("http://127.0.0.1:" + apiPort, serverData.resolve("credentials"));
+        List<Process> started = new ArrayList<>();
+        Process storm = null;
+        try (AuditLock ignored = AuditLock.acquire(Duration.ofMinutes(10))) {
+            Process server = start(started, data, "server-1", "server", "--data", serverData.toString(), "--port", "" + apiPort,
+                    "--fleet-port", "" + fleetPort, "--offline-after", "5s");
+            awaitHealthy(api);
+            assertThat(Files.readString(data.resolve("server-1.log"))).contains("created the user 'admin' with password");
+            String token = api.post("/api/v1/tokens", "{\"expires\":\"1h\"}").path("token").asText();
+
+            // A token the server did not issue: the agent exits with the server's reason.
+            String forged = "K1." + "A".repeat(43) + "." + token.substring(token.lastIndexOf('.') + 1);
+            Process refused = start(started, data, "agent-refused", "agent", "--data", data.resolve("refused").toString(),
+                    "--server", "127.0.0.1:" + fleetPort, "--token", forged, "--watch", watched.toString());
+            assertThat(refused.waitFor()).isEqualTo(1);
+            assertThat(Files.readString(data.resolve("agent-refused.log"))).contains("did not issue that token");
+
+            Process agent = startAgent(started, data, "agent-1", agentData, fleetPort, token, watched);
+            String agentId = await().atMost(Duration.ofSeconds(60)).until(() -> onlineAgent(api), id -> id != null);
+            JsonNode endpoint = api.get("/api/v1/endpoints/" + agentId);
+            assertThat(endpoint.path("inventory").path("kernel").asText()).isEqualTo(Files.readString(Path.of("/proc/sys/kernel/osrelease")).trim());
+            assertThat(endpoint.path("inventory").path("isolation").asText()).isEqualTo("unknown");
+            assertThat(endpoint.path("inventory").path("sensors").size()).isPositive();
+
+            String marker = "kiroku-fleet-" + UUID.randomUUID();
+            Path stop = watched.resolve("stop-storm");
+            storm = new ProcessBuilder("/bin/bash", "-c",
+                    "i=0; while [ ! -e \"$2\" ]; do i=$((i+1)); /bin/true \"$1\" $i; sleep 0.01; done", "storm", marker, stop.toString())
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            Thread.sleep(3000);
+            agent.destroyForcibly().waitFor();                     // kill -9 mid-storm
+            server.destroy();                                      // the server restarts while the agent is down
+            server.waitFor();
+            server = start(started, data, "server-2", "server", "--data", serverData.toString(), "--port", "" + apiPort,
+                    "--fleet-port", "" + fleetPort, "--offline-after", "5s");
+            awaitHealthy(api);
+            assertThat(Files.readString(data.resolve("server-2.log"))).doesNotContain("created the user");
+
+            // While the agent is offline, a command waits for it.
+            await().atMost(Duration.ofSeconds(30)).until(() -> api.get("/api/v1/endpoints/" + agentId).path("status").asText().equals("offline"));
+            String commandId = api.post("/api/v1/commands", "{\"target\":\"agent:" + agentId + "\",\"type\":\"ping\","
+                    + "\"parameters\":{\"echo\":\"while-you-were-away\"},\"expires\":\"10m\"}").path("id").asText();
+            assertThat(api.get("/api/v1/commands/" + commandId).path("deliveries").get(0).path("state").asText()).isEqualTo("pending");
+
+            agent = startAgent(started, data, "agent-2", agentData, fleetPort, null, watched);
+            Thread.sleep(2000);
+            Files.createFile(stop);
+            storm.waitFor();
+            JsonNode delivery = await().atMost(Duration.ofSeconds(60)).until(
+                    () -> api.get("/api/v1/commands/" + commandId).path("deliveries").get(0),
+                    d -> d.path("state").asText().equals("succeeded"));
+            assertThat(delivery.path("output").asText()).contains("pong from " + agentId).contains("echo=while-you-were-away");
+
+            JsonNode status = await().atMost(Duration.ofSeconds(300)).until(() -> agentStatus(agentData),
+                    s -> s != null && s.path("journal").path("acknowledgedSequence").asLong() > 0
+                            && s.path("journal").path("acknowledgedSequence").asLong() == s.path("journal").path("lastSequence").asLong()
+                            && s.path("queueDepth").asInt() == 0);
+            long last = status.path("journal").path("lastSequence").asLong();
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                    assertThat(api.count("agent.id:\"" + agentId + "\"")).isGreaterThanOrEqualTo(last));
+            JsonNode gaps = api.get("/api/v1/agents/" + agentId + "/gaps?from=1&to=" + last);
+            assertThat(gaps.path("missing")).as("sequence gaps after kill -9 of the agent and a server restart").isEmpty();
+            assertThat(gaps.path("storedInRange").asLong()).as("events recorded == events stored").isEqualTo(last);
+            assertThat(api.count("agent.id:\"" + agentId + "\" AND event.sequence:[1 TO " + last + "]")).as("no duplicates").isEqualTo(last);
+            assertThat(api.count("event.action:exec AND process.name:true AND process.args:\"" + marker + "\"")).isPositive();
+            System.out.printf("fleet test: %d events recorded and stored exactly once across an agent kill -9 and a server restart%n", last);
+
+            // Revocation: refused at once, shown as revoked, nothing more stored.
+            api.post("/api/v1/endpoints/" + agentId + "/revoke", null);
+            assertThat(api.get("/api/v1/endpoints/" + agentId).path("status").asText()).isEqualTo("revoked");
+            await().atMost(Duration.ofSeconds(60)).until(() -> agentStatus(agentData),
+                    s -> s != null && s.path("shipping").path("lastError").asText().contains("revoked"));
+            long storedAtRevocation = api.count("agent.id:\"" + agentId + "\"");
+            Files.writeString(watched.resolve("after-revocation"), "x");
+            Thread.sleep(3000);
+            assertThat(api.count("agent.id:\"" + agentId + "\"")).isEqualTo(storedAtRevocation);
+            assertThat(api.get("/api/v1/audit").path("audit").toString()).contains("agent.revoke").contains("command.issue");
+        } finally {
+            if (storm != null) storm.destroyForcibly();
+            for (Process process : started.reversed()) {
+                process.destroy();
+                if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) process.destroyForcibly().waitFor();
+            }
+            Scratch.delete(watched);
+        }
+    }
+
+    private static Process startAgent(List<Process> started, Path data, String name, Path agentData, int fleetPort, String token,
+                                      Path watched) throws IOException {
+        List<String> args = new ArrayList<>(List.of("agent", "--data", agentData.toString(), "--server", "127.0.0.1:" + fleetPort,
+                "--watch", watched.toString(), "--heartbeat", "1s"));
+        if (token != null) args.addAll(List.of("--token", token));
+        return start(started, data, name, args.toArray(String[]::new));
+    }
+
+    private static Process start(List<Process> started, Path data, String name, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-Xmx512m", "-cp", System.getProperty("java.class.path"), "dev.kiroku.cli.Main"));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(data.resolve(name + ".log").toFile()).start();
+        started.add(process);
+        return process;
+    }
+
+    private static String onlineAgent(Api api) {
+        for (JsonNode endpoint : api.get("/api/v1/endpoints").path("endpoints")) {
+            if (endpoint.path("status").asText().equals("online") && endpoint.path("inventory").has("kernel")) {
+                return endpoint.path("agentId").asText();
+            }
+        }
+        return null;
+    }
+
+    private static void awaitHealthy(Api api) {
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+                .until(() -> api.status("/api/v1/health") == 200);
+    }
+
+    private static JsonNode agentStatus(Path agentData) {
+        try {
+            return JSON.readTree(Files.readAllBytes(agentData.resolve("status.json")));
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,160 @@
+package dev.kiroku.server.fleet;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kiroku.fleet.pki.CertificateAuthority;
+import dev.kiroku.fleet.pki.EnrolmentToken;
+import dev.kiroku.fleet.server.BatchReceiver;
+import dev.kiroku.fleet.server.FleetServer;
+import dev.kiroku.fleet.state.StateStore;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The server's side of the fleet: its CA, the gRPC endpoint agents call, and what admins do with
+ * agents (tokens, revocation, commands) and see of them (endpoints with inventory, last seen, lag).
+ */
+public final class Fleet implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration MAX_TOKEN_LIFETIME = Duration.ofDays(365);
+
+    private final CertificateAuthority ca;
+    private final StateStore state;
+    private final FleetServer server;
+    private final InstantSource clock;
+    private final Duration offlineAfter;
+
+    private Fleet(CertificateAuthority ca, StateStore state, FleetServer server, InstantSource clock, Duration offlineAfter) {
+        this.ca = ca;
+        this.state = state;
+        this.server = server;
+        this.clock = clock;
+        this.offlineAfter = offlineAfter;
+    }
+
+    /** Loads or creates the CA under {@code pkiDirectory} and starts the agent endpoint. */
+    public static Fleet start(Path pkiDirectory, StateStore state, BatchReceiver receiver, String host, int port,
+                              Duration offlineAfter, InstantSource clock) throws IOException {
+        CertificateAuthority ca = CertificateAuthority.loadOrCreate(pkiDirectory, clock);
+        // Enough concurrent batches for group commits to pay off; beyond this, agents wait (back-pressure).
+        int concurrentStores = Math.max(8, 4 * Runtime.getRuntime().availableProcessors());
+        FleetServer server = FleetServer.start(host, port, ca, state, receiver, clock, concurrentStores);
+        return new Fleet(ca, state, server, clock, offlineAfter);
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public String caFingerprint() {
+        return ca.fingerprint();
+    }
+
+    /** A new enrolment token; only its hash is kept, so this is the one time it can be read. */
+    public String createToken(Duration validFor, String group, String actor) {
+        if (validFor.isNegative() || validFor.isZero() || validFor.compareTo(MAX_TOKEN_LIFETIME) > 0) {
+            throw new IllegalArgumentException("a token is valid for more than 0 and at most 365 days, not " + validFor);
+        }
+        String groupName = group == null || group.isBlank() ? "default" : group.strip();
+        EnrolmentToken token = EnrolmentToken.generate(ca.fingerprint());
+        Instant now = clock.instant();
+        state.createToken(new StateStore.Token(token.hash(), groupName, now, now.plus(validFor), actor, 0));
+        state.audit(actor, "token.create", "group " + groupName + ", expires " + now.plus(validFor), now);
+        return token.toString();
+    }
+
+    /** Refuses the agent's certificate from now on; false when the agent is unknown. */
+    public boolean revoke(String agentId, String actor) {
+        Instant now = clock.instant();
+        boolean revoked = state.revoke(agentId, now);
+        if (revoked) state.audit(actor, "agent.revoke", agentId, now);
+        return revoked;
+    }
+
+    /** Issues a command; returns its id and the agents it was addressed to. */
+    public Map<String, Object> issue(String target, String type, Map<String, String> parameters, Duration expiresIn, String actor) {
+        if (type == null || !type.matches("[a-z][a-z0-9_.-]{0,99}")) {
+            throw new IllegalArgumentException("command type must be lower-case letters, digits, '.', '_' or '-', e.g. ping");
+        }
+        Instant now = clock.instant();
+        String id = UUID.randomUUID().toString();
+        List<String> agents = state.issue(new StateStore.Command(id, target, type, parameters, actor, now, now.plus(expiresIn)));
+        state.audit(actor, "command.issue", id + " " + type + " to " + target + " (" + agents.size() + " agents)", now);
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("id", id);
+        answer.put("agents", agents);
+        answer.put("expires", now.plus(expiresIn).toString());
+        return answer;
+    }
+
+    public List<Map<String, Object>> commands(String id, int limit) {
+        return state.deliveries(id, limit).stream().map(d -> {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("id", d.command().id());
+            row.put("type", d.command().type());
+            row.put("target", d.command().target());
+            row.put("parameters", d.command().parameters());
+            row.put("issuedBy", d.command().issuedBy());
+            row.put("issued", d.command().issued().toString());
+            row.put("expires", d.command().expires().toString());
+            row.put("agentId", d.agentId());
+            row.put("state", d.state());
+            row.put("delivered", d.delivered() == null ? null : d.delivered().toString());
+            row.put("finished", d.finished() == null ? null : d.finished().toString());
+            row.put("output", d.output());
+            return row;
+        }).toList();
+    }
+
+    /** Every enrolled agent with its state (online, offline, revoked), counters, lag and inventory. */
+    public List<Map<String, Object>> endpoints() {
+        Instant now = clock.instant();
+        return state.agents().stream().map(agent -> endpoint(agent, now)).toList();
+    }
+
+    private Map<String, Object> endpoint(StateStore.AgentRecord agent, Instant now) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        Map<?, ?> inventory = inventory(agent.inventoryJson());
+        row.put("agentId", agent.agentId());
+        row.put("hostName", agent.hostName());
+        row.put("group", agent.group());
+        row.put("status", agent.revoked() != null ? "revoked"
+                : agent.lastSeen() != null && Duration.between(agent.lastSeen(), now).compareTo(offlineAfter) <= 0 ? "online" : "offline");
+        row.put("enrolled", agent.enrolled().toString());
+        row.put("revoked", agent.revoked() == null ? null : agent.revoked().toString());
+        row.put("lastSeen", agent.lastSeen() == null ? null : agent.lastSeen().toString());
+        row.put("eventsReceived", agent.eventsReceived());
+        row.put("lastStoredSequence", agent.lastStoredSequence());
+        Object recorded = inventory.get("lastRecordedSequence");
+        long lastRecorded = recorded instanceof Number n ? n.longValue() : 0;
+        row.put("lastRecordedSequence", lastRecorded);
+        row.put("lag", Math.max(0, lastRecorded - agent.lastStoredSequence()));
+        row.put("inventory", inventory);
+        return row;
+    }
+
+    private static Map<?, ?> inventory(String json) {
+        try {
+            return JSON.readValue(json, Map.class);
+        } catch (JsonProcessingException e) {
+            return Map.of("error", "unreadable inventory: " + e.getOriginalMessage());
+        }
+    }
+
+    public StateStore state() {
+        return state;
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}
