@@ -34,6 +34,6 @@ public final class Events {
 
     public static Event connect(String ip, int port) {
         return Event.of("agent-1", T0, "web-1", new NetworkActivity(NetworkActivity.Action.CONNECT, "tcp", "10.0.0.5", 40000,
-                ip, port, true, process(300, "/usr/bin/curl", null, "curl")));
+                ip, port, true, process(300, "/usr/bin/python3", null, "python3", "client.py")));
     }
 }
