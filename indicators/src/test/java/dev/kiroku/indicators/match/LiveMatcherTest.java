@@ -95,7 +95,7 @@ class LiveMatcherTest {
         List<String> c2 = indicators.stream().filter(i -> i.type() == IndicatorType.IP || i.type() == IndicatorType.DOMAIN)
                 .map(Indicator::value).toList();
         int hitsSeen = 0;
-        for (int i = 0; i < 20_000; i++) {
+        for (int i = 0; i < 1_500; i++) {
             Event event = switch (random.nextInt(5)) {
                 case 0 -> Events.connect(randomIp(random, c2), 443);
                 case 1 -> Events.exec(9, "/usr/bin/curl", null, "curl", "https://" + c2.get(random.nextInt(c2.size())) + "/a");
@@ -110,7 +110,7 @@ class LiveMatcherTest {
             assertThat(actual).as("event %s", event).isEqualTo(expected);
             if (!expected.isEmpty()) hitsSeen++;
         }
-        assertThat(hitsSeen).isGreaterThan(1000);
+        assertThat(hitsSeen).isGreaterThan(300);
     }
 
     private static String randomIp(Random random, List<String> c2) {
