@@ -57,7 +57,7 @@ public record Indicator(String id, IndicatorSource source, IndicatorType type, S
      * terms Kiroku cannot evaluate: such an indicator is not loaded live ({@link #notEvaluableReason()}).
      */
     public boolean evaluable() {
-        return condition.mayBeTrue();
+        return sequence == null ? condition.mayBeTrue() : sequence.mayComplete();
     }
 
     /** Why it cannot match any event, or null when it can. */

@@ -83,6 +83,7 @@ public final class Compare implements Condition {
                 IpRange range = IpRange.parse(value);
                 yield range::contains;
             }
+            case EXISTS -> c -> true;
             case DOMAIN_OR_SUBDOMAIN -> {
                 String domain = Domains.normalize(value);
                 if (domain.isEmpty()) throw new IllegalArgumentException("empty domain");

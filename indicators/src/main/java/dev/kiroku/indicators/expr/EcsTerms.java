@@ -40,7 +40,7 @@ public final class EcsTerms {
         if (field.ecsFields().stream().noneMatch(EcsTerms::recorded)) {
             return new Condition.Unsupported(field.term(), "Kiroku records none of " + String.join(", ", field.ecsFields()));
         }
-        if (value.isEmpty()) return new Condition.Unsupported(field.term(), "empty value");
+        if (value.isEmpty() && operator != Operator.EXISTS) return new Condition.Unsupported(field.term(), "empty value");
         try {
             return new Compare(field, operator, value, caseSensitive);
         } catch (IllegalArgumentException e) {

@@ -17,5 +17,7 @@ public enum Operator {
     /** the field value is an IP address inside the CIDR range (or equal to the address) */
     IN_CIDR,
     /** the field value is the domain or one of its subdomains */
-    DOMAIN_OR_SUBDOMAIN
+    DOMAIN_OR_SUBDOMAIN,
+    /** the field has a value (the indicator value is ignored) */
+    EXISTS
 }

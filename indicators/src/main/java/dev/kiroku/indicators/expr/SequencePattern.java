@@ -12,6 +12,9 @@ public interface SequencePattern {
     /** The single-event conditions whose events take part (the leaves). */
     List<Condition> observations();
 
+    /** Whether some stream of events can complete it (false when a needed observation is not evaluable). */
+    boolean mayComplete();
+
     /** A fresh evaluator for one endpoint's event stream. */
     State start();
 

@@ -77,7 +77,7 @@ sealed interface Anchor {
                     if (literals.isEmpty()) return Optional.empty();
                     literals.get().forEach(l -> out.add(new Substring(field, l)));
                 }
-                case GREATER_THAN, GREATER_OR_EQUAL, LESS_THAN, LESS_OR_EQUAL -> {
+                case GREATER_THAN, GREATER_OR_EQUAL, LESS_THAN, LESS_OR_EQUAL, EXISTS -> {
                     return Optional.empty();
                 }
             }
