@@ -10,14 +10,14 @@ import java.util.Optional;
  * top-level alternation {@code a|b} each branch needs its own literal. Conservative: whatever it does
  * not understand ends the current literal, and literals shorter than {@value #MIN_LENGTH} are not used.
  */
-final class RegexLiterals {
+public final class RegexLiterals {
     static final int MIN_LENGTH = 3;
 
     private RegexLiterals() {
     }
 
     /** One required literal per top-level branch, or empty when some branch has none usable. */
-    static Optional<List<String>> required(String regex) {
+    public static Optional<List<String>> required(String regex) {
         List<String> branches = splitTopLevel(regex);
         if (branches == null) return Optional.empty();
         List<String> out = new ArrayList<>();
