@@ -13,11 +13,11 @@ import java.util.concurrent.Callable;
 
 /** Benchmarks, kept out of the test run. Each measures against a baseline in the same run. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Run a benchmark: capture, store, journal, sigma or atomics. Human lines, or one JSON object with --json.")
+        description = "Run a benchmark: capture, store, journal, sigma, atomics or ioc. Human lines, or one JSON object with --json.")
 final class BenchCommand implements Callable<Integer> {
-    enum Name { capture, store, journal, sigma, atomics }
+    enum Name { capture, store, journal, sigma, atomics, ioc }
 
-    @Parameters(index = "0", paramLabel = "NAME", description = "capture, store, journal, sigma or atomics (Atomic Red Team live verification and a benign workload)")
+    @Parameters(index = "0", paramLabel = "NAME", description = "capture, store, journal, sigma, atomics (Atomic Red Team live verification and a benign workload) or ioc (indicator matching and retro-hunts)")
     Name name;
 
     @Option(names = "--quick", description = "a smaller run that finishes in under 60 s")
@@ -44,6 +44,7 @@ final class BenchCommand implements Callable<Integer> {
             }
             case sigma -> SigmaBench.run(quick, json, System.out);
             case atomics -> dev.kiroku.bench.AtomicsBench.run(quick, json, System.out, work);
+            case ioc -> dev.kiroku.bench.IocBench.run(quick, json, System.out, work);
         };
     }
 }

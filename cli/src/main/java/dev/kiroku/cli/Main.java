@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
                 SearchCommand.class,
                 AgentCommand.class,
                 SigmaCommand.class,
+                IocCommand.class,
                 HuntCommand.class,
                 AlertsCommand.class,
                 RulesCommand.class,

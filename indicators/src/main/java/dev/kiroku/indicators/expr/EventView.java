@@ -37,6 +37,11 @@ public final class EventView {
         return new EventView(event, fields);
     }
 
+    /** A view over an event's ECS fields already flattened by the caller (e.g. for the Sigma engine), not copied. */
+    public static EventView of(Event event, Map<String, Object> ecs) {
+        return new EventView(event, ecs);
+    }
+
     /** A view over ECS fields alone (no event record), e.g. a hit's {@code ecs()} map. */
     public static EventView of(Map<String, Object> ecs) {
         return new EventView(null, ecs);
