@@ -77,7 +77,7 @@ public final class IocBench {
         List<Indicator> all = new ArrayList<>(list);
         all.addAll(iocFiles);
 
-        int liveEvents = Integer.getInteger("kiroku.bench.liveEvents", quick ? 100_000 : 1_000_000);
+        int liveEvents = Integer.getInteger("kiroku.bench.liveEvents", quick ? 20_000 : 500_000);
         List<Event> events = events(liveEvents, 17);
         Baseline baseline = baseline();
         LiveMatcher matcher = LiveMatcher.build(all, InstantSource.fixed(T0));
@@ -95,7 +95,7 @@ public final class IocBench {
         double baseNs = median(base) / (double) events.size();
         double withNs = median(with) / (double) events.size();
 
-        long stored = Long.getLong("kiroku.bench.events", quick ? 200_000L : 2_000_000L);
+        long stored = Long.getLong("kiroku.bench.events", quick ? 50_000L : 2_000_000L);
         Retro retro = retro(stored, iocFiles, work);
 
         Map<String, Object> m = new LinkedHashMap<>();

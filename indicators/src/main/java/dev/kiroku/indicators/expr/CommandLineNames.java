@@ -61,16 +61,23 @@ final class CommandLineNames {
         return -1;
     }
 
+    /** Tokens that contain a dot (only those can hold a host name or URL); no allocation for the others. */
     private static List<String> tokens(String line) {
-        List<String> out = new ArrayList<>();
+        if (line.indexOf('.') < 0) return List.of();
+        List<String> out = new ArrayList<>(2);
         int start = -1;
+        boolean dot = false;
         for (int i = 0; i <= line.length(); i++) {
-            boolean separator = i == line.length() || " \t\n\"'=,;()<>|`".indexOf(line.charAt(i)) >= 0;
+            char c = i == line.length() ? ' ' : line.charAt(i);
+            boolean separator = c <= ' ' || c == '"' || c == '\'' || c == '=' || c == ',' || c == ';' || c == '('
+                    || c == ')' || c == '<' || c == '>' || c == '|' || c == '`';
             if (separator) {
-                if (start >= 0) out.add(line.substring(start, i));
+                if (start >= 0 && dot) out.add(line.substring(start, i));
                 start = -1;
-            } else if (start < 0) {
-                start = i;
+                dot = false;
+            } else {
+                if (start < 0) start = i;
+                if (c == '.') dot = true;
             }
         }
         return out;

@@ -55,16 +55,21 @@ public record IpRange(byte[] address, int prefix) {
     }
 
     private static Optional<byte[]> ipv4(String text) {
-        String[] parts = text.split("\\.", -1);
-        if (parts.length != 4) return Optional.empty();
         byte[] out = new byte[4];
-        for (int i = 0; i < 4; i++) {
-            if (parts[i].isEmpty() || parts[i].length() > 3) return Optional.empty();
-            int v = Integer.parseInt(parts[i]);
-            if (v > 255) return Optional.empty();
-            out[i] = (byte) v;
+        int part = 0, value = 0, digits = 0;
+        for (int i = 0; i <= text.length(); i++) {
+            char c = i == text.length() ? '.' : text.charAt(i);
+            if (c == '.') {
+                if (digits == 0 || value > 255 || part > 3) return Optional.empty();
+                out[part++] = (byte) value;
+                value = 0;
+                digits = 0;
+            } else {
+                if (++digits > 3) return Optional.empty();
+                value = value * 10 + (c - '0');
+            }
         }
-        return Optional.of(out);
+        return part == 4 ? Optional.of(out) : Optional.empty();
     }
 
     public boolean contains(byte[] candidate) {

@@ -56,10 +56,23 @@ sealed interface Anchor {
         };
     }
 
-    /** Prefer few anchors, and exact ones over substrings (fewer false candidates). */
+    /** Fields with few distinct values: an exact anchor on them makes most events candidates. */
+    java.util.Set<String> COMMON = java.util.Set.of("event.type", "event.category", "event.action", "event.outcome",
+            "event.kind", "network.transport", "network.direction", "network.type", "host.os.type", "file.type",
+            "file.extension", "user.name", "user.id", "user.effective.name", "group.id", "process.tty.name",
+            "destination.port", "source.port");
+
+    /** Prefer few anchors, exact ones over substrings, long substrings over short, rare fields over common ones. */
     private static int cost(List<Anchor> anchors) {
         int cost = 0;
-        for (Anchor a : anchors) cost += a instanceof Substring s ? Math.max(1, 8 - s.text().length()) + 2 : 1;
+        for (Anchor a : anchors) {
+            cost += switch (a) {
+                case Substring s -> Math.max(1, 8 - s.text().length()) * 4 + 2;
+                case Exact e -> COMMON.contains(e.field()) ? 100 : 1;
+                case Range r -> r.range().prefix() < 16 ? 50 : 1;
+                case Domain d -> 1;
+            };
+        }
         return cost;
     }
 

@@ -60,10 +60,12 @@ public final class LiveMatcher {
             if (!indicator.evaluable() || indicator.expiredAt(clock.instant())) continue;
             count++;
             if (indicator.sequence() == null) {
-                index(new Entry(indicator, indicator.condition(), -1));
+                for (Condition branch : branches(indicator.condition())) index(new Entry(indicator, branch, -1));
             } else {
                 List<Condition> observations = indicator.sequence().observations();
-                for (int i = 0; i < observations.size(); i++) index(new Entry(indicator, observations.get(i), i));
+                for (int i = 0; i < observations.size(); i++) {
+                    for (Condition branch : branches(observations.get(i))) index(new Entry(indicator, branch, i));
+                }
             }
         }
         loaded = count;
@@ -88,7 +90,21 @@ public final class LiveMatcher {
         return loaded;
     }
 
-    /** How many loaded conditions have no index and are evaluated for every event. */
+    /**
+     * The top-level OR branches of a condition that can be TRUE: each is indexed and evaluated on its own,
+     * so an event that hits one branch of a large OpenIOC tree evaluates that branch only.
+     */
+    private static List<Condition> branches(Condition condition) {
+        List<Condition> out = new ArrayList<>();
+        if (condition instanceof Condition.Any any) {
+            for (Condition part : any.parts()) out.addAll(branches(part));
+        } else if (condition.mayBeTrue()) {
+            out.add(condition);
+        }
+        return out;
+    }
+
+    /** How many loaded conditions (OR branches) have no index and are evaluated for every event. */
     public int unindexedCount() {
         return unindexed.size();
     }
@@ -131,10 +147,15 @@ public final class LiveMatcher {
         List<Entry> found = new ArrayList<>(0);
         for (int i = 0; i < fieldNames.length; i++) {
             FieldIndex f = fieldIndexes[i];
-            view.anyValue(fieldNames[i], value -> {
-                lookup(f, value, found);
-                return false;
-            });
+            Object raw = view.fields().get(fieldNames[i]);
+            if (raw instanceof String single) {
+                lookup(f, single, found); // the common case: one string value, no lambda
+            } else if (raw != null || fieldNames[i].startsWith("kiroku.")) { // lists, numbers, derived fields
+                view.anyValue(fieldNames[i], value -> {
+                    lookup(f, value, found);
+                    return false;
+                });
+            }
         }
         List<IndicatorHit> hits = List.of();
         if (found.isEmpty() && unindexed.isEmpty()) return hits;
@@ -147,10 +168,12 @@ public final class LiveMatcher {
             if (entry.indicator().expiredAt(clock.instant())) continue;
             if (entry.observation() >= 0) {
                 if (sequenceObservations == null) sequenceObservations = new LinkedHashMap<>();
-                sequenceObservations.computeIfAbsent(entry.indicator(), k -> new ArrayList<>()).add(entry.observation());
+                List<Integer> satisfied = sequenceObservations.computeIfAbsent(entry.indicator(), k -> new ArrayList<>());
+                if (!satisfied.contains(entry.observation())) satisfied.add(entry.observation());
                 continue;
             }
             if (hits.isEmpty()) hits = new ArrayList<>(1);
+            else if (alreadyHit(hits, entry.indicator())) continue;
             hits.add(new IndicatorHit(entry.indicator(), view.event(), false));
         }
         if (sequenceObservations != null) {
@@ -162,6 +185,11 @@ public final class LiveMatcher {
             }
         }
         return hits;
+    }
+
+    private static boolean alreadyHit(List<IndicatorHit> hits, Indicator indicator) {
+        for (IndicatorHit h : hits) if (h.indicator() == indicator) return true;
+        return false;
     }
 
     private boolean advance(EventView view, Indicator indicator, List<Integer> satisfied) {
