@@ -5,6 +5,7 @@ import dev.kiroku.indicators.expr.Compare;
 import dev.kiroku.indicators.expr.Condition;
 import dev.kiroku.indicators.expr.EventView;
 import dev.kiroku.indicators.expr.IpRange;
+import dev.kiroku.indicators.expr.Operator;
 import dev.kiroku.store.EventSchema;
 import dev.kiroku.store.FieldSpec;
 
@@ -77,6 +78,10 @@ public final class QueryTranslator {
     private static StoreQuery keyword(Compare c, String f, boolean pathLike) {
         String v = c.value();
         String exact = pathLike ? ":=" : ":";
+        if (pathLike && (c.operator() == Operator.CONTAINS || c.operator() == Operator.STARTS_WITH || c.operator() == Operator.ENDS_WITH)) {
+            StoreQuery inner = innerWords(f, v);
+            if (inner.kind() == StoreQuery.Kind.TEXT) return inner; // path words: no leading-wildcard scan of the values
+        }
         return switch (c.operator()) {
             case IS -> {
                 List<StoreQuery> variants = new ArrayList<>(List.of(StoreQuery.text(f + exact + quote(v))));
@@ -95,8 +100,9 @@ public final class QueryTranslator {
 
     private static StoreQuery text(Compare c, String f) {
         return switch (c.operator()) {
-            case IS, CONTAINS, STARTS_WITH, ENDS_WITH -> words(f, c.value());
-            case MATCHES -> literals(c, l -> words(f, l));
+            case IS -> words(f, c.value());
+            case CONTAINS, STARTS_WITH, ENDS_WITH -> innerWords(f, c.value());
+            case MATCHES -> literals(c, l -> innerWords(f, l));
             default -> StoreQuery.everything();
         };
     }
@@ -110,6 +116,23 @@ public final class QueryTranslator {
         return StoreQuery.text(f + ":" + quote(String.join(" ", kept)));
     }
 
+    /**
+     * The words of a substring that are whole words wherever it occurs: a first (last) word that the
+     * substring may cut is left out. Their phrase selects a superset of the values containing it.
+     */
+    private static StoreQuery innerWords(String f, String value) {
+        List<String> kept = new ArrayList<>(List.of(value.toLowerCase(Locale.ROOT).split("[^\\p{L}\\p{N}_]+")));
+        kept.removeIf(String::isEmpty);
+        if (!value.isEmpty() && isWordChar(value.charAt(0)) && !kept.isEmpty()) kept.removeFirst();
+        if (!value.isEmpty() && isWordChar(value.charAt(value.length() - 1)) && !kept.isEmpty()) kept.removeLast();
+        if (kept.isEmpty()) return StoreQuery.everything();
+        return StoreQuery.text(f + ":" + quote(String.join(" ", kept)));
+    }
+
+    private static boolean isWordChar(char c) {
+        return Character.isLetterOrDigit(c) || c == '_';
+    }
+
     private static StoreQuery literals(Compare c, java.util.function.Function<String, StoreQuery> each) {
         return dev.kiroku.indicators.match.RegexLiterals.required(c.value())
                 .map(ls -> StoreQuery.or(ls.stream().map(each).toList()))
@@ -118,7 +141,7 @@ public final class QueryTranslator {
 
     private static StoreQuery number(Compare c, String f) {
         Long n = parseLong(c.value());
-        if (n == null) return c.operator() == dev.kiroku.indicators.expr.Operator.IS ? StoreQuery.nothing() : StoreQuery.everything();
+        if (n == null) return c.operator() == Operator.IS ? StoreQuery.nothing() : StoreQuery.everything();
         return switch (c.operator()) {
             case IS -> StoreQuery.text(f + ":" + n);
             case GREATER_THAN -> StoreQuery.text(f + ":>" + n);
