@@ -48,19 +48,28 @@ public final class IndicatorFiles {
         };
     }
 
-    /** The files under the paths: files as given, directories walked (sorted). */
+    /** Extensions of indicator files taken from directories (files named explicitly are always read). */
+    private static final java.util.Set<String> EXTENSIONS = java.util.Set.of("ioc", "xml", "json", "stix", "txt", "csv", "list");
+
+    /** The files under the paths: files as given, directories walked (sorted) for indicator file extensions. */
     public static List<Path> expand(List<Path> paths) throws IOException {
         List<Path> out = new java.util.ArrayList<>();
         for (Path p : paths) {
             if (Files.isDirectory(p)) {
                 try (Stream<Path> walk = Files.walk(p)) {
-                    walk.filter(Files::isRegularFile).sorted().forEach(out::add);
+                    walk.filter(Files::isRegularFile).filter(IndicatorFiles::indicatorExtension).sorted().forEach(out::add);
                 }
             } else {
                 out.add(p);
             }
         }
         return out;
+    }
+
+    private static boolean indicatorExtension(Path file) {
+        String name = file.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        return dot > 0 && EXTENSIONS.contains(name.substring(dot + 1).toLowerCase(java.util.Locale.ROOT));
     }
 
     private static char firstSignificant(byte[] content) {
