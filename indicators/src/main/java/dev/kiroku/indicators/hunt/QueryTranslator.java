@@ -80,7 +80,8 @@ public final class QueryTranslator {
         String exact = pathLike ? ":=" : ":";
         if (pathLike && (c.operator() == Operator.CONTAINS || c.operator() == Operator.STARTS_WITH || c.operator() == Operator.ENDS_WITH)) {
             StoreQuery inner = innerWords(f, v);
-            if (inner.kind() == StoreQuery.Kind.TEXT) return inner; // path words: no leading-wildcard scan of the values
+            // a phrase of path words: no leading-wildcard scan of the values (a word pattern would apply to the whole value here)
+            if (inner.kind() == StoreQuery.Kind.TEXT && inner.text().startsWith(f + ":\"")) return inner;
         }
         return switch (c.operator()) {
             case IS -> {
@@ -123,9 +124,11 @@ public final class QueryTranslator {
     private static StoreQuery innerWords(String f, String value) {
         List<String> kept = new ArrayList<>(List.of(value.toLowerCase(Locale.ROOT).split("[^\\p{L}\\p{N}_]+")));
         kept.removeIf(String::isEmpty);
-        if (!value.isEmpty() && isWordChar(value.charAt(0)) && !kept.isEmpty()) kept.removeFirst();
-        if (!value.isEmpty() && isWordChar(value.charAt(value.length() - 1)) && !kept.isEmpty()) kept.removeLast();
         if (kept.isEmpty()) return StoreQuery.everything();
+        String longest = kept.stream().max(java.util.Comparator.comparingInt(String::length)).orElseThrow();
+        if (!value.isEmpty() && isWordChar(value.charAt(0))) kept.removeFirst();
+        if (!value.isEmpty() && isWordChar(value.charAt(value.length() - 1)) && !kept.isEmpty()) kept.removeLast();
+        if (kept.isEmpty()) return StoreQuery.text(f + ":*" + longest + "*"); // some word contains the longest (cut) word
         return StoreQuery.text(f + ":" + quote(String.join(" ", kept)));
     }
 
