@@ -20,15 +20,16 @@ import java.util.concurrent.Callable;
                 "  sigma       compiled Sigma matcher vs the oracle",
                 "  atomics     Atomic Red Team live verification and a benign workload",
                 "  fleet       simulated agents over the real protocol against a real server",
+                "  ioc         live indicator matching overhead and retro-hunt latency",
                 "  yara        Kiroku's libyara scanning vs the yara command",
                 "  response    isolation time, exec blocking cost, block propagation",
                 "  investigate ancestry, root cause and scope over a simulated fleet",
                 "  sandbox     analyses per minute and verdicts of the test samples",
         })
 final class BenchCommand implements Callable<Integer> {
-    enum Name { capture, store, journal, sigma, atomics, fleet, yara, response, investigate, sandbox }
+    enum Name { capture, store, journal, sigma, atomics, fleet, ioc, yara, response, investigate, sandbox }
 
-    @Parameters(index = "0", paramLabel = "NAME", description = "one of: capture, store, journal, sigma, atomics, fleet, yara, response, investigate, sandbox")
+    @Parameters(index = "0", paramLabel = "NAME", description = "one of: capture, store, journal, sigma, atomics, fleet, ioc, yara, response, investigate, sandbox")
     Name name;
 
     @Option(names = "--quick", description = "a smaller run that finishes in under 60 s")
@@ -58,6 +59,7 @@ final class BenchCommand implements Callable<Integer> {
             case sigma -> SigmaBench.run(quick, json, System.out);
             case atomics -> dev.kiroku.bench.AtomicsBench.run(quick, json, System.out, work);
             case fleet -> dev.kiroku.bench.FleetBench.run(quick, json, agents, rate, System.out, work);
+            case ioc -> dev.kiroku.bench.IocBench.run(quick, json, System.out, work);
             case yara -> dev.kiroku.bench.YaraBench.run(quick, json, System.out, work);
             case response -> dev.kiroku.bench.ResponseBench.run(quick, json, System.out, work);
             case investigate -> dev.kiroku.bench.investigate.InvestigateBench.run(quick, json, System.out, work);

@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
                 EndpointsCommand.class,
                 CommandsCommand.class,
                 SigmaCommand.class,
+                IocCommand.class,
                 HuntCommand.class,
                 AlertsCommand.class,
                 RulesCommand.class,

@@ -1,0 +1,272 @@
+package dev.kiroku.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kiroku.detect.sigma.FieldMapping;
+import dev.kiroku.detect.sigma.LoadOptions;
+import dev.kiroku.detect.sigma.MapDocument;
+import dev.kiroku.detect.sigma.Matcher;
+import dev.kiroku.detect.sigma.SigmaLoader;
+import dev.kiroku.event.Event;
+import dev.kiroku.event.ProcessInfo;
+import dev.kiroku.event.ProcessStart;
+import dev.kiroku.indicators.ImportResult;
+import dev.kiroku.indicators.Indicator;
+import dev.kiroku.indicators.IndicatorFiles;
+import dev.kiroku.indicators.expr.EventView;
+import dev.kiroku.indicators.hunt.RetroHunt;
+import dev.kiroku.indicators.lists.PlainListReader;
+import dev.kiroku.indicators.match.LiveMatcher;
+import dev.kiroku.store.bench.SyntheticEvents;
+import dev.kiroku.store.lucene.LuceneEventStore;
+import dev.kiroku.store.lucene.LuceneStoreOptions;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Stream;
+
+/**
+ * {@code ./kiroku bench ioc}: what live indicator matching adds to the per-event pipeline, and how long
+ * retro-hunts take.
+ *
+ * <p>Live: the same events go through the pipeline without indicators (baseline: {@code Event.toEcs()}
+ * flattening plus the compiled Sigma engine with Kiroku's built-in rule pack, as the server runs it)
+ * and with indicators (the same, plus {@link LiveMatcher#match} on the same flattened fields), with
+ * 100,000 generated list indicators and every evaluable shared OpenIOC file loaded. Passes alternate;
+ * the median of each is compared. Single thread.
+ *
+ * <p>Retro: N events stored in a {@link LuceneEventStore}, then each evaluable shared OpenIOC file hunted
+ * over the whole history; latency percentiles over those hunts.
+ */
+public final class IocBench {
+    private static final Instant T0 = Instant.parse("2026-11-01T00:00:00Z");
+
+    private IocBench() {
+    }
+
+    public static int run(boolean quick, boolean json, PrintStream out, Path work) throws IOException {
+        Path datasets = dev.kiroku.detect.sigma.Datasets.root();
+        Path openIoc = datasets.resolve("openioc");
+        if (!Files.isDirectory(openIoc)) {
+            out.println("bench ioc needs the shared OpenIOC files at " + openIoc.toAbsolutePath() + " (set -Dkiroku.datasets)");
+            return 2;
+        }
+        List<Indicator> iocFiles = new ArrayList<>();
+        List<String> iocNames = new ArrayList<>();
+        try (Stream<Path> walk = Files.walk(openIoc)) {
+            for (Path f : walk.filter(p -> p.toString().endsWith(".ioc")).sorted().toList()) {
+                ImportResult r = IndicatorFiles.read(f);
+                for (Indicator i : r.evaluable()) {
+                    iocFiles.add(i);
+                    iocNames.add(f.getFileName().toString());
+                }
+            }
+        }
+        List<Indicator> list = generatedList(100_000);
+        List<Indicator> all = new ArrayList<>(list);
+        all.addAll(iocFiles);
+
+        int liveEvents = Integer.getInteger("kiroku.bench.liveEvents", quick ? 20_000 : 500_000);
+        List<Event> events = events(liveEvents, 17);
+        Baseline baseline = baseline();
+        LiveMatcher matcher = LiveMatcher.build(all, InstantSource.fixed(T0));
+        long[] hitCount = {0};
+        int rounds = quick ? 3 : 5;
+        long[] base = new long[rounds];
+        long[] with = new long[rounds];
+        pass(events, baseline, null, hitCount); // warm-up
+        pass(events, baseline, matcher, hitCount);
+        for (int r = 0; r < rounds; r++) {
+            base[r] = pass(events, baseline, null, hitCount);
+            hitCount[0] = 0;
+            with[r] = pass(events, baseline, matcher, hitCount);
+        }
+        double baseNs = median(base) / (double) events.size();
+        double withNs = median(with) / (double) events.size();
+
+        long stored = Long.getLong("kiroku.bench.events", quick ? 50_000L : 2_000_000L);
+        Retro retro = retro(stored, iocFiles, work);
+
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("overhead_ratio", round(withNs / baseNs - 1, 4));
+        m.put("pipeline_ratio", round(withNs / baseNs, 4));
+        m.put("baseline", baseline.description());
+        m.put("baseline_ns_per_event", round(baseNs, 1));
+        m.put("with_indicators_ns_per_event", round(withNs, 1));
+        m.put("indicators_loaded", matcher.size());
+        m.put("list_indicators", list.size());
+        m.put("openioc_files_loaded", iocFiles.size());
+        m.put("unindexed_conditions", matcher.unindexedCount());
+        m.put("live_events", events.size());
+        m.put("live_hits_per_pass", hitCount[0]);
+        m.put("events", stored);
+        m.put("retro_hunts", retro.latenciesMs().length);
+        m.put("retro_p50_ms", round(percentile(retro.latenciesMs(), 0.50), 1));
+        m.put("retro_p95_ms", round(percentile(retro.latenciesMs(), 0.95), 1));
+        m.put("retro_max_ms", round(percentile(retro.latenciesMs(), 1.0), 1));
+        m.put("retro_slowest_file", retro.slowest() < 0 ? "" : iocNames.get(retro.slowest()));
+        m.put("retro_full_scans", retro.fullScans());
+        m.put("retro_hits", retro.hits());
+        m.put("store_ingest_s", round(retro.ingestSeconds(), 1));
+        if (json) {
+            out.println(new ObjectMapper().writeValueAsString(m));
+        } else {
+            out.printf("live: baseline (%s) %.0f ns/event, with %d indicators %.0f ns/event: overhead %.1f %% (target <= 10 %%)%n",
+                    baseline.description(), baseNs, matcher.size(), withNs, (withNs / baseNs - 1) * 100);
+            out.printf("      %d list indicators + %d OpenIOC files, %d conditions evaluated on every event, %d events per pass%n",
+                    list.size(), iocFiles.size(), matcher.unindexedCount(), events.size());
+            out.printf("retro: %d stored events, %d OpenIOC hunts: p50 %.0f ms, p95 %.0f ms, max %.0f ms (%s); %d needed a full scan; %d hits%n",
+                    stored, retro.latenciesMs().length, percentile(retro.latenciesMs(), 0.5), percentile(retro.latenciesMs(), 0.95),
+                    percentile(retro.latenciesMs(), 1.0), m.get("retro_slowest_file"), retro.fullScans(), retro.hits());
+        }
+        return 0;
+    }
+
+    /** The pipeline without indicators: ECS flattening and the Sigma engine (or flattening alone without the rule pack). */
+    private record Baseline(Matcher sigma, String description) {
+    }
+
+    private static Baseline baseline() {
+        Path rules = findUp(Path.of("content/src/main/resources/rules"));
+        if (rules == null) return new Baseline(null, "Event.toEcs() flattening only (rule pack not found)");
+        var loaded = SigmaLoader.load(List.of(rules), LoadOptions.defaults()).rules();
+        return new Baseline(Matcher.compiled(loaded, FieldMapping.kiroku()),
+                "Event.toEcs() + compiled Sigma engine with the built-in rule pack");
+    }
+
+    private static Path findUp(Path relative) {
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (Files.isDirectory(dir.resolve(relative))) return dir.resolve(relative);
+        }
+        return null;
+    }
+
+    private static long pass(List<Event> events, Baseline baseline, LiveMatcher matcher, long[] hits) {
+        long start = System.nanoTime();
+        long sink = 0;
+        for (Event e : events) {
+            Map<String, Object> ecs = e.toEcs();
+            if (baseline.sigma() != null) sink += baseline.sigma().match(new MapDocument(ecs)).size();
+            if (matcher != null) hits[0] += matcher.match(EventView.of(e, ecs)).size();
+            sink += ecs.size();
+        }
+        if (sink == 42) System.out.print("");
+        return System.nanoTime() - start;
+    }
+
+    /** 100,000 list entries of every kind, through the real list reader. */
+    static List<Indicator> generatedList(int n) {
+        Random random = new Random(99);
+        HexFormat hex = HexFormat.of();
+        List<String> lines = new ArrayList<>(n + 1);
+        lines.add("# generated benchmark feed");
+        for (int i = 0; i < n; i++) {
+            int kind = random.nextInt(100);
+            if (kind < 40) {
+                byte[] h = new byte[32];
+                random.nextBytes(h);
+                lines.add(hex.formatHex(h));
+            } else if (kind < 65) {
+                lines.add((random.nextInt(223) + 1) + "." + random.nextInt(256) + "." + random.nextInt(256) + "." + random.nextInt(256));
+            } else if (kind < 70) {
+                lines.add((random.nextInt(223) + 1) + "." + random.nextInt(256) + "." + random.nextInt(256) + ".0/24");
+            } else if (kind < 85) {
+                lines.add(word(random, 8) + "." + word(random, 6) + (random.nextBoolean() ? ".com" : ".net"));
+            } else if (kind < 95) {
+                lines.add(word(random, 7) + (random.nextBoolean() ? ".elf" : ".sh"));
+            } else {
+                lines.add("http://" + word(random, 9) + ".org/" + word(random, 5));
+            }
+        }
+        return new PlainListReader().read(Path.of("generated-100k.txt"), lines).indicators();
+    }
+
+    private static String word(Random random, int length) {
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i < length; i++) s.append((char) ('a' + random.nextInt(26)));
+        return s.toString();
+    }
+
+    /** Synthetic endpoint events (the store benchmark's generator), 10 hosts, 50 ms apart. */
+    private static List<Event> events(int n, long seed) {
+        SyntheticEvents synthetic = new SyntheticEvents(seed, 10);
+        List<Event> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) out.add(synthetic.event(i % 10, i / 10 + 1, T0.plusMillis(i * 50L)));
+        return out;
+    }
+
+    private record Retro(double[] latenciesMs, int slowest, int fullScans, long hits, double ingestSeconds) {
+    }
+
+    private static Retro retro(long n, List<Indicator> iocFiles, Path work) throws IOException {
+        Path dir = Files.createDirectories(work.resolve("ioc-store"));
+        InstantSource clock = InstantSource.fixed(T0.plus(Duration.ofDays(30)));
+        try (LuceneEventStore store = new LuceneEventStore(dir, clock, LuceneStoreOptions.defaults())) {
+            long start = System.nanoTime();
+            SyntheticEvents synthetic = new SyntheticEvents(5, 10);
+            int batch = 10_000;
+            List<Event> buffer = new ArrayList<>(batch);
+            for (long i = 0; i < n; i++) {
+                Event e = synthetic.event((int) (i % 10), i / 10 + 1, T0.plusMillis(i * 200L));
+                if (i % 100_000 == 0) e = planted(e); // something for the hunts to find
+                buffer.add(e);
+                if (buffer.size() == batch) {
+                    store.append(buffer);
+                    buffer.clear();
+                }
+            }
+            if (!buffer.isEmpty()) store.append(buffer);
+            store.commit();
+            double ingest = (System.nanoTime() - start) / 1e9;
+            RetroHunt hunt = new RetroHunt(store, clock, 20_000_000);
+            double[] latencies = new double[iocFiles.size()];
+            int slowest = -1, fullScans = 0;
+            long hits = 0;
+            for (int i = 0; i < iocFiles.size(); i++) {
+                long t = System.nanoTime();
+                RetroHunt.Result r = hunt.hunt(iocFiles.get(i), null, null);
+                latencies[i] = (System.nanoTime() - t) / 1e6;
+                hits += r.hits().size();
+                if (r.queries().contains("*")) fullScans++;
+                if (slowest < 0 || latencies[i] > latencies[slowest]) slowest = i;
+            }
+            return new Retro(latencies, slowest, fullScans, hits, ingest);
+        }
+    }
+
+    /** An exec of a process named like a common OpenIOC term value, so the hunts return hits. */
+    private static Event planted(Event e) {
+        ProcessInfo p = new ProcessInfo("planted-" + e.sequence(), 4242, e.timestamp(), null, "/tmp/svchost.exe",
+                List.of("svchost.exe", "-k", "netsvcs"), "/tmp", null, null, -1, null, null);
+        return new Event(e.agentId(), e.sequence(), e.timestamp(), e.hostName(), List.of(), new ProcessStart(p, false));
+    }
+
+    private static double median(long[] values) {
+        long[] v = values.clone();
+        Arrays.sort(v);
+        return v[v.length / 2];
+    }
+
+    private static double percentile(double[] values, double p) {
+        if (values.length == 0) return 0;
+        double[] v = values.clone();
+        Arrays.sort(v);
+        return v[Math.min(v.length - 1, (int) Math.ceil(p * v.length) - 1 < 0 ? 0 : (int) Math.ceil(p * v.length) - 1)];
+    }
+
+    private static double round(double v, int digits) {
+        double f = Math.pow(10, digits);
+        return Math.round(v * f) / f;
+    }
+}

@@ -1,0 +1,6 @@
+package dev.kiroku.indicators;
+
+/** What a hit does: only record it, raise an alert, or block (enforced by the response module). */
+public enum IndicatorAction {
+    LOG, ALERT, BLOCK
+}

@@ -1,0 +1,216 @@
+package dev.kiroku.indicators.match;
+
+import dev.kiroku.event.Event;
+import dev.kiroku.indicators.Indicator;
+import dev.kiroku.indicators.expr.Condition;
+import dev.kiroku.indicators.expr.EventView;
+import dev.kiroku.indicators.expr.IpRange;
+import dev.kiroku.indicators.expr.SequencePattern;
+import dev.kiroku.indicators.expr.Truth;
+
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Checks each event against every loaded indicator without looping over them: the fields of the
+ * event are looked up in per-field indexes (exact values in hash tables, addresses in a
+ * {@link CidrIndex}, names in a {@link DomainIndex}, substrings and regex literals in one
+ * {@link AhoCorasick} automaton per field), and only the indicators so found, plus the few whose
+ * condition cannot be indexed ({@link #unindexedCount()}), are evaluated. Indicators Kiroku cannot
+ * evaluate and expired ones are not loaded.
+ *
+ * <p>Immutable once built and safe for concurrent {@link #match} calls; multi-event (STIX
+ * sequence) state is kept per agent.
+ */
+public final class LiveMatcher {
+
+    /** One indexed condition: a whole indicator, or observation {@code observation} of a sequence. */
+    private record Entry(Indicator indicator, Condition condition, int observation) {
+    }
+
+    private static final class FieldIndex {
+        final Map<String, List<Entry>> exact = new HashMap<>();
+        final CidrIndex<Entry> ranges = new CidrIndex<>();
+        final DomainIndex<Entry> domains = new DomainIndex<>();
+        final AhoCorasick<Entry> substrings = new AhoCorasick<>();
+        boolean hasExact, hasRanges, hasDomains, hasSubstrings;
+    }
+
+    private final InstantSource clock;
+    private final Map<String, FieldIndex> fields = new LinkedHashMap<>();
+    private final String[] fieldNames;
+    private final FieldIndex[] fieldIndexes;
+    private final List<Entry> unindexed = new ArrayList<>();
+    private final int loaded;
+    private final Map<String, Map<Indicator, SequencePattern.State>> sequenceStates = new ConcurrentHashMap<>();
+
+    private LiveMatcher(Collection<Indicator> indicators, InstantSource clock) {
+        this.clock = clock;
+        int count = 0;
+        for (Indicator indicator : indicators) {
+            if (!indicator.evaluable() || indicator.expiredAt(clock.instant())) continue;
+            count++;
+            if (indicator.sequence() == null) {
+                for (Condition branch : branches(indicator.condition())) index(new Entry(indicator, branch, -1));
+            } else {
+                List<Condition> observations = indicator.sequence().observations();
+                for (int i = 0; i < observations.size(); i++) {
+                    for (Condition branch : branches(observations.get(i))) index(new Entry(indicator, branch, i));
+                }
+            }
+        }
+        loaded = count;
+        fields.values().forEach(f -> {
+            if (f.hasSubstrings) f.substrings.build();
+        });
+        fieldNames = fields.keySet().toArray(String[]::new);
+        fieldIndexes = fields.values().toArray(FieldIndex[]::new);
+    }
+
+    /** A matcher over the evaluable, unexpired indicators (at the clock's time). */
+    public static LiveMatcher build(Collection<Indicator> indicators, InstantSource clock) {
+        return new LiveMatcher(indicators, clock);
+    }
+
+    public static LiveMatcher build(Collection<Indicator> indicators) {
+        return build(indicators, InstantSource.system());
+    }
+
+    /** How many indicators are loaded. */
+    public int size() {
+        return loaded;
+    }
+
+    /**
+     * The top-level OR branches of a condition that can be TRUE: each is indexed and evaluated on its own,
+     * so an event that hits one branch of a large OpenIOC tree evaluates that branch only.
+     */
+    private static List<Condition> branches(Condition condition) {
+        List<Condition> out = new ArrayList<>();
+        if (condition instanceof Condition.Any any) {
+            for (Condition part : any.parts()) out.addAll(branches(part));
+        } else if (condition.mayBeTrue()) {
+            out.add(condition);
+        }
+        return out;
+    }
+
+    /** How many loaded conditions (OR branches) have no index and are evaluated for every event. */
+    public int unindexedCount() {
+        return unindexed.size();
+    }
+
+    private void index(Entry entry) {
+        Optional<List<Anchor>> anchors = Anchor.of(entry.condition());
+        if (anchors.isEmpty()) {
+            unindexed.add(entry);
+            return;
+        }
+        for (Anchor anchor : anchors.get()) {
+            FieldIndex f = fields.computeIfAbsent(anchor.field(), k -> new FieldIndex());
+            switch (anchor) {
+                case Anchor.Exact e -> {
+                    f.exact.computeIfAbsent(e.value(), k -> new ArrayList<>(1)).add(entry);
+                    f.hasExact = true;
+                }
+                case Anchor.Range r -> {
+                    f.ranges.add(r.range(), entry);
+                    f.hasRanges = true;
+                }
+                case Anchor.Domain d -> {
+                    f.domains.add(d.domain(), entry);
+                    f.hasDomains = true;
+                }
+                case Anchor.Substring s -> {
+                    f.substrings.add(s.text(), entry);
+                    f.hasSubstrings = true;
+                }
+            }
+        }
+    }
+
+    public List<IndicatorHit> match(Event event) {
+        return match(EventView.of(event));
+    }
+
+    /** The indicators the event matches, each once. */
+    public List<IndicatorHit> match(EventView view) {
+        List<Entry> found = new ArrayList<>(0);
+        for (int i = 0; i < fieldNames.length; i++) {
+            FieldIndex f = fieldIndexes[i];
+            Object raw = view.fields().get(fieldNames[i]);
+            if (raw instanceof String single) {
+                lookup(f, single, found); // the common case: one string value, no lambda
+            } else if (raw != null || fieldNames[i].startsWith("kiroku.")) { // lists, numbers, derived fields
+                view.anyValue(fieldNames[i], value -> {
+                    lookup(f, value, found);
+                    return false;
+                });
+            }
+        }
+        List<IndicatorHit> hits = List.of();
+        if (found.isEmpty() && unindexed.isEmpty()) return hits;
+        Set<Entry> toEvaluate = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        toEvaluate.addAll(unindexed);
+        toEvaluate.addAll(found);
+        Map<Indicator, List<Integer>> sequenceObservations = null;
+        for (Entry entry : toEvaluate) {
+            if (entry.condition().evaluate(view) != Truth.TRUE) continue;
+            if (entry.indicator().expiredAt(clock.instant())) continue;
+            if (entry.observation() >= 0) {
+                if (sequenceObservations == null) sequenceObservations = new LinkedHashMap<>();
+                List<Integer> satisfied = sequenceObservations.computeIfAbsent(entry.indicator(), k -> new ArrayList<>());
+                if (!satisfied.contains(entry.observation())) satisfied.add(entry.observation());
+                continue;
+            }
+            if (hits.isEmpty()) hits = new ArrayList<>(1);
+            else if (alreadyHit(hits, entry.indicator())) continue;
+            hits.add(new IndicatorHit(entry.indicator(), view.event(), false));
+        }
+        if (sequenceObservations != null) {
+            for (Map.Entry<Indicator, List<Integer>> e : sequenceObservations.entrySet()) {
+                if (advance(view, e.getKey(), e.getValue())) {
+                    if (hits.isEmpty()) hits = new ArrayList<>(1);
+                    hits.add(new IndicatorHit(e.getKey(), view.event(), false));
+                }
+            }
+        }
+        return hits;
+    }
+
+    private static boolean alreadyHit(List<IndicatorHit> hits, Indicator indicator) {
+        for (IndicatorHit h : hits) if (h.indicator() == indicator) return true;
+        return false;
+    }
+
+    private boolean advance(EventView view, Indicator indicator, List<Integer> satisfied) {
+        String agent = view.first("agent.id");
+        Map<Indicator, SequencePattern.State> states =
+                sequenceStates.computeIfAbsent(agent == null ? "" : agent, k -> new ConcurrentHashMap<>());
+        SequencePattern.State state = states.computeIfAbsent(indicator, k -> k.sequence().start());
+        String timestamp = view.first("@timestamp");
+        java.time.Instant time = timestamp != null ? java.time.Instant.parse(timestamp) : clock.instant();
+        synchronized (state) {
+            return state.accept(view, time, satisfied);
+        }
+    }
+
+    private static void lookup(FieldIndex f, String value, List<Entry> found) {
+        if (f.hasExact) {
+            List<Entry> exact = f.exact.get(value.toLowerCase(java.util.Locale.ROOT));
+            if (exact != null) found.addAll(exact);
+        }
+        if (f.hasRanges) IpRange.address(value).ifPresent(address -> f.ranges.lookup(address, found::add));
+        if (f.hasDomains) f.domains.lookup(value, found::add);
+        if (f.hasSubstrings) f.substrings.search(value, found::add);
+    }
+}
