@@ -8,6 +8,10 @@ import dev.kiroku.server.api.ApiServer;
 import dev.kiroku.server.auth.Authentication;
 import dev.kiroku.server.auth.Users;
 import dev.kiroku.server.detect.Detection;
+import dev.kiroku.server.indicators.IndicatorRoutes;
+import dev.kiroku.server.indicators.IndicatorService;
+import dev.kiroku.server.investigate.InvestigationService;
+import dev.kiroku.server.sandbox.SandboxService;
 import dev.kiroku.server.detect.DetectionRoutes;
 import dev.kiroku.server.fleet.Fleet;
 import dev.kiroku.server.fleet.FleetRoutes;
@@ -55,7 +59,20 @@ public final class KirokuServer implements AutoCloseable {
             teardown.push(store);
             Detection detection = new Detection(config.dataDirectory(), store, clock);
             teardown.push(detection);
-            ingest = new StoreIngest(store, detection);
+            InvestigationService investigation = new InvestigationService(config.dataDirectory().resolve("investigation"),
+                    store, detection.alerts(), clock);
+            teardown.push(investigation);
+            detection.onAlertOpened(investigation::alertOpened);
+            IndicatorService indicators = new IndicatorService(config.dataDirectory().resolve("indicators"), store, detection,
+                    config.retention(), clock);
+            teardown.push(indicators);
+            SandboxService sandbox = new SandboxService(config.dataDirectory().resolve("sandbox"), clock);
+            teardown.push(sandbox);
+            ingest = new StoreIngest(store, batch -> {
+                detection.accept(batch);
+                indicators.afterStore(batch);
+                investigation.afterStore(batch);
+            });
             state = JdbcStateStore.h2(config.dataDirectory().resolve("state"), clock.instant());
             teardown.push(state);
             Users users = new Users(state, clock);
@@ -68,7 +85,8 @@ public final class KirokuServer implements AutoCloseable {
             teardown.push(fleet);
             AgentDirectory agents = () -> localAgents.stream().map(Supplier::get).toList();
             ApiServer api = new ApiServer(store, agents, clock, new Authentication(users), new DetectionRoutes(detection),
-                    new FleetRoutes(fleet, users));
+                    new FleetRoutes(fleet, users), List.of(investigation::register, new IndicatorRoutes(indicators)::register,
+                    sandbox::register));
             port = api.start(config.host(), config.port());
             teardown.push(api);
             return this;

@@ -30,6 +30,8 @@ class ConsoleTest {
     KirokuServer server;
     HeadlessBrowser browser;
     String base;
+    String user;
+    String password;
 
     @BeforeAll
     void start(@TempDir Path directory) throws Exception {
@@ -45,11 +47,37 @@ class ConsoleTest {
         events.add(new Event("agent-console", 3, now.plusMillis(5), "web-1", List.of(),
                 new NetworkActivity(NetworkActivity.Action.CONNECT, "tcp", null, 0, "127.0.0.1", 8080, true, curl)));
         server.ingest().deliver(events);
+        String[] admin = java.nio.file.Files.readString(server.credentialsFile()).trim().split(":", 2);
+        user = admin[0];
+        password = admin[1];
         var http = java.net.http.HttpClient.newHttpClient();
-        var alerts = java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/api/v1/alerts")).build();
+        var alerts = java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/api/v1/alerts"))
+                .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString((user + ":" + password).getBytes())).build();
         await().atMost(Duration.ofSeconds(30)).until(() ->
                 http.send(alerts, java.net.http.HttpResponse.BodyHandlers.ofString()).body().contains("\"rule\""));
         browser = new HeadlessBrowser();
+        signIn();
+    }
+
+    /** The console asks for a user on its first API call; a wrong password is refused in the dialog. */
+    private void signIn() throws Exception {
+        browser.open(base + "/console/");
+        browser.waitUntil("document.querySelector('dialog.login[open]')", PAGE);
+        submitLogin(user, "not-the-password");
+        browser.waitUntil("document.querySelector('dialog.login p.error').innerText.includes('Wrong user name or password')", PAGE);
+        submitLogin(user, password);
+        browser.waitUntil("!document.querySelector('dialog.login')", PAGE);
+        assertThat(browser.text("document.getElementById('user').innerText")).contains(user);
+    }
+
+    private void submitLogin(String name, String secret) throws Exception {
+        browser.eval("(() => { const d = document.querySelector('dialog.login'); d.querySelector('input[name=user]').value = "
+                + js(name) + "; d.querySelector('input[name=password]').value = " + js(secret)
+                + "; d.querySelector('form').requestSubmit(); })()");
+    }
+
+    private static String js(String text) {
+        return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'";
     }
 
     private static ProcessInfo process(String entity, int pid, String executable, List<String> args) {

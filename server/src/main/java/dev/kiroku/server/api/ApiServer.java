@@ -17,6 +17,7 @@ import dev.kiroku.store.Page;
 import dev.kiroku.store.SortPosition;
 import dev.kiroku.store.query.QuerySyntaxException;
 import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 
 import java.time.Duration;
@@ -24,6 +25,8 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.function.Consumer;
 import java.util.Map;
 
 /**
@@ -40,7 +43,7 @@ public final class ApiServer implements AutoCloseable {
     private final Javalin app;
 
     public ApiServer(EventStore store, AgentDirectory agents, InstantSource clock, Authentication authentication,
-                     DetectionRoutes detection, FleetRoutes fleet) {
+                     DetectionRoutes detection, FleetRoutes fleet, List<Consumer<JavalinConfig>> moreRoutes) {
         this.store = store;
         this.agents = agents;
         this.clock = clock;
@@ -58,6 +61,7 @@ public final class ApiServer implements AutoCloseable {
             detection.register(config);
             new ConsoleAssets().register(config);
             fleet.register(config);
+            moreRoutes.forEach(routes -> routes.accept(config));
             config.routes.exception(Authentication.Refused.class, (e, ctx) -> error(ctx, e.status(), e.getMessage()));
             config.routes.exception(FleetRoutes.NotFound.class, (e, ctx) -> error(ctx, 404, e.getMessage()));
             config.routes.exception(BadRequest.class, (e, ctx) -> error(ctx, 400, e.getMessage()));

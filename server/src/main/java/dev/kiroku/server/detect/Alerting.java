@@ -1,5 +1,9 @@
 package dev.kiroku.server.detect;
 
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
 import dev.kiroku.server.alerts.Alert;
 import dev.kiroku.server.alerts.AlertStore;
 import dev.kiroku.server.alerts.Occurrence;
@@ -19,6 +23,7 @@ final class Alerting {
     private final AtomicLong opened = new AtomicLong();
     private final AtomicLong suppressed = new AtomicLong();
     private final AtomicLong excluded = new AtomicLong();
+    private final List<Consumer<Alert>> openedListeners = new CopyOnWriteArrayList<>();
 
     Alerting(AlertStore store, Exclusions exclusions, Duration window) {
         if (window.isNegative()) throw new IllegalArgumentException("suppression window must not be negative: " + window);
@@ -28,7 +33,7 @@ final class Alerting {
     }
 
     /** @return the alert opened or counted into; empty when an exception covers the occurrence */
-    Optional<Alert> raise(Occurrence o) {
+    synchronized Optional<Alert> raise(Occurrence o) {
         if (o.event() != null && exclusions.covering(o.rule().id(), o.event()) != null) {
             excluded.incrementAndGet();
             return Optional.empty();
@@ -39,7 +44,20 @@ final class Alerting {
             return Optional.of(store.addOccurrence(latest.get().id(), o));
         }
         opened.incrementAndGet();
-        return Optional.of(store.open(o));
+        Alert alert = store.open(o);
+        for (Consumer<Alert> listener : openedListeners) {
+            try {
+                listener.accept(alert);
+            } catch (RuntimeException e) {
+                System.err.println("kiroku detection: a listener of new alerts failed on alert " + alert.id() + ": " + e);
+            }
+        }
+        return Optional.of(alert);
+    }
+
+    /** Tells a listener about every alert opened from now on (not about occurrences counted into one). */
+    void onOpened(Consumer<Alert> listener) {
+        openedListeners.add(listener);
     }
 
     long opened() {

@@ -103,6 +103,19 @@ public final class Detection implements Consumer<List<Event>>, AutoCloseable {
         return alerts;
     }
 
+    /**
+     * Raises an occurrence found outside the rule engine (an indicator hit, live or retrospective) through the same
+     * exceptions and suppression as rule matches.
+     */
+    public java.util.Optional<Alert> raise(Occurrence occurrence) {
+        return alerting.raise(occurrence);
+    }
+
+    /** Tells a listener about every alert opened from now on, on the detection thread: it must be quick. */
+    public void onAlertOpened(java.util.function.Consumer<Alert> listener) {
+        alerting.onOpened(listener);
+    }
+
     public RuleLibrary rules() {
         return rules;
     }

@@ -6,30 +6,34 @@ import {responseButtons} from './response.js';
 
 /** The endpoints the server knows, in the console's shape. */
 export async function loadEndpoints() {
-  const body = await api.get('/api/v1/agents');
-  return (body.agents || []).map(normalise);
+  const body = await api.get('/api/v1/endpoints');
+  return (body.endpoints || []).map(normalise);
 }
 
-function normalise(a) {
+/** GET /api/v1/endpoints (docs/api.md) in the console's shape. */
+function normalise(e) {
+  const inventory = e.inventory || {};
   return {
-    id: a.agentId ?? a.agent_id ?? a.id,
-    hostname: a.hostName ?? a.hostname ?? a.host_name,
-    os: a.os, kernel: a.kernel, version: a.version ?? a.agent_version,
-    addresses: a.addresses ?? a.ips ?? [],
-    lastSeen: a.lastSeen ?? a.last_seen ?? a.updatedAt,
-    online: a.online,
-    isolated: a.isolated === true || a.isolation === 'isolated',
-    sensors: a.sensors || [],
-    losses: a.losses || {},
-    journal: a.journal,
-    raw: a,
+    id: e.agentId,
+    hostname: e.hostName || inventory.hostName,
+    status: e.status,
+    os: [inventory.osName, inventory.osVersion].filter(Boolean).join(' '),
+    kernel: inventory.kernel,
+    version: inventory.agentVersion,
+    addresses: inventory.ipAddresses || [],
+    lastSeen: e.lastSeen,
+    isolated: inventory.isolation === 'isolated',
+    isolation: inventory.isolation,
+    sensors: inventory.sensors || [],
+    losses: inventory.losses || {},
+    journalBytes: inventory.journalBytes,
+    eventsReceived: e.eventsReceived,
+    lag: e.lag,
   };
 }
 
 export function endpointState(e) {
-  if (e.online === true) return 'online';
-  if (e.online === false) return 'offline';
-  return e.lastSeen && Date.now() - new Date(e.lastSeen) < 120_000 ? 'online' : 'offline';
+  return e.status || 'offline';
 }
 
 export async function render(params, args) {
@@ -70,7 +74,8 @@ async function endpointPage(id) {
         fact('Agent id', id), fact('OS', endpoint.os), fact('Kernel', endpoint.kernel),
         fact('Agent version', endpoint.version), fact('Addresses', (endpoint.addresses || []).join(', ')),
         fact('Last seen', `${time(endpoint.lastSeen)} (${ago(endpoint.lastSeen)})`),
-        fact('Journal', endpoint.journal ? `${bytes(endpoint.journal.bytes)} in ${endpoint.journal.segments} segments` : ''))),
+        fact('Journal', bytes(endpoint.journalBytes)), fact('Events received', endpoint.eventsReceived),
+        fact('Lag (recorded − stored)', endpoint.lag), fact('Isolation', endpoint.isolation))),
       section('Sensors and loss', () => h('div',
         table(endpoint.sensors, [
           {title: 'Sensor', value: s => s.name}, {title: 'State', value: s => badge(s.state, s.state === 'running' ? 'online' : 'offline')},

@@ -10,8 +10,38 @@ export async function render(params) {
   }}, h('input', {name: 'entity', placeholder: 'process entity id', value: params.entity || '', size: 50}),
   h('button', {type: 'submit'}, 'Show'));
   if (!params.entity) return h('div', h('h1', 'Graph'), form, h('p.empty', 'Open a process from an alert, a search result or an investigation, or paste its entity id.'));
-  const graph = await api.get('/api/v1/graph/rootcause', {entity: params.entity});
+  const rootCause = await api.get(`/api/v1/investigate/graph/${encodeURIComponent(params.entity)}/rootcause`);
+  const graph = consoleGraph(rootCause.graph, (rootCause.chain || []).map(link => link.process.entityId));
   return h('div', h('h1', 'Graph'), form,
-    graph.truncated ? h('p.error', graph.truncated_reason || 'The graph was cut at its size limit; expand nodes to see more.') : null,
-    graphView(graph, {onExpand: (node, direction) => api.get('/api/v1/graph/expand', {node: node.id, direction})}));
+    (rootCause.cuts || []).length ? h('p.error', rootCause.cuts.join(' ')) : null,
+    graphView(graph, {onExpand: expand}));
+}
+
+/** Expanding a process: its ancestors (root cause) or what it led to (descendants, files, connections). */
+export async function expand(node, direction) {
+  if (node.kind !== 'process') return {nodes: [], edges: []};
+  const entity = encodeURIComponent((node.details || {}).entity_id || node.id);
+  const answer = direction === 'ancestors'
+    ? await api.get(`/api/v1/investigate/graph/${entity}/rootcause`)
+    : await api.get(`/api/v1/investigate/graph/${entity}/descendants`);
+  return consoleGraph(answer.graph, []);
+}
+
+/** The investigation API's ProvenanceGraph (nodes with kind/label/attributes, edges with kind/time) for the view. */
+export function consoleGraph(graph, chainEntities) {
+  const chain = new Set(chainEntities || []);
+  const nodes = ((graph && graph.nodes) || []).map(n => ({
+    id: n.id,
+    kind: String(n.kind).toLowerCase() === 'host' ? 'endpoint' : String(n.kind).toLowerCase(),
+    label: n.label,
+    endpoint: (n.attributes || {}).host || (n.attributes || {}).agent_id,
+    time: (n.attributes || {}).start || (n.attributes || {}).time,
+    details: n.attributes,
+  }));
+  const ids = new Set(nodes.map(n => n.id));
+  const edges = ((graph && graph.edges) || []).filter(e => ids.has(e.from) && ids.has(e.to)).map(e => ({
+    from: e.from, to: e.to, kind: String(e.kind).toLowerCase(), time: e.time, cross_host: /cross|remote/i.test(e.detail || ''),
+  }));
+  const rootCause = nodes.filter(n => chain.has((n.details || {}).entity_id)).map(n => n.id);
+  return {nodes, edges, root_cause: rootCause};
 }

@@ -1,6 +1,6 @@
 // Incidents: list; incident page with timeline, graph, endpoints, indicators, notes, actions, status and closure.
 import {api} from '../api.js';
-import {badge, confirmAction, fact, h, link, replace, section, table, time} from '../ui.js';
+import {badge, confirmAction, download, fact, h, link, replace, section, table, time} from '../ui.js';
 
 const STATUSES = ['new', 'investigating', 'contained', 'closed'];
 
@@ -12,31 +12,40 @@ export async function render(params, args) {
     table(incidents, [
       {title: 'Id', value: i => link('#/incidents/' + i.id, {}, '#' + i.id)},
       {title: 'Title', value: i => i.title},
-      {title: 'Status', value: i => badge(i.status, i.status)},
+      {title: 'Status', value: i => statusBadge(i.status)},
       {title: 'Assignee', value: i => i.assignee || ''},
-      {title: 'Endpoints', value: i => (i.endpoints || []).length},
-      {title: 'Alerts', value: i => (i.alert_ids || i.alerts || []).length},
+      {title: 'Endpoints', value: i => endpointsOf(i).length},
+      {title: 'Alerts', value: i => (i.alerts || []).length},
       {title: 'Updated', value: i => time(i.updated)},
     ], {empty: 'No incidents.', onRow: i => { location.hash = '#/incidents/' + i.id; }}));
 }
 
+const statusOf = incident => String(incident.status || '').toLowerCase();
+const statusBadge = status => badge(String(status).toLowerCase(), String(status).toLowerCase());
+const endpointsOf = incident => [...new Set((incident.alerts || []).map(a => a.hostName || a.agentId))];
+
 async function incidentPage(id) {
-  const incident = await api.get('/api/v1/incidents/' + encodeURIComponent(id));
   const base = '/api/v1/incidents/' + encodeURIComponent(id);
+  const [incident, timeline, exported] = await Promise.all([api.get(base), api.get(base + '/timeline'), api.get(base + '/indicators')]);
+  incident.status = statusOf(incident);
+  incident.timeline = timeline.timeline || [];
+  incident.indicators = exported.indicators || [];
   return h('div',
-    h('h1', `#${incident.id} ${incident.title} `, badge(incident.status, incident.status)),
+    h('h1', `#${incident.id} ${incident.title} `, statusBadge(incident.status)),
     h('div.grid',
       section('Incident', () => h('dl.facts',
         fact('Status', statusControl(base, incident)),
         fact('Assignee', incident.assignee || ''),
         fact('Opened', time(incident.created)),
-        fact('Root process', incident.root_entity_id ? link('#/graph', {entity: incident.root_entity_id}, incident.root_entity_id) : ''),
-        fact('Affected endpoints', (incident.endpoints || []).map(e => link('#/endpoints/' + encodeURIComponent(e), {}, e)).flatMap((l, i) => i ? [', ', l] : [l])))),
+        fact('Causal roots', (incident.causalRoots || []).map(r => h('div', link('#/graph', {entity: r}, r)))),
+        fact('Alerts', (incident.alerts || []).map(a => h('div', a.id ? link('#/alerts/' + a.id, {}, a.ruleTitle) : a.ruleTitle))),
+        fact('Affected endpoints', endpointsOf(incident).join(', ')))),
       section('Indicators', () => h('div',
         table(incident.indicators || [], [{title: 'Type', value: i => i.type}, {title: 'Value', value: i => i.value}], {empty: 'None extracted.'}),
         (incident.indicators || []).length ? h('button.secondary', {onclick: async () => {
-          const r = await api.post(base + '/indicators/export');
-          alert(`Sent ${r.exported ?? (incident.indicators || []).length} indicators to the indicator store.`);
+          const list = incident.indicators.map(i => `${i.value}`).join('\n') + '\n';
+          const r = await api.postText('/api/v1/indicators', list, {name: `incident-${incident.id}.txt`});
+          alert(`The indicator store took ${r.stored} indicators from this incident.`);
         }}, 'Send to indicator store') : null))),
     section('Timeline', () => table(incident.timeline || [], [
       {title: 'Time', value: e => time(e.time || e['@timestamp'])},
@@ -46,8 +55,9 @@ async function incidentPage(id) {
     ], {empty: 'No events.'})),
     section('Notes', () => notes(base, incident)),
     section('Response actions', () => table(incident.actions || [], [
-      {title: 'Time', value: a => time(a.time)}, {title: 'Action', value: a => a.action || a.type},
-      {title: 'Target', value: a => a.target}, {title: 'Result', value: a => a.result || a.outcome},
+      {title: 'Time', value: a => time(a.time)}, {title: 'Action', value: a => a.action},
+      {title: 'Target', value: a => [a.target, a.agentId].filter(Boolean).join(' on ')}, {title: 'By', value: a => a.actor},
+      {title: 'Outcome', value: a => a.outcome},
     ], {empty: 'No actions taken yet.'})),
     section('Close', () => closing(base, incident)));
 }
@@ -65,7 +75,7 @@ function statusControl(base, incident) {
 function notes(base, incident) {
   const text = h('textarea', {rows: 3, placeholder: 'What you found, what you did…'});
   return h('div',
-    (incident.notes || []).map(n => h('div.note', h('small', `${n.author || ''} ${time(n.time)}`), h('p', n.text))),
+    (incident.notes || []).map(n => h('div.note', h('small', `${n.author || ''} ${time(n.created)}`), h('p', n.text))),
     text, h('div.toolbar', h('button', {onclick: async () => {
       await api.post(base + '/notes', {text: text.value});
       location.reload();
@@ -73,8 +83,14 @@ function notes(base, incident) {
 }
 
 function closing(base, incident) {
-  const reportLinks = h('p', h('a', {href: base + '/report.html', target: '_blank'}, 'Closure report (HTML)'), ' · ',
-    h('a', {href: base + '/report.json', target: '_blank'}, 'JSON'));
+  const reportLinks = h('div.toolbar',
+    h('button.secondary', {onclick: async () => {
+      const r = await api.get(base + '/report', {format: 'html', envelope: 'json'});
+      download(`kiroku-incident-${incident.id}.html`, 'text/html', r.content);
+    }}, 'Closure report (HTML)'),
+    h('button.secondary', {onclick: async () => {
+      download(`kiroku-incident-${incident.id}.json`, 'application/json', JSON.stringify(await api.get(base + '/report'), null, 2));
+    }}, 'Closure report (JSON)'));
   if (incident.status === 'closed') return reportLinks;
   const rootCause = h('textarea', {rows: 3, placeholder: 'Root cause: how the intrusion began'});
   const scope = h('textarea', {rows: 3, placeholder: 'Scope: which endpoints were affected and which were checked'});

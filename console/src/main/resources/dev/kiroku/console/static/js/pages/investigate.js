@@ -1,10 +1,16 @@
 // Investigate: from one clue (IP, domain, hash, file name, alert) through the four steps:
-// who talked to it, how it got there, who else has it, what it did.
+// who talked to it, how it got there, who else has it, what it did (GET /api/v1/investigate/…).
 import {api} from '../api.js';
 import {badge, h, link, pivot, section, table, time} from '../ui.js';
 import {graphView} from '../graph.js';
+import {consoleGraph, expand} from './graph.js';
 
 const KINDS = ['ip', 'domain', 'hash', 'file', 'alert'];
+
+function request(kind, value) {
+  const v = encodeURIComponent(value);
+  return kind === 'file' ? api.get('/api/v1/investigate/file', {name: value}) : api.get(`/api/v1/investigate/${kind}/${v}`);
+}
 
 export async function render(params) {
   const kind = KINDS.includes(params.kind) ? params.kind : 'ip';
@@ -16,58 +22,71 @@ export async function render(params) {
   h('button', {type: 'submit'}, 'Investigate'));
   const page = h('div', h('h1', 'Investigate'), form);
   if (!params.value) return page;
-  const report = await api.get(`/api/v1/investigate/${kind}/${encodeURIComponent(params.value)}`);
-  page.append(h('div.steps',
-    section('Who talked to it', () => whoTalked(report)),
-    section('How it got there', () => howItGotThere(report)),
-    section('Who else has it', () => whoElse(report)),
-    section('What it did', () => whatItDid(report))),
-    report.graph ? section('Graph', () => graphView(report.graph, {onExpand: (node, direction) => api.get('/api/v1/graph/expand', {node: node.id, direction})})) : null);
+  const report = await request(kind, params.value);
+  page.append(
+    (report.answers || []).length ? h('section.card.answers', (report.answers || []).map(a => h('p', a))) : null,
+    h('div.steps',
+      section('Who talked to it', () => whoTalked(report)),
+      section('How it got there', () => howItGotThere(report)),
+      section('Who else has it', () => whoElse(report)),
+      section('What it did', () => whatItDid(report))),
+    (report.chains || []).length ? section('Graph', () => graphView(
+      consoleGraph(report.chains[0].graph, (report.chains[0].chain || []).map(l => l.process.entityId)), {onExpand: expand})) : null,
+    (report.cuts || []).length ? h('p.error', report.cuts.join(' ')) : null);
   return page;
 }
 
-function answer(step) {
-  return step && step.message ? h('p.empty', step.message) : null;
+function processLink(p) {
+  return p ? link('#/graph', {entity: p.entityId}, `${p.executable || '?'} (pid ${p.pid}) on ${p.hostName || p.agentId}`) : '';
 }
 
 function whoTalked(report) {
-  const step = report.who_talked || {};
-  return h('div', answer(step), table(step.contacts || [], [
-    {title: 'Time', value: c => time(c.time)},
-    {title: 'Endpoint', value: c => link('#/endpoints/' + encodeURIComponent(c.agent_id), {}, c.host_name || c.agent_id)},
-    {title: 'Process', value: c => link('#/graph', {entity: c.process_entity_id}, c.process_name || c.process_entity_id)},
-    {title: 'Executable', value: c => pivot('process.executable', c.executable)},
-    {title: 'Destination', value: c => [c.destination_ip, c.destination_port].filter(Boolean).join(':')},
-  ], {empty: step.message || 'Nobody.'}));
+  return table(report.contacts || [], [
+    {title: 'First / last', value: c => `${time(c.first)} / ${time(c.last)}`},
+    {title: 'Endpoint', value: c => link('#/endpoints/' + encodeURIComponent(c.agentId), {}, c.hostName || c.agentId)},
+    {title: 'Process', value: c => link('#/graph', {entity: c.processEntityId}, `${c.executable || '?'} (pid ${c.pid})`)},
+    {title: 'Command line', value: c => c.commandLine},
+    {title: 'How', value: c => [c.relation, ' ', (c.remotes || []).join(', ')]},
+    {title: 'Times', value: c => c.count, className: 'num'},
+  ], {empty: (report.answers || [])[0] || 'Nobody.'});
 }
 
 function howItGotThere(report) {
-  const step = report.how_it_got_there || {};
-  return h('div', answer(step), (step.chains || []).map(chain => h('div',
-    h('h3', chain.host_name || chain.agent_id || ''),
-    h('ol.chain', (chain.links || []).map(l => h('li',
-      badge(l.kind), ' ', l.process_entity_id ? link('#/graph', {entity: l.process_entity_id}, l.label) : l.label,
-      l.time ? ' · ' + time(l.time) : '',
-      l.origin ? h('div', 'downloaded from ', pivot('destination.ip', l.origin)) : null))))));
+  const chains = report.chains || [];
+  if (!chains.length) return h('p.empty', 'No process chain to show.');
+  return h('div', chains.map(rc => h('div',
+    h('h3', processLink(rc.subject)),
+    h('ol.chain', (rc.chain || []).map(l => h('li',
+      processLink(l.process), l.process && l.process.args ? h('div', h('code', l.process.args.join(' '))) : null,
+      l.enteredFrom ? h('div', badge('entered from'), ' ', pivot('source.ip', l.enteredFrom.peerAddress)) : null,
+      (l.origins || []).map(o => h('div',
+        badge(o.role || 'file'), ' ', o.path, o.writer ? [' written by ', processLink(o.writer.process), ' at ', time(o.writer.time)] : ' (writer not recorded)',
+        o.writer && (o.writer.download || []).length ? h('div', 'download origin: ',
+          o.writer.download.map(d => pivot('destination.ip', `${d.remoteAddress}:${d.remotePort}`))) : null))))),
+    rc.boundary ? h('p.empty', rc.boundary) : null)));
 }
 
 function whoElse(report) {
-  const step = report.who_else || {};
-  return h('div', answer(step), table(step.endpoints || [], [
-    {title: 'Endpoint', value: e => link('#/endpoints/' + encodeURIComponent(e.agent_id), {}, e.host_name || e.agent_id)},
-    {title: 'Path', value: e => e.path},
-    {title: 'SHA-256', value: e => pivot('file.hash.sha256', e.sha256)},
-    {title: 'State', value: e => badge(e.state, e.state === 'dormant' ? 'medium' : 'high')},
-    {title: 'First / last seen', value: e => `${time(e.first_seen)} / ${time(e.last_seen)}`},
-  ], {empty: step.message || 'No other endpoint has it.'}));
+  const rows = (report.scope || []).flatMap(s => (s.endpoints || []).map(p => ({...p, artifact: s.path || s.name})));
+  return table(rows, [
+    {title: 'Endpoint', value: p => link('#/endpoints/' + encodeURIComponent(p.agentId), {}, p.hostName || p.agentId)},
+    {title: 'Artifact', value: p => p.artifact},
+    {title: 'Paths', value: p => (p.paths || []).join(', ')},
+    {title: 'SHA-256', value: p => pivot('file.hash.sha256', p.sha256)},
+    {title: 'State', value: p => badge(String(p.state).toLowerCase().replace('_', ' '), p.state === 'DORMANT' ? 'medium' : 'high')},
+    {title: 'First / last seen', value: p => `${time(p.firstSeen)} / ${time(p.lastSeen)}`},
+  ], {empty: 'No other endpoint has it.'});
 }
 
 function whatItDid(report) {
-  const step = report.what_it_did || {};
-  return h('div', answer(step), table(step.effects || [], [
-    {title: 'Time', value: e => time(e.time)},
-    {title: 'Endpoint', value: e => e.host_name || e.agent_id},
-    {title: 'What', value: e => badge(e.kind)},
-    {title: 'Detail', value: e => e.detail},
-  ], {empty: step.message || 'Nothing recorded.'}));
+  const effects = [];
+  for (const impact of report.impacts || []) {
+    for (const d of impact.processes || []) effects.push({time: d.process.startTime, what: 'process', detail: processLink(d.process)});
+    for (const f of impact.files || []) effects.push({time: f.time, what: f.action, detail: f.path});
+    for (const c of impact.connections || []) effects.push({time: c.time, what: c.action, detail: `${c.remoteAddress}:${c.remotePort}`});
+  }
+  effects.sort((a, b) => String(a.time).localeCompare(String(b.time)));
+  return table(effects, [
+    {title: 'Time', value: e => time(e.time)}, {title: 'What', value: e => badge(e.what)}, {title: 'Detail', value: e => e.detail},
+  ], {empty: 'Nothing recorded after it.'});
 }

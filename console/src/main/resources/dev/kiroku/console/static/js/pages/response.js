@@ -1,59 +1,82 @@
-// Response: actions on endpoints with confirmation and live status, the block list, and the action log.
+// Response: commands to endpoints with confirmation and live per-endpoint status, and the log of commands.
+// The actions offered are the command types the agents run today (docs/api.md, POST /api/v1/commands).
 import {api} from '../api.js';
 import {badge, confirmAction, h, replace, section, table, time} from '../ui.js';
 
 const ACTIONS = [
-  {type: 'isolate', label: 'Isolate', danger: true},
-  {type: 'release', label: 'Release isolation'},
+  {type: 'ping', label: 'Ping'},
+  {type: 'inventory.refresh', label: 'Refresh inventory'},
+  {type: 'policy.status', label: 'Show policy'},
 ];
 
-/** Buttons that issue endpoint-wide actions to the given agents, with confirmation and the command's status. */
+/** Buttons that send a command to the given agents, with confirmation, then follow each delivery's state. */
 export function responseButtons(agentIds) {
   const status = h('div');
-  return h('div', h('div.toolbar', ACTIONS.map(a => h('button' + (a.danger ? '.danger' : '.secondary'), {onclick: async () => {
-    if (!await confirmAction(`${a.label} ${agentIds.length === 1 ? agentIds[0] : agentIds.length + ' endpoints'}?`)) return;
+  return h('div', h('div.toolbar', ACTIONS.map(a => h('button.secondary', {onclick: async () => {
+    if (!await confirmAction(`${a.label}: ${agentIds.length === 1 ? agentIds[0] : agentIds.length + ' endpoints'}?`)) return;
     try {
-      const issued = await api.post('/api/v1/commands', {type: a.type, targets: agentIds, parameters: {}});
-      follow(issued, status);
+      const issued = [];
+      for (const id of agentIds) issued.push(await api.post('/api/v1/commands', {target: `agent:${id}`, type: a.type, parameters: {}, expires: '1h'}));
+      follow(issued.map(c => c.id), status);
     } catch (e) {
       replace(status, h('p.error', e.message));
     }
   }}, a.label))), status);
 }
 
-/** Polls a command until every target answered. */
-async function follow(issued, into) {
-  const id = issued.id;
+const FINAL = ['succeeded', 'failed', 'expired'];
+
+/** Polls commands until every delivery reached a final state (or two minutes passed). */
+async function follow(ids, into) {
   for (let i = 0; i < 120; i++) {
-    const command = await api.get('/api/v1/commands/' + encodeURIComponent(id));
-    replace(into, commandView(command));
-    if (['done', 'failed', 'expired'].includes(command.state)) return;
+    const deliveries = (await Promise.all(ids.map(id => api.get('/api/v1/commands/' + encodeURIComponent(id)))))
+      .flatMap(r => r.deliveries || []);
+    replace(into, deliveryTable(deliveries));
+    if (deliveries.length && deliveries.every(d => FINAL.includes(d.state))) return;
     await new Promise(r => setTimeout(r, 1000));
   }
 }
 
-function commandView(command) {
-  return h('div', h('p', `${command.type}: `, badge(command.state || 'pending', command.state)),
-    table(command.results || [], [
-      {title: 'Endpoint', value: r => r.agent_id}, {title: 'Outcome', value: r => badge(r.status, r.status)}, {title: 'Detail', value: r => r.detail || ''},
-    ], {empty: 'Waiting for the endpoints to answer…'}));
+function deliveryTable(deliveries) {
+  return table(deliveries, [
+    {title: 'Command', value: d => d.type}, {title: 'Endpoint', value: d => d.agentId},
+    {title: 'State', value: d => badge(d.state, d.state === 'succeeded' ? 'done' : d.state)},
+    {title: 'Output', value: d => typeof d.output === 'string' ? d.output : JSON.stringify(d.output ?? '')},
+  ], {empty: 'Waiting for the endpoints to answer…'});
 }
 
 export async function render() {
   return h('div', h('h1', 'Response'),
-    section('Blocked hashes and destinations', async () => {
-      const blocks = (await api.get('/api/v1/blocklist')).entries || [];
-      return table(blocks, [
-        {title: 'Type', value: b => b.type}, {title: 'Value', value: b => b.value}, {title: 'Reason', value: b => b.reason || ''},
-        {title: 'Added', value: b => time(b.created)},
-      ], {empty: 'Nothing is blocked.'});
-    }),
-    section('Actions taken', async () => {
-      const commands = (await api.get('/api/v1/commands')).commands || [];
+    section('Commands sent to endpoints', async () => {
+      const commands = (await api.get('/api/v1/commands', {limit: 200})).commands || [];
       return table(commands, [
-        {title: 'Issued', value: c => time(c.issued)}, {title: 'By', value: c => c.issued_by},
-        {title: 'Action', value: c => c.type}, {title: 'Target', value: c => c.target},
-        {title: 'State', value: c => badge(c.state, c.state)},
-      ], {empty: 'No actions yet.'});
+        {title: 'Issued', value: c => time(c.issued)}, {title: 'By', value: c => c.issuedBy},
+        {title: 'Command', value: c => c.type}, {title: 'Target', value: c => c.target}, {title: 'Endpoint', value: c => c.agentId},
+        {title: 'State', value: c => badge(c.state, c.state === 'succeeded' ? 'done' : c.state)},
+        {title: 'Finished', value: c => time(c.finished)},
+      ], {empty: 'No commands yet.'});
+    }),
+    section('Indicators', async () => {
+      const indicators = (await api.get('/api/v1/indicators')).indicators || [];
+      return h('div', indicatorUpload(), table(indicators.slice(0, 500), [
+        {title: 'Type', value: i => i.type}, {title: 'Value', value: i => i.value}, {title: 'Source', value: i => i.source},
+        {title: 'Action', value: i => i.action}, {title: 'Evaluable', value: i => i.evaluable ? 'yes' : badge('no: ' + i.not_evaluable_reason, 'medium')},
+      ], {empty: 'No indicators imported.'}));
     }));
+}
+
+/** Imports an OpenIOC, STIX or list file; the server hunts back through the retention window with it. */
+function indicatorUpload() {
+  const file = h('input', {type: 'file'});
+  const result = h('span');
+  return h('div.toolbar', file, h('button', {onclick: async () => {
+    const chosen = file.files[0];
+    if (!chosen) return;
+    try {
+      const r = await api.postText('/api/v1/indicators', await chosen.text(), {name: chosen.name});
+      replace(result, `${r.stored} indicators stored, ${r.evaluable} evaluable; a retro-hunt is running.`);
+    } catch (e) {
+      replace(result, h('span.error', e.message));
+    }
+  }}, 'Import indicators'), result);
 }

@@ -1,0 +1,158 @@
+package dev.kiroku.server.indicators;
+
+import dev.kiroku.event.Event;
+import dev.kiroku.indicators.ImportResult;
+import dev.kiroku.indicators.Indicator;
+import dev.kiroku.indicators.IndicatorAction;
+import dev.kiroku.indicators.IndicatorFiles;
+import dev.kiroku.indicators.hunt.RetroHunt;
+import dev.kiroku.indicators.match.IndicatorHit;
+import dev.kiroku.indicators.match.LiveMatcher;
+import dev.kiroku.indicators.repo.IndicatorRepository;
+import dev.kiroku.server.alerts.Alert;
+import dev.kiroku.server.alerts.Occurrence;
+import dev.kiroku.server.alerts.RuleInfo;
+import dev.kiroku.server.detect.Detection;
+import dev.kiroku.store.EventStore;
+import org.h2.jdbcx.JdbcConnectionPool;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Indicators in the server: imported files are kept in the state database, every stored event is matched against
+ * all of them at once (hash sets, CIDR and domain indexes, Aho-Corasick; {@link LiveMatcher}), and each import
+ * starts a retro-hunt over the retention window whose hits become alerts marked retrospective. Hits go through the
+ * same exceptions and suppression as rule alerts; an indicator's alert carries the rule id {@code ioc:<id>}.
+ */
+public final class IndicatorService implements AutoCloseable {
+    private final JdbcConnectionPool database;
+    private final IndicatorRepository repository;
+    private final RetroHunt retroHunt;
+    private final Detection detection;
+    private final Duration retention;
+    private final InstantSource clock;
+    private final ExecutorService hunts = Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().name("kiroku-retro-hunt").daemon().factory());
+    private final AtomicLong liveHits = new AtomicLong();
+    private final AtomicLong retroHits = new AtomicLong();
+    private volatile LiveMatcher matcher;
+
+    public IndicatorService(Path directory, EventStore store, Detection detection, Duration retention, InstantSource clock)
+            throws IOException {
+        Files.createDirectories(directory);
+        this.database = JdbcConnectionPool.create("jdbc:h2:file:" + directory.resolve("kiroku-indicators") + ";DB_CLOSE_ON_EXIT=FALSE", "sa", "");
+        this.repository = new IndicatorRepository(database);
+        this.retroHunt = new RetroHunt(store, clock, 1_000_000);
+        this.detection = detection;
+        this.retention = retention;
+        this.clock = clock;
+        rebuild();
+    }
+
+    /** What an import did: indicators stored, those that cannot be evaluated, problems, and the hunt started. */
+    public record Imported(String file, int stored, int evaluable, boolean refused, List<String> problems,
+                           List<Map<String, Object>> notEvaluable) {
+    }
+
+    /** Imports one file (OpenIOC, STIX bundle or plain list, told apart by content and name) and hunts back with it. */
+    public Imported importFile(String name, byte[] content) {
+        ImportResult result = IndicatorFiles.read(name, content);
+        List<String> problems = result.problems().stream().map(Object::toString).toList();
+        if (result.refused()) return new Imported(name, 0, 0, true, problems, List.of());
+        repository.saveAll(result.indicators());
+        rebuild();
+        List<Indicator> evaluable = result.evaluable();
+        if (!evaluable.isEmpty()) {
+            retroHunt.huntAfterImport(evaluable, retention, hit -> raise(hit), hunts).exceptionally(e -> {
+                System.err.println("kiroku indicators: the retro-hunt after importing " + name + " failed: " + e);
+                return null;
+            });
+        }
+        List<Map<String, Object>> notEvaluable = new ArrayList<>();
+        for (Indicator i : result.indicators()) {
+            if (!i.evaluable()) notEvaluable.add(Map.of("id", i.id(), "reason", i.notEvaluableReason()));
+        }
+        return new Imported(name, result.indicators().size(), evaluable.size(), false, problems, notEvaluable);
+    }
+
+    public List<Indicator> list() {
+        return repository.findAll();
+    }
+
+    public boolean remove(String id) {
+        boolean removed = repository.delete(id);
+        if (removed) rebuild();
+        return removed;
+    }
+
+    public int removeSource(String origin) {
+        int removed = repository.deleteBySource(origin);
+        if (removed > 0) rebuild();
+        return removed;
+    }
+
+    /** Runs a retro-hunt now with the indicators of one source, or all of them; hits become alerts. */
+    public RetroHunt.Result hunt(String origin) {
+        List<Indicator> indicators = (origin == null ? repository.findAll() : repository.findBySource(origin))
+                .stream().filter(Indicator::evaluable).toList();
+        var now = clock.instant();
+        RetroHunt.Result result = retroHunt.hunt(indicators, now.minus(retention), now.plusSeconds(1));
+        result.hits().forEach(this::raise);
+        return result;
+    }
+
+    /** Every stored batch: live matching of each event against all indicators. */
+    public void afterStore(List<Event> batch) {
+        LiveMatcher current = matcher;
+        if (current.size() == 0) return;
+        for (Event event : batch) {
+            for (IndicatorHit hit : current.match(event)) raise(hit);
+        }
+    }
+
+    public Map<String, Object> status() {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("indicators", repository.count());
+        s.put("live", matcher.size());
+        s.put("live_hits", liveHits.get());
+        s.put("retrospective_hits", retroHits.get());
+        return s;
+    }
+
+    private void rebuild() {
+        matcher = LiveMatcher.build(repository.findAll(), clock);
+    }
+
+    private void raise(IndicatorHit hit) {
+        Indicator indicator = hit.indicator();
+        if (indicator.action() == IndicatorAction.LOG) return;
+        (hit.retrospective() ? retroHits : liveHits).incrementAndGet();
+        String title = (hit.retrospective() ? "Retrospective indicator match: " : "Indicator match: ")
+                + (indicator.description().isBlank() ? indicator.type() + " " + indicator.value() : indicator.description());
+        RuleInfo rule = new RuleInfo("ioc:" + indicator.id(), title, hit.retrospective() ? "high" : "critical", "indicator",
+                indicator.tags().stream().filter(t -> t.matches("(?i)t\\d{4}(\\.\\d{3})?")).map(String::toLowerCase).toList(),
+                List.of(), List.of(indicator.source().toString()), indicator.source().origin());
+        Map<String, Object> event = new LinkedHashMap<>(hit.event().toEcs());
+        event.put("kiroku.indicator.source", indicator.source().toString());
+        event.put("kiroku.indicator.retrospective", hit.retrospective());
+        detection.raise(new Occurrence(Alert.Kind.RULE, rule, "indicator|" + rule.id() + "|" + hit.agentId() + "|" + hit.processEntityId(),
+                hit.agentId(), hit.hostName(), hit.processEntityId(), hit.timestamp(), event, Map.of(), List.of()));
+    }
+
+    @Override
+    public void close() {
+        hunts.shutdownNow();
+        database.dispose();
+    }
+}

@@ -1,0 +1,48 @@
+package dev.kiroku.server.sandbox;
+
+import dev.kiroku.sandbox.BuiltInAnalyzer;
+import dev.kiroku.sandbox.queue.AlertLog;
+import dev.kiroku.sandbox.queue.AnalysisQueue;
+import dev.kiroku.sandbox.queue.ReportStore;
+import dev.kiroku.sandbox.rest.SandboxRoutes;
+import dev.kiroku.sandbox.statics.KnownBadHashes;
+import io.javalin.config.JavalinConfig;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.InstantSource;
+import java.util.List;
+
+/**
+ * The built-in analyser in the server: submissions through REST go to one queue (deduplicated by SHA-256),
+ * reports are kept under the data directory, and medium and high verdicts are written to the sandbox alert
+ * log. A known-bad hash list is read from {@code known-bad-hashes.txt} in the sandbox directory when present.
+ */
+public final class SandboxService implements AutoCloseable {
+    private final AnalysisQueue queue;
+    private final SandboxRoutes routes;
+
+    public SandboxService(Path directory, InstantSource clock) throws IOException {
+        Files.createDirectories(directory);
+        Path knownBadFile = directory.resolve("known-bad-hashes.txt");
+        KnownBadHashes knownBad = Files.exists(knownBadFile) ? KnownBadHashes.load(knownBadFile) : KnownBadHashes.empty();
+        BuiltInAnalyzer analyzer = BuiltInAnalyzer.standard(directory, knownBad, List.of());
+        queue = new AnalysisQueue(analyzer, new ReportStore(directory), directory, AnalysisQueue.DEFAULT_ALLOWANCE, clock);
+        queue.addListener(new AlertLog(directory));
+        routes = new SandboxRoutes(queue, directory.resolve("uploads"), BuiltInAnalyzer.DEFAULT_MAX_FILE_BYTES);
+    }
+
+    public AnalysisQueue queue() {
+        return queue;
+    }
+
+    public void register(JavalinConfig config) {
+        routes.register(config);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        queue.close();
+    }
+}
