@@ -25,6 +25,9 @@ final class AgentCommand implements Callable<Integer> {
     @Option(names = "--token", description = "enrolment token from ./kiroku token create (first start only)")
     String token;
 
+    @Option(names = "--no-response", description = "do not take response commands (isolate, kill, quarantine, block, YARA scans)")
+    boolean noResponse;
+
     @Option(names = "--data", paramLabel = "DIR", description = "the agent's data directory (default: var/agent)")
     Path data;
 
@@ -54,7 +57,7 @@ final class AgentCommand implements Callable<Integer> {
             AgentConfig config = AgentConfig.defaults(dir, hostName != null ? hostName : Home.hostName()).withFileWatchPaths(watch)
                     .withScope(dev.kiroku.agent.scope.Scope.parse(scope));
             agent = FleetAgent.start(config, server, token, dev.kiroku.server.api.Durations.parse(heartbeat),
-                    java.time.InstantSource.system());
+                    java.time.InstantSource.system(), !noResponse);
         } catch (IOException | IllegalArgumentException e) {
             System.err.println("kiroku agent: " + e.getMessage());
             return 1;

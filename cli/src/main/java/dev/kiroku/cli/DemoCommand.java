@@ -26,6 +26,9 @@ import java.util.concurrent.atomic.AtomicReference;
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Run the server with its embedded store and a local agent recording this machine.")
 final class DemoCommand implements Callable<Integer> {
+    @Option(names = "--no-response", description = "do not take response commands (isolate, kill, quarantine, block, YARA scans)")
+    boolean noResponse;
+
     @Option(names = "--data", paramLabel = "DIR", description = "data directory (default: var/ in the installation)")
     Path data;
 
@@ -61,7 +64,7 @@ final class DemoCommand implements Callable<Integer> {
         }, "kiroku-shutdown"));
         try {
             agent.set(FleetAgent.start(config, "127.0.0.1:" + server.fleet().port(), tokenIfNeeded(server, config.dataDirectory()),
-                    Duration.ofSeconds(10), clock));
+                    Duration.ofSeconds(10), clock, !noResponse));
             server.registerLocalAgent(() -> EventCodec.mapper().convertValue(agent.get().agent().status(), Map.class));
         } catch (Exception e) {
             System.err.println("kiroku: the agent could not start: " + e.getMessage());

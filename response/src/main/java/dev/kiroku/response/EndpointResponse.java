@@ -54,6 +54,9 @@ public final class EndpointResponse implements AutoCloseable {
     private final List<ResponseAction> actions = new ArrayList<>();
     private final List<ActionResult> startup = new ArrayList<>();
     private final NetworkIsolation isolation;
+    private BlockerSettings blockerSettings;
+    private Path blockListFile;
+    private Consumer<BlockedAttempt> onBlocked;
     private ExecBlocker execBlocker;
     private AutoCloseable domainRefresh;
 
@@ -77,16 +80,21 @@ public final class EndpointResponse implements AutoCloseable {
         }
         actions.add(QuarantineAction.collect(new FileCollector(config.collectLimitBytes())));
 
+        blockerSettings = BlockerSettings.of(config.execFilesystems());
+        blockListFile = config.stateDir().resolve("hash-blocklist.json");
+        onBlocked = config.onBlocked();
         try {
-            HashBlockList list = HashBlockList.load(config.stateDir().resolve("hash-blocklist.json"));
-            execBlocker = ExecBlocker.start(BlockerSettings.of(config.execFilesystems()), list, config.onBlocked());
-            actions.add(new BlockHashAction(execBlocker, true));
-            actions.add(new BlockHashAction(execBlocker, false));
-            startup.add(ActionResult.done(ExecBlocker.BLOCK, "exec-blocker", "guarding " + config.execFilesystems()
-                    + " with " + list.live().size() + " blocked hashes"));
+            // Saved blocks are enforced at once; otherwise no permission hook runs until the first block arrives.
+            if (!HashBlockList.load(blockListFile).live().isEmpty()) {
+                ExecBlocker started = execBlocker();
+                startup.add(ActionResult.done(ExecBlocker.BLOCK, "exec-blocker", "guarding " + config.execFilesystems()
+                        + " with " + started.stats() + " (saved block list)"));
+            }
         } catch (IOException | RuntimeException e) {
-            unavailable("exec blocking unavailable: " + e.getMessage(), ExecBlocker.BLOCK, ExecBlocker.UNBLOCK);
+            startup.add(ActionResult.failed(ExecBlocker.BLOCK, "startup", "exec blocking unavailable: " + e.getMessage()));
         }
+        actions.add(new BlockHashAction(this::execBlockerOrFail, true));
+        actions.add(new BlockHashAction(this::execBlockerOrFail, false));
 
         try {
             Set<String> protectedAddresses = config.serverEndpoints().stream().map(ep -> ep.address().getHostAddress())
@@ -127,8 +135,22 @@ public final class EndpointResponse implements AutoCloseable {
      * The running exec blocker, when it started: the agent passes files its file sensor saw written
      * to {@link ExecBlocker#inspect} so blocked scripts get open guards, and reads {@link ExecBlocker#stats}.
      */
-    public java.util.Optional<ExecBlocker> execBlocker() {
+    public synchronized java.util.Optional<ExecBlocker> runningExecBlocker() {
         return java.util.Optional.ofNullable(execBlocker);
+    }
+
+    /** The exec blocker, started with the saved block list on first need. */
+    private synchronized ExecBlocker execBlocker() throws IOException {
+        if (execBlocker == null) execBlocker = ExecBlocker.start(blockerSettings, HashBlockList.load(blockListFile), onBlocked);
+        return execBlocker;
+    }
+
+    private ExecBlocker execBlockerOrFail() {
+        try {
+            return execBlocker();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private void unavailable(String reason, String... names) {
@@ -154,7 +176,7 @@ public final class EndpointResponse implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public synchronized void close() throws Exception {
         if (execBlocker != null) {
             execBlocker.close();
         }

@@ -42,7 +42,7 @@ class EndpointResponseTest {
             assertThat(byName).containsOnlyKeys("isolate", "release", "kill", "quarantine", "restore", "collect",
                     "block_hash", "unblock_hash", "block_destination", "unblock_destination");
             assertThat(response.startupResults()).noneMatch(r -> r.outcome() == Outcome.FAILED);
-            assertThat(response.execBlocker()).isPresent();
+            assertThat(response.runningExecBlocker()).as("no permission hook before the first block").isEmpty();
             ActionLog log = new ActionLog(state.resolve("actions.jsonl"));
 
             Path tool = fs.dir().resolve("tool");
@@ -64,6 +64,7 @@ class EndpointResponseTest {
             }
 
             List<ActionResult> blocked = byName.get("block_hash").run(Map.of("hashes", hash, "reason", "incident 7"));
+            assertThat(response.runningExecBlocker()).as("started by the first block").isPresent();
             log.append("alice", blocked);
             assertThatThrownBy(() -> new ProcessBuilder(tool.toString(), "0").start())
                     .hasMessageContaining("Operation not permitted");

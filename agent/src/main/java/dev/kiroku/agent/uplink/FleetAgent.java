@@ -1,5 +1,7 @@
 package dev.kiroku.agent.uplink;
 
+import dev.kiroku.agent.command.EndpointCommands;
+
 import dev.kiroku.agent.Agent;
 import dev.kiroku.agent.AgentConfig;
 import dev.kiroku.agent.AgentIdentity;
@@ -23,8 +25,10 @@ public final class FleetAgent implements AutoCloseable {
     private final Agent agent;
     private final FleetClient client;
     private final Uplink uplink;
+    private final EndpointCommands endpointCommands;
 
-    private FleetAgent(Agent agent, FleetClient client, Uplink uplink) {
+    private FleetAgent(Agent agent, FleetClient client, Uplink uplink, EndpointCommands endpointCommands) {
+        this.endpointCommands = endpointCommands;
         this.agent = agent;
         this.client = client;
         this.uplink = uplink;
@@ -43,6 +47,15 @@ public final class FleetAgent implements AutoCloseable {
      * @param heartbeat how often inventory is reported and commands fetched
      */
     public static FleetAgent start(AgentConfig config, String server, String token, Duration heartbeat, InstantSource clock) throws IOException {
+        return start(config, server, token, heartbeat, clock, false);
+    }
+
+    /**
+     * @param response whether the endpoint takes response commands (isolate, kill, quarantine, block…) and YARA
+     *                 scans; their state lives under {@code <data>/response}
+     */
+    public static FleetAgent start(AgentConfig config, String server, String token, Duration heartbeat, InstantSource clock,
+                                   boolean response) throws IOException {
         Files.createDirectories(config.dataDirectory());
         AgentCredentials credentials = credentials(config.dataDirectory());
         String address = server != null ? server : credentials.server();
@@ -63,8 +76,11 @@ public final class FleetAgent implements AutoCloseable {
             throw e;
         }
         Uplink uplink = new Uplink(agent, client, new InventoryProbe(Path.of("/")), heartbeat, config.scope().label(), clock);
+        EndpointCommands endpointCommands = response
+                ? EndpointCommands.register(uplink.commands(), agent.agentId(), config.dataDirectory().resolve("response"), address)
+                : null;
         uplink.start();
-        return new FleetAgent(agent, client, uplink);
+        return new FleetAgent(agent, client, uplink, endpointCommands);
     }
 
     public Agent agent() {
@@ -78,6 +94,13 @@ public final class FleetAgent implements AutoCloseable {
     @Override
     public void close() {
         uplink.close();
+        if (endpointCommands != null) {
+            try {
+                endpointCommands.close();
+            } catch (Exception e) {
+                System.err.println("kiroku agent: stopping response failed: " + e);
+            }
+        }
         agent.close();
         client.close();
     }

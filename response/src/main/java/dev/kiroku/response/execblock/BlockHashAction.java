@@ -18,10 +18,15 @@ import java.util.Map;
  * fails alone.
  */
 public final class BlockHashAction implements ResponseAction {
-    private final ExecBlocker blocker;
+    private final java.util.function.Supplier<ExecBlocker> blocker;
     private final boolean block;
 
     public BlockHashAction(ExecBlocker blocker, boolean block) {
+        this(() -> blocker, block);
+    }
+
+    /** With a blocker started on first use (the agent runs no permission hook until something is blocked). */
+    public BlockHashAction(java.util.function.Supplier<ExecBlocker> blocker, boolean block) {
         this.blocker = blocker;
         this.block = block;
     }
@@ -64,6 +69,12 @@ public final class BlockHashAction implements ResponseAction {
             return List.of(ActionResult.failed(name(), parameters.getOrDefault("hashes", "(none)"), e.getMessage()));
         }
         String reason = p.optional("reason").orElse("");
-        return hashes.stream().map(h -> block ? blocker.block(h, reason, expires, files) : blocker.unblock(h)).toList();
+        ExecBlocker running;
+        try {
+            running = blocker.get();
+        } catch (RuntimeException e) {
+            return hashes.stream().map(h -> ActionResult.failed(name(), h, "exec blocking unavailable: " + e.getMessage())).toList();
+        }
+        return hashes.stream().map(h -> block ? running.block(h, reason, expires, files) : running.unblock(h)).toList();
     }
 }
