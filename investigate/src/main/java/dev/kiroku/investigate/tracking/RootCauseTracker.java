@@ -32,8 +32,12 @@ public final class RootCauseTracker {
      * exec it preceded still counts as before it.
      */
     private static final Duration SENSOR_SLACK = Duration.ofSeconds(1);
-    /** Process start times come in clock ticks (10 ms): an exec just before a fork may look a little after it. */
-    private static final Duration IMAGE_SLACK = Duration.ofMillis(20);
+    /**
+     * A parent's exec and its child's start come from different sources (audit records, process-connector forks,
+     * start ticks of 10 ms): under load an exec that preceded the fork was seen stamped up to hundreds of
+     * milliseconds after it (CI, session 2), so images within this slack of the child's start count as before it.
+     */
+    private static final Duration IMAGE_SLACK = Duration.ofSeconds(1);
 
     private final EventHistory history;
     private final CrossHostLinker linker;
