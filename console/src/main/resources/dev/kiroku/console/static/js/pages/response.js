@@ -4,6 +4,8 @@ import {api} from '../api.js';
 import {badge, confirmAction, h, replace, section, table, time} from '../ui.js';
 
 const ACTIONS = [
+  {type: 'isolate', label: 'Isolate', danger: true, detail: 'The endpoint keeps only loopback and its connection to this server until released.'},
+  {type: 'release', label: 'Release isolation'},
   {type: 'ping', label: 'Ping'},
   {type: 'inventory.refresh', label: 'Refresh inventory'},
   {type: 'policy.status', label: 'Show policy'},
@@ -12,8 +14,8 @@ const ACTIONS = [
 /** Buttons that send a command to the given agents, with confirmation, then follow each delivery's state. */
 export function responseButtons(agentIds) {
   const status = h('div');
-  return h('div', h('div.toolbar', ACTIONS.map(a => h('button.secondary', {onclick: async () => {
-    if (!await confirmAction(`${a.label}: ${agentIds.length === 1 ? agentIds[0] : agentIds.length + ' endpoints'}?`)) return;
+  return h('div', h('div.toolbar', ACTIONS.map(a => h(a.danger ? 'button.danger' : 'button.secondary', {onclick: async () => {
+    if (!await confirmAction(`${a.label}: ${agentIds.length === 1 ? agentIds[0] : agentIds.length + ' endpoints'}?`, a.detail)) return;
     try {
       const issued = [];
       for (const id of agentIds) issued.push(await api.post('/api/v1/commands', {target: `agent:${id}`, type: a.type, parameters: {}, expires: '1h'}));
