@@ -11,7 +11,7 @@ import java.util.concurrent.Callable;
 
 /** Lists the alerts of a running server. */
 @Command(name = "alerts", mixinStandardHelpOptions = true,
-        description = "List alerts, newest first (docs/detection.md).", subcommands = AlertsCommand.Exceptions.class)
+        description = "List alerts, newest first (docs/detection.md).", subcommands = {AlertsCommand.Exceptions.class, AlertsCommand.TriageCommand.class})
 final class AlertsCommand implements Callable<Integer> {
     @Option(names = "--rule", paramLabel = "ID", description = "only this rule")
     String rule;
@@ -24,6 +24,9 @@ final class AlertsCommand implements Callable<Integer> {
 
     @Option(names = "--agent", paramLabel = "ID", description = "only this agent (agent.id)")
     String agent;
+
+    @Option(names = "--status", paramLabel = "S", description = "only alerts in this triage status (open, acknowledged, false_positive, resolved)")
+    String status;
 
     @Option(names = "--last", paramLabel = "DURATION", description = "only alerts seen in the last 15m, 1h, 7d …")
     String last;
@@ -44,6 +47,7 @@ final class AlertsCommand implements Callable<Integer> {
         parameters.put("level", level);
         parameters.put("host", host);
         parameters.put("agent", agent);
+        parameters.put("status", status);
         parameters.put("last", last);
         parameters.put("limit", Integer.toString(limit));
         return RulesCommand.call("alerts", () -> {
@@ -54,14 +58,45 @@ final class AlertsCommand implements Callable<Integer> {
                     continue;
                 }
                 JsonNode r = a.path("rule");
-                System.out.printf("#%-6d %s  %-8s  %-16s  x%-4d %s%s  [%s]%n", a.path("id").asLong(), a.path("last_seen").asText(),
-                        r.path("level").asText(), a.path("host_name").asText(), a.path("count").asLong(), r.path("title").asText(),
+                System.out.printf("#%-6d %s  %-8s  %-14s %-16s  x%-4d %s%s  [%s]%n", a.path("id").asLong(), a.path("last_seen").asText(),
+                        r.path("level").asText(), a.path("status").asText() + (a.path("assignee").isTextual() ? "@" + a.path("assignee").asText() : ""),
+                        a.path("host_name").asText(), a.path("count").asLong(), r.path("title").asText(),
                         a.path("process_entity_id").isTextual() ? "  process " + a.path("process_entity_id").asText() : "",
                         String.join(",", techniques(r)));
             }
             if (!json) System.err.printf("%d alerts%n", alerts.size());
             return 0;
         });
+    }
+
+    /** Triage of one alert: its status and owner. */
+    @Command(name = "triage", mixinStandardHelpOptions = true,
+            description = "Set an alert's triage status and assignee: kiroku alerts triage ID --status acknowledged --assignee alice")
+    static final class TriageCommand implements Callable<Integer> {
+        @picocli.CommandLine.Parameters(index = "0", paramLabel = "ID", description = "the alert id")
+        long id;
+
+        @Option(names = "--status", paramLabel = "S", description = "open, acknowledged, false_positive or resolved")
+        String status;
+
+        @Option(names = "--assignee", paramLabel = "USER", description = "who owns it ('' to clear)")
+        String assignee;
+
+        @Mixin
+        ServerAddress server;
+
+        @Override
+        public Integer call() {
+            return RulesCommand.call("alerts triage", () -> {
+                com.fasterxml.jackson.databind.node.ObjectNode body = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+                if (status != null) body.put("status", status);
+                if (assignee != null) body.put("assignee", assignee);
+                JsonNode a = new ApiClient(server.url()).post("/api/v1/alerts/" + id + "/triage", Map.of(), body.toString(), "application/json");
+                System.out.printf("alert #%d is %s%s%n", a.path("id").asLong(), a.path("status").asText(),
+                        a.path("assignee").isTextual() ? ", assigned to " + a.path("assignee").asText() : "");
+                return 0;
+            });
+        }
     }
 
     /** Alert exceptions (allow-list). */

@@ -126,6 +126,15 @@ class ConsoleTest {
         browser.eval("[...document.querySelectorAll('button')].find(b => b.textContent === 'Preview').click()");
         browser.waitUntil("document.body.innerText.includes('Would suppress')", PAGE);
         assertThat(browser.text("document.body.innerText")).containsPattern("Would suppress [1-9]\\d* of the last");
+
+        // triage: acknowledge and assign, as the signed-in user
+        browser.eval("(() => { const t = document.querySelector('section.card select'); t.value = 'acknowledged'; "
+                + "document.querySelector('input[placeholder=assignee]').value = 'carol'; "
+                + "[...document.querySelectorAll('button')].find(b => b.textContent === 'Save').click(); })()");
+        browser.waitUntil("document.body.innerText.includes('Saved.')", PAGE);
+        browser.open(base + "/console/#/alerts?status=acknowledged");
+        browser.waitUntil("document.querySelector('table.data tbody tr')", PAGE);
+        assertThat(browser.text("document.querySelector('table.data tbody').innerText")).contains("acknowledged").contains("carol");
     }
 
     @Test

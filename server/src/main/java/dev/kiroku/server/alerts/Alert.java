@@ -13,7 +13,7 @@ import java.util.Map;
  */
 public record Alert(long id, Kind kind, RuleInfo rule, String agentId, String hostName, String processEntityId,
                     Instant firstSeen, Instant lastSeen, long count, List<Map<String, Object>> events,
-                    Map<String, String> group, List<String> contributingRules, Instant created) {
+                    Map<String, String> group, List<String> contributingRules, Instant created, Triage triage) {
     /** Events kept per alert; later occurrences only raise the count and last seen. */
     public static final int MAX_EVENTS = 10;
 
@@ -23,5 +23,6 @@ public record Alert(long id, Kind kind, RuleInfo rule, String agentId, String ho
         events = List.copyOf(events);
         group = Map.copyOf(group);
         contributingRules = List.copyOf(contributingRules);
+        triage = triage == null ? Triage.OPEN : triage;
     }
 }

@@ -6,10 +6,11 @@ import java.time.Instant;
  * Which alerts to list, newest (last seen) first. Null fields do not filter.
  *
  * @param status the rule's status (experimental, test, stable …)
+ * @param triage the alert's triage status (open, acknowledged, false_positive, resolved)
  * @param from   alerts last seen at or after
  * @param to     alerts first seen before
  */
-public record AlertQuery(String ruleId, String level, String hostName, String agentId, String status,
+public record AlertQuery(String ruleId, String level, String hostName, String agentId, String status, String triage,
                          Instant from, Instant to, int limit) {
     public static final int MAX_LIMIT = 10_000;
 
@@ -18,6 +19,6 @@ public record AlertQuery(String ruleId, String level, String hostName, String ag
     }
 
     public static AlertQuery all(int limit) {
-        return new AlertQuery(null, null, null, null, null, null, null, limit);
+        return new AlertQuery(null, null, null, null, null, null, null, null, limit);
     }
 }

@@ -22,6 +22,9 @@ public interface AlertStore extends AutoCloseable {
 
     List<Alert> search(AlertQuery query);
 
+    /** Sets an alert's triage (status, assignee, who and when); empty when there is no such alert. */
+    Optional<Alert> triage(long id, Triage triage);
+
     Exclusion addExclusion(Exclusion exclusion);
 
     List<Exclusion> exclusions();

@@ -37,7 +37,7 @@ public final class JdbcAlertStore implements AlertStore {
     private static final TypeReference<List<Exclusion.Condition>> CONDITIONS = new TypeReference<>() { };
     private static final String COLUMNS = "id, kind, rule_id, rule_title, rule_level, rule_status, rule_techniques, rule_tactics, "
             + "rule_references, rule_author, agent_id, host_name, process_entity_id, first_seen, last_seen, occurrences, events, "
-            + "group_values, contributing_rules, created";
+            + "group_values, contributing_rules, created, triage_status, assignee, triaged_by, triaged";
 
     private final Connection connection;
     private final InstantSource clock;
@@ -136,6 +136,22 @@ public final class JdbcAlertStore implements AlertStore {
     }
 
     @Override
+    public synchronized Optional<Alert> triage(long id, Triage triage) {
+        try (PreparedStatement p = connection.prepareStatement(
+                "UPDATE alerts SET triage_status = ?, assignee = ?, triaged_by = ?, triaged = ? WHERE id = ?")) {
+            p.setString(1, triage.status());
+            p.setString(2, triage.assignee());
+            p.setString(3, triage.by());
+            p.setObject(4, triage.updated() == null ? null : time(triage.updated()));
+            p.setLong(5, id);
+            if (p.executeUpdate() == 0) return Optional.empty();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot triage alert " + id + ": " + e.getMessage(), e);
+        }
+        return get(id);
+    }
+
+    @Override
     public synchronized List<Alert> search(AlertQuery q) {
         StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM alerts WHERE 1 = 1");
         List<Object> args = new ArrayList<>();
@@ -144,6 +160,7 @@ public final class JdbcAlertStore implements AlertStore {
         filter(sql, args, "host_name", q.hostName());
         filter(sql, args, "agent_id", q.agentId());
         filter(sql, args, "rule_status", q.status());
+        filter(sql, args, "triage_status", q.triage());
         if (q.from() != null) {
             sql.append(" AND last_seen >= ?");
             args.add(time(q.from()));
@@ -269,7 +286,9 @@ public final class JdbcAlertStore implements AlertStore {
         return new Alert(r.getLong("id"), Alert.Kind.valueOf(r.getString("kind")), rule, r.getString("agent_id"),
                 r.getString("host_name"), r.getString("process_entity_id"), instant(r, "first_seen"), instant(r, "last_seen"),
                 r.getLong("occurrences"), parse(r.getString("events"), EVENTS), parse(r.getString("group_values"), GROUP),
-                parse(r.getString("contributing_rules"), STRINGS), instant(r, "created"));
+                parse(r.getString("contributing_rules"), STRINGS), instant(r, "created"),
+                new Triage(r.getString("triage_status"), r.getString("assignee"), r.getString("triaged_by"),
+                        r.getObject("triaged") == null ? null : instant(r, "triaged")));
     }
 
     private static OffsetDateTime time(Instant instant) {

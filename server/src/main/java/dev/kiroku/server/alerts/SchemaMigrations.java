@@ -51,7 +51,13 @@ final class SchemaMigrations {
                     CREATE TABLE rule_state (
                       rule_id VARCHAR(200) PRIMARY KEY,
                       enabled BOOLEAN NOT NULL,
-                      updated TIMESTAMP(9) WITH TIME ZONE NOT NULL)"""))));
+                      updated TIMESTAMP(9) WITH TIME ZONE NOT NULL)""")),
+            new Step(2, List.of(
+                    "ALTER TABLE alerts ADD COLUMN triage_status VARCHAR(30) DEFAULT 'open' NOT NULL",
+                    "ALTER TABLE alerts ADD COLUMN assignee VARCHAR(200)",
+                    "ALTER TABLE alerts ADD COLUMN triaged_by VARCHAR(200)",
+                    "ALTER TABLE alerts ADD COLUMN triaged TIMESTAMP(9) WITH TIME ZONE",
+                    "CREATE INDEX alerts_by_triage ON alerts (triage_status, last_seen)"))));
 
     private SchemaMigrations() {
     }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.kiroku.server.alerts.Alert;
 import dev.kiroku.server.alerts.AlertQuery;
 import dev.kiroku.server.alerts.Exclusion;
+import dev.kiroku.server.alerts.Triage;
 import dev.kiroku.server.api.Durations;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
@@ -38,6 +39,7 @@ public final class DetectionRoutes {
     public void register(JavalinConfig config) {
         config.routes.get("/api/v1/alerts", guarded(this::alerts));
         config.routes.get("/api/v1/alerts/{id}", guarded(this::alert));
+        config.routes.post("/api/v1/alerts/{id}/triage", guarded(this::triage));
         config.routes.get("/api/v1/detection/status", guarded(ctx -> json(ctx, 200, detection.status())));
         config.routes.get("/api/v1/rules", guarded(this::rules));
         config.routes.post("/api/v1/rules", guarded(this::addRule));
@@ -61,7 +63,7 @@ public final class DetectionRoutes {
         }
         int limit = (int) number(ctx.queryParam("limit"), "limit", 100);
         AlertQuery query = new AlertQuery(ctx.queryParam("rule"), ctx.queryParam("level"), ctx.queryParam("host"),
-                ctx.queryParam("agent"), ctx.queryParam("status"), from, to, limit);
+                ctx.queryParam("agent"), ctx.queryParam("rule_status"), ctx.queryParam("status"), from, to, limit);
         List<Map<String, Object>> out = new ArrayList<>();
         for (Alert a : detection.alerts().search(query)) out.add(view(a));
         json(ctx, 200, Map.of("alerts", out));
@@ -71,6 +73,24 @@ public final class DetectionRoutes {
         long id = number(ctx.pathParam("id"), "alert id", 0);
         Alert alert = detection.alerts().get(id).orElseThrow(() -> new NotFound("no alert " + id));
         json(ctx, 200, view(alert));
+    }
+
+    /** {"status": open|acknowledged|false_positive|resolved, "assignee": optional}; who and when are recorded. */
+    private void triage(Context ctx) {
+        long id = number(ctx.pathParam("id"), "alert id", 0);
+        JsonNode body;
+        try {
+            body = JSON.readTree(ctx.body());
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("the body is not JSON: " + e.getOriginalMessage());
+        }
+        if (body == null || !body.isObject()) throw new IllegalArgumentException("the body must be a JSON object with 'status'");
+        Alert current = detection.alerts().get(id).orElseThrow(() -> new NotFound("no alert " + id));
+        String status = body.hasNonNull("status") ? body.get("status").asText() : current.triage().status();
+        String assignee = body.has("assignee") ? (body.get("assignee").isNull() ? null : body.get("assignee").asText()) : current.triage().assignee();
+        Triage triage = new Triage(status, assignee == null || assignee.isBlank() ? null : assignee,
+                dev.kiroku.server.auth.Authentication.user(ctx), detection.clock().instant());
+        json(ctx, 200, view(detection.alerts().triage(id, triage).orElseThrow(() -> new NotFound("no alert " + id))));
     }
 
     private void rules(Context ctx) {
@@ -192,6 +212,10 @@ public final class DetectionRoutes {
         }
         m.put("events", a.events());
         m.put("created", a.created());
+        m.put("status", a.triage().status());
+        m.put("assignee", a.triage().assignee());
+        m.put("triaged_by", a.triage().by());
+        m.put("triaged", a.triage().updated());
         return m;
     }
 

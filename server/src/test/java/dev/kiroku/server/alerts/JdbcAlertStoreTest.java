@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class JdbcAlertStoreTest {
     private final InstantSource clock = InstantSource.fixed(Instant.parse("2026-03-02T10:00:00Z"));
@@ -49,7 +50,7 @@ class JdbcAlertStoreTest {
         try (Connection c = DriverManager.getConnection("jdbc:h2:file:" + db, "sa", "");
              var rows = c.createStatement().executeQuery("SELECT COUNT(*), MAX(version) FROM schema_version")) {
             rows.next();
-            assertThat(rows.getInt(1)).isEqualTo(1);
+            assertThat(rows.getInt(1)).as("each step recorded once").isEqualTo(SchemaMigrations.latest());
             assertThat(rows.getInt(2)).isEqualTo(SchemaMigrations.latest());
         }
     }
@@ -60,13 +61,34 @@ class JdbcAlertStoreTest {
             Instant t = clock.instant();
             store.open(occurrence("a", "h-1", t));
             store.open(occurrence("b", "h-2", t.plusSeconds(60)));
-            assertThat(store.search(new AlertQuery(null, "HIGH", "h-2", null, null, null, null, 10))).hasSize(1);
-            assertThat(store.search(new AlertQuery("r-1", null, null, "a-1", "stable", t.plusSeconds(30), null, 10)))
+            assertThat(store.search(new AlertQuery(null, "HIGH", "h-2", null, null, null, null, null, 10))).hasSize(1);
+            assertThat(store.search(new AlertQuery("r-1", null, null, "a-1", "stable", null, t.plusSeconds(30), null, 10)))
                     .extracting(Alert::hostName).containsExactly("h-2");
-            assertThat(store.search(new AlertQuery(null, null, null, null, null, null, t.plusSeconds(30), 10)))
+            assertThat(store.search(new AlertQuery(null, null, null, null, null, null, null, t.plusSeconds(30), 10)))
                     .extracting(Alert::hostName).containsExactly("h-1");
             assertThat(store.search(AlertQuery.all(10))).extracting(Alert::hostName).containsExactly("h-2", "h-1");
         }
+    }
+
+    @Test
+    void triageRecordsStatusAssigneeWhoAndWhenAndFiltersSearch() {
+        try (JdbcAlertStore store = JdbcAlertStore.h2(data, clock)) {
+            Instant t = clock.instant();
+            Alert first = store.open(occurrence("a", "h-1", t));
+            store.open(occurrence("b", "h-2", t.plusSeconds(60)));
+            assertThat(first.triage()).isEqualTo(Triage.OPEN);
+            Alert acknowledged = store.triage(first.id(), new Triage("acknowledged", "alice", "bob", t.plusSeconds(5))).orElseThrow();
+            assertThat(acknowledged.triage()).isEqualTo(new Triage("acknowledged", "alice", "bob", t.plusSeconds(5)));
+            assertThat(store.search(new AlertQuery(null, null, null, null, null, "acknowledged", null, null, 10)))
+                    .extracting(Alert::id).containsExactly(first.id());
+            assertThat(store.search(new AlertQuery(null, null, null, null, null, "open", null, null, 10))).hasSize(1);
+            assertThat(store.triage(999_999, Triage.OPEN)).isEmpty();
+        }
+        try (JdbcAlertStore reopened = JdbcAlertStore.h2(data, clock)) {
+            assertThat(reopened.search(AlertQuery.all(10))).extracting(a -> a.triage().status())
+                    .containsExactlyInAnyOrder("open", "acknowledged");
+        }
+        assertThatThrownBy(() -> new Triage("done", null, null, null)).hasMessageContaining("open, acknowledged");
     }
 
     @Test
