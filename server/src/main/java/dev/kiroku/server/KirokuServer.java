@@ -12,6 +12,8 @@ import dev.kiroku.server.indicators.IndicatorRoutes;
 import dev.kiroku.server.indicators.IndicatorService;
 import dev.kiroku.server.investigate.InvestigationService;
 import dev.kiroku.server.sandbox.SandboxService;
+import dev.kiroku.server.response.BlockList;
+import dev.kiroku.server.response.BlockListRoutes;
 import dev.kiroku.server.detect.DetectionRoutes;
 import dev.kiroku.server.fleet.Fleet;
 import dev.kiroku.server.fleet.FleetRoutes;
@@ -23,6 +25,7 @@ import dev.kiroku.store.lucene.LuceneStoreOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.io.IOException;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -83,10 +86,19 @@ public final class KirokuServer implements AutoCloseable {
             fleet = Fleet.start(config.dataDirectory().resolve("pki"), state, ingest, config.host(), config.fleetPort(),
                     config.offlineAfter(), clock);
             teardown.push(fleet);
+            BlockList blockList = new BlockList(config.dataDirectory().resolve("blocklist"), fleet, clock, Duration.ofSeconds(10));
+            teardown.push(blockList);
+            // Connected threat defence: a high sandbox verdict blocks the file's hash on every endpoint.
+            sandbox.queue().addListener(report -> {
+                if (report.verdict() == dev.kiroku.sandbox.Verdict.HIGH) {
+                    blockList.add(BlockList.HASH, report.sha256(), "sandbox verdict high (score " + report.score() + ") for "
+                            + report.name(), "sandbox", "sandbox");
+                }
+            });
             AgentDirectory agents = () -> localAgents.stream().map(Supplier::get).toList();
             ApiServer api = new ApiServer(store, agents, clock, new Authentication(users), new DetectionRoutes(detection),
                     new FleetRoutes(fleet, users), List.of(investigation::register, new IndicatorRoutes(indicators)::register,
-                    sandbox::register));
+                    sandbox::register, new BlockListRoutes(blockList)::register));
             port = api.start(config.host(), config.port());
             teardown.push(api);
             return this;

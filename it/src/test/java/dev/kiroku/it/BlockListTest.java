@@ -1,0 +1,111 @@
+package dev.kiroku.it;
+
+import dev.kiroku.agent.AgentConfig;
+import dev.kiroku.agent.uplink.FleetAgent;
+import dev.kiroku.server.KirokuServer;
+import dev.kiroku.server.ServerConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The fleet-wide block list: a hash blocked through the REST API is enforced by a real agent's exec blocker, reaches
+ * an agent that enrols afterwards, and runs again once the entry is removed.
+ */
+class BlockListTest {
+
+    @Test
+    void aBlockedHashCannotRunOnAnyAgentUntilItIsRemoved(@TempDir Path directory) throws Exception {
+        try (KirokuServer server = new KirokuServer(new ServerConfig(directory.resolve("server"), "127.0.0.1", 0, Duration.ofDays(1))
+                .withFleetPort(0), InstantSource.system()).start();
+             FleetAgent first = agent(server, directory, "first")) {
+            Path tool = directory.resolve("bin/tool");
+            Files.createDirectories(tool.getParent());
+            // A copy of true with a unique tail: its hash is blocked, the system's own true is not.
+            Files.write(tool, concat(Files.readAllBytes(Path.of("/bin/true")), ("kiroku-blocklist-" + System.nanoTime()).getBytes()));
+            Files.setPosixFilePermissions(tool, PosixFilePermissions.fromString("rwxr-xr-x"));
+            String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(tool)));
+            assertThat(runs(tool)).isTrue();
+
+            HttpResponse<String> added = rest(server, "POST", "/api/v1/blocklist",
+                    "{\"kind\":\"hash\",\"value\":\"" + sha256.toUpperCase() + "\",\"reason\":\"incident 42\"}");
+            assertThat(added.statusCode()).as(added.body()).isEqualTo(201);
+            await().atMost(Duration.ofSeconds(30)).until(() -> !runs(tool));
+            assertThat(rest(server, "GET", "/api/v1/blocklist", null).body()).contains(sha256).contains("incident 42");
+
+            // An agent that enrols after the block gets it too.
+            try (FleetAgent later = agent(server, directory, "later")) {
+                await().atMost(Duration.ofSeconds(30)).until(() -> delivered(server, later.agent().agentId(), "block_hash"));
+            }
+
+            HttpResponse<String> refused = rest(server, "POST", "/api/v1/blocklist", "{\"kind\":\"hash\",\"value\":\"not-a-hash\"}");
+            assertThat(refused.statusCode()).isEqualTo(400);
+            assertThat(refused.body()).contains("SHA-256");
+
+            Matcher id = Pattern.compile("\"id\":(\\d+)").matcher(added.body());
+            assertThat(id.find()).isTrue();
+            assertThat(rest(server, "DELETE", "/api/v1/blocklist/" + id.group(1), null).statusCode()).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(30)).until(() -> runs(tool));
+        }
+    }
+
+    private static FleetAgent agent(KirokuServer server, Path directory, String name) throws IOException {
+        AgentConfig config = AgentConfig.defaults(directory.resolve("agent-" + name), name)
+                .withSensors(new AgentConfig.Sensors(false, false, false, false));
+        return FleetAgent.start(config, "127.0.0.1:" + server.fleet().port(),
+                server.fleet().createToken(Duration.ofMinutes(5), "test", "test"), Duration.ofMillis(300), InstantSource.system(), true);
+    }
+
+    private static boolean delivered(KirokuServer server, String agentId, String type) {
+        List<Map<String, Object>> commands = server.fleet().commands(null, 1000);
+        return commands.stream().anyMatch(c -> agentId.equals(c.get("agentId")) && type.equals(c.get("type"))
+                && "succeeded".equals(c.get("state")));
+    }
+
+    private static boolean runs(Path tool) {
+        try {
+            return new ProcessBuilder(tool.toString()).start().waitFor() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static HttpResponse<String> rest(KirokuServer server, String method, String path, String body) throws Exception {
+        String credentials = Files.readString(server.credentialsFile()).trim();
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.url() + path))
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes()))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) request.header("Content-Type", "application/json");
+        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = new byte[a.length + b.length];
+        System.arraycopy(a, 0, out, 0, a.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+}
