@@ -138,6 +138,29 @@ class ConsoleTest {
     }
 
     @Test
+    void investigateWalksFromAnAddressToTheProcessAndItsGraph() throws Exception {
+        browser.open(base + "/console/#/investigate?kind=ip&value=127.0.0.1");
+        browser.waitUntil("document.querySelector('.steps table.data tbody tr')", PAGE);
+        assertThat(browser.text("document.querySelector('.steps').innerText")).contains("curl").contains("web-1");
+        browser.open(base + "/console/#/graph?entity=e-curl");
+        browser.waitUntil("document.querySelector('svg.graph g.node')", PAGE);
+        browser.eval("document.querySelector('svg.graph g.node.process').dispatchEvent(new MouseEvent('click', {bubbles: true}))");
+        browser.waitUntil("document.querySelector('aside.node-details h3')", PAGE);
+        assertThat(browser.consoleErrors()).isEmpty();
+    }
+
+    @Test
+    void responseAndIncidentPagesLoad() throws Exception {
+        browser.open(base + "/console/#/response");
+        browser.waitUntil("document.body.innerText.includes('Nothing is blocked.') && document.body.innerText.includes('No indicators imported.')", PAGE);
+        browser.open(base + "/console/#/incidents");
+        browser.waitUntil("document.querySelector('h1') && document.querySelector('h1').innerText === 'Incidents' && !document.querySelector('p.loading')", PAGE);
+        browser.open(base + "/console/#/endpoints");
+        browser.waitUntil("document.body.innerText.includes('No endpoint matches.')", PAGE);
+        assertThat(browser.consoleErrors()).isEmpty();
+    }
+
+    @Test
     void rulesPageListsTheLoadedRules() throws Exception {
         browser.open(base + "/console/#/rules");
         browser.waitUntil("document.querySelectorAll('table.data tbody tr').length > 50", PAGE);

@@ -11,7 +11,7 @@ export async function render(params) {
   h('button', {type: 'submit'}, 'Show'));
   if (!params.entity) return h('div', h('h1', 'Graph'), form, h('p.empty', 'Open a process from an alert, a search result or an investigation, or paste its entity id.'));
   const rootCause = await api.get(`/api/v1/investigate/graph/${encodeURIComponent(params.entity)}/rootcause`);
-  const graph = consoleGraph(rootCause.graph, (rootCause.chain || []).map(link => link.process.entityId));
+  const graph = consoleGraph(rootCause.graph, (rootCause.chain || []).map(link => link.process.entity_id));
   return h('div', h('h1', 'Graph'), form,
     (rootCause.cuts || []).length ? h('p.error', rootCause.cuts.join(' ')) : null,
     graphView(graph, {onExpand: expand}));

@@ -22,7 +22,7 @@ export async function render(params, args) {
 
 const statusOf = incident => String(incident.status || '').toLowerCase();
 const statusBadge = status => badge(String(status).toLowerCase(), String(status).toLowerCase());
-const endpointsOf = incident => [...new Set((incident.alerts || []).map(a => a.hostName || a.agentId))];
+const endpointsOf = incident => [...new Set((incident.alerts || []).map(a => a.host_name || a.agent_id))];
 
 async function incidentPage(id) {
   const base = '/api/v1/incidents/' + encodeURIComponent(id);
@@ -37,8 +37,8 @@ async function incidentPage(id) {
         fact('Status', statusControl(base, incident)),
         fact('Assignee', incident.assignee || ''),
         fact('Opened', time(incident.created)),
-        fact('Causal roots', (incident.causalRoots || []).map(r => h('div', link('#/graph', {entity: r}, r)))),
-        fact('Alerts', (incident.alerts || []).map(a => h('div', a.id ? link('#/alerts/' + a.id, {}, a.ruleTitle) : a.ruleTitle))),
+        fact('Causal roots', (incident.causal_roots || []).map(r => h('div', link('#/graph', {entity: r}, r)))),
+        fact('Alerts', (incident.alerts || []).map(a => h('div', a.id ? link('#/alerts/' + a.id, {}, a.rule_title) : a.rule_title))),
         fact('Affected endpoints', endpointsOf(incident).join(', ')))),
       section('Indicators', () => h('div',
         table(incident.indicators || [], [{title: 'Type', value: i => i.type}, {title: 'Value', value: i => i.value}], {empty: 'None extracted.'}),
@@ -56,7 +56,7 @@ async function incidentPage(id) {
     section('Notes', () => notes(base, incident)),
     section('Response actions', () => table(incident.actions || [], [
       {title: 'Time', value: a => time(a.time)}, {title: 'Action', value: a => a.action},
-      {title: 'Target', value: a => [a.target, a.agentId].filter(Boolean).join(' on ')}, {title: 'By', value: a => a.actor},
+      {title: 'Target', value: a => [a.target, a.agent_id].filter(Boolean).join(' on ')}, {title: 'By', value: a => a.actor},
       {title: 'Outcome', value: a => a.outcome},
     ], {empty: 'No actions taken yet.'})),
     section('Close', () => closing(base, incident)));

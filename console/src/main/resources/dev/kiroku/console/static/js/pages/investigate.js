@@ -31,21 +31,21 @@ export async function render(params) {
       section('Who else has it', () => whoElse(report)),
       section('What it did', () => whatItDid(report))),
     (report.chains || []).length ? section('Graph', () => graphView(
-      consoleGraph(report.chains[0].graph, (report.chains[0].chain || []).map(l => l.process.entityId)), {onExpand: expand})) : null,
+      consoleGraph(report.chains[0].graph, (report.chains[0].chain || []).map(l => l.process.entity_id)), {onExpand: expand})) : null,
     (report.cuts || []).length ? h('p.error', report.cuts.join(' ')) : null);
   return page;
 }
 
 function processLink(p) {
-  return p ? link('#/graph', {entity: p.entityId}, `${p.executable || '?'} (pid ${p.pid}) on ${p.hostName || p.agentId}`) : '';
+  return p ? link('#/graph', {entity: p.entity_id}, `${p.executable || '?'} (pid ${p.pid}) on ${p.host_name || p.agent_id}`) : '';
 }
 
 function whoTalked(report) {
   return table(report.contacts || [], [
     {title: 'First / last', value: c => `${time(c.first)} / ${time(c.last)}`},
-    {title: 'Endpoint', value: c => link('#/endpoints/' + encodeURIComponent(c.agentId), {}, c.hostName || c.agentId)},
-    {title: 'Process', value: c => link('#/graph', {entity: c.processEntityId}, `${c.executable || '?'} (pid ${c.pid})`)},
-    {title: 'Command line', value: c => c.commandLine},
+    {title: 'Endpoint', value: c => link('#/endpoints/' + encodeURIComponent(c.agent_id), {}, c.host_name || c.agent_id)},
+    {title: 'Process', value: c => link('#/graph', {entity: c.process_entity_id}, `${c.executable || '?'} (pid ${c.pid})`)},
+    {title: 'Command line', value: c => c.command_line},
     {title: 'How', value: c => [c.relation, ' ', (c.remotes || []).join(', ')]},
     {title: 'Times', value: c => c.count, className: 'num'},
   ], {empty: (report.answers || [])[0] || 'Nobody.'});
@@ -58,32 +58,32 @@ function howItGotThere(report) {
     h('h3', processLink(rc.subject)),
     h('ol.chain', (rc.chain || []).map(l => h('li',
       processLink(l.process), l.process && l.process.args ? h('div', h('code', l.process.args.join(' '))) : null,
-      l.enteredFrom ? h('div', badge('entered from'), ' ', pivot('source.ip', l.enteredFrom.peerAddress)) : null,
+      l.entered_from ? h('div', badge('entered from'), ' ', pivot('source.ip', l.entered_from.peer_address)) : null,
       (l.origins || []).map(o => h('div',
         badge(o.role || 'file'), ' ', o.path, o.writer ? [' written by ', processLink(o.writer.process), ' at ', time(o.writer.time)] : ' (writer not recorded)',
         o.writer && (o.writer.download || []).length ? h('div', 'download origin: ',
-          o.writer.download.map(d => pivot('destination.ip', `${d.remoteAddress}:${d.remotePort}`))) : null))))),
+          o.writer.download.map(d => pivot('destination.ip', `${d.remote_address}:${d.remote_port}`))) : null))))),
     rc.boundary ? h('p.empty', rc.boundary) : null)));
 }
 
 function whoElse(report) {
   const rows = (report.scope || []).flatMap(s => (s.endpoints || []).map(p => ({...p, artifact: s.path || s.name})));
   return table(rows, [
-    {title: 'Endpoint', value: p => link('#/endpoints/' + encodeURIComponent(p.agentId), {}, p.hostName || p.agentId)},
+    {title: 'Endpoint', value: p => link('#/endpoints/' + encodeURIComponent(p.agent_id), {}, p.host_name || p.agent_id)},
     {title: 'Artifact', value: p => p.artifact},
     {title: 'Paths', value: p => (p.paths || []).join(', ')},
     {title: 'SHA-256', value: p => pivot('file.hash.sha256', p.sha256)},
     {title: 'State', value: p => badge(String(p.state).toLowerCase().replace('_', ' '), p.state === 'DORMANT' ? 'medium' : 'high')},
-    {title: 'First / last seen', value: p => `${time(p.firstSeen)} / ${time(p.lastSeen)}`},
+    {title: 'First / last seen', value: p => `${time(p.first_seen)} / ${time(p.last_seen)}`},
   ], {empty: 'No other endpoint has it.'});
 }
 
 function whatItDid(report) {
   const effects = [];
   for (const impact of report.impacts || []) {
-    for (const d of impact.processes || []) effects.push({time: d.process.startTime, what: 'process', detail: processLink(d.process)});
+    for (const d of impact.processes || []) effects.push({time: d.process.start_time, what: 'process', detail: processLink(d.process)});
     for (const f of impact.files || []) effects.push({time: f.time, what: f.action, detail: f.path});
-    for (const c of impact.connections || []) effects.push({time: c.time, what: c.action, detail: `${c.remoteAddress}:${c.remotePort}`});
+    for (const c of impact.connections || []) effects.push({time: c.time, what: c.action, detail: `${c.remote_address}:${c.remote_port}`});
   }
   effects.sort((a, b) => String(a.time).localeCompare(String(b.time)));
   return table(effects, [

@@ -49,6 +49,19 @@ function deliveryTable(deliveries) {
 
 export async function render() {
   return h('div', h('h1', 'Response'),
+    section('Block list (every endpoint)', async () => {
+      const entries = (await api.get('/api/v1/blocklist')).entries || [];
+      return h('div', blockForm(), table(entries, [
+        {title: 'Kind', value: e => e.kind}, {title: 'Value', value: e => h('code', e.value)},
+        {title: 'Reason', value: e => e.reason || ''}, {title: 'Source', value: e => e.source || ''},
+        {title: 'Added', value: e => `${time(e.created)} by ${e.createdBy || ''}`},
+        {title: '', value: e => h('button.secondary', {onclick: async () => {
+          if (!await confirmAction(`Unblock ${e.value} on every endpoint?`)) return;
+          await api.delete('/api/v1/blocklist/' + e.id);
+          location.reload();
+        }}, 'Unblock')},
+      ], {empty: 'Nothing is blocked.'}));
+    }),
     section('Commands sent to endpoints', async () => {
       const commands = (await api.get('/api/v1/commands', {limit: 200})).commands || [];
       return table(commands, [
@@ -65,6 +78,23 @@ export async function render() {
         {title: 'Action', value: i => i.action}, {title: 'Evaluable', value: i => i.evaluable ? 'yes' : badge('no: ' + i.not_evaluable_reason, 'medium')},
       ], {empty: 'No indicators imported.'}));
     }));
+}
+
+/** Blocks a SHA-256 or a destination (address, network, domain) on every endpoint. */
+function blockForm() {
+  const kind = h('select', h('option', {value: 'hash'}, 'SHA-256'), h('option', {value: 'destination'}, 'destination'));
+  const value = h('input', {placeholder: 'hash, IP, CIDR or domain', size: 66});
+  const reason = h('input', {placeholder: 'reason'});
+  const result = h('span');
+  return h('div.toolbar', kind, value, reason, h('button.danger', {onclick: async () => {
+    if (!await confirmAction(`Block ${value.value} on every endpoint?`)) return;
+    try {
+      await api.post('/api/v1/blocklist', {kind: kind.value, value: value.value.trim(), reason: reason.value});
+      location.reload();
+    } catch (e) {
+      replace(result, h('span.error', e.message));
+    }
+  }}, 'Block everywhere'), result);
 }
 
 /** Imports an OpenIOC, STIX or list file; the server hunts back through the retention window with it. */
