@@ -9,8 +9,8 @@ import java.util.Optional;
 
 /**
  * Checks every REST request: HTTP Basic credentials of a known user, and a role that allows the
- * request. Reads need viewer; changes to detection (alerts, rules, exceptions) need analyst; fleet
- * management (tokens, revocation, commands, users) needs admin.
+ * request. Reads need viewer; acting (triage, rules, exceptions, incidents, indicators, the sandbox, the block
+ * list, commands to endpoints) needs analyst; fleet management (tokens, revocation, users, audit) needs admin.
  */
 public final class Authentication {
     private static final String USER = "kiroku.user";
@@ -18,7 +18,7 @@ public final class Authentication {
     /** Changes an analyst may make: triage and detection content, investigations, indicators, analyses, response. */
     private static final java.util.List<String> ANALYST_ACTIONS = java.util.List.of("/api/v1/alerts", "/api/v1/rules",
             "/api/v1/exceptions", "/api/v1/incidents", "/api/v1/investigate", "/api/v1/indicators", "/api/v1/sandbox",
-            "/api/v1/response", "/api/v1/blocklist");
+            "/api/v1/response", "/api/v1/blocklist", "/api/v1/commands");
 
     private final Users users;
 
