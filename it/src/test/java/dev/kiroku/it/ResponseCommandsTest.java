@@ -111,6 +111,13 @@ class ResponseCommandsTest {
     }
 
     @Test
+    void theInventoryReportsTheIsolationState() {
+        await().atMost(Duration.ofSeconds(30)).until(() -> server.fleet().endpoints().stream()
+                .map(e -> String.valueOf(((Map<?, ?>) e.get("inventory")).get("isolation")))
+                .anyMatch(state -> state.equals("not isolated")));
+    }
+
+    @Test
     void theAgentListsEveryResponseAction() {
         assertThat(agent.uplink().commands().types()).contains("isolate", "release", "kill", "quarantine", "restore",
                 "collect", "block_hash", "unblock_hash", "block_destination", "unblock_destination", "yara.scan");

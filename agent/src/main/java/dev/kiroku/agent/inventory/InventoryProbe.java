@@ -25,10 +25,16 @@ public final class InventoryProbe {
     public static final String AGENT_VERSION = "0.1.0";
 
     private final Path root;
+    private volatile java.util.function.Supplier<String> isolation = () -> "";
 
     /** @param root filesystem root to read os-release and /proc from ("/" in production) */
     public InventoryProbe(Path root) {
         this.root = root;
+    }
+
+    /** Where the isolation state comes from once response runs ("isolated", "not isolated", "unknown: why"). */
+    public void reportIsolationFrom(java.util.function.Supplier<String> state) {
+        isolation = state;
     }
 
     /**
@@ -45,7 +51,8 @@ public final class InventoryProbe {
                 .setAgentVersion(AGENT_VERSION)
                 .putAllLosses(status.losses())
                 .setPolicyVersion(policyVersion)
-                .setScope(scope);
+                .setScope(scope)
+                .setIsolation(isolationState());
         addresses(inventory);
         for (AgentStatus.Sensor sensor : status.sensors()) {
             inventory.addSensors(SensorState.newBuilder().setName(nonNull(sensor.name())).setState(nonNull(sensor.state()))
@@ -57,6 +64,14 @@ public final class InventoryProbe {
                     .setAcknowledgedSequence(Math.max(0, status.journal().acknowledgedSequence()));
         }
         return inventory.build();
+    }
+
+    private String isolationState() {
+        try {
+            return nonNull(isolation.get());
+        } catch (RuntimeException e) {
+            return "unknown: " + e.getMessage();
+        }
     }
 
     private static void addresses(Inventory.Builder inventory) {

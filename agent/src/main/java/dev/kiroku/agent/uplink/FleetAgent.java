@@ -75,10 +75,12 @@ public final class FleetAgent implements AutoCloseable {
             client.close();
             throw e;
         }
-        Uplink uplink = new Uplink(agent, client, new InventoryProbe(Path.of("/")), heartbeat, config.scope().label(), clock);
+        InventoryProbe probe = new InventoryProbe(Path.of("/"));
+        Uplink uplink = new Uplink(agent, client, probe, heartbeat, config.scope().label(), clock);
         EndpointCommands endpointCommands = response
                 ? EndpointCommands.register(uplink.commands(), agent.agentId(), config.dataDirectory().resolve("response"), address)
                 : null;
+        if (endpointCommands != null) probe.reportIsolationFrom(endpointCommands::isolationState);
         uplink.start();
         return new FleetAgent(agent, client, uplink, endpointCommands);
     }
