@@ -12,7 +12,7 @@ import java.util.concurrent.Callable;
 
 /** Indicator-of-compromise tools (OpenIOC, STIX 2.1, plain and signature-base lists). */
 @Command(name = "ioc", mixinStandardHelpOptions = true, description = "Indicator-of-compromise tools.",
-        subcommands = IocCommand.Lint.class)
+        subcommands = {IocCommand.Lint.class, IocCommand.Import.class, IocCommand.ListCommand.class, IocCommand.Remove.class})
 final class IocCommand implements Runnable {
     @Override
     public void run() {
@@ -32,6 +32,90 @@ final class IocCommand implements Runnable {
         @Override
         public Integer call() {
             return IocLint.run(paths, json, System.out);
+        }
+    }
+
+    @Command(name = "import", mixinStandardHelpOptions = true,
+            description = "Import indicator files into the running server; each import hunts back through the retention window.")
+    static final class Import implements Callable<Integer> {
+        @Parameters(arity = "1..*", paramLabel = "FILE", description = "OpenIOC, STIX 2.1 bundles or indicator lists")
+        List<Path> files;
+
+        @picocli.CommandLine.Mixin
+        ServerAddress server;
+
+        @Override
+        public Integer call() {
+            return RulesCommand.call("ioc import", () -> {
+                ApiClient api = new ApiClient(server.url());
+                int refused = 0;
+                for (Path file : files) {
+                    String content = java.nio.file.Files.readString(file);
+                    try {
+                        var r = api.post("/api/v1/indicators", java.util.Map.of("name", file.getFileName().toString()), content, "text/plain");
+                        System.out.printf("%s: %d indicators stored, %d evaluable%s%n", file, r.path("stored").asInt(), r.path("evaluable").asInt(),
+                                r.path("not_evaluable").size() > 0 ? ", " + r.path("not_evaluable").size() + " not evaluable" : "");
+                        for (var problem : r.path("problems")) System.out.println("  " + problem.asText());
+                    } catch (ApiClient.ApiException e) {
+                        refused++;
+                        System.err.println(file + ": refused: " + e.getMessage());
+                    }
+                }
+                return refused == 0 ? 0 : 1;
+            });
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the server's indicators.")
+    static final class ListCommand implements Callable<Integer> {
+        @Option(names = "--source", paramLabel = "FILE", description = "only those imported from this file name")
+        String source;
+
+        @Option(names = "--json", description = "one JSON indicator per line")
+        boolean json;
+
+        @picocli.CommandLine.Mixin
+        ServerAddress server;
+
+        @Override
+        public Integer call() {
+            return RulesCommand.call("ioc list", () -> {
+                java.util.Map<String, String> parameters = new java.util.HashMap<>();
+                if (source != null) parameters.put("source", source);
+                for (var i : new ApiClient(server.url()).get("/api/v1/indicators", parameters).path("indicators")) {
+                    if (json) System.out.println(i);
+                    else System.out.printf("%-40s %-10s %-8s %s%s%n", i.path("id").asText(), i.path("type").asText(), i.path("action").asText(),
+                            i.path("value").asText(i.path("description").asText()), i.path("evaluable").asBoolean() ? "" : "  (not evaluable)");
+                }
+                return 0;
+            });
+        }
+    }
+
+    @Command(name = "remove", mixinStandardHelpOptions = true, description = "Remove an indicator by id, or every indicator of a source.")
+    static final class Remove implements Callable<Integer> {
+        @Parameters(arity = "0..1", paramLabel = "ID", description = "the indicator id")
+        String id;
+
+        @Option(names = "--source", paramLabel = "FILE", description = "remove every indicator imported from this file name")
+        String source;
+
+        @picocli.CommandLine.Mixin
+        ServerAddress server;
+
+        @Override
+        public Integer call() {
+            if ((id == null) == (source == null)) {
+                System.err.println("kiroku ioc remove: give either an indicator ID or --source FILE");
+                return 2;
+            }
+            return RulesCommand.call("ioc remove", () -> {
+                ApiClient api = new ApiClient(server.url());
+                var r = id != null ? api.delete("/api/v1/indicators/" + java.net.URLEncoder.encode(id, java.nio.charset.StandardCharsets.UTF_8))
+                        : api.delete("/api/v1/indicators?source=" + java.net.URLEncoder.encode(source, java.nio.charset.StandardCharsets.UTF_8));
+                System.out.println("removed " + r.path("removed").asText());
+                return 0;
+            });
         }
     }
 }

@@ -155,4 +155,23 @@ class CommandLineTest {
         assertThat(run.out().lines()).hasSize(2).allSatisfy(l -> assertThat(l).contains("\"rule_id\":\"6c1f4a52-3a41-4d8e-8a67-0b8c0e9d7f21\""));
         assertThat(run.err()).contains("events.json");
     }
+
+    @Test
+    void importedIndicatorsHuntBackListAndRemove() throws Exception {
+        Path list = data.resolve("c2-addresses.txt");
+        Files.writeString(list, "# addresses seen in incident 7\n10.1.2.3\nnot an indicator !!\n");
+        Run imported = kiroku("ioc", "import", "--server", server.url(), list.toString());
+        assertThat(imported.exitCode()).as(imported.err()).isZero();
+        assertThat(imported.out()).contains("1 indicators stored, 1 evaluable").contains("c2-addresses.txt:3: not a hash");
+
+        // the retro-hunt over the stored history finds host-b's connection to 10.1.2.3
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                kiroku("alerts", "--server", server.url(), "--json").out().contains("Retrospective indicator match"));
+        assertThat(kiroku("ioc", "list", "--server", server.url()).out()).contains("10.1.2.3");
+
+        Run removed = kiroku("ioc", "remove", "--server", server.url(), "--source", "c2-addresses.txt");
+        assertThat(removed.out()).contains("removed 1");
+        assertThat(kiroku("ioc", "list", "--server", server.url()).out()).doesNotContain("10.1.2.3");
+        assertThat(kiroku("ioc", "remove", "--server", server.url()).exitCode()).isEqualTo(2);
+    }
 }
