@@ -161,6 +161,28 @@ class ConsoleTest {
     }
 
     @Test
+    void anIncidentGroupedFromTheAlertIsWorkedAndClosedWithItsReport() throws Exception {
+        browser.open(base + "/console/#/incidents");
+        browser.waitUntil("document.querySelector('table.data tbody tr a[href^=\"#/incidents/\"]')", Duration.ofSeconds(60));
+        browser.eval("document.querySelector('table.data tbody tr a[href^=\"#/incidents/\"]').click()");
+        browser.waitUntil("document.querySelector('textarea[placeholder^=\"Root cause\"]')", PAGE);
+        assertThat(browser.text("document.querySelector('main').innerText")).contains("web-1");
+
+        browser.eval("(() => { const t = document.querySelector('textarea[placeholder^=\"What you found\"]'); t.value = 'reverse shell from sshd session'; "
+                + "[...document.querySelectorAll('button')].find(b => b.textContent === 'Add note').click(); })()");
+        browser.waitUntil("document.body.innerText.includes('reverse shell from sshd session')", PAGE);
+
+        browser.eval("(() => { document.querySelector('textarea[placeholder^=\"Root cause\"]').value = 'bash reverse shell started from an ssh session'; "
+                + "document.querySelector('textarea[placeholder^=\"Scope\"]').value = 'web-1 only; no other endpoint contacted 198.51.100.7'; "
+                + "[...document.querySelectorAll('button')].find(b => b.textContent === 'Close incident').click(); })()");
+        browser.waitUntil("document.querySelector('dialog.confirm [data-confirm]')", PAGE);
+        browser.eval("document.querySelector('dialog.confirm [data-confirm]').click()");
+        browser.waitUntil("document.querySelector('h1 .badge') && document.querySelector('h1 .badge').innerText === 'closed'", PAGE);
+        assertThat(browser.eval("[...document.querySelectorAll('button')].some(b => b.textContent === 'Closure report (HTML)')").asBoolean()).isTrue();
+        assertThat(browser.consoleErrors()).isEmpty();
+    }
+
+    @Test
     void rulesPageListsTheLoadedRules() throws Exception {
         browser.open(base + "/console/#/rules");
         browser.waitUntil("document.querySelectorAll('table.data tbody tr').length > 50", PAGE);

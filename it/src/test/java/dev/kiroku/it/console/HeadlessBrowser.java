@@ -123,7 +123,8 @@ final class HeadlessBrowser implements AutoCloseable {
     void waitUntil(String expression, Duration timeout) throws Exception {
         Instant deadline = Instant.now().plus(timeout);
         while (Instant.now().isBefore(deadline)) {
-            if (eval("Boolean(" + expression + ")").asBoolean()) return;
+            // A page being (re)loaded has no body yet: an expression that throws is simply not true yet.
+            if (eval("(() => { try { return Boolean(" + expression + "); } catch (e) { return false; } })()").asBoolean()) return;
             Thread.sleep(100);
         }
         throw new AssertionError("waited " + timeout.toSeconds() + " s for: " + expression + "\npage text:\n"
