@@ -90,17 +90,20 @@ final class DemoCommand implements Callable<Integer> {
 
     private static void printWelcome(KirokuServer server, Agent agent, Path root) {
         if (agent == null) {
-            System.out.printf("Kiroku server at %s/api/v1/health without a local agent; stop with Ctrl-C.%n", server.url());
+            System.out.printf("Kiroku server at %s/console/ (credentials in %s) without a local agent; stop with Ctrl-C.%n",
+                    server.url(), server.credentialsFile());
             return;
         }
         System.out.printf("""
                 Kiroku is recording this machine (agent %s, pid %d).
+                  console: %s/console/   (user and password: %s)
                   API:     %s/api/v1/health   (docs/api.md)
                   search:  ./kiroku search 'event.category:process' --last 15m
                   status:  ./kiroku agent status, ./kiroku endpoints
                   fleet:   127.0.0.1:%d (gRPC, mutual TLS); other agents: ./kiroku token create
                   data:    %s  (agent journal and event store)
-                """, agent.agentId(), ProcessHandle.current().pid(), server.url(), server.fleet().port(), root);
+                """, agent.agentId(), ProcessHandle.current().pid(), server.url(), server.credentialsFile(), server.url(),
+                server.fleet().port(), root);
         for (var sensor : agent.status().sensors()) {
             System.out.printf("  sensor %-15s %-8s %s%n", sensor.name(), sensor.state(),
                     sensor.state().equals("running") ? sensor.mode() : sensor.detail());
