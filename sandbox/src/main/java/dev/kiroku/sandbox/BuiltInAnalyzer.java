@@ -2,6 +2,7 @@ package dev.kiroku.sandbox;
 
 import dev.kiroku.sandbox.detonate.BehaviourRules;
 import dev.kiroku.sandbox.detonate.Detonator;
+import dev.kiroku.sandbox.detonate.LiveEvents;
 import dev.kiroku.sandbox.statics.ArchiveLimits;
 import dev.kiroku.sandbox.statics.KnownBadHashes;
 import dev.kiroku.sandbox.statics.StaticCheck;
@@ -44,10 +45,15 @@ public final class BuiltInAnalyzer implements Analyzer {
      * rule pack.
      */
     public static BuiltInAnalyzer standard(Path workDirectory, KnownBadHashes knownBad, List<StaticCheck> extraChecks) {
+        return standard(workDirectory, knownBad, extraChecks, null);
+    }
+
+    /** {@link #standard(Path, KnownBadHashes, List)} recording from the running agent's events once {@code live} is attached. */
+    public static BuiltInAnalyzer standard(Path workDirectory, KnownBadHashes knownBad, List<StaticCheck> extraChecks, LiveEvents live) {
         List<StaticCheck> checks = new ArrayList<>(StaticAnalyzer.builtInChecks(knownBad));
         checks.addAll(extraChecks);
         return new BuiltInAnalyzer(new StaticAnalyzer(checks, ArchiveLimits.defaults()),
-                new Detonator(workDirectory.resolve("runs"), Detonator.Settings.defaults(), BehaviourRules.builtIn()),
+                new Detonator(workDirectory.resolve("runs"), Detonator.Settings.defaults(), BehaviourRules.builtIn(), live),
                 DEFAULT_MAX_FILE_BYTES, InstantSource.system());
     }
 

@@ -47,6 +47,7 @@ public final class KirokuServer implements AutoCloseable {
     private StoreIngest ingest;
     private StateStore state;
     private Fleet fleet;
+    private SandboxService sandbox;
     private int port;
 
     public KirokuServer(ServerConfig config, InstantSource clock) {
@@ -69,12 +70,13 @@ public final class KirokuServer implements AutoCloseable {
             IndicatorService indicators = new IndicatorService(config.dataDirectory().resolve("indicators"), store, detection,
                     config.retention(), clock);
             teardown.push(indicators);
-            SandboxService sandbox = new SandboxService(config.dataDirectory().resolve("sandbox"), clock);
+            sandbox = new SandboxService(config.dataDirectory().resolve("sandbox"), clock);
             teardown.push(sandbox);
             ingest = new StoreIngest(store, batch -> {
                 detection.accept(batch);
                 indicators.afterStore(batch);
                 investigation.afterStore(batch);
+                sandbox.liveEvents().accept(batch);
             });
             state = JdbcStateStore.h2(config.dataDirectory().resolve("state"), clock.instant());
             teardown.push(state);
@@ -120,6 +122,7 @@ public final class KirokuServer implements AutoCloseable {
     /** Shows an in-process agent's status in the API. */
     public void registerLocalAgent(Supplier<Map<String, Object>> status) {
         localAgents.add(status);
+        sandbox.liveEvents().attach(); // detonations take their events from this agent instead of starting one
     }
 
     /** The fleet: tokens, endpoints, commands; agents connect to {@link Fleet#port()}. */

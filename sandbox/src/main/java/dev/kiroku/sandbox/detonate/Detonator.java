@@ -39,11 +39,21 @@ public final class Detonator {
     private final Path workRoot;
     private final Settings settings;
     private final BehaviourRules rules;
+    private final LiveEvents live;
 
     public Detonator(Path workRoot, Settings settings, BehaviourRules rules) {
+        this(workRoot, settings, rules, null);
+    }
+
+    /**
+     * @param live the running agent's events (null if none): once {@linkplain LiveEvents#attached()
+     *             attached}, detonations are recorded from it instead of by an agent of their own
+     */
+    public Detonator(Path workRoot, Settings settings, BehaviourRules rules, LiveEvents live) {
         this.workRoot = workRoot;
         this.settings = settings;
         this.rules = rules;
+        this.live = live;
     }
 
     public synchronized Detonation detonate(Sample sample, StaticReport statics, Duration timeLimit) throws InterruptedException {
@@ -74,32 +84,30 @@ public final class Detonator {
         try (ScratchLayer scratch = ScratchLayer.mount(workDir.resolve("scratch"), limits.scratchBytes())) {
             scratch.place("sandbox/" + insideName(sample), Files.readAllBytes(sample.file()), true);
             try (SinkNetwork network = SinkNetwork.create(runId); SandboxCgroup cgroup = SandboxCgroup.create(runId, limits)) {
-                SensorRecording recording = null;
+                Recording recording = null;
                 String recordingNote;
-                if (settings.recordWithSensor()) {
+                if (!settings.recordWithSensor()) {
+                    recordingNote = "sensor recording disabled: recorded by the sink and the scratch layer only";
+                } else if (live != null && live.attached()) {
+                    recording = LiveRecording.open(live);
+                    recordingNote = "";
+                } else {
                     try {
                         recording = SensorRecording.start(workDir.resolve("agent"), scratch.mountPoint(), settings.auditLockWait());
-                        recordingNote = "kiroku agent (audit, proc connector, fanotify on the scratch layer)"
-                                + (recording.sensorProblems().isEmpty() ? "" : "; sensors not running: " + recording.sensorProblems());
+                        recordingNote = "";
                     } catch (IOException e) {
                         recordingNote = "kiroku agent could not start (" + e.getMessage() + "): recorded by the sink and the scratch layer only";
                     }
-                } else {
-                    recordingNote = "sensor recording disabled: recorded by the sink and the scratch layer only";
                 }
                 SandboxRun.Outcome outcome;
                 List<Event> recorded = List.of();
                 try {
                     outcome = SandboxRun.run(workDir, scratch, cgroup, network, command, limits.timeLimit());
+                    if (recording != null) recorded = recording.finish(outcome.hostPid(), cgroup.path());
                 } finally {
-                    if (recording != null) {
-                        try {
-                            recorded = recording.stop();
-                        } finally {
-                            recording.close();
-                        }
-                    }
+                    if (recording != null) recording.close();
                 }
+                if (recording != null) recordingNote = recording.description();
                 List<Event> events = new SandboxScope(cgroup.path(), outcome.hostPid(), scratch).sampleEvents(recorded);
                 SandboxCgroup.Usage usage = cgroup.usage();
                 String output = scratch.kirokuFile("output", OUTPUT_LIMIT);

@@ -42,7 +42,7 @@ final class SandboxScope {
         Set<String> sandbox = new HashSet<>();
         for (int pass = 0; pass < 4; pass++) {
             for (ProcessInfo p : starts) {
-                if (inCgroup(p) || p.pid() == launcherPid || parentIn(p, sandbox)) sandbox.add(p.entityId());
+                if (inCgroup(p, cgroupPath) || p.pid() == launcherPid || parentIn(p, sandbox)) sandbox.add(p.entityId());
             }
         }
         Set<String> sample = new HashSet<>();
@@ -66,8 +66,9 @@ final class SandboxScope {
         return kept;
     }
 
-    private boolean inCgroup(ProcessInfo p) {
-        return p.namespaces() != null && p.namespaces().cgroup() != null && p.namespaces().cgroup().startsWith(cgroupPath);
+    /** Whether the process (may be null) is in the cgroup {@code cgroupPath} or below it. */
+    static boolean inCgroup(ProcessInfo p, String cgroupPath) {
+        return p != null && p.namespaces() != null && p.namespaces().cgroup() != null && p.namespaces().cgroup().startsWith(cgroupPath);
     }
 
     private static boolean parentIn(ProcessInfo p, Set<String> set) {

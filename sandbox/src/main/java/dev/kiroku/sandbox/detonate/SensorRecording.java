@@ -24,7 +24,7 @@ import java.util.TreeMap;
  * events are everything the agent recorded, read back from its journal after it stopped; the
  * caller keeps those of the sandbox ({@link SandboxScope}).
  */
-final class SensorRecording implements AutoCloseable {
+final class SensorRecording implements Recording {
     /** The enrichment stage holds exits and file changes this long to order them after their exec. */
     static final Duration SETTLE = Duration.ofMillis(1500);
 
@@ -63,9 +63,10 @@ final class SensorRecording implements AutoCloseable {
         for (Event e : batch) delivered.put(e.sequence(), e);
     }
 
-    /** Sensors that did not start, with why ("audit: failed …"); empty when all run. */
-    List<String> sensorProblems() {
-        return sensorProblems;
+    @Override
+    public String description() {
+        return "kiroku agent (audit, proc connector, fanotify on the scratch layer)"
+                + (sensorProblems.isEmpty() ? "" : "; sensors not running: " + sensorProblems);
     }
 
     AgentStatus status() {
@@ -73,7 +74,8 @@ final class SensorRecording implements AutoCloseable {
     }
 
     /** Lets the enrichment stage settle, stops the agent and returns every event it recorded, in sequence order. */
-    List<Event> stop() throws IOException, InterruptedException {
+    @Override
+    public List<Event> finish(long launcherPid, String cgroupPath) throws IOException, InterruptedException {
         Thread.sleep(SETTLE.toMillis());
         close();
         TreeMap<Long, Event> all;

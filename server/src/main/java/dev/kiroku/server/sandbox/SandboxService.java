@@ -1,6 +1,7 @@
 package dev.kiroku.server.sandbox;
 
 import dev.kiroku.sandbox.BuiltInAnalyzer;
+import dev.kiroku.sandbox.detonate.LiveEvents;
 import dev.kiroku.sandbox.queue.AlertLog;
 import dev.kiroku.sandbox.queue.AnalysisQueue;
 import dev.kiroku.sandbox.queue.ReportStore;
@@ -22,12 +23,13 @@ import java.util.List;
 public final class SandboxService implements AutoCloseable {
     private final AnalysisQueue queue;
     private final SandboxRoutes routes;
+    private final LiveEvents liveEvents = new LiveEvents();
 
     public SandboxService(Path directory, InstantSource clock) throws IOException {
         Files.createDirectories(directory);
         Path knownBadFile = directory.resolve("known-bad-hashes.txt");
         KnownBadHashes knownBad = Files.exists(knownBadFile) ? KnownBadHashes.load(knownBadFile) : KnownBadHashes.empty();
-        BuiltInAnalyzer analyzer = BuiltInAnalyzer.standard(directory, knownBad, List.of());
+        BuiltInAnalyzer analyzer = BuiltInAnalyzer.standard(directory, knownBad, List.of(), liveEvents);
         queue = new AnalysisQueue(analyzer, new ReportStore(directory), directory, AnalysisQueue.DEFAULT_ALLOWANCE, clock);
         queue.addListener(new AlertLog(directory));
         routes = new SandboxRoutes(queue, directory.resolve("uploads"), BuiltInAnalyzer.DEFAULT_MAX_FILE_BYTES);
@@ -35,6 +37,14 @@ public final class SandboxService implements AutoCloseable {
 
     public AnalysisQueue queue() {
         return queue;
+    }
+
+    /**
+     * Feed this every stored batch; {@linkplain LiveEvents#attach() attach} it when an agent runs in
+     * the server's process, and detonations take the sample's behaviour from that agent's recording.
+     */
+    public LiveEvents liveEvents() {
+        return liveEvents;
     }
 
     public void register(JavalinConfig config) {
