@@ -6,6 +6,8 @@ import dev.kiroku.sandbox.BuiltInAnalyzer;
 import dev.kiroku.sandbox.Report;
 import dev.kiroku.sandbox.Sample;
 import dev.kiroku.sandbox.statics.KnownBadHashes;
+import dev.kiroku.sandbox.statics.StaticCheck;
+import dev.kiroku.sandbox.statics.YaraCheck;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -15,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Locale;
 import java.util.Map;
 
@@ -33,7 +36,17 @@ public final class SandboxBench {
 
     public static int run(boolean quick, boolean json, PrintStream out, Path workDir, Path samples) throws IOException, InterruptedException {
         List<Expected> expected = expected(samples);
-        BuiltInAnalyzer analyzer = BuiltInAnalyzer.standard(workDir, KnownBadHashes.empty(), List.of());
+        Optional<YaraCheck> yara = YaraCheck.tryLoad(List.of(), problem -> System.err.println("bench sandbox: " + problem));
+        try {
+            return run(quick, json, out, samples, expected, BuiltInAnalyzer.standard(workDir, KnownBadHashes.empty(),
+                    yara.<List<StaticCheck>>map(List::of).orElse(List.of())));
+        } finally {
+            yara.ifPresent(YaraCheck::close);
+        }
+    }
+
+    private static int run(boolean quick, boolean json, PrintStream out, Path samples, List<Expected> expected, BuiltInAnalyzer analyzer)
+            throws IOException, InterruptedException {
         Duration limit = Duration.ofSeconds(quick ? 3 : 8);
 
         int staticRounds = quick ? 20 : 100;

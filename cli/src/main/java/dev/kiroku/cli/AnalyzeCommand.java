@@ -12,6 +12,8 @@ import dev.kiroku.sandbox.detonate.DetonationReport;
 import dev.kiroku.sandbox.queue.AlertLog;
 import dev.kiroku.sandbox.queue.ReportStore;
 import dev.kiroku.sandbox.statics.KnownBadHashes;
+import dev.kiroku.sandbox.statics.StaticCheck;
+import dev.kiroku.sandbox.statics.YaraCheck;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -20,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /** {@code kiroku analyze FILE}: static analysis and a detonation in the sandbox, with a risk verdict. */
@@ -44,6 +47,9 @@ final class AnalyzeCommand implements Callable<Integer> {
     @Option(names = "--known-bad", paramLabel = "FILE", description = "known-bad SHA-256 list, one per line")
     Path knownBad;
 
+    @Option(names = "--yara", paramLabel = "PATH", description = "YARA rule file or directory to run next to Kiroku's own rules (repeatable)")
+    List<Path> yaraRules = List.of();
+
     @Override
     public Integer call() throws Exception {
         if (!Files.isRegularFile(file)) {
@@ -58,8 +64,14 @@ final class AnalyzeCommand implements Callable<Integer> {
         for (String problem : bad.problems()) System.err.println("kiroku analyze: skipped " + problem);
         Path data = Home.dataDirectory().resolve("sandbox");
         Files.createDirectories(data);
-        BuiltInAnalyzer analyzer = BuiltInAnalyzer.standard(data, bad, List.of());
-        Report report = analyzer.analyze(Sample.of(file), new AnalysisOptions(!noDetonate, Duration.ofSeconds(timeLimit)));
+        Optional<YaraCheck> yara = YaraCheck.tryLoad(yaraRules, problem -> System.err.println("kiroku analyze: " + problem));
+        Report report;
+        try {
+            BuiltInAnalyzer analyzer = BuiltInAnalyzer.standard(data, bad, yara.<List<StaticCheck>>map(List::of).orElse(List.of()));
+            report = analyzer.analyze(Sample.of(file), new AnalysisOptions(!noDetonate, Duration.ofSeconds(timeLimit)));
+        } finally {
+            yara.ifPresent(YaraCheck::close);
+        }
         new ReportStore(data).save(report);
         new AlertLog(data).onVerdict(report);
         if (json) {

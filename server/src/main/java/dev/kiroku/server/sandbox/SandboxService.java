@@ -7,6 +7,8 @@ import dev.kiroku.sandbox.queue.AnalysisQueue;
 import dev.kiroku.sandbox.queue.ReportStore;
 import dev.kiroku.sandbox.rest.SandboxRoutes;
 import dev.kiroku.sandbox.statics.KnownBadHashes;
+import dev.kiroku.sandbox.statics.StaticCheck;
+import dev.kiroku.sandbox.statics.YaraCheck;
 import io.javalin.config.JavalinConfig;
 
 import java.io.IOException;
@@ -14,22 +16,28 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The built-in analyser in the server: submissions through REST go to one queue (deduplicated by SHA-256),
  * reports are kept under the data directory, and medium and high verdicts are written to the sandbox alert
- * log. A known-bad hash list is read from {@code known-bad-hashes.txt} in the sandbox directory when present.
+ * log. A known-bad hash list is read from {@code known-bad-hashes.txt} in the sandbox directory when present, and
+ * YARA rule files from its {@code yara/} directory (next to Kiroku's own rule set).
  */
 public final class SandboxService implements AutoCloseable {
     private final AnalysisQueue queue;
     private final SandboxRoutes routes;
     private final LiveEvents liveEvents = new LiveEvents();
+    private final Optional<YaraCheck> yara;
 
     public SandboxService(Path directory, InstantSource clock) throws IOException {
         Files.createDirectories(directory);
         Path knownBadFile = directory.resolve("known-bad-hashes.txt");
         KnownBadHashes knownBad = Files.exists(knownBadFile) ? KnownBadHashes.load(knownBadFile) : KnownBadHashes.empty();
-        BuiltInAnalyzer analyzer = BuiltInAnalyzer.standard(directory, knownBad, List.of(), liveEvents);
+        Path yaraRules = directory.resolve("yara");
+        yara = YaraCheck.tryLoad(Files.isDirectory(yaraRules) ? List.of(yaraRules) : List.of(),
+                problem -> System.err.println("kiroku sandbox: " + problem));
+        BuiltInAnalyzer analyzer = BuiltInAnalyzer.standard(directory, knownBad, yara.<List<StaticCheck>>map(List::of).orElse(List.of()), liveEvents);
         queue = new AnalysisQueue(analyzer, new ReportStore(directory), directory, AnalysisQueue.DEFAULT_ALLOWANCE, clock);
         queue.addListener(new AlertLog(directory));
         routes = new SandboxRoutes(queue, directory.resolve("uploads"), BuiltInAnalyzer.DEFAULT_MAX_FILE_BYTES);
@@ -54,5 +62,6 @@ public final class SandboxService implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         queue.close();
+        yara.ifPresent(YaraCheck::close);
     }
 }
