@@ -2,6 +2,7 @@ package dev.kiroku.sandbox;
 
 import dev.kiroku.sandbox.detonate.BehaviourRules;
 import dev.kiroku.sandbox.detonate.Detonator;
+import dev.kiroku.sandbox.detonate.Leftovers;
 import dev.kiroku.sandbox.detonate.LiveEvents;
 import dev.kiroku.sandbox.statics.ArchiveLimits;
 import dev.kiroku.sandbox.statics.KnownBadHashes;
@@ -48,8 +49,13 @@ public final class BuiltInAnalyzer implements Analyzer {
         return standard(workDirectory, knownBad, extraChecks, null);
     }
 
-    /** {@link #standard(Path, KnownBadHashes, List)} recording from the running agent's events once {@code live} is attached. */
+    /**
+     * {@link #standard(Path, KnownBadHashes, List)} recording from the running agent's events once
+     * {@code live} is attached. First removes what detonations of a JVM that died left behind
+     * ({@link Leftovers}), and says so on standard error.
+     */
     public static BuiltInAnalyzer standard(Path workDirectory, KnownBadHashes knownBad, List<StaticCheck> extraChecks, LiveEvents live) {
+        for (String line : Leftovers.sweep(workDirectory.resolve("runs"))) System.err.println("kiroku sandbox: crash clean-up: " + line);
         List<StaticCheck> checks = new ArrayList<>(StaticAnalyzer.builtInChecks(knownBad));
         checks.addAll(extraChecks);
         return new BuiltInAnalyzer(new StaticAnalyzer(checks, ArchiveLimits.defaults()),
