@@ -1,5 +1,6 @@
 package dev.kiroku.server.detect;
 
+import dev.kiroku.content.BuiltinRules;
 import dev.kiroku.detect.sigma.CorrelationMatch;
 import dev.kiroku.detect.sigma.Correlator;
 import dev.kiroku.detect.sigma.MapDocument;

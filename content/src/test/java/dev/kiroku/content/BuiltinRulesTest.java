@@ -1,4 +1,4 @@
-package dev.kiroku.server.detect;
+package dev.kiroku.content;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

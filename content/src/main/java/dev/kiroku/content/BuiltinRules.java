@@ -1,4 +1,4 @@
-package dev.kiroku.server.detect;
+package dev.kiroku.content;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,16 +18,17 @@ import java.util.stream.Stream;
 
 /**
  * The built-in rule pack: every {@code .yml}/{@code .yaml} resource under {@code rules/linux/} on the class path
- * (kiroku-content), whether it comes from a jar or from a directory of classes.
+ * (kiroku-content), whether it comes from a jar or from a directory of classes. The server's live detection
+ * and the sandbox's behaviour rules both load it here.
  */
-final class BuiltinRules {
-    static final String ROOT = "rules/linux/";
+public final class BuiltinRules {
+    public static final String ROOT = "rules/linux/";
 
     private BuiltinRules() {
     }
 
     /** Resource name ("rules/linux/execution/x.yml") → YAML text, sorted by name. */
-    static Map<String, String> load(ClassLoader loader) {
+    public static Map<String, String> load(ClassLoader loader) {
         Map<String, String> texts = new TreeMap<>();
         try {
             Enumeration<URL> roots = loader.getResources(ROOT);
