@@ -12,15 +12,24 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The agent's control channel: every interval (and at once when asked) it reports inventory and
- * counters in a heartbeat; the answer carries the commands waiting for this agent, which it runs
- * through the {@link CommandRegistry} and whose results it returns. A failed heartbeat is retried
- * with backoff and jitter; commands the server handed out survive on the server until their results
- * arrive, so none is lost while the link is down.
+ * The agent's control channel: it keeps the server's command push ({@code Listen}) open, so a command
+ * reaches it within milliseconds of being issued, and every interval (and at once when asked) it
+ * reports inventory and counters in a heartbeat whose answer also carries waiting commands (the
+ * fallback while the push is down). Commands run one at a time through the {@link CommandRegistry} and
+ * their results are returned. A failed heartbeat or a broken push is retried with backoff and jitter;
+ * commands the server handed out survive on the server until their results arrive, so none is lost
+ * while the link is down.
  */
 public final class Uplink implements AutoCloseable {
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
@@ -33,6 +42,10 @@ public final class Uplink implements AutoCloseable {
     private final String scope;
     private final InstantSource clock;
     private final Thread thread;
+    private final Thread listener;
+    private final ExecutorService runner = Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().name("kiroku-commands").daemon().factory());
+    private final AtomicLong pushed = new AtomicLong();
     private final Object wake = new Object();
     private final AtomicLong heartbeats = new AtomicLong();
     private final AtomicLong commandsRun = new AtomicLong();
@@ -50,6 +63,7 @@ public final class Uplink implements AutoCloseable {
         this.commands = new CommandRegistry();
         BuiltinCommands.register(commands, agent, this);
         this.thread = Thread.ofPlatform().name("kiroku-uplink").daemon().unstarted(this::run);
+        this.listener = Thread.ofPlatform().name("kiroku-listen").daemon().unstarted(this::listen);
     }
 
     /** Where later work registers its command handlers (before {@link #start()}). */
@@ -59,6 +73,7 @@ public final class Uplink implements AutoCloseable {
 
     public void start() {
         thread.start();
+        listener.start();
     }
 
     /** Sends a heartbeat now instead of at the next interval. */
@@ -76,7 +91,7 @@ public final class Uplink implements AutoCloseable {
             try {
                 Policy policy = agent.policy();
                 for (Command command : client.heartbeat(probe.collect(agent.status(), policy.version(), scope))) {
-                    execute(command);
+                    submit(command);
                 }
                 heartbeats.incrementAndGet();
                 lastError = "";
@@ -87,6 +102,61 @@ public final class Uplink implements AutoCloseable {
                 backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
             }
             pause(wait);
+        }
+    }
+
+    /** Keeps the command push open; a broken call is reopened after a backoff. */
+    private void listen() {
+        Duration backoff = Duration.ofMillis(500);
+        while (running) {
+            CompletableFuture<String> ended = new CompletableFuture<>();
+            long openedAt = System.nanoTime();
+            try (AutoCloseable call = client.listen(command -> {
+                pushed.incrementAndGet();
+                submit(command);
+            }, reason -> ended.complete(reason == null ? "closed by the server" : reason))) {
+                String reason = waitFor(ended);
+                if (reason != null && running) lastError = "command push: " + reason;
+            } catch (Exception e) {
+                if (running) lastError = "command push: " + e;
+            }
+            if (client.revoked()) return;
+            // A call that stayed open a while was healthy: start the backoff again from the bottom.
+            if (System.nanoTime() - openedAt > Duration.ofSeconds(30).toNanos()) backoff = Duration.ofMillis(500);
+            pauseListening(jitter(backoff));
+            backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+        }
+    }
+
+    private String waitFor(CompletableFuture<String> ended) {
+        while (running) {
+            try {
+                return ended.get(1, TimeUnit.SECONDS);
+            } catch (TimeoutException e) {
+                // still open; look at running again
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            } catch (ExecutionException e) {
+                return e.getCause().toString();
+            }
+        }
+        return null;
+    }
+
+    private void pauseListening(Duration duration) {
+        try {
+            Thread.sleep(duration);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void submit(Command command) {
+        try {
+            runner.execute(() -> execute(command));
+        } catch (RejectedExecutionException e) {
+            // Stopping: the server keeps the command as delivered without result; it is not run twice.
         }
     }
 
@@ -136,6 +206,11 @@ public final class Uplink implements AutoCloseable {
         return heartbeats.get();
     }
 
+    /** Commands that arrived over the push rather than with a heartbeat. */
+    public long commandsPushed() {
+        return pushed.get();
+    }
+
     public long commandsRun() {
         return commandsRun.get();
     }
@@ -151,8 +226,12 @@ public final class Uplink implements AutoCloseable {
             wake.notifyAll();
         }
         thread.interrupt();
+        listener.interrupt();
+        runner.shutdown();
         try {
             thread.join(5000);
+            listener.join(5000);
+            runner.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

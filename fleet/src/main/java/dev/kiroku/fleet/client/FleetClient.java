@@ -8,6 +8,7 @@ import dev.kiroku.fleet.proto.CommandResult;
 import dev.kiroku.fleet.proto.FleetGrpc;
 import dev.kiroku.fleet.proto.HeartbeatRequest;
 import dev.kiroku.fleet.proto.Inventory;
+import dev.kiroku.fleet.proto.ListenRequest;
 import dev.kiroku.fleet.proto.ShipResponse;
 import dev.kiroku.fleet.wire.BatchDecoder;
 import dev.kiroku.fleet.wire.Protocol;
@@ -16,11 +17,15 @@ import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.TlsChannelCredentials;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
 
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 /**
  * An enrolled agent's connection to the server: mutual TLS with its certificate, the server checked
@@ -31,6 +36,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class FleetClient implements EventSink, AutoCloseable {
     private final ManagedChannel channel;
     private final FleetGrpc.FleetBlockingStub stub;
+    private final FleetGrpc.FleetStub asyncStub;
     private final AtomicLong rejected = new AtomicLong();
     private volatile Status.Code lastRefusal;
 
@@ -39,8 +45,11 @@ public final class FleetClient implements EventSink, AutoCloseable {
                 .keyManager(credentials.certificate().toFile(), credentials.key().toFile())
                 .trustManager(credentials.caCertificate().toFile());
         this.channel = Grpc.newChannelBuilder(address, tls.build()).overrideAuthority(CertificateAuthority.SERVER_NAME)
-                .maxInboundMessageSize(Protocol.MAX_MESSAGE_BYTES).build();
+                .maxInboundMessageSize(Protocol.MAX_MESSAGE_BYTES)
+                // The Listen call stays open for hours: pings keep it through NATs and find a dead server.
+                .keepAliveTime(30, TimeUnit.SECONDS).keepAliveTimeout(10, TimeUnit.SECONDS).build();
         this.stub = FleetGrpc.newBlockingStub(channel);
+        this.asyncStub = FleetGrpc.newStub(channel);
     }
 
     @Override
@@ -68,6 +77,39 @@ public final class FleetClient implements EventSink, AutoCloseable {
             lastRefusal = e.getStatus().getCode();
             throw new DeliveryException("server: " + describe(e), e);
         }
+    }
+
+    /**
+     * Opens the server's command push and returns at once: each command the server pushes goes to
+     * {@code onCommand} (on a gRPC thread); when the call ends, {@code onEnd} gets the reason (null when the
+     * server closed it). The returned handle cancels the call.
+     */
+    public AutoCloseable listen(Consumer<Command> onCommand, Consumer<String> onEnd) {
+        AtomicReference<ClientCallStreamObserver<ListenRequest>> call = new AtomicReference<>();
+        asyncStub.listen(ListenRequest.newBuilder().setProtocolVersion(Protocol.VERSION).build(),
+                new ClientResponseObserver<ListenRequest, Command>() {
+                    @Override
+                    public void beforeStart(ClientCallStreamObserver<ListenRequest> requestStream) {
+                        call.set(requestStream);
+                    }
+
+                    @Override
+                    public void onNext(Command command) {
+                        onCommand.accept(command);
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        if (t instanceof StatusRuntimeException e) lastRefusal = e.getStatus().getCode();
+                        onEnd.accept(t instanceof StatusRuntimeException e ? "server: " + describe(e) : t.toString());
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                        onEnd.accept(null);
+                    }
+                });
+        return () -> call.get().cancel("agent stopped listening", null);
     }
 
     public void report(String commandId, boolean success, String output) throws DeliveryException {

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.InstantSource;
+import java.util.Collection;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -44,11 +45,27 @@ public final class FleetServer implements AutoCloseable {
         FleetService fleet = new FleetService(state, receiver, clock, concurrentStores);
         Server server = NettyServerBuilder.forAddress(new InetSocketAddress(host, port), tls.build())
                 .maxInboundMessageSize(Protocol.MAX_MESSAGE_BYTES)
+                // Agents keep a Listen call open and ping it; dead peers are found by the server's own pings.
+                .permitKeepAliveTime(10, TimeUnit.SECONDS).permitKeepAliveWithoutCalls(true)
+                .keepAliveTime(60, TimeUnit.SECONDS).keepAliveTimeout(20, TimeUnit.SECONDS)
                 .addService(new EnrollmentService(ca, state, clock))
                 .addService(ServerInterceptors.intercept(fleet, new AgentAuthentication(state)))
                 .build();
         server.start();
         return new FleetServer(server, fleet);
+    }
+
+    /**
+     * Pushes the commands now pending for these agents over their open {@code Listen} calls; agents without one
+     * get them with their next heartbeat.
+     */
+    public void commandsIssued(Collection<String> agentIds) {
+        fleet.push().wake(agentIds);
+    }
+
+    /** Agents holding a {@code Listen} call open now. */
+    public int listeningAgents() {
+        return fleet.push().connected();
     }
 
     public int port() {

@@ -6,6 +6,7 @@ import dev.kiroku.fleet.proto.CommandResult;
 import dev.kiroku.fleet.proto.FleetGrpc;
 import dev.kiroku.fleet.proto.HeartbeatRequest;
 import dev.kiroku.fleet.proto.HeartbeatResponse;
+import dev.kiroku.fleet.proto.ListenRequest;
 import dev.kiroku.fleet.proto.ResultAccepted;
 import dev.kiroku.fleet.proto.ShipRequest;
 import dev.kiroku.fleet.proto.ShipResponse;
@@ -13,6 +14,7 @@ import dev.kiroku.fleet.state.StateStore;
 import dev.kiroku.fleet.wire.BatchDecoder;
 import dev.kiroku.fleet.wire.Protocol;
 import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 
 import java.time.Instant;
@@ -35,6 +37,7 @@ final class FleetService extends FleetGrpc.FleetImplBase {
     private final BatchReceiver receiver;
     private final InstantSource clock;
     private final Semaphore storing;
+    private final CommandPush push;
     private final Map<String, Semaphore> inFlight = new ConcurrentHashMap<>();
     private final AtomicLong eventsStored = new AtomicLong();
     private final AtomicLong eventsRejected = new AtomicLong();
@@ -44,6 +47,7 @@ final class FleetService extends FleetGrpc.FleetImplBase {
         this.receiver = receiver;
         this.clock = clock;
         this.storing = new Semaphore(concurrentStores, true);
+        this.push = new CommandPush(state, clock);
     }
 
     @Override
@@ -96,12 +100,29 @@ final class FleetService extends FleetGrpc.FleetImplBase {
         Instant now = clock.instant();
         state.heartbeat(agentId, InventoryJson.write(request.getInventory()), now);
         HeartbeatResponse.Builder answer = HeartbeatResponse.newBuilder().setServerTimeMs(now.toEpochMilli());
-        for (StateStore.Command command : state.takePending(agentId, now)) {
-            answer.addCommands(Command.newBuilder().setId(command.id()).setType(command.type())
-                    .putAllParameters(command.parameters()).setExpiresMs(command.expires().toEpochMilli()));
-        }
+        for (StateStore.Command command : state.takePending(agentId, now)) answer.addCommands(toWire(command));
         response.onNext(answer.build());
         response.onCompleted();
+    }
+
+    @Override
+    public void listen(ListenRequest request, StreamObserver<Command> response) {
+        String agentId = AgentAuthentication.AGENT_ID.get();
+        if (request.getProtocolVersion() != Protocol.VERSION) {
+            response.onError(Status.FAILED_PRECONDITION.withDescription("protocol version " + request.getProtocolVersion()
+                    + " is not supported; this server speaks " + Protocol.VERSION).asRuntimeException());
+            return;
+        }
+        push.listen(agentId, (ServerCallStreamObserver<Command>) response);
+    }
+
+    static Command toWire(StateStore.Command command) {
+        return Command.newBuilder().setId(command.id()).setType(command.type())
+                .putAllParameters(command.parameters()).setExpiresMs(command.expires().toEpochMilli()).build();
+    }
+
+    CommandPush push() {
+        return push;
     }
 
     @Override

@@ -230,6 +230,12 @@ public final class JdbcStateStore implements StateStore {
     }
 
     @Override
+    public synchronized void redeliver(String commandId, String agentId) {
+        update("UPDATE command_deliveries SET state = 'pending', delivered = NULL WHERE command_id = ? AND agent_id = ? "
+                + "AND state = 'delivered'", commandId, agentId);
+    }
+
+    @Override
     public synchronized boolean result(String commandId, String agentId, boolean success, String output, Instant now) {
         return update("UPDATE command_deliveries SET state = ?, finished = ?, output = ? WHERE command_id = ? AND agent_id = ? "
                 + "AND state IN ('delivered', 'pending')", success ? "succeeded" : "failed", time(now), output, commandId, agentId) > 0;

@@ -90,6 +90,9 @@ public interface StateStore extends AutoCloseable {
     /** Pending, unexpired commands for the agent, marked delivered; expired ones are marked expired. */
     List<Command> takePending(String agentId, Instant now);
 
+    /** Puts a delivered command back to pending for the agent (its delivery was lost on the way). */
+    void redeliver(String commandId, String agentId);
+
     /** Records an agent's result; false when the agent was not sent this command. */
     boolean result(String commandId, String agentId, boolean success, String output, Instant now);
 

@@ -88,6 +88,7 @@ public final class Fleet implements AutoCloseable {
         String id = UUID.randomUUID().toString();
         List<String> agents = state.issue(new StateStore.Command(id, target, type, parameters, actor, now, now.plus(expiresIn)));
         state.audit(actor, "command.issue", id + " " + type + " to " + target + " (" + agents.size() + " agents)", now);
+        server.commandsIssued(agents);
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("id", id);
         answer.put("agents", agents);
