@@ -156,7 +156,7 @@ class ConsoleTest {
         browser.open(base + "/console/#/incidents");
         browser.waitUntil("document.querySelector('h1') && document.querySelector('h1').innerText === 'Incidents' && !document.querySelector('p.loading')", PAGE);
         browser.open(base + "/console/#/endpoints");
-        browser.waitUntil("document.body.innerText.includes('No endpoint matches.')", PAGE);
+        browser.waitUntil("document.body.innerText.includes('No endpoint has enrolled yet.')", PAGE);
         assertThat(browser.consoleErrors()).isEmpty();
     }
 

@@ -22,6 +22,12 @@ public interface AlertStore extends AutoCloseable {
 
     List<Alert> search(AlertQuery query);
 
+    /**
+     * Counts the alerts whose last occurrence is in {@code [from, to)} per level and time bucket, and the top rules and
+     * techniques, without loading the alerts.
+     */
+    AlertSummary summarize(java.time.Instant from, java.time.Instant to, java.time.Duration bucket, int top);
+
     /** Sets an alert's triage (status, assignee, who and when); empty when there is no such alert. */
     Optional<Alert> triage(long id, Triage triage);
 

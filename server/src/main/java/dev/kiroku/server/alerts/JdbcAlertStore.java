@@ -173,6 +173,74 @@ public final class JdbcAlertStore implements AlertStore {
         return list(sql.toString(), args.toArray());
     }
 
+    @Override
+    public synchronized AlertSummary summarize(Instant from, Instant to, java.time.Duration bucket, int top) {
+        if (!from.isBefore(to)) throw new IllegalArgumentException("the summary window is empty: from " + from + " is not before " + to);
+        long bucketSeconds = Math.max(1, bucket.toSeconds());
+        int count = (int) Math.min(10_000, Math.ceilDiv(java.time.Duration.between(from, to).toSeconds(), bucketSeconds));
+        List<Map<String, Long>> levels = new ArrayList<>();
+        for (int i = 0; i < count; i++) levels.add(new LinkedHashMap<>());
+        Map<String, Long> totals = new LinkedHashMap<>();
+        try (PreparedStatement p = connection.prepareStatement("SELECT lvl, b, COUNT(*) FROM (SELECT COALESCE(rule_level, "
+                + "'informational') AS lvl, CAST(FLOOR((EXTRACT(EPOCH FROM last_seen) - ?) / ?) AS INT) AS b "
+                + "FROM alerts WHERE last_seen >= ? AND last_seen < ?) GROUP BY lvl, b")) {
+            p.setLong(1, from.getEpochSecond());
+            p.setLong(2, bucketSeconds);
+            p.setObject(3, time(from));
+            p.setObject(4, time(to));
+            try (ResultSet r = p.executeQuery()) {
+                while (r.next()) {
+                    String level = r.getString(1).toLowerCase(java.util.Locale.ROOT);
+                    int index = Math.clamp(r.getInt(2), 0, count - 1);
+                    levels.get(index).merge(level, r.getLong(3), Long::sum);
+                    totals.merge(level, r.getLong(3), Long::sum);
+                }
+            }
+            List<AlertSummary.Bucket> buckets = new ArrayList<>();
+            for (int i = 0; i < count; i++) buckets.add(new AlertSummary.Bucket(from.plusSeconds(i * bucketSeconds), levels.get(i)));
+            return new AlertSummary(from, to, java.time.Duration.ofSeconds(bucketSeconds), buckets, totals,
+                    topRules(from, to, top), techniques(from, to, top));
+        } catch (SQLException e) {
+            throw failure("summarising alerts", e);
+        }
+    }
+
+    private List<AlertSummary.RuleCount> topRules(Instant from, Instant to, int top) throws SQLException {
+        try (PreparedStatement p = connection.prepareStatement("SELECT rule_id, MAX(rule_title), MAX(rule_level), COUNT(*) AS n "
+                + "FROM alerts WHERE last_seen >= ? AND last_seen < ? GROUP BY rule_id ORDER BY n DESC, rule_id FETCH FIRST "
+                + Math.max(1, top) + " ROWS ONLY")) {
+            p.setObject(1, time(from));
+            p.setObject(2, time(to));
+            List<AlertSummary.RuleCount> out = new ArrayList<>();
+            try (ResultSet r = p.executeQuery()) {
+                while (r.next()) out.add(new AlertSummary.RuleCount(r.getString(1), r.getString(2), r.getString(3), r.getLong(4)));
+            }
+            return out;
+        }
+    }
+
+    /** Techniques are a JSON list per alert: the database groups by the list, this splits the (few) distinct lists. */
+    private Map<String, Long> techniques(Instant from, Instant to, int top) throws SQLException {
+        Map<String, Long> counts = new java.util.HashMap<>();
+        try (PreparedStatement p = connection.prepareStatement("SELECT t, COUNT(*) FROM (SELECT CAST(rule_techniques AS VARCHAR) AS t "
+                + "FROM alerts WHERE last_seen >= ? AND last_seen < ?) GROUP BY t")) {
+            p.setObject(1, time(from));
+            p.setObject(2, time(to));
+            try (ResultSet r = p.executeQuery()) {
+                while (r.next()) {
+                    List<String> techniques = parse(r.getString(1), STRINGS);
+                    if (techniques == null) continue;
+                    for (String t : new java.util.LinkedHashSet<>(techniques)) counts.merge(t.toLowerCase(java.util.Locale.ROOT), r.getLong(2), Long::sum);
+                }
+            }
+        }
+        Map<String, Long> sorted = new LinkedHashMap<>();
+        counts.entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+                .limit(Math.max(1, top)).forEach(e -> sorted.put(e.getKey(), e.getValue()));
+        return sorted;
+    }
+
     private static void filter(StringBuilder sql, List<Object> args, String column, String value) {
         if (value == null || value.isBlank()) return;
         sql.append(" AND LOWER(").append(column).append(") = LOWER(?)");

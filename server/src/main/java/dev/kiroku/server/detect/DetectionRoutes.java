@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.kiroku.server.alerts.Alert;
 import dev.kiroku.server.alerts.AlertQuery;
+import dev.kiroku.server.alerts.AlertSummary;
 import dev.kiroku.server.alerts.Exclusion;
 import dev.kiroku.server.alerts.Triage;
 import dev.kiroku.server.api.Durations;
@@ -38,6 +39,7 @@ public final class DetectionRoutes {
 
     public void register(JavalinConfig config) {
         config.routes.get("/api/v1/alerts", guarded(this::alerts));
+        config.routes.get("/api/v1/alerts/summary", guarded(this::summary));
         config.routes.get("/api/v1/alerts/{id}", guarded(this::alert));
         config.routes.post("/api/v1/alerts/{id}/triage", guarded(this::triage));
         config.routes.get("/api/v1/detection/status", guarded(ctx -> json(ctx, 200, detection.status())));
@@ -67,6 +69,46 @@ public final class DetectionRoutes {
         List<Map<String, Object>> out = new ArrayList<>();
         for (Alert a : detection.alerts().search(query)) out.add(view(a));
         json(ctx, 200, Map.of("alerts", out));
+    }
+
+    /**
+     * Counts for the console's overview: {@code last} (default 24h) or {@code from}/{@code to}, {@code bucket} (default
+     * 1h), {@code top} (default 10) rules and techniques.
+     */
+    private void summary(Context ctx) {
+        java.time.Duration bucket = Durations.parse(ctx.queryParamAsClass("bucket", String.class).getOrDefault("1h"));
+        if (bucket.toSeconds() < 1) throw new IllegalArgumentException("'bucket' must be at least 1s");
+        Instant to = instant(ctx, "to");
+        if (to == null) {
+            // The window ends with the bucket holding now, so buckets start on whole hours (minutes…) and now is in the last one.
+            long now = detection.clock().instant().getEpochSecond();
+            to = Instant.ofEpochSecond(now - Math.floorMod(now, bucket.toSeconds()) + bucket.toSeconds());
+        }
+        Instant from = instant(ctx, "from");
+        String last = ctx.queryParam("last");
+        if (from != null && last != null) throw new IllegalArgumentException("give either 'last' or 'from', not both");
+        if (from == null) from = to.minus(Durations.parse(last == null || last.isBlank() ? "24h" : last));
+        if (java.time.Duration.between(from, to).dividedBy(bucket) > 1000) {
+            throw new IllegalArgumentException("'bucket' " + bucket + " makes more than 1000 buckets over the window; choose a longer bucket");
+        }
+        int top = (int) number(ctx.queryParam("top"), "top", 10);
+        AlertSummary s = detection.alerts().summarize(from, to, bucket, top);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("from", s.from());
+        body.put("to", s.to());
+        body.put("bucket_seconds", s.bucket().toSeconds());
+        body.put("buckets", s.buckets().stream().map(b -> Map.of("start", b.start(), "levels", b.levels())).toList());
+        body.put("totals", s.totals());
+        body.put("top_rules", s.topRules().stream().map(r -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("id", r.id());
+            m.put("title", r.title());
+            m.put("level", r.level());
+            m.put("alerts", r.alerts());
+            return m;
+        }).toList());
+        body.put("techniques", s.techniques());
+        json(ctx, 200, body);
     }
 
     private void alert(Context ctx) {

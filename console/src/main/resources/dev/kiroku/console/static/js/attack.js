@@ -35,7 +35,7 @@ export function attackMatrix(rules, fired) {
     h('div.tactic',
       h('h4', tactic.replace(/-/g, ' ')),
       [...techniques.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([technique, ruleCount]) => {
-        const hits = fired.get(technique) || 0;
+        const hits = fired.get(technique.toLowerCase()) || fired.get(technique) || 0;
         return h('a.technique' + (hits ? '.fired' : ''), {
           href: `#/alerts?technique=${encodeURIComponent(technique)}`,
           title: `${technique}: ${ruleCount} rule(s), ${hits} alert(s)`,

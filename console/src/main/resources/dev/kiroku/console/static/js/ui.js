@@ -156,9 +156,9 @@ export function stackedBars(labels, series, {height = 140} = {}) {
   return svg;
 }
 
-/** Downloads text as a file the browser saves. */
-export function download(name, type, text) {
-  const url = URL.createObjectURL(new Blob([text], {type}));
+/** Downloads text (or bytes) as a file the browser saves. */
+export function download(name, type, content) {
+  const url = URL.createObjectURL(new Blob([content], {type}));
   const a = h('a', {href: url, download: name});
   document.body.append(a);
   a.click();
@@ -166,18 +166,44 @@ export function download(name, type, text) {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
-/** Asks the analyst to confirm an action that changes something; resolves to true or false. */
-export function confirmAction(question, detail) {
+/**
+ * Asks the analyst to confirm an action that changes something, optionally with the action's parameters as form
+ * fields ({name, label, multiline?, type: 'checkbox'?, value?}). Resolves to the fields' values (an object, {} without
+ * fields) on Confirm, or false on Cancel or Escape. The first field (or Cancel) has the focus; Enter confirms.
+ */
+export function confirmAction(question, detail, fields = []) {
   return new Promise(resolve => {
+    const inputs = fields.map(f => {
+      const input = f.multiline ? h('textarea', {name: f.name, rows: 4, cols: 60})
+        : h('input', {name: f.name, type: f.type || 'text', size: f.type === 'checkbox' ? undefined : 60});
+      if (f.type === 'checkbox') input.checked = f.value !== false;
+      else if (f.value !== undefined) input.value = f.value;
+      return [f, input];
+    });
+    let answered = false;
+    const answer = value => {
+      answered = true;
+      dialog.close();
+      resolve(value);
+    };
     const dialog = h('dialog.confirm',
-      h('h3', question),
-      detail ? h('p', detail) : null,
-      h('div.actions',
-        h('button.secondary', {onclick: () => { dialog.close(); resolve(false); }}, 'Cancel'),
-        h('button.danger', {onclick: () => { dialog.close(); resolve(true); }, 'data-confirm': 'yes'}, 'Confirm')));
-    dialog.addEventListener('close', () => dialog.remove());
+      h('form', {method: 'dialog', onsubmit: e => {
+        e.preventDefault();
+        answer(Object.fromEntries(inputs.map(([f, input]) => [f.name, f.type === 'checkbox' ? input.checked : input.value])));
+      }},
+        h('h3', question),
+        detail ? h('p', detail) : null,
+        inputs.map(([f, input]) => h('label' + (f.type === 'checkbox' ? '.check' : ''), f.label, input)),
+        h('div.actions',
+          h('button.secondary', {type: 'button', onclick: () => answer(false)}, 'Cancel'),
+          h('button.danger', {type: 'submit', 'data-confirm': 'yes'}, 'Confirm'))));
+    dialog.addEventListener('close', () => {
+      dialog.remove();
+      if (!answered) resolve(false);
+    });
     document.body.append(dialog);
     dialog.showModal();
+    (inputs.length ? inputs[0][1] : dialog.querySelector('button.secondary')).focus();
   });
 }
 

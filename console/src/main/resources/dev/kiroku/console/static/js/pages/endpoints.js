@@ -39,7 +39,8 @@ export function endpointState(e) {
 export async function render(params, args) {
   if (args.length) return endpointPage(args[0]);
   const filter = h('input', {type: 'search', placeholder: 'Filter by name, address, OS…', value: params.filter || ''});
-  const stateFilter = h('select', ['all', 'online', 'offline', 'isolated', 'with loss'].map(s => h('option', {value: s}, s)));
+  const stateFilter = h('select', {'aria-label': 'State'}, ['all', 'online', 'offline', 'isolated', 'with loss'].map(s => h('option', {value: s}, s)));
+  stateFilter.value = params.state || 'all';
   const results = h('div');
   const endpoints = await loadEndpoints();
   const refresh = () => {
@@ -55,7 +56,7 @@ export async function render(params, args) {
       {title: 'Addresses', value: e => (e.addresses || []).join(', ')},
       {title: 'Last seen', value: e => ago(e.lastSeen)},
       {title: 'Events lost', value: e => totalLoss(e), className: 'num'},
-    ], {empty: 'No endpoint matches.'}));
+    ], {empty: endpoints.length ? 'No endpoint matches.' : 'No endpoint has enrolled yet.'}));
   };
   filter.addEventListener('input', refresh);
   stateFilter.addEventListener('change', refresh);
@@ -63,19 +64,59 @@ export async function render(params, args) {
   return h('div', h('h1', 'Endpoints'), h('div.toolbar', filter, stateFilter), results);
 }
 
+/** Calls update every few seconds while the element is on the page (live pages update without reload). */
+export function whileShown(element, seconds, update) {
+  const timer = setInterval(async () => {
+    if (!element.isConnected) {
+      clearInterval(timer);
+      return;
+    }
+    try {
+      await update();
+    } catch {
+      // the next round tries again; a signed-out user sees the sign-in dialog from api.js
+    }
+  }, seconds * 1000);
+}
+
+function heading(endpoint, id) {
+  return [endpoint.hostname || id, ' ', badge(endpointState(endpoint), endpointState(endpoint)),
+    endpoint.isolated ? badge('isolated', 'danger') : ''];
+}
+
+function inventory(endpoint, id) {
+  return h('dl.facts',
+    fact('Agent id', id), fact('OS', endpoint.os), fact('Kernel', endpoint.kernel),
+    fact('Agent version', endpoint.version), fact('Addresses', (endpoint.addresses || []).join(', ')),
+    fact('Last seen', `${time(endpoint.lastSeen)} (${ago(endpoint.lastSeen)})`),
+    fact('Journal', bytes(endpoint.journalBytes)), fact('Events received', endpoint.eventsReceived),
+    fact('Lag (recorded − stored)', endpoint.lag), fact('Isolation', endpoint.isolation));
+}
+
+function timeline(events) {
+  return table(events, [
+    {title: 'Time', value: e => time(e['@timestamp'])}, {title: 'Action', value: e => e['event.action']},
+    {title: 'Process', value: e => e['process.name']}, {title: 'Detail', value: e => e['process.command_line'] || e['file.path'] || e['destination.ip'] || ''},
+  ], {empty: 'No events stored for this endpoint.'});
+}
+
 async function endpointPage(id) {
   const endpoint = (await loadEndpoints()).find(e => e.id === id);
   if (!endpoint) return h('p.error', `No endpoint ${id} is known to this server.`);
-  return h('div',
-    h('h1', endpoint.hostname || id, ' ', badge(endpointState(endpoint), endpointState(endpoint)),
-      endpoint.isolated ? badge('isolated', 'danger') : ''),
+  const title = h('h1.endpoint-title', heading(endpoint, id));
+  const facts = h('div', inventory(endpoint, id));
+  const events = h('div.timeline', h('p.loading', 'Loading…'));
+  const loadTimeline = async () => replace(events, timeline((await api.get('/api/v1/events', {q: `agent.id:"${id}"`, limit: 50})).events));
+  const refresh = async () => {
+    const now = (await loadEndpoints()).find(e => e.id === id);
+    if (!now) return;
+    replace(title, heading(now, id));
+    replace(facts, inventory(now, id));
+  };
+  const page = h('div',
+    title,
     h('div.grid',
-      section('Inventory', () => h('dl.facts',
-        fact('Agent id', id), fact('OS', endpoint.os), fact('Kernel', endpoint.kernel),
-        fact('Agent version', endpoint.version), fact('Addresses', (endpoint.addresses || []).join(', ')),
-        fact('Last seen', `${time(endpoint.lastSeen)} (${ago(endpoint.lastSeen)})`),
-        fact('Journal', bytes(endpoint.journalBytes)), fact('Events received', endpoint.eventsReceived),
-        fact('Lag (recorded − stored)', endpoint.lag), fact('Isolation', endpoint.isolation))),
+      section('Inventory', () => facts),
       section('Sensors and loss', () => h('div',
         table(endpoint.sensors, [
           {title: 'Sensor', value: s => s.name}, {title: 'State', value: s => badge(s.state, s.state === 'running' ? 'online' : 'offline')},
@@ -91,11 +132,13 @@ async function endpointPage(id) {
         {title: 'Rule', value: a => link('#/alerts/' + a.id, {}, a.rule.title)}, {title: 'Count', value: a => a.count, className: 'num'},
       ], {empty: 'No alerts for this endpoint.'});
     }),
-    section('Timeline (newest first)', async () => {
-      const page = await api.get('/api/v1/events', {q: `agent.id:"${id}"`, limit: 50});
-      return table(page.events, [
-        {title: 'Time', value: e => time(e['@timestamp'])}, {title: 'Action', value: e => e['event.action']},
-        {title: 'Process', value: e => e['process.name']}, {title: 'Detail', value: e => e['process.command_line'] || e['file.path'] || e['destination.ip'] || ''},
-      ], {empty: 'No events stored for this endpoint.'});
+    section('Timeline (newest first, live)', async () => {
+      await loadTimeline();
+      return events;
     }, link('#/search', {q: `agent.id:"${id}"`}, 'open in search')));
+  // A finished command (isolate, release…) changes the inventory: ask for it at once, then keep it live.
+  page.addEventListener('kiroku:command-finished', () => api.post('/api/v1/commands',
+    {target: `agent:${id}`, type: 'inventory.refresh', parameters: {}, expires: '10m'}).catch(() => {}));
+  whileShown(page, 3, () => Promise.all([refresh(), loadTimeline()]));
+  return page;
 }

@@ -1,29 +1,87 @@
 // Response: commands to endpoints with confirmation and live per-endpoint status, and the log of commands.
 // The actions offered are the command types the agents run today (docs/api.md, POST /api/v1/commands).
 import {api} from '../api.js';
-import {badge, confirmAction, h, replace, section, table, time} from '../ui.js';
+import {badge, confirmAction, download, h, replace, section, table, time} from '../ui.js';
 
-const ACTIONS = [
-  {type: 'isolate', label: 'Isolate', danger: true, detail: 'The endpoint keeps only loopback and its connection to this server until released.'},
+/**
+ * Every action the agents take (docs/response.md), with the parameters the analyst fills in. A field's value
+ * becomes the command parameter of the same name; lines and commas both separate list values.
+ */
+export const ACTIONS = [
+  {type: 'isolate', label: 'Isolate', danger: true, detail: 'The endpoint keeps only loopback and its connection to this server until released.',
+    fields: [{name: 'allow', label: 'Also allow (addr:port, comma-separated)', optional: true}]},
   {type: 'release', label: 'Release isolation'},
+  {type: 'kill', label: 'Kill process', danger: true, detail: 'The process is matched by its entity id, so a reused pid is never signalled.',
+    fields: [{name: 'entity_ids', label: 'Process entity id(s)'}, {name: 'pid', label: 'pid (optional check)', optional: true},
+      {name: 'tree', label: 'Kill the whole tree', type: 'checkbox', value: true}]},
+  {type: 'quarantine', label: 'Quarantine file', danger: true, detail: 'The file is moved into the agent\'s encrypted quarantine; restore brings it back byte for byte.',
+    fields: [{name: 'paths', label: 'Absolute paths, one per line', multiline: true}]},
+  {type: 'restore', label: 'Restore file', fields: [{name: 'ids', label: 'Quarantine ids (from the quarantine result)'}]},
+  {type: 'collect', label: 'Collect file', detail: 'Files up to 16 MiB are sent whole with their SHA-256.',
+    fields: [{name: 'paths', label: 'Absolute paths, one per line', multiline: true}]},
+  {type: 'block_hash', label: 'Block hash', danger: true, detail: 'Executions of files with this SHA-256 are refused on this endpoint.',
+    fields: [{name: 'hashes', label: 'SHA-256 hashes'}, {name: 'reason', label: 'Reason', optional: true}]},
+  {type: 'unblock_hash', label: 'Unblock hash', fields: [{name: 'hashes', label: 'SHA-256 hashes'}]},
+  {type: 'block_destination', label: 'Block destination', danger: true,
+    fields: [{name: 'targets', label: 'IPs, CIDRs or domains'}]},
+  {type: 'unblock_destination', label: 'Unblock destination', fields: [{name: 'targets', label: 'IPs, CIDRs or domains'}]},
+  {type: 'yara.scan', label: 'YARA scan', detail: 'The endpoint scans the paths and processes with these rules at a bounded rate.',
+    fields: [{name: 'rules', label: 'YARA rules', multiline: true}, {name: 'paths', label: 'Paths to scan, one per line', multiline: true, optional: true},
+      {name: 'pids', label: 'Process ids to scan', optional: true}], parameters: yaraRequest},
   {type: 'ping', label: 'Ping'},
   {type: 'inventory.refresh', label: 'Refresh inventory'},
   {type: 'policy.status', label: 'Show policy'},
 ];
 
-/** Buttons that send a command to the given agents, with confirmation, then follow each delivery's state. */
-export function responseButtons(agentIds) {
-  const status = h('div');
-  return h('div', h('div.toolbar', ACTIONS.map(a => h(a.danger ? 'button.danger' : 'button.secondary', {onclick: async () => {
-    if (!await confirmAction(`${a.label}: ${agentIds.length === 1 ? agentIds[0] : agentIds.length + ' endpoints'}?`, a.detail)) return;
-    try {
-      const issued = [];
-      for (const id of agentIds) issued.push(await api.post('/api/v1/commands', {target: `agent:${id}`, type: a.type, parameters: {}, expires: '1h'}));
-      follow(issued.map(c => c.id), status);
-    } catch (e) {
-      replace(status, h('p.error', e.message));
-    }
-  }}, a.label))), status);
+/** The yara.scan command takes one parameter, a YaraScanRequest in JSON (docs/yara.md). */
+function yaraRequest(values) {
+  return {request: JSON.stringify({
+    requestId: 'console-' + Date.now(),
+    rules: [{name: 'console.yar', source: values.rules}],
+    paths: list(values.paths),
+    pids: list(values.pids).map(Number),
+  })};
+}
+
+function list(text) {
+  return String(text || '').split(/[\n,]/).map(s => s.trim()).filter(Boolean);
+}
+
+/** Turns the form's values into command parameters: list fields one value per line, as the agent reads them. */
+function parametersOf(action, values) {
+  if (action.parameters) return action.parameters(values);
+  const parameters = {};
+  for (const field of action.fields || []) {
+    const value = values[field.name];
+    if (field.type === 'checkbox') parameters[field.name] = String(value);
+    else if (value) parameters[field.name] = list(value).join(field.multiline ? '\n' : ',');
+  }
+  return parameters;
+}
+
+/**
+ * Buttons that send a command to the given agents (each opens a confirmation with the action's parameters), then
+ * follow each delivery's state live until it is final.
+ */
+export function responseButtons(agentIds, {prefill = {}} = {}) {
+  const status = h('div.command-status', {'aria-live': 'polite'});
+  const who = agentIds.length === 1 ? agentIds[0] : agentIds.length + ' endpoints';
+  return h('div', h('div.toolbar.response-actions', ACTIONS.map(a => h(a.danger ? 'button.danger' : 'button.secondary', {
+    dataset: {action: a.type},
+    onclick: async () => {
+      const values = await confirmAction(`${a.label}: ${who}?`, a.detail, (a.fields || []).map(f => ({...f, value: prefill[f.name] ?? f.value})));
+      if (!values) return;
+      try {
+        const parameters = parametersOf(a, values);
+        const missing = (a.fields || []).filter(f => !f.optional && f.type !== 'checkbox' && !String(values[f.name] || '').trim());
+        if (missing.length) throw new Error(`${a.label} needs ${missing.map(f => f.label).join(', ')}.`);
+        const issued = [];
+        for (const id of agentIds) issued.push(await api.post('/api/v1/commands', {target: `agent:${id}`, type: a.type, parameters, expires: '1h'}));
+        follow(issued.map(c => c.id), status);
+      } catch (e) {
+        replace(status, h('p.error', e.message));
+      }
+    }}, a.label))), status);
 }
 
 const FINAL = ['succeeded', 'failed', 'expired'];
@@ -34,16 +92,38 @@ async function follow(ids, into) {
     const deliveries = (await Promise.all(ids.map(id => api.get('/api/v1/commands/' + encodeURIComponent(id)))))
       .flatMap(r => r.deliveries || []);
     replace(into, deliveryTable(deliveries));
-    if (deliveries.length && deliveries.every(d => FINAL.includes(d.state))) return;
+    if (deliveries.length && deliveries.every(d => FINAL.includes(d.state))) {
+      into.dispatchEvent(new CustomEvent('kiroku:command-finished', {bubbles: true, detail: deliveries}));
+      return;
+    }
     await new Promise(r => setTimeout(r, 1000));
   }
+}
+
+/** A delivery's output: the agent's results per target, with collected files offered as downloads. */
+function output(d) {
+  let results;
+  try {
+    results = typeof d.output === 'string' ? JSON.parse(d.output) : d.output;
+  } catch {
+    return d.output ?? '';
+  }
+  if (!Array.isArray(results)) return typeof d.output === 'string' ? d.output : JSON.stringify(d.output ?? '');
+  return h('ul.results', results.map(r => h('li',
+    badge(String(r.outcome || '').toLowerCase(), r.outcome === 'FAILED' ? 'failed' : 'done'), ' ', h('code', r.target), ' ', r.detail || '',
+    r.data && r.data.content_base64 ? [' ', h('button.link', {onclick: () => saveCollected(r)}, 'download')] : null)));
+}
+
+function saveCollected(result) {
+  const bytes = Uint8Array.from(atob(result.data.content_base64), c => c.charCodeAt(0));
+  download((result.target.split('/').pop() || 'collected') + '.bin', 'application/octet-stream', bytes);
 }
 
 function deliveryTable(deliveries) {
   return table(deliveries, [
     {title: 'Command', value: d => d.type}, {title: 'Endpoint', value: d => d.agentId},
     {title: 'State', value: d => badge(d.state, d.state === 'succeeded' ? 'done' : d.state)},
-    {title: 'Output', value: d => typeof d.output === 'string' ? d.output : JSON.stringify(d.output ?? '')},
+    {title: 'Output', value: output},
   ], {empty: 'Waiting for the endpoints to answer…'});
 }
 
