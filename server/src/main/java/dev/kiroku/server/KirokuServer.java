@@ -17,6 +17,8 @@ import dev.kiroku.server.response.BlockListRoutes;
 import dev.kiroku.server.detect.DetectionRoutes;
 import dev.kiroku.server.fleet.Fleet;
 import dev.kiroku.server.fleet.FleetRoutes;
+import dev.kiroku.server.yara.YaraSweepRoutes;
+import dev.kiroku.server.yara.YaraSweeps;
 import dev.kiroku.server.ingest.StoreIngest;
 import dev.kiroku.store.EventStore;
 import dev.kiroku.store.lucene.LuceneEventStore;
@@ -90,6 +92,8 @@ public final class KirokuServer implements AutoCloseable {
             teardown.push(fleet);
             BlockList blockList = new BlockList(config.dataDirectory().resolve("blocklist"), fleet, clock, Duration.ofSeconds(10));
             teardown.push(blockList);
+            YaraSweeps yaraSweeps = new YaraSweeps(config.dataDirectory().resolve("yara-sweeps"), fleet, detection, clock, Duration.ofSeconds(2));
+            teardown.push(yaraSweeps);
             // Connected threat defence: a high sandbox verdict blocks the file's hash on every endpoint.
             sandbox.queue().addListener(report -> {
                 if (report.verdict() == dev.kiroku.sandbox.Verdict.HIGH) {
@@ -100,7 +104,8 @@ public final class KirokuServer implements AutoCloseable {
             AgentDirectory agents = () -> localAgents.stream().map(Supplier::get).toList();
             ApiServer api = new ApiServer(store, agents, clock, new Authentication(users), new DetectionRoutes(detection),
                     new FleetRoutes(fleet, users), List.of(investigation::register, new IndicatorRoutes(indicators)::register,
-                    sandbox::register, new BlockListRoutes(blockList)::register));
+                    sandbox::register, new BlockListRoutes(blockList)::register,
+                    new YaraSweepRoutes(yaraSweeps)::register));
             port = api.start(config.host(), config.port());
             teardown.push(api);
             return this;

@@ -17,4 +17,12 @@ public interface CommandHandler {
      * @throws Exception when the command fails; its message becomes the recorded failure
      */
     String handle(Map<String, String> parameters) throws Exception;
+
+    /**
+     * Runs a command that may take long; it may call {@code progress} with its progress as JSON (at most about once a
+     * second), which the agent passes to the server on a best-effort basis. The default ignores progress.
+     */
+    default String handle(Map<String, String> parameters, java.util.function.Consumer<String> progress) throws Exception {
+        return handle(parameters);
+    }
 }

@@ -7,9 +7,6 @@ import dev.kiroku.response.Outcome;
 import dev.kiroku.response.ResponseAction;
 import dev.kiroku.response.execblock.BlockerSettings;
 import dev.kiroku.response.nft.Endpoint;
-import dev.kiroku.yara.api.YaraJson;
-import dev.kiroku.yara.api.YaraScanRequest;
-import dev.kiroku.yara.scan.YaraScanService;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -21,7 +18,7 @@ import java.util.stream.Collectors;
 
 /**
  * The endpoint's hands on the command channel: every response action (isolate, release, kill, quarantine,
- * restore, collect, block/unblock a hash or a destination) and {@code yara.scan}. Each response command answers
+ * restore, collect, block/unblock a hash or a destination). Each response command answers
  * one JSON result per target and is appended to the local action log; a command fails as a whole only when every
  * target failed, so the server records the real outcome.
  */
@@ -40,7 +37,7 @@ public final class EndpointCommands implements AutoCloseable {
     }
 
     /**
-     * Starts response (re-applying a saved isolation and saved blocks) and registers its actions and YARA scanning.
+     * Starts response (re-applying a saved isolation and saved blocks) and registers its actions.
      *
      * @param stateDirectory root-only directory for isolation state, block lists, quarantine and the action log
      * @param serverAddress  HOST:PORT of the server: isolation keeps it reachable and it can never be blocked
@@ -60,7 +57,6 @@ public final class EndpointCommands implements AutoCloseable {
         }
         EndpointCommands commands = new EndpointCommands(response, new ActionLog(stateDirectory.resolve("actions.jsonl")), blocked);
         for (ResponseAction action : response.actions()) registry.register(commands.handler(action));
-        registry.register(yaraScan());
         return commands;
     }
 
@@ -80,25 +76,6 @@ public final class EndpointCommands implements AutoCloseable {
                     throw new IOException(json);
                 }
                 return json;
-            }
-        };
-    }
-
-    /** {@code yara.scan}: parameter {@code request} is a YaraScanRequest in JSON; the answer is the YaraScanResult. */
-    private static CommandHandler yaraScan() {
-        return new CommandHandler() {
-            @Override
-            public String type() {
-                return "yara.scan";
-            }
-
-            @Override
-            public String handle(Map<String, String> parameters) throws Exception {
-                String request = parameters.get("request");
-                if (request == null || request.isBlank()) {
-                    throw new IllegalArgumentException("yara.scan needs parameter 'request' (a YaraScanRequest as JSON, docs/yara.md)");
-                }
-                return YaraJson.write(new YaraScanService().execute(YaraJson.read(request, YaraScanRequest.class)));
             }
         };
     }

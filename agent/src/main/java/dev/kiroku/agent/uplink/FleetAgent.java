@@ -1,6 +1,7 @@
 package dev.kiroku.agent.uplink;
 
 import dev.kiroku.agent.command.EndpointCommands;
+import dev.kiroku.agent.command.YaraScanCommand;
 
 import dev.kiroku.agent.Agent;
 import dev.kiroku.agent.AgentConfig;
@@ -51,8 +52,8 @@ public final class FleetAgent implements AutoCloseable {
     }
 
     /**
-     * @param response whether the endpoint takes response commands (isolate, kill, quarantine, block…) and YARA
-     *                 scans; their state lives under {@code <data>/response}
+     * @param response whether the endpoint takes response commands (isolate, kill, quarantine, block…); YARA scans
+     *                 are always taken. Response state lives under {@code <data>/response}
      */
     public static FleetAgent start(AgentConfig config, String server, String token, Duration heartbeat, InstantSource clock,
                                    boolean response) throws IOException {
@@ -77,6 +78,7 @@ public final class FleetAgent implements AutoCloseable {
         }
         InventoryProbe probe = new InventoryProbe(Path.of("/"));
         Uplink uplink = new Uplink(agent, client, probe, heartbeat, config.scope().label(), clock);
+        uplink.commands().register(new YaraScanCommand());
         EndpointCommands endpointCommands = response
                 ? EndpointCommands.register(uplink.commands(), agent.agentId(), config.dataDirectory().resolve("response"), address)
                 : null;

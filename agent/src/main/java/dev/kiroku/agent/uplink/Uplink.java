@@ -163,7 +163,7 @@ public final class Uplink implements AutoCloseable {
     private void execute(Command command) {
         CommandRegistry.Outcome outcome = Instant.ofEpochMilli(command.getExpiresMs()).isBefore(clock.instant())
                 ? new CommandRegistry.Outcome(false, "expired before it reached the agent")
-                : commands.run(command.getType(), Map.copyOf(command.getParametersMap()));
+                : commands.run(command.getType(), Map.copyOf(command.getParametersMap()), progress -> reportProgress(command, progress));
         commandsRun.incrementAndGet();
         // The result is retried here; the server keeps the command marked delivered until it arrives.
         Duration backoff = Duration.ofMillis(500);
@@ -177,6 +177,15 @@ public final class Uplink implements AutoCloseable {
                 pause(jitter(backoff));
                 backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
             }
+        }
+    }
+
+    /** Progress is best effort: a lost report is replaced by the next one or by the result. */
+    private void reportProgress(Command command, String progress) {
+        try {
+            client.progress(command.getId(), progress);
+        } catch (EventSink.DeliveryException e) {
+            lastError = "reporting progress of command " + command.getId() + ": " + e.getMessage();
         }
     }
 

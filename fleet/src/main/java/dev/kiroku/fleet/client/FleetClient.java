@@ -121,6 +121,16 @@ public final class FleetClient implements EventSink, AutoCloseable {
         }
     }
 
+    /** Reports how far a running command has got (output: progress as JSON); the final result comes by {@link #report}. */
+    public void progress(String commandId, String output) throws DeliveryException {
+        try {
+            stub.withDeadlineAfter(10, TimeUnit.SECONDS).reportResult(CommandResult.newBuilder().setCommandId(commandId)
+                    .setInProgress(true).setOutput(output).build());
+        } catch (StatusRuntimeException e) {
+            throw new DeliveryException("server: " + describe(e), e);
+        }
+    }
+
     /** True once the server said this agent is revoked. */
     public boolean revoked() {
         return lastRefusal == Status.Code.PERMISSION_DENIED;

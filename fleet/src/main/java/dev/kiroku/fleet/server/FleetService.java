@@ -129,6 +129,16 @@ final class FleetService extends FleetGrpc.FleetImplBase {
     public void reportResult(CommandResult request, StreamObserver<ResultAccepted> response) {
         String agentId = AgentAuthentication.AGENT_ID.get();
         Instant now = clock.instant();
+        if (request.getInProgress()) {
+            if (!state.progress(request.getCommandId(), agentId, request.getOutput())) {
+                response.onError(Status.NOT_FOUND.withDescription("command " + request.getCommandId()
+                        + " is not running on agent " + agentId).asRuntimeException());
+                return;
+            }
+            response.onNext(ResultAccepted.getDefaultInstance());
+            response.onCompleted();
+            return;
+        }
         if (!state.result(request.getCommandId(), agentId, request.getSuccess(), request.getOutput(), now)) {
             response.onError(Status.NOT_FOUND.withDescription("command " + request.getCommandId()
                     + " was not sent to agent " + agentId + " or already has a result").asRuntimeException());

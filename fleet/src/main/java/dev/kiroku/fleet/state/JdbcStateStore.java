@@ -242,6 +242,12 @@ public final class JdbcStateStore implements StateStore {
     }
 
     @Override
+    public synchronized boolean progress(String commandId, String agentId, String output) {
+        return update("UPDATE command_deliveries SET output = ? WHERE command_id = ? AND agent_id = ? AND state = 'delivered'",
+                output, commandId, agentId) > 0;
+    }
+
+    @Override
     public synchronized List<Delivery> deliveries(String commandId, int limit) {
         String sql = "SELECT " + COMMAND_COLUMNS + ", d.agent_id, d.state, d.delivered, d.finished, d.output FROM commands c "
                 + "JOIN command_deliveries d ON d.command_id = c.id" + (commandId == null ? "" : " WHERE c.id = ?")

@@ -96,6 +96,9 @@ public interface StateStore extends AutoCloseable {
     /** Records an agent's result; false when the agent was not sent this command. */
     boolean result(String commandId, String agentId, boolean success, String output, Instant now);
 
+    /** Records a delivered command's progress as its output so far; false when it is not running on that agent. */
+    boolean progress(String commandId, String agentId, String output);
+
     /** Deliveries of one command, or of all commands newest first when {@code commandId} is null. */
     List<Delivery> deliveries(String commandId, int limit);
 

@@ -1,17 +1,20 @@
 package dev.kiroku.yara.scan;
 
 import dev.kiroku.yara.api.FileVerdict;
+import dev.kiroku.yara.api.ScanProgress;
 import dev.kiroku.yara.api.ScanSkip;
 import dev.kiroku.yara.api.YaraMatch;
 import dev.kiroku.yara.api.YaraScanResult;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
 /**
  * Gathers what a scan produces: matches (also handed to a listener as they are found, e.g. to print or alert at
- * once), skipped targets with reasons, and counters. Not thread-safe: one collector per scanning thread.
+ * once), skipped targets with reasons, and counters; optionally reports {@link ScanProgress} to a listener at most
+ * once per interval. Not thread-safe: one collector per scanning thread.
  */
 public final class ScanCollector {
     private final Consumer<YaraMatch> onMatch;
@@ -21,6 +24,11 @@ public final class ScanCollector {
     private long files;
     private long processes;
     private long bytes;
+    private long targetsPlanned;
+    private long targetsDone;
+    private Consumer<ScanProgress> onProgress = p -> { };
+    private long progressIntervalNanos = Long.MAX_VALUE;
+    private long lastProgressAt = System.nanoTime();
 
     public ScanCollector() {
         this(m -> { });
@@ -28,6 +36,30 @@ public final class ScanCollector {
 
     public ScanCollector(Consumer<YaraMatch> onMatch) {
         this.onMatch = onMatch;
+    }
+
+    /** Hands {@link #progress()} to {@code listener} after a target finishes, at most once per {@code interval}. */
+    public ScanCollector reportProgress(Duration interval, Consumer<ScanProgress> listener) {
+        this.onProgress = listener;
+        this.progressIntervalNanos = interval.toNanos();
+        return this;
+    }
+
+    void planned(long targets) {
+        targetsPlanned += targets;
+    }
+
+    void targetDone() {
+        targetsDone++;
+        long now = System.nanoTime();
+        if (now - lastProgressAt >= progressIntervalNanos) {
+            lastProgressAt = now;
+            onProgress.accept(progress());
+        }
+    }
+
+    public ScanProgress progress() {
+        return new ScanProgress(targetsDone, targetsPlanned, files, processes, bytes, matches.size());
     }
 
     void match(YaraMatch match) {

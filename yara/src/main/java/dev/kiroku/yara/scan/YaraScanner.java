@@ -48,17 +48,58 @@ public final class YaraScanner implements AutoCloseable {
             attributes = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         } catch (IOException e) {
             out.skip(path.toString(), reason(e));
+            out.targetDone();
             return;
         }
         if (attributes.isDirectory()) {
             scanTree(path, out);
         } else {
             scanFile(path, attributes, out);
+            out.targetDone();
         }
+    }
+
+    /**
+     * Counts the targets {@link #scanPath} would visit under {@code path} (metadata only, nothing is read), so that
+     * progress can be told as a share of the whole.
+     */
+    public long countTargets(Path path) {
+        if (!Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+            return 1;
+        }
+        long[] count = {0};
+        walk(path, (target, reason) -> { }, (file, attributes) -> {
+            count[0]++;
+            return true;
+        });
+        return count[0];
     }
 
     /** Scans every file under {@code root} that the include/exclude globs and the size limit admit. */
     public void scanTree(Path root, ScanCollector out) throws InterruptedException {
+        walk(root, out::skip, (file, attributes) -> {
+            try {
+                scanFile(file, attributes, out);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                out.skip(root.toString(), "scan interrupted");
+                return false;
+            }
+            out.targetDone();
+            return true;
+        });
+        if (Thread.interrupted()) {
+            throw new InterruptedException("scan of " + root + " interrupted");
+        }
+    }
+
+    /** What a walk does with each admitted file; false stops the walk. */
+    private interface FileAction {
+        boolean visit(Path file, BasicFileAttributes attributes);
+    }
+
+    /** Visits every file under {@code root} that the globs admit, leaving out pseudo filesystems. */
+    private void walk(Path root, java.util.function.BiConsumer<String, String> skip, FileAction action) {
         TreeFilter filter = new TreeFilter(options.include(), options.exclude());
         try {
             Files.walkFileTree(root, new SimpleFileVisitor<>() {
@@ -66,7 +107,7 @@ public final class YaraScanner implements AutoCloseable {
                 public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
                     String pseudo = filter.pseudoFilesystem(dir);
                     if (pseudo != null) {
-                        out.skip(dir.toString(), pseudo);
+                        skip.accept(dir.toString(), pseudo);
                         return FileVisitResult.SKIP_SUBTREE;
                     }
                     Path relative = root.relativize(dir);
@@ -80,27 +121,17 @@ public final class YaraScanner implements AutoCloseable {
                     if (filter.excluded(relative) || !filter.included(relative)) {
                         return FileVisitResult.CONTINUE;
                     }
-                    try {
-                        scanFile(file, attrs, out);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        out.skip(root.toString(), "scan interrupted");
-                        return FileVisitResult.TERMINATE;
-                    }
-                    return FileVisitResult.CONTINUE;
+                    return action.visit(file, attrs) ? FileVisitResult.CONTINUE : FileVisitResult.TERMINATE;
                 }
 
                 @Override
                 public FileVisitResult visitFileFailed(Path file, IOException e) {
-                    out.skip(file.toString(), reason(e));
+                    skip.accept(file.toString(), reason(e));
                     return FileVisitResult.CONTINUE;
                 }
             });
         } catch (IOException e) {
-            out.skip(root.toString(), reason(e));
-        }
-        if (Thread.interrupted()) {
-            throw new InterruptedException("scan of " + root + " interrupted");
+            skip.accept(root.toString(), reason(e));
         }
     }
 
@@ -155,6 +186,7 @@ public final class YaraScanner implements AutoCloseable {
         } catch (IOException e) {
             out.skip(target, reason(e));
         }
+        out.targetDone();
         if (Thread.interrupted()) {
             throw new InterruptedException("scan of " + target + " interrupted");
         }

@@ -1,0 +1,39 @@
+package dev.kiroku.agent.command;
+
+import dev.kiroku.yara.api.YaraJson;
+import dev.kiroku.yara.api.YaraScanRequest;
+import dev.kiroku.yara.scan.ScanCollector;
+import dev.kiroku.yara.scan.YaraScanService;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * {@code yara.scan}, the endpoint's part of a fleet-wide sweep: parameter {@code request} is a YaraScanRequest in
+ * JSON (docs/yara.md); progress is reported about once a second as a ScanProgress in JSON, and the answer is the
+ * YaraScanResult. The request's budget keeps the scan from dominating the endpoint.
+ */
+public final class YaraScanCommand implements CommandHandler {
+    private static final Duration PROGRESS_EVERY = Duration.ofSeconds(1);
+
+    @Override
+    public String type() {
+        return "yara.scan";
+    }
+
+    @Override
+    public String handle(Map<String, String> parameters) throws Exception {
+        return handle(parameters, progress -> { });
+    }
+
+    @Override
+    public String handle(Map<String, String> parameters, Consumer<String> progress) throws Exception {
+        String request = parameters.get("request");
+        if (request == null || request.isBlank()) {
+            throw new IllegalArgumentException("yara.scan needs parameter 'request' (a YaraScanRequest as JSON, docs/yara.md)");
+        }
+        ScanCollector out = new ScanCollector().reportProgress(PROGRESS_EVERY, p -> progress.accept(YaraJson.write(p)));
+        return YaraJson.write(new YaraScanService().execute(YaraJson.read(request, YaraScanRequest.class), out));
+    }
+}
