@@ -81,7 +81,8 @@ class NetworkIsolationTest {
             Nft nft = Nft.inNamespace(lab.endpoint.name());
             NetworkIsolation isolation = new NetworkIsolation(nft, new IsolationStateFile(dir.resolve("isolation.json")));
             // Isolated by the server without a release secret of its own.
-            assertThat(isolation.isolate(List.of(), null, "server").outcome()).isEqualTo(Outcome.DONE);
+            ActionResult isolated = isolation.isolate(List.of(Endpoint.parse(lab.peerAddress + ":" + SERVER_PORT)), null, "server");
+            assertThat(isolated.outcome()).as(isolated.detail()).isEqualTo(Outcome.DONE);
             assertThat(lab.endpointReaches(lab.peerAddress, OTHER_PORT, 1000)).isFalse();
             assertThat(LocalRelease.release(dir, "agent admin secret".toCharArray(), nft).detail()).contains("no local release secret");
 
