@@ -17,7 +17,7 @@ import java.util.concurrent.Callable;
 /** The agent: run it against a server (enrolling on first start), see its status, unenrol it. */
 @Command(name = "agent", mixinStandardHelpOptions = true,
         description = "Run the agent against a server: ./kiroku agent --server HOST:PORT --token TOKEN (the token only on first start).",
-        subcommands = {AgentCommand.Status.class, AgentCommand.Unenroll.class})
+        subcommands = {AgentCommand.Status.class, AgentCommand.Unenroll.class, AgentRelease.class})
 final class AgentCommand implements Callable<Integer> {
     @Option(names = "--server", paramLabel = "HOST:PORT", description = "the server's fleet endpoint (default: the one the agent enrolled with)")
     String server;
@@ -45,12 +45,24 @@ final class AgentCommand implements Callable<Integer> {
     @Option(names = "--heartbeat", defaultValue = "10s", description = "how often inventory is reported and commands fetched (default ${DEFAULT-VALUE})")
     String heartbeat;
 
+    @Option(names = "--release-secret-file", paramLabel = "FILE",
+            description = "admin secret (first line of FILE, at least 12 characters) for ./kiroku agent release at this machine")
+    Path releaseSecretFile;
+
     @Override
     public Integer call() throws Exception {
         Path dir = data != null ? data.toAbsolutePath() : Home.dataDirectory().resolve("agent");
         if (server == null && token == null && !FleetAgent.credentials(dir).enrolled()) {
             new picocli.CommandLine(this).usage(System.out);
             return 2;
+        }
+        if (releaseSecretFile != null) {
+            try {
+                AgentRelease.setSecret(dir, releaseSecretFile);
+            } catch (IOException | IllegalArgumentException e) {
+                System.err.println("kiroku agent: --release-secret-file " + releaseSecretFile + ": " + e.getMessage());
+                return 1;
+            }
         }
         FleetAgent agent;
         try {

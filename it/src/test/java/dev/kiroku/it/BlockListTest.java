@@ -53,20 +53,24 @@ class BlockListTest {
             await().atMost(Duration.ofSeconds(30)).until(() -> !runs(tool));
             assertThat(rest(server, "GET", "/api/v1/blocklist", null).body()).contains(sha256).contains("incident 42");
 
-            // An agent that enrols after the block is sent it too (without response of its own here: one exec
-            // blocker per machine keeps the test's own execs out of a second permission group).
-            try (FleetAgent later = agent(server, directory, "later", false)) {
-                await().atMost(Duration.ofSeconds(30)).until(() -> issued(server, later.agent().agentId(), "block_hash"));
+            // An agent that enrols after the block gets it too and enforces it with its own exec blocker: two
+            // permission groups on one machine, both live while the entry is removed.
+            try (FleetAgent later = agent(server, directory, "later", true)) {
+                awaitSucceeded(server, later.agent().agentId(), "block_hash");
+                assertThat(runs(tool)).isFalse();
+
+                HttpResponse<String> refused = rest(server, "POST", "/api/v1/blocklist", "{\"kind\":\"hash\",\"value\":\"not-a-hash\"}");
+                assertThat(refused.statusCode()).isEqualTo(400);
+                assertThat(refused.body()).contains("SHA-256");
+
+                Matcher id = Pattern.compile("\"id\":(\\d+)").matcher(added.body());
+                assertThat(id.find()).isTrue();
+                assertThat(rest(server, "DELETE", "/api/v1/blocklist/" + id.group(1), null).statusCode()).isEqualTo(200);
+                awaitSucceeded(server, later.agent().agentId(), "unblock_hash");
+                awaitSucceeded(server, first.agent().agentId(), "unblock_hash");
+                assertThat(runs(tool)).as("unblocked on both agents").isTrue();
             }
-
-            HttpResponse<String> refused = rest(server, "POST", "/api/v1/blocklist", "{\"kind\":\"hash\",\"value\":\"not-a-hash\"}");
-            assertThat(refused.statusCode()).isEqualTo(400);
-            assertThat(refused.body()).contains("SHA-256");
-
-            Matcher id = Pattern.compile("\"id\":(\\d+)").matcher(added.body());
-            assertThat(id.find()).isTrue();
-            assertThat(rest(server, "DELETE", "/api/v1/blocklist/" + id.group(1), null).statusCode()).isEqualTo(200);
-            await().atMost(Duration.ofSeconds(30)).until(() -> runs(tool));
+            assertThat(runs(tool)).isTrue();
         }
     }
 
@@ -77,9 +81,18 @@ class BlockListTest {
                 server.fleet().createToken(Duration.ofMinutes(5), "test", "test"), Duration.ofMillis(300), InstantSource.system(), response);
     }
 
-    private static boolean issued(KirokuServer server, String agentId, String type) {
+    private static void awaitSucceeded(KirokuServer server, String agentId, String type) {
+        try {
+            await().atMost(Duration.ofSeconds(60)).until(() -> succeeded(server, agentId, type));
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError(type + " did not succeed on " + agentId + "; commands: " + server.fleet().commands(null, 50), e);
+        }
+    }
+
+    private static boolean succeeded(KirokuServer server, String agentId, String type) {
         List<Map<String, Object>> commands = server.fleet().commands(null, 1000);
-        return commands.stream().anyMatch(c -> agentId.equals(c.get("agentId")) && type.equals(c.get("type")));
+        return commands.stream().anyMatch(c -> agentId.equals(c.get("agentId")) && type.equals(c.get("type"))
+                && "succeeded".equals(c.get("state")));
     }
 
     private static boolean runs(Path tool) {

@@ -48,7 +48,12 @@ public final class EndpointResponse implements AutoCloseable {
      * @param onBlocked         receives every denied execution, for events and alerts
      */
     public record Config(Path stateDir, String agentId, List<Endpoint> serverEndpoints, List<Path> execFilesystems,
-                         long collectLimitBytes, Duration domainRefresh, Consumer<BlockedAttempt> onBlocked) {
+                         long collectLimitBytes, Duration domainRefresh, Consumer<BlockedAttempt> onBlocked, Nft nft) {
+        /** Isolation and destination blocks on this machine's own network ({@link Nft#system()}). */
+        public Config(Path stateDir, String agentId, List<Endpoint> serverEndpoints, List<Path> execFilesystems,
+                      long collectLimitBytes, Duration domainRefresh, Consumer<BlockedAttempt> onBlocked) {
+            this(stateDir, agentId, serverEndpoints, execFilesystems, collectLimitBytes, domainRefresh, onBlocked, Nft.system());
+        }
     }
 
     private final List<ResponseAction> actions = new ArrayList<>();
@@ -61,7 +66,7 @@ public final class EndpointResponse implements AutoCloseable {
     private AutoCloseable domainRefresh;
 
     private EndpointResponse(Config config) {
-        Nft nft = Nft.system();
+        Nft nft = config.nft();
         isolation = new NetworkIsolation(nft, new IsolationStateFile(config.stateDir().resolve("isolation.json")));
         startup.add(isolation.reapplyOnStart());
         actions.add(new IsolateAction(isolation, config.serverEndpoints()));

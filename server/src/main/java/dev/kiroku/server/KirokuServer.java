@@ -13,6 +13,10 @@ import dev.kiroku.server.indicators.IndicatorService;
 import dev.kiroku.server.investigate.InvestigationService;
 import dev.kiroku.server.sandbox.SandboxService;
 import dev.kiroku.server.response.BlockList;
+import dev.kiroku.server.response.policy.IncidentActionLog;
+import dev.kiroku.server.response.policy.ResponsePolicies;
+import dev.kiroku.server.response.policy.ResponsePolicyEngine;
+import dev.kiroku.server.response.policy.ResponsePolicyRoutes;
 import dev.kiroku.server.response.BlockListRoutes;
 import dev.kiroku.server.detect.DetectionRoutes;
 import dev.kiroku.server.fleet.Fleet;
@@ -101,10 +105,18 @@ public final class KirokuServer implements AutoCloseable {
                             + report.name(), "sandbox", "sandbox");
                 }
             });
+            ResponsePolicies responsePolicies = new ResponsePolicies(config.dataDirectory().resolve("response"));
+            teardown.push(responsePolicies);
+            ResponsePolicyEngine policyEngine = new ResponsePolicyEngine(responsePolicies, fleet, blockList,
+                    new IncidentActionLog(investigation.incidents().repository()), clock);
+            teardown.push(policyEngine);
+            detection.onAlertOpened(policyEngine::alertOpened);
+            ResponsePolicyRoutes policyRoutes = new ResponsePolicyRoutes(responsePolicies,
+                    (actor, action, detail) -> state.audit(actor, action, detail, clock.instant()));
             AgentDirectory agents = () -> localAgents.stream().map(Supplier::get).toList();
             ApiServer api = new ApiServer(store, agents, clock, new Authentication(users), new DetectionRoutes(detection),
                     new FleetRoutes(fleet, users), List.of(investigation::register, new IndicatorRoutes(indicators)::register,
-                    sandbox::register, new BlockListRoutes(blockList)::register,
+                    sandbox::register, new BlockListRoutes(blockList)::register, policyRoutes::register,
                     new YaraSweepRoutes(yaraSweeps)::register));
             port = api.start(config.host(), config.port());
             teardown.push(api);

@@ -7,6 +7,7 @@ import dev.kiroku.response.Outcome;
 import dev.kiroku.response.ResponseAction;
 import dev.kiroku.response.execblock.BlockerSettings;
 import dev.kiroku.response.nft.Endpoint;
+import dev.kiroku.response.nft.Nft;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -44,6 +45,12 @@ public final class EndpointCommands implements AutoCloseable {
      */
     public static EndpointCommands register(CommandRegistry registry, String agentId, Path stateDirectory, String serverAddress)
             throws IOException {
+        return register(registry, agentId, stateDirectory, serverAddress, Nft.system());
+    }
+
+    /** The same, with network actions (isolation, destination blocks) applied through {@code nft}, e.g. in the agent's network namespace. */
+    public static EndpointCommands register(CommandRegistry registry, String agentId, Path stateDirectory, String serverAddress,
+                                            Nft nft) throws IOException {
         AtomicLong blocked = new AtomicLong();
         EndpointResponse response = EndpointResponse.start(new EndpointResponse.Config(stateDirectory, agentId,
                 List.of(Endpoint.parse(serverAddress)), BlockerSettings.localFilesystems(), COLLECT_LIMIT, DOMAIN_REFRESH,
@@ -51,7 +58,7 @@ public final class EndpointCommands implements AutoCloseable {
                     blocked.incrementAndGet();
                     System.err.println("kiroku agent: blocked " + attempt.kind() + " of " + attempt.path() + " (sha256 "
                             + attempt.sha256() + ") by pid " + attempt.pid());
-                }));
+                }, nft));
         for (ActionResult r : response.startupResults()) {
             System.err.println("kiroku agent: response " + r.action() + " " + r.outcome().name().toLowerCase() + ": " + r.detail());
         }

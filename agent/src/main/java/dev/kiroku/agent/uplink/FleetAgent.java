@@ -7,6 +7,8 @@ import dev.kiroku.agent.Agent;
 import dev.kiroku.agent.AgentConfig;
 import dev.kiroku.agent.AgentIdentity;
 import dev.kiroku.agent.inventory.InventoryProbe;
+import dev.kiroku.agent.scope.Scope;
+import dev.kiroku.response.nft.Nft;
 import dev.kiroku.fleet.client.AgentCredentials;
 import dev.kiroku.fleet.client.Enroller;
 import dev.kiroku.fleet.client.FleetClient;
@@ -80,11 +82,20 @@ public final class FleetAgent implements AutoCloseable {
         Uplink uplink = new Uplink(agent, client, probe, heartbeat, config.scope().label(), clock);
         uplink.commands().register(new YaraScanCommand());
         EndpointCommands endpointCommands = response
-                ? EndpointCommands.register(uplink.commands(), agent.agentId(), config.dataDirectory().resolve("response"), address)
+                ? EndpointCommands.register(uplink.commands(), agent.agentId(), config.dataDirectory().resolve("response"), address,
+                        networkOf(config.scope()))
                 : null;
         if (endpointCommands != null) probe.reportIsolationFrom(endpointCommands::isolationState);
         uplink.start();
         return new FleetAgent(agent, client, uplink, endpointCommands);
+    }
+
+    /** Network actions apply where the agent's scope is: its network namespace, or the host. */
+    static Nft networkOf(Scope scope) {
+        if (scope.kind() != Scope.Kind.NETNS) return Nft.system();
+        String namespace = scope.label().substring("netns:".length());
+        return namespace.startsWith("/") ? new Nft(java.util.List.of("nsenter", "--net=" + namespace), Nft.locate())
+                : Nft.inNamespace(namespace);
     }
 
     public Agent agent() {

@@ -76,6 +76,9 @@ public final class ExecBlocker implements AutoCloseable {
     private final Thread reader;
     private final Thread watchdog;
     private volatile boolean running = true;
+    /** Closing: every event still read is allowed without a verdict. */
+    private volatile boolean draining;
+    private final LongAdder emptyPolls = new LongAdder();
     private final Counters counters = new Counters();
 
     private ExecBlocker(BlockerSettings settings, HashBlockList blockList, Consumer<BlockedAttempt> onBlocked,
@@ -275,6 +278,9 @@ public final class ExecBlocker implements AutoCloseable {
                 sleepQuietly();
                 continue;
             }
+            if (events.isEmpty()) {
+                emptyPolls.increment();
+            }
             for (PermissionGroup.Event event : events) {
                 if (event.fd() < 0) {
                     continue;
@@ -307,6 +313,9 @@ public final class ExecBlocker implements AutoCloseable {
 
     /** True to allow. Only what is needed: no hashing while nothing is blocked, cached hashes otherwise. */
     private boolean verdict(Pending p) {
+        if (draining) {
+            return true;
+        }
         if (!p.event.exec() && p.event.pid() == SELF) {
             return true; // the agent itself reads guarded files: to quarantine, collect or hash them
         }
@@ -440,11 +449,21 @@ public final class ExecBlocker implements AutoCloseable {
     }
 
     /**
-     * Stops blocking: the reader stops, the group is closed (the kernel allows anything still
-     * pending, and all marks go with the group), then the threads end.
+     * Stops blocking without ever leaving an exec waiting: the marks go first (no new events), then the
+     * reader goes on answering ALLOW to whatever was queued until the queue stays empty, and only then is
+     * the group closed (the kernel allows anything still pending). Closing the group while its marks were
+     * live could hang execs machine-wide: a process being spawned holds a reference to the group until its
+     * exec passed the check, so the group would outlive the close with nobody reading it.
      */
     @Override
     public void close() {
+        draining = true;
+        group.removeAllMarks();
+        long quietPolls = emptyPolls.sum();
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        while (reader.isAlive() && emptyPolls.sum() < quietPolls + 2 && System.nanoTime() < until) {
+            sleepQuietly();
+        }
         running = false;
         try {
             reader.join(2000);
@@ -461,6 +480,11 @@ public final class ExecBlocker implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** The group's descriptor (tests). */
+    int groupDescriptor() {
+        return group.descriptor();
     }
 
     /** One event waiting for its answer. */

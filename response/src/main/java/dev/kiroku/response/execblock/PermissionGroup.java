@@ -101,6 +101,22 @@ final class PermissionGroup implements AutoCloseable {
     }
 
     /**
+     * Removes every mark of the group (filesystems, open guards, ignore marks): no new event is queued
+     * after this returns. Closing alone is not enough, because the kernel releases a group only with its
+     * last reference, and a process this JVM is spawning holds one until its exec passes the permission
+     * check (close-on-exec happens after it); if that exec waits for this group, nothing would ever answer.
+     */
+    void removeAllMarks() {
+        Sys.fanotifyMark(fd, FAN_MARK_FLUSH | FAN_MARK_FILESYSTEM, 0L, "/");
+        Sys.fanotifyMark(fd, FAN_MARK_FLUSH, 0L, "/");
+    }
+
+    /** The group's descriptor number, for tests that show what another holder of the group sees. */
+    int descriptor() {
+        return fd;
+    }
+
+    /**
      * Waits up to {@code pollMillis} and returns the queued events (empty on timeout). Only the
      * reader thread calls this.
      */

@@ -105,6 +105,14 @@ public final class NetworkIsolation {
 
     /** Release by the person at the machine, who must know the secret set with the isolation. */
     public ActionResult releaseLocally(char[] secret) {
+        return releaseLocally(secret, null);
+    }
+
+    /**
+     * Release by the person at the machine, who must know the secret set with the isolation or the agent's
+     * own admin secret ({@code agentSecretHash}, null when none; see {@link LocalRelease}).
+     */
+    public ActionResult releaseLocally(char[] secret, String agentSecretHash) {
         IsolationState state;
         try {
             state = stateFile.load();
@@ -114,11 +122,13 @@ public final class NetworkIsolation {
         if (!state.isolated()) {
             return ActionResult.already(RELEASE, TARGET, "not isolated");
         }
-        if (state.releaseSecretHash() == null) {
-            return ActionResult.failed(RELEASE, TARGET, "no local release secret was set with this isolation; "
+        if (state.releaseSecretHash() == null && agentSecretHash == null) {
+            return ActionResult.failed(RELEASE, TARGET, "no local release secret was set with this isolation or for this agent; "
                     + "only the server can release it");
         }
-        if (!ReleaseSecret.matches(secret, state.releaseSecretHash())) {
+        boolean matches = state.releaseSecretHash() != null && ReleaseSecret.matches(secret, state.releaseSecretHash())
+                || agentSecretHash != null && ReleaseSecret.matches(secret, agentSecretHash);
+        if (!matches) {
             return ActionResult.failed(RELEASE, TARGET, "wrong release secret; isolation unchanged");
         }
         return release("local-admin");

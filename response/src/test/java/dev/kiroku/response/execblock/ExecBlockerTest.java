@@ -152,6 +152,70 @@ class ExecBlockerTest {
         }
     }
 
+    /**
+     * The cause of the hang seen with two agents in one JVM: a process being spawned holds a reference to
+     * every fanotify group until its exec passed the permission check, so closing a blocker did not release
+     * its group, and with its marks still live every later exec waited for a group nobody read. Here another
+     * process takes a reference to the group (pidfd_getfd) and keeps it while the blocker closes.
+     */
+    @Test
+    void closingWhileAnotherProcessHoldsTheGroupLeavesNoExecWaiting() throws Exception {
+        HashBlockList list = HashBlockList.load(state.resolve("h.json"));
+        list.add(sha(bad), "test", null);
+        ExecBlocker blocker = ExecBlocker.start(BlockerSettings.of(List.of(fs.dir())), list, a -> { });
+        Process holder = null;
+        try {
+            assertThat(exitOf(good.toString())).isZero();
+            holder = new ProcessBuilder("python3", "-c", """
+                    import ctypes, os, sys, time
+                    libc = ctypes.CDLL(None, use_errno=True)
+                    fd = libc.syscall(438, os.pidfd_open(int(sys.argv[1])), int(sys.argv[2]), 0)
+                    print("held" if fd >= 0 else "errno %d" % ctypes.get_errno(), flush=True)
+                    time.sleep(120)
+                    """, String.valueOf(ProcessHandle.current().pid()), String.valueOf(blocker.groupDescriptor()))
+                    .redirectErrorStream(true).start();
+            String line = new java.io.BufferedReader(new java.io.InputStreamReader(holder.getInputStream())).readLine();
+            assertThat(line).as("pidfd_getfd of the group").isEqualTo("held");
+            blocker.close();
+            var exec = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return run(bad.toString()).exit;
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            assertThat(exec.get(10, TimeUnit.SECONDS)).as("exec after close, group still referenced").isZero();
+        } finally {
+            blocker.close();
+            if (holder != null) {
+                holder.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    /** Two blockers on one machine (two agents): each decides on its own, neither waits for the other. */
+    @Test
+    void twoBlockersOnOneMachineBothEnforceAndNeverHangAnExec() throws Exception {
+        HashBlockList first = HashBlockList.load(state.resolve("first.json"));
+        HashBlockList second = HashBlockList.load(state.resolve("second.json"));
+        first.add(sha(bad), "first agent", null);
+        try (ExecBlocker a = ExecBlocker.start(BlockerSettings.of(List.of(fs.dir())), first, x -> { })) {
+            for (int round = 0; round < 5; round++) {
+                second.add(sha(bad), "second agent", null);
+                try (ExecBlocker b = ExecBlocker.start(BlockerSettings.of(List.of(fs.dir())), second, x -> { })) {
+                    assertThatThrownBy(() -> exitOf(bad.toString())).hasMessageContaining("Operation not permitted");
+                    assertThat(exitOf(good.toString())).isZero();
+                    b.unblock(sha(bad));
+                    assertThatThrownBy(() -> exitOf(bad.toString())).as("still blocked by the first")
+                            .hasMessageContaining("Operation not permitted");
+                    assertThat(b.stats().watchdogAllows() + a.stats().watchdogAllows()).isZero();
+                }
+            }
+            a.unblock(sha(bad));
+            assertThat(exitOf(bad.toString())).isZero();
+        }
+    }
+
     @Test
     void malformedHashesAreRejectedOneByOne() throws Exception {
         try (ExecBlocker blocker = ExecBlocker.start(BlockerSettings.of(List.of(fs.dir())),

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Isolation in a namespace pair: the endpoint keeps only loopback and the allowed server port. */
 class NetworkIsolationTest {
@@ -70,6 +71,31 @@ class NetworkIsolationTest {
             assertThat(nft.tableExists("inet", IsolationRuleset.TABLE)).isFalse();
             assertThat(new ReleaseAction(restarted).run(Map.of()).getFirst().outcome()).isEqualTo(Outcome.ALREADY);
             assertThat(restarted.reapplyOnStart().outcome()).isEqualTo(Outcome.ALREADY);
+        }
+    }
+
+    @Test
+    void theAgentsAdminSecretReleasesAnIsolationLocally() throws Exception {
+        try (NetnsLab lab = new NetnsLab("l")) {
+            lab.listenInPeer(OTHER_PORT);
+            Nft nft = Nft.inNamespace(lab.endpoint.name());
+            NetworkIsolation isolation = new NetworkIsolation(nft, new IsolationStateFile(dir.resolve("isolation.json")));
+            // Isolated by the server without a release secret of its own.
+            ActionResult isolated = isolation.isolate(List.of(Endpoint.parse(lab.peerAddress + ":" + SERVER_PORT)), null, "server");
+            assertThat(isolated.outcome()).as(isolated.detail()).isEqualTo(Outcome.DONE);
+            assertThat(lab.endpointReaches(lab.peerAddress, OTHER_PORT, 1000)).isFalse();
+            assertThat(LocalRelease.release(dir, "agent admin secret".toCharArray(), nft).detail()).contains("no local release secret");
+
+            LocalRelease.setSecret(dir, "agent admin secret".toCharArray());
+            assertThat(Files.readString(dir.resolve("release-secret"))).doesNotContain("agent admin secret");
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("release-secret"))))
+                    .isEqualTo("rw-------");
+            assertThat(LocalRelease.release(dir, "wrong secret".toCharArray(), nft).outcome()).isEqualTo(Outcome.FAILED);
+            assertThat(lab.endpointReaches(lab.peerAddress, OTHER_PORT, 1000)).as("still isolated").isFalse();
+            ActionResult released = LocalRelease.release(dir, "agent admin secret".toCharArray(), nft);
+            assertThat(released.outcome()).as(released.detail()).isEqualTo(Outcome.DONE);
+            assertThat(lab.endpointReaches(lab.peerAddress, OTHER_PORT, 2000)).as("after the local release").isTrue();
+            assertThatThrownBy(() -> LocalRelease.setSecret(dir, "short".toCharArray())).hasMessageContaining("12 characters");
         }
     }
 

@@ -54,6 +54,11 @@ public final class Fleet implements AutoCloseable {
         return server.port();
     }
 
+    /** Agents holding the command push open now. */
+    public int listeningAgents() {
+        return server.listeningAgents();
+    }
+
     public String caFingerprint() {
         return ca.fingerprint();
     }

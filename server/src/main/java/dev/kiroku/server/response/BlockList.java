@@ -42,8 +42,9 @@ public final class BlockList implements AutoCloseable {
     /** Block commands wait this long for an agent that is away. */
     private static final Duration DELIVERY_WINDOW = Duration.ofDays(30);
 
-    /** One blocked hash or destination. */
-    public record Entry(long id, String kind, String value, String reason, String source, String createdBy, Instant created) {
+    /** One blocked hash or destination; {@code expires} null for a block without end. */
+    public record Entry(long id, String kind, String value, String reason, String source, String createdBy, Instant created,
+                        Instant expires) {
     }
 
     private final JdbcConnectionPool database;
@@ -64,6 +65,7 @@ public final class BlockList implements AutoCloseable {
                       kind VARCHAR(20) NOT NULL, item VARCHAR(300) NOT NULL, reason VARCHAR(2000),
                       source VARCHAR(200), created_by VARCHAR(200), created TIMESTAMP(9) WITH TIME ZONE NOT NULL,
                       UNIQUE (kind, item))""");
+            s.execute("ALTER TABLE blocklist ADD COLUMN IF NOT EXISTS expires TIMESTAMP(9) WITH TIME ZONE");
             s.execute("CREATE TABLE IF NOT EXISTS blocklist_sent (entry_id BIGINT NOT NULL, agent_id VARCHAR(200) NOT NULL, "
                     + "PRIMARY KEY (entry_id, agent_id))");
         } catch (SQLException e) {
@@ -73,10 +75,26 @@ public final class BlockList implements AutoCloseable {
         reconciler.scheduleWithFixedDelay(this::reconcileQuietly, reconcileEvery.toMillis(), reconcileEvery.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** Adds an entry (or returns the one already there) and sends it to every agent at once. */
+    /** Adds an entry without end (or returns the one already there) and sends it to every agent at once. */
     public synchronized Entry add(String kind, String value, String reason, String source, String actor) {
+        return add(kind, value, reason, source, actor, null);
+    }
+
+    /**
+     * Adds an entry (or returns the one already there) and sends it to every agent at once; {@code expires} null for no
+     * end. When it expires the entry is removed and the unblock sent, as if removed by {@code expiry}.
+     */
+    public synchronized Entry add(String kind, String value, String reason, String source, String actor, Instant expires) {
         String normalised = normalise(kind, value);
-        Entry entry = find(kind, normalised).orElseGet(() -> insert(kind, normalised, reason, source, actor));
+        if (expires != null && !expires.isAfter(clock.instant())) {
+            throw new IllegalArgumentException("a block must expire in the future, not at " + expires);
+        }
+        Entry entry = find(kind, normalised).orElse(null);
+        if (entry == null) {
+            entry = insert(kind, normalised, reason, source, actor, expires);
+            fleet.state().audit(actor, "blocklist.add", entry.id() + " " + kind + " " + normalised
+                    + (reason == null ? "" : " (" + reason + ")") + (expires == null ? "" : " until " + expires), clock.instant());
+        }
         reconcile();
         return entry;
     }
@@ -85,6 +103,7 @@ public final class BlockList implements AutoCloseable {
     public synchronized boolean remove(long id, String actor) {
         Entry entry = list().stream().filter(e -> e.id() == id).findFirst().orElse(null);
         if (entry == null) return false;
+        fleet.state().audit(actor, "blocklist.remove", id + " " + entry.kind() + " " + entry.value(), clock.instant());
         for (String agent : sentTo(id)) {
             fleet.issue("agent:" + agent, command(entry.kind(), false), parameters(entry, false), DELIVERY_WINDOW, actor);
         }
@@ -96,10 +115,11 @@ public final class BlockList implements AutoCloseable {
     public synchronized List<Entry> list() {
         List<Entry> out = new ArrayList<>();
         try (Connection c = database.getConnection(); Statement s = c.createStatement();
-             ResultSet r = s.executeQuery("SELECT id, kind, item, reason, source, created_by, created FROM blocklist ORDER BY id")) {
+             ResultSet r = s.executeQuery("SELECT id, kind, item, reason, source, created_by, created, expires FROM blocklist ORDER BY id")) {
             while (r.next()) {
+                OffsetDateTime expires = r.getObject(8, OffsetDateTime.class);
                 out.add(new Entry(r.getLong(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5), r.getString(6),
-                        r.getObject(7, OffsetDateTime.class).toInstant()));
+                        r.getObject(7, OffsetDateTime.class).toInstant(), expires == null ? null : expires.toInstant()));
             }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read the block list: " + e.getMessage(), e);
@@ -109,6 +129,10 @@ public final class BlockList implements AutoCloseable {
 
     /** Sends every entry to every enrolled, unrevoked agent that has not been sent it yet. */
     public synchronized void reconcile() {
+        Instant now = clock.instant();
+        for (Entry expired : list().stream().filter(e -> e.expires() != null && !e.expires().isAfter(now)).toList()) {
+            remove(expired.id(), "expiry");
+        }
         List<Entry> entries = list();
         if (entries.isEmpty()) return;
         for (Map<String, Object> endpoint : fleet.endpoints()) {
@@ -155,7 +179,11 @@ public final class BlockList implements AutoCloseable {
 
     private static Map<String, String> parameters(Entry entry, boolean block) {
         if (entry.kind().equals(HASH)) {
-            return block ? Map.of("hashes", entry.value(), "reason", entry.reason() == null ? "" : entry.reason()) : Map.of("hashes", entry.value());
+            if (!block) return Map.of("hashes", entry.value());
+            Map<String, String> p = new java.util.HashMap<>(Map.of("hashes", entry.value(), "reason", entry.reason() == null ? "" : entry.reason()));
+            // The agent lifts the block by itself at expiry too, even if it never hears from the server again.
+            if (entry.expires() != null) p.put("expires_at", entry.expires().toString());
+            return p;
         }
         return Map.of("targets", entry.value());
     }
@@ -164,21 +192,22 @@ public final class BlockList implements AutoCloseable {
         return list().stream().filter(e -> e.kind().equals(kind) && e.value().equals(value)).findFirst();
     }
 
-    private Entry insert(String kind, String value, String reason, String source, String actor) {
+    private Entry insert(String kind, String value, String reason, String source, String actor, Instant expires) {
         Instant now = clock.instant();
         try (Connection c = database.getConnection();
-             PreparedStatement p = c.prepareStatement("INSERT INTO blocklist (kind, item, reason, source, created_by, created) VALUES (?, ?, ?, ?, ?, ?)",
-                     Statement.RETURN_GENERATED_KEYS)) {
+             PreparedStatement p = c.prepareStatement("INSERT INTO blocklist (kind, item, reason, source, created_by, created, expires) "
+                     + "VALUES (?, ?, ?, ?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
             p.setString(1, kind);
             p.setString(2, value);
             p.setString(3, reason);
             p.setString(4, source);
             p.setString(5, actor);
             p.setObject(6, now.atOffset(ZoneOffset.UTC));
+            p.setObject(7, expires == null ? null : expires.atOffset(ZoneOffset.UTC));
             p.executeUpdate();
             try (ResultSet keys = p.getGeneratedKeys()) {
                 keys.next();
-                return new Entry(keys.getLong(1), kind, value, reason, source, actor, now);
+                return new Entry(keys.getLong(1), kind, value, reason, source, actor, now, expires);
             }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot add to the block list: " + e.getMessage(), e);
