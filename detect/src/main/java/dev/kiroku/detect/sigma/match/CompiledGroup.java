@@ -26,11 +26,12 @@ public final class CompiledGroup {
     private final int[][] rulesOfLiteral;
 
     /**
-     * @param automaton over the field's literals, null if the field only has presence requirements
+     * @param automaton over the field's literals, null if the field has none
      * @param literalIds the table id of each of the automaton's patterns
      * @param present rules that are candidates whenever the field is present
+     * @param exact rules that are candidates when a lower-cased value of the field equals the key (null if none)
      */
-    private record FieldFilter(int field, AhoCorasick automaton, int[] literalIds, int[] present) {
+    private record FieldFilter(int field, AhoCorasick automaton, int[] literalIds, int[] present, Map<String, int[]> exact) {
     }
 
     /** Scratch per thread: stamps avoid clearing arrays between events. */
@@ -53,6 +54,7 @@ public final class CompiledGroup {
         List<Integer> alwaysList = new ArrayList<>();
         Map<Integer, List<Integer>> rulesOf = new HashMap<>();
         Map<String, List<Integer>> presentOf = new LinkedHashMap<>();
+        Map<String, Map<String, List<Integer>>> exactOf = new LinkedHashMap<>();
         for (int r = 0; r < detections.size(); r++) {
             Expr e = detections.get(r);
             roots[r] = compiler.compile(e);
@@ -62,7 +64,8 @@ public final class CompiledGroup {
                 continue;
             }
             for (Literals.Lit l : req) {
-                if (l.text().isEmpty()) presentOf.computeIfAbsent(l.field(), k -> new ArrayList<>()).add(r);
+                if (l.exact()) exactOf.computeIfAbsent(l.field(), k -> new HashMap<>()).computeIfAbsent(l.text(), k -> new ArrayList<>()).add(r);
+                else if (l.text().isEmpty()) presentOf.computeIfAbsent(l.field(), k -> new ArrayList<>()).add(r);
                 else rulesOf.computeIfAbsent(table.id(l.field(), l.text()), k -> new ArrayList<>()).add(r);
             }
         }
@@ -73,15 +76,25 @@ public final class CompiledGroup {
         }
         filters = new HashMap<>();
         Set<String> fields = new LinkedHashSet<>(presentOf.keySet());
+        fields.addAll(exactOf.keySet());
         table.fields().forEach(fields::add);
         for (String field : fields) {
-            int[] present = presentOf.getOrDefault(field, List.of()).stream().mapToInt(Integer::intValue).toArray();
+            int[] present = ints(presentOf.getOrDefault(field, List.of()));
+            Map<String, int[]> exact = null;
+            if (exactOf.containsKey(field)) {
+                exact = new HashMap<>();
+                for (Map.Entry<String, List<Integer>> e : exactOf.get(field).entrySet()) exact.put(e.getKey(), ints(e.getValue()));
+            }
             List<String> patterns = table.patterns(field);
             AhoCorasick automaton = patterns.isEmpty() ? null : new AhoCorasick(patterns);
-            filters.put(field, new FieldFilter(compiler.field(field), automaton, table.ids(field), present));
+            filters.put(field, new FieldFilter(compiler.field(field), automaton, table.ids(field), present, exact));
         }
         keywordFilter = filters.remove(Literals.ANY_VALUE);
         fieldNames = compiler.names();
+    }
+
+    private static int[] ints(List<Integer> list) {
+        return list.stream().mapToInt(Integer::intValue).toArray();
     }
 
     public int size() {
@@ -121,8 +134,15 @@ public final class CompiledGroup {
                 FieldFilter f = filters.get(name);
                 if (f == null) continue;
                 for (int r : f.present()) c.add(r);
-                if (f.automaton() == null) continue;
+                if (f.automaton() == null && f.exact() == null) continue;
                 ctx.preset(f.field(), doc.get(name));
+                if (f.exact() != null) {
+                    for (String value : ctx.lowerTexts(f.field())) {
+                        int[] rules = f.exact().get(value);
+                        if (rules != null) for (int r : rules) c.add(r);
+                    }
+                }
+                if (f.automaton() == null) continue;
                 c.filter = f;
                 for (String text : ctx.texts(f.field())) scan(f.automaton(), text, s, c);
             }

@@ -15,6 +15,8 @@ final class EventContext {
     private final Object[] raw;
     private final String[][] texts;
     private final String[][] lower;
+    /** Per field: 0 not yet known, 1 every text is ASCII, 2 some text has a non-ASCII char. */
+    private final byte[] nonAscii;
     /** Fields touched by the current event, to reset them cheaply. */
     private final int[] touched;
     private int touchedCount;
@@ -32,6 +34,7 @@ final class EventContext {
         java.util.Arrays.fill(raw, UNSET);
         this.texts = new String[names.length][];
         this.lower = new String[names.length][];
+        this.nonAscii = new byte[names.length];
         this.touched = new int[names.length];
     }
 
@@ -42,6 +45,7 @@ final class EventContext {
             raw[f] = UNSET;
             texts[f] = null;
             lower[f] = null;
+            nonAscii[f] = 0;
         }
         touchedCount = 0;
         keywordValues = null;
@@ -91,6 +95,25 @@ final class EventContext {
             texts[field] = t;
         }
         return t;
+    }
+
+    /** True if some text of the field has a non-ASCII char. */
+    boolean nonAscii(int field) {
+        byte known = nonAscii[field];
+        if (known == 0) {
+            known = 1;
+            for (String t : texts(field)) {
+                for (int i = 0; i < t.length(); i++) {
+                    if (t.charAt(i) >= 128) {
+                        known = 2;
+                        break;
+                    }
+                }
+                if (known == 2) break;
+            }
+            nonAscii[field] = known;
+        }
+        return known == 2;
     }
 
     String[] lowerTexts(int field) {

@@ -7,12 +7,21 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Finds, for a rule, a set of (field, lower-case literal) pairs at least one of which must occur in the field's
- * lower-cased value whenever the rule matches; an empty literal means the field only has to be present (regexes,
- * numbers, networks). Null when no such set can be derived (negations, null tests).
+ * Finds, for a rule, a set of requirements on (field, lower-case literal) at least one of which holds whenever the
+ * rule matches: the literal occurs in the field's lower-cased value, or (for {@code exact}) equals it; an empty
+ * literal means the field only has to be present (regexes, numbers, networks, literals too short to scan for).
+ * Null when no such set can be derived (negations, null tests, short keywords).
  */
 final class Literals {
-    record Lit(String field, String text) {
+    /** A requirement: {@code text} occurs in (or, if {@code exact}, equals) a lower-cased value of {@code field}. */
+    record Lit(String field, String text, boolean exact) {
+        Lit(String field, String text) {
+            this(field, text, false);
+        }
+
+        static Lit present(String field) {
+            return new Lit(field, "", false);
+        }
     }
 
     /** Pseudo-field for keyword literals: they may occur in any value of the event. */
@@ -29,8 +38,9 @@ final class Literals {
         return r != null && r.stream().anyMatch(Literals::weak) ? null : r;
     }
 
+    /** A keyword literal too short to scan for: it could be anywhere, nothing is required. */
     private static boolean weak(Lit l) {
-        return !l.text().isEmpty() && l.text().length() < MIN_LENGTH;
+        return l.field().equals(ANY_VALUE) && l.text().length() < MIN_LENGTH;
     }
 
     private static Set<Lit> requiredAny(Expr e) {
@@ -69,6 +79,9 @@ final class Literals {
     }
 
     private static Set<Lit> literal(String field, ValueTest test) {
+        if (test instanceof ValueTest.Text t && t.op() == ValueTest.TextOp.EQUALS && !field.equals(ANY_VALUE)) {
+            return Set.of(new Lit(field, Values.lower(t.value()), true));
+        }
         String text = switch (test) {
             case ValueTest.Text t -> t.value();
             case ValueTest.Glob g -> NodeCompiler.longestLiteral(g);
@@ -83,18 +96,22 @@ final class Literals {
         if (text == null) return null;
         if (text.isEmpty()) {
             // Only the field's presence is required (a keyword test could hit any value: nothing required).
-            return field.equals(ANY_VALUE) ? null : Set.of(new Lit(field, ""));
+            return field.equals(ANY_VALUE) ? null : Set.of(Lit.present(field));
         }
+        if (text.length() < MIN_LENGTH && !field.equals(ANY_VALUE)) return Set.of(Lit.present(field));
         return Set.of(new Lit(field, Values.lower(text)));
     }
 
-    /** Lower is better: short literals occur by chance far more often than long ones. */
+    /**
+     * Lower is better: short literals occur by chance far more often than long ones; an equality is more selective
+     * than an occurrence of the same text; mere presence (cost 1) is the weakest requirement.
+     */
     static double cost(Set<Lit> lits) {
         double c = 0;
         for (Lit l : lits) {
             if (weak(l)) return Double.MAX_VALUE / 4;
             int n = Math.max(1, Math.min(l.text().length(), 12));
-            c += 1.0 / (n * n);
+            c += (l.exact() ? 0.5 : 1.0) / (n * n);
         }
         return c;
     }

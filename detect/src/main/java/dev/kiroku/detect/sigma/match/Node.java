@@ -46,12 +46,18 @@ sealed interface Node {
      * Literal comparisons, pattern pre-lowered unless cased. {@code literal} is the pattern's id in the group's
      * {@link LiteralTable} (-1 if too short to scan for): the prefilter's scan already tells whether it occurs.
      */
-    record Text(int field, ValueTest.TextOp op, String pattern, boolean cased, int literal) implements Node {
+    record Text(int field, ValueTest.TextOp op, String pattern, boolean cased, int literal, boolean nonAscii) implements Node {
+        /** {@code nonAscii}: the pattern has a non-ASCII char, so only a value with one can match (ASCII lower-cases to ASCII). */
+        Text(int field, ValueTest.TextOp op, String pattern, boolean cased, int literal) {
+            this(field, op, pattern, cased, literal, pattern.chars().anyMatch(ch -> ch >= 128));
+        }
+
         public boolean eval(EventContext c) {
             if (literal >= 0) {
                 if (!c.seen(literal)) return false;
                 if (op == ValueTest.TextOp.CONTAINS && !cased) return true;
             }
+            if (nonAscii && !c.nonAscii(field)) return false;
             String[] values = cased ? c.texts(field) : c.lowerTexts(field);
             for (String v : values) {
                 boolean hit = switch (op) {
