@@ -10,6 +10,7 @@ import * as investigate from './pages/investigate.js';
 import * as incidents from './pages/incidents.js';
 import * as response from './pages/response.js';
 import * as rules from './pages/rules.js';
+import * as policies from './pages/policies.js';
 
 const PAGES = [
   ['overview', 'Overview', overview],
@@ -20,6 +21,7 @@ const PAGES = [
   ['graph', 'Graph', graph],
   ['incidents', 'Incidents', incidents],
   ['response', 'Response', response],
+  ['policies', 'Policies', policies],
   ['rules', 'Rules', rules],
 ];
 
