@@ -33,6 +33,9 @@ public final class Uplink implements AutoCloseable {
     private final String scope;
     private final InstantSource clock;
     private final Thread thread;
+    /** Long-running commands (scans), one at a time, so that heartbeats and quick commands never wait for them. */
+    private final java.util.concurrent.ExecutorService longRunning = java.util.concurrent.Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().name("kiroku-uplink-scans").daemon().factory());
     private final Object wake = new Object();
     private final AtomicLong heartbeats = new AtomicLong();
     private final AtomicLong commandsRun = new AtomicLong();
@@ -76,7 +79,8 @@ public final class Uplink implements AutoCloseable {
             try {
                 Policy policy = agent.policy();
                 for (Command command : client.heartbeat(probe.collect(agent.status(), policy.version(), scope))) {
-                    execute(command);
+                    if (commands.longRunning(command.getType())) longRunning.execute(() -> execute(command));
+                    else execute(command);
                 }
                 heartbeats.incrementAndGet();
                 lastError = "";
@@ -159,6 +163,7 @@ public final class Uplink implements AutoCloseable {
         synchronized (wake) {
             wake.notifyAll();
         }
+        longRunning.shutdownNow();
         thread.interrupt();
         try {
             thread.join(5000);
