@@ -1,6 +1,6 @@
 package dev.kiroku.investigate;
 
-import dev.kiroku.investigate.inventory.ExecutableInventoryScanner;
+import dev.kiroku.agent.inventory.ExecutableInventoryScanner;
 import dev.kiroku.investigate.inventory.FileInventory;
 import dev.kiroku.investigate.inventory.InventoryEntry;
 import dev.kiroku.investigate.inventory.InventoryRecord;
@@ -35,15 +35,15 @@ class InventoryTest {
         Files.createSymbolicLink(bin.resolve("link"), Path.of("/usr/bin/true"));
 
         ExecutableInventoryScanner.Result result = new ExecutableInventoryScanner(List.of(bin, dir.resolve("missing")), 1024, 1 << 20,
-                InstantSource.system()).scan("agent-a", "web-1");
-        assertThat(result.records()).extracting(InventoryRecord::path).containsExactlyInAnyOrder(tool.toString(), script.toString());
+                1.0).scan();
+        assertThat(result.records()).extracting(dev.kiroku.fleet.wire.ScannedExecutable::path).containsExactlyInAnyOrder(tool.toString(), script.toString());
         assertThat(result.skippedTooLarge()).isEqualTo(1);
         assertThat(result.budgetExhausted()).isFalse();
         String expected = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(script)));
         assertThat(result.records()).filteredOn(r -> r.path().equals(script.toString())).singleElement()
                 .satisfies(r -> assertThat(r.sha256()).isEqualTo(expected));
 
-        ExecutableInventoryScanner.Result tight = new ExecutableInventoryScanner(List.of(bin), 1024, 10, InstantSource.system()).scan("a", "h");
+        ExecutableInventoryScanner.Result tight = new ExecutableInventoryScanner(List.of(bin), 1024, 10, 1.0).scan();
         assertThat(tight.budgetExhausted()).isTrue();
         assertThat(tight.bytesHashed()).isLessThanOrEqualTo(10);
     }

@@ -3,7 +3,7 @@ package dev.kiroku.investigate;
 import dev.kiroku.investigate.api.InvestigationJson;
 import dev.kiroku.investigate.history.EventHistory;
 import dev.kiroku.investigate.history.Window;
-import dev.kiroku.investigate.inventory.ExecutableInventoryScanner;
+import dev.kiroku.agent.inventory.ExecutableInventoryScanner;
 import dev.kiroku.investigate.inventory.FileInventory;
 import dev.kiroku.investigate.tracking.ChainLink;
 import dev.kiroku.investigate.tracking.FileEffect;
@@ -104,9 +104,9 @@ class RecordedChainTest {
             db.setURL("jdbc:h2:mem:recorded-chain;DB_CLOSE_DELAY=-1");
             FileInventory inventory = new FileInventory(db, InstantSource.system());
             inventory.ingest(history.events("event.category:(process OR file)", Window.ALL, 10_000));
-            ExecutableInventoryScanner.Result scan = new ExecutableInventoryScanner(List.of(drop), 1 << 20, 1 << 24, InstantSource.system())
-                    .scan(endpoint.agent.agentId(), "investigate-host");
-            inventory.record(scan.records());
+            ExecutableInventoryScanner.Result scan = new ExecutableInventoryScanner(List.of(drop), 1 << 20, 1 << 24, 1.0).scan();
+            inventory.record(scan.records().stream().map(x -> new dev.kiroku.investigate.inventory.InventoryRecord(endpoint.agent.agentId(),
+                    "investigate-host", x.path(), x.sha256(), x.size(), java.time.Instant.now(), false, "scan")).toList());
 
             Investigator investigator = new Investigator(history, inventory, TrackingLimits.defaults(), 10);
             Investigation found = investigator.investigate(new Clue.Address("127.0.0.1", c2.getLocalPort()), Window.ALL);

@@ -194,6 +194,25 @@ class YaraSweepTest {
     }
 
     @Test
+    void theCommandLineStartsASweepAndFollowsItPerEndpoint() throws Exception {
+        String marker = "KIROKU-CLI-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
+        Path file = work.resolve("cli-target.txt");
+        Files.writeString(file, "a " + marker + " b");
+        Path rules = work.resolve("cli.yar");
+        Files.writeString(rules, "rule sweep_cli { strings: $a = \"" + marker + "\" condition: $a }\n");
+        System.setProperty("kiroku.credentials", server.credentialsFile().toString());
+        String agentId = agents.getFirst().agent().agentId();
+
+        CommandLineTest.Run run = CommandLineTest.kiroku("yara", "sweep", "--server", server.url(), rules.toString(),
+                "--paths", file.toString(), "--endpoints", agentId, "--wait");
+        assertThat(run.exitCode()).as(run.out() + run.err()).isEqualTo(1);
+        assertThat(run.out()).containsPattern("sweep-a +done +100%").contains("1 matches; done 1, failed 0");
+        String id = run.out().lines().findFirst().orElseThrow().split(" ")[1];
+        assertThat(CommandLineTest.kiroku("yara", "sweeps", "--server", server.url()).out()).contains(id);
+        assertThat(CommandLineTest.kiroku("yara", "sweeps", "--server", server.url(), id).out()).containsPattern("sweep-a +done");
+    }
+
+    @Test
     void aSweepWithoutTargetsOrWithAnUnknownEndpointIsRefusedWithTheReason() {
         ObjectNode noTargets = sweep("x", "r");
         assertThat(api.status("/api/v1/yara/sweeps")).isEqualTo(200);

@@ -21,6 +21,8 @@ import dev.kiroku.server.response.BlockListRoutes;
 import dev.kiroku.server.detect.DetectionRoutes;
 import dev.kiroku.server.fleet.Fleet;
 import dev.kiroku.server.fleet.FleetRoutes;
+import dev.kiroku.server.inventory.InventoryRoutes;
+import dev.kiroku.server.inventory.InventoryScans;
 import dev.kiroku.server.yara.YaraSweepRoutes;
 import dev.kiroku.server.yara.YaraSweeps;
 import dev.kiroku.server.ingest.StoreIngest;
@@ -98,6 +100,9 @@ public final class KirokuServer implements AutoCloseable {
             teardown.push(blockList);
             YaraSweeps yaraSweeps = new YaraSweeps(config.dataDirectory().resolve("yara-sweeps"), fleet, detection, clock, Duration.ofSeconds(2));
             teardown.push(yaraSweeps);
+            InventoryScans inventoryScans = new InventoryScans(config.dataDirectory().resolve("inventory-scans"), fleet,
+                    investigation.inventory(), clock, Duration.ofDays(1), Duration.ofSeconds(5), InventoryScans.configuredRoots(), 0.25);
+            teardown.push(inventoryScans);
             // Connected threat defence: a high sandbox verdict blocks the file's hash on every endpoint.
             sandbox.queue().addListener(report -> {
                 if (report.verdict() == dev.kiroku.sandbox.Verdict.HIGH) {
@@ -117,7 +122,7 @@ public final class KirokuServer implements AutoCloseable {
             ApiServer api = new ApiServer(store, agents, clock, new Authentication(users), new DetectionRoutes(detection),
                     new FleetRoutes(fleet, users), List.of(investigation::register, new IndicatorRoutes(indicators)::register,
                     sandbox::register, new BlockListRoutes(blockList)::register, policyRoutes::register,
-                    new YaraSweepRoutes(yaraSweeps)::register));
+                    new YaraSweepRoutes(yaraSweeps)::register, new InventoryRoutes(inventoryScans)::register));
             port = api.start(config.host(), config.port());
             teardown.push(api);
             return this;

@@ -25,4 +25,12 @@ public interface CommandHandler {
     default String handle(Map<String, String> parameters, java.util.function.Consumer<String> progress) throws Exception {
         return handle(parameters);
     }
+
+    /**
+     * True for commands that may run for minutes (scans): the agent runs them one at a time beside its control
+     * channel, so heartbeats and quick commands such as isolate or kill do not wait for them.
+     */
+    default boolean longRunning() {
+        return false;
+    }
 }

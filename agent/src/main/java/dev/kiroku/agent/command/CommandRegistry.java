@@ -24,6 +24,12 @@ public final class CommandRegistry {
         return Set.copyOf(handlers.keySet());
     }
 
+    /** True when the handler of {@code type} says its commands may run for minutes. */
+    public boolean longRunning(String type) {
+        CommandHandler handler = handlers.get(type);
+        return handler != null && handler.longRunning();
+    }
+
     /** Runs a command; never throws: failures are outcomes. */
     public Outcome run(String type, Map<String, String> parameters) {
         return run(type, parameters, progress -> { });

@@ -18,6 +18,11 @@ public final class YaraScanCommand implements CommandHandler {
     private static final Duration PROGRESS_EVERY = Duration.ofSeconds(1);
 
     @Override
+    public boolean longRunning() {
+        return true;
+    }
+
+    @Override
     public String type() {
         return "yara.scan";
     }

@@ -1,6 +1,7 @@
 package dev.kiroku.agent.uplink;
 
 import dev.kiroku.agent.command.EndpointCommands;
+import dev.kiroku.agent.command.InventoryScanCommand;
 import dev.kiroku.agent.command.YaraScanCommand;
 
 import dev.kiroku.agent.Agent;
@@ -81,6 +82,7 @@ public final class FleetAgent implements AutoCloseable {
         InventoryProbe probe = new InventoryProbe(Path.of("/"));
         Uplink uplink = new Uplink(agent, client, probe, heartbeat, config.scope().label(), clock);
         uplink.commands().register(new YaraScanCommand());
+        uplink.commands().register(new InventoryScanCommand());
         EndpointCommands endpointCommands = response
                 ? EndpointCommands.register(uplink.commands(), agent.agentId(), config.dataDirectory().resolve("response"), address,
                         networkOf(config.scope()))

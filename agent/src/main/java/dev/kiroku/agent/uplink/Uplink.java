@@ -45,6 +45,9 @@ public final class Uplink implements AutoCloseable {
     private final Thread listener;
     private final ExecutorService runner = Executors.newSingleThreadExecutor(
             Thread.ofPlatform().name("kiroku-commands").daemon().factory());
+    /** Long-running commands (scans), one at a time, so that heartbeats and quick commands never wait for them. */
+    private final ExecutorService longRunning = Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().name("kiroku-uplink-scans").daemon().factory());
     private final AtomicLong pushed = new AtomicLong();
     private final Object wake = new Object();
     private final AtomicLong heartbeats = new AtomicLong();
@@ -154,7 +157,7 @@ public final class Uplink implements AutoCloseable {
 
     private void submit(Command command) {
         try {
-            runner.execute(() -> execute(command));
+            (commands.longRunning(command.getType()) ? longRunning : runner).execute(() -> execute(command));
         } catch (RejectedExecutionException e) {
             // Stopping: the server keeps the command as delivered without result; it is not run twice.
         }
@@ -234,6 +237,7 @@ public final class Uplink implements AutoCloseable {
         synchronized (wake) {
             wake.notifyAll();
         }
+        longRunning.shutdownNow();
         thread.interrupt();
         listener.interrupt();
         runner.shutdown();

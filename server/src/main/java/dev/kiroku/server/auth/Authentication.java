@@ -18,7 +18,7 @@ public final class Authentication {
     /** Changes an analyst may make: triage and detection content, investigations, indicators, analyses, response. */
     private static final java.util.List<String> ANALYST_ACTIONS = java.util.List.of("/api/v1/alerts", "/api/v1/rules",
             "/api/v1/exceptions", "/api/v1/incidents", "/api/v1/investigate", "/api/v1/indicators", "/api/v1/sandbox",
-            "/api/v1/response", "/api/v1/blocklist", "/api/v1/commands", "/api/v1/yara");
+            "/api/v1/response", "/api/v1/blocklist", "/api/v1/commands", "/api/v1/yara", "/api/v1/inventory");
 
     private final Users users;
 

@@ -1,4 +1,6 @@
-package dev.kiroku.investigate.inventory;
+package dev.kiroku.agent.inventory;
+
+import dev.kiroku.fleet.wire.ScannedExecutable;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,16 +13,16 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 
 /**
- * Agent side of the file inventory: walks the places executables live or get dropped, finds executable files and
- * scripts (an execute bit, an ELF header or a {@code #!} line), and hashes them within a byte budget. Symbolic links
- * are not followed and other filesystems' pseudo files are skipped; an unreadable file is reported, never fatal.
+ * Agent side of the file inventory: walks the places executables live or get dropped (the server names them), finds
+ * executable files and scripts (an execute bit, an ELF header or a {@code #!} line), and hashes them within a byte
+ * budget and a CPU duty cycle (after hashing for t, it pauses t·(1−d)/d). Symbolic links are not followed; an
+ * unreadable file is reported, never fatal. The server feeds the results into its file inventory.
  */
 public final class ExecutableInventoryScanner {
     private static final Set<PosixFilePermission> EXECUTE = Set.of(PosixFilePermission.OWNER_EXECUTE,
@@ -29,21 +31,19 @@ public final class ExecutableInventoryScanner {
     private final List<Path> roots;
     private final long maxFileBytes;
     private final long byteBudget;
-    private final InstantSource clock;
+    private final double dutyCycle;
 
     /**
      * @param maxFileBytes files larger than this are listed as skipped, not hashed
      * @param byteBudget   total bytes hashed per scan; past it the scan stops and says so
+     * @param dutyCycle    share of wall time spent hashing, in (0, 1]
      */
-    public ExecutableInventoryScanner(List<Path> roots, long maxFileBytes, long byteBudget, InstantSource clock) {
+    public ExecutableInventoryScanner(List<Path> roots, long maxFileBytes, long byteBudget, double dutyCycle) {
+        if (!(dutyCycle > 0 && dutyCycle <= 1)) throw new IllegalArgumentException("duty cycle must be in (0, 1], got " + dutyCycle);
         this.roots = List.copyOf(roots);
         this.maxFileBytes = maxFileBytes;
         this.byteBudget = byteBudget;
-        this.clock = clock;
-    }
-
-    public static ExecutableInventoryScanner defaults(InstantSource clock) {
-        return new ExecutableInventoryScanner(ExecutableLocations.SCAN_ROOTS, 256L << 20, 4L << 30, clock);
+        this.dutyCycle = dutyCycle;
     }
 
     /**
@@ -54,12 +54,12 @@ public final class ExecutableInventoryScanner {
      * @param budgetExhausted true when the byte budget ran out before the walk ended
      * @param problems        files or directories that could not be read, with why
      */
-    public record Result(List<InventoryRecord> records, int skippedTooLarge, long bytesHashed, boolean budgetExhausted,
+    public record Result(List<ScannedExecutable> records, int skippedTooLarge, long bytesHashed, boolean budgetExhausted,
                          List<String> problems) {
     }
 
-    public Result scan(String agentId, String hostName) {
-        List<InventoryRecord> records = new ArrayList<>();
+    public Result scan() throws InterruptedException {
+        List<ScannedExecutable> records = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         int[] tooLarge = {0};
         long[] hashed = {0};
@@ -84,10 +84,11 @@ public final class ExecutableInventoryScanner {
                                 exhausted[0] = true;
                                 return FileVisitResult.TERMINATE;
                             }
+                            long started = System.nanoTime();
                             String hash = hash(file, sha, buffer);
                             hashed[0] += attrs.size();
-                            records.add(new InventoryRecord(agentId, hostName, file.toString(), hash, attrs.size(), clock.instant(),
-                                    false, "scan"));
+                            records.add(new ScannedExecutable(file.toString(), hash, attrs.size()));
+                            if (!pause(System.nanoTime() - started)) return FileVisitResult.TERMINATE;
                         } catch (IOException e) {
                             problems.add(file + ": " + e.getMessage());
                         }
@@ -104,7 +105,21 @@ public final class ExecutableInventoryScanner {
                 problems.add(root + ": " + e.getMessage());
             }
         }
+        if (Thread.interrupted()) throw new InterruptedException("inventory scan interrupted");
         return new Result(records, tooLarge[0], hashed[0], exhausted[0], problems);
+    }
+
+    /** Keeps to the duty cycle; false when interrupted (the interrupt is kept for {@link #scan} to report). */
+    private boolean pause(long workedNanos) {
+        if (dutyCycle >= 1) return true;
+        long rest = (long) (workedNanos * (1 - dutyCycle) / dutyCycle);
+        try {
+            Thread.sleep(rest / 1_000_000, (int) (rest % 1_000_000));
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     private static boolean executableOrScript(Path file) throws IOException {
