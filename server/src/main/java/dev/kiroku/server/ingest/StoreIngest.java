@@ -7,7 +7,9 @@ import dev.kiroku.store.AppendResult;
 import dev.kiroku.store.EventStore;
 import dev.kiroku.store.StoreUnavailableException;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -15,20 +17,30 @@ import java.util.function.Consumer;
  * The server's ingest: stores each delivered batch and commits it before returning, so the agent
  * acknowledges only what is durable. Concurrent batches share commits ({@link GroupCommit}). Events the store rejects are counted and reported, and do not
  * fail the batch; a store that cannot write fails the delivery, so the agent keeps the batch.
+ *
+ * <p>Appending (building and indexing documents) is CPU work: at most one batch per core appends at
+ * a time, however many batches wait for their commit, so the index gets a few large in-memory
+ * segments rather than one per waiting thread.
  */
 public final class StoreIngest implements EventSink, BatchReceiver {
     private final EventStore store;
     private final Consumer<List<Event>> afterStore;
     private final GroupCommit commits;
+    private final Semaphore appending = new Semaphore(Runtime.getRuntime().availableProcessors());
     private final AtomicLong stored = new AtomicLong();
     private final AtomicLong duplicates = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
 
     /** @param afterStore sees every batch once it is durable (the detection pipeline) */
     public StoreIngest(EventStore store, Consumer<List<Event>> afterStore) {
+        this(store, afterStore, GroupCommit.GATHER);
+    }
+
+    /** @param gather how long a commit waits after the previous one for more batches to join it */
+    StoreIngest(EventStore store, Consumer<List<Event>> afterStore, Duration gather) {
         this.store = store;
         this.afterStore = afterStore;
-        this.commits = new GroupCommit(store);
+        this.commits = new GroupCommit(store, gather);
     }
 
     @Override
@@ -41,8 +53,15 @@ public final class StoreIngest implements EventSink, BatchReceiver {
     public Receipt receive(List<Event> batch) throws DeliveryException {
         AppendResult result;
         try {
-            result = store.append(batch);
-            commits.awaitDurable(commits.appended());
+            long ticket;
+            appending.acquire();
+            try {
+                result = store.append(batch);
+                ticket = commits.appended();
+            } finally {
+                appending.release();
+            }
+            commits.awaitDurable(ticket);
         } catch (StoreUnavailableException e) {
             throw new DeliveryException("event store cannot write: " + e.getMessage(), e);
         } catch (InterruptedException e) {
@@ -66,6 +85,11 @@ public final class StoreIngest implements EventSink, BatchReceiver {
 
     public long duplicates() {
         return duplicates.get();
+    }
+
+    /** Store commits made for acknowledged batches (each shared by all batches waiting for it). */
+    public long commits() {
+        return commits.commits();
     }
 
     public long rejected() {

@@ -6,9 +6,13 @@ import dev.kiroku.fleet.server.BatchReceiver;
 import dev.kiroku.store.EventQuery;
 import dev.kiroku.store.lucene.LuceneEventStore;
 import dev.kiroku.store.lucene.LuceneStoreOptions;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.store.FSDirectory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -18,10 +22,14 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Concurrent agents' batches share commits and every acknowledged batch is durable: it survives reopening the store. */
+/**
+ * Concurrent agents' batches share commits and every acknowledged batch is durable: the last Lucene
+ * commit on disk (read while the store is still open, as after a crash) holds every acknowledged event.
+ */
 class StoreIngestTest {
     @TempDir
     Path dir;
@@ -52,10 +60,26 @@ class StoreIngestTest {
             for (Future<Integer> result : results) assertThat(result.get()).isEqualTo(batches * 50);
             assertThat(ingest.stored()).isEqualTo((long) agents * batches * 50);
             assertThat(detected).hasSize(agents * (batches + 3));
+            assertThat(committedOnDisk()).isEqualTo((long) agents * batches * 50);
+            int receives = agents * (batches + 3);
+            assertThat(ingest.commits()).as("commits shared by %d receives", receives).isLessThan(receives / 2);
         }
         try (LuceneEventStore reopened = new LuceneEventStore(dir, clock, LuceneStoreOptions.defaults())) {
             assertThat(reopened.count(EventQuery.all())).isEqualTo((long) agents * batches * 50);
         }
+    }
+
+    /** Events in the last commit of every partition, read from the directories as a restarted server would. */
+    private long committedOnDisk() throws IOException {
+        long documents = 0;
+        try (Stream<Path> days = Files.list(dir)) {
+            for (Path day : days.filter(Files::isDirectory).toList()) {
+                try (FSDirectory directory = FSDirectory.open(day); DirectoryReader reader = DirectoryReader.open(directory)) {
+                    documents += reader.numDocs();
+                }
+            }
+        }
+        return documents;
     }
 
     private static List<Event> batch(String agent, long first, int count) {

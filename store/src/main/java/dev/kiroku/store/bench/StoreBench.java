@@ -79,7 +79,11 @@ public final class StoreBench {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("events", events);
 
-        SyntheticEvents generator = new SyntheticEvents(42, hosts);
+        // Running processes per host (entity ids repeat over a process's events, as recorded); with
+        // -Dkiroku.bench.freshProcesses=true every event has a process of its own, as before 2026-11-27.
+        boolean fresh = Boolean.getBoolean("kiroku.bench.freshProcesses");
+        SyntheticEvents generator = fresh ? new SyntheticEvents(42, hosts) : SyntheticEvents.withProcessTables(42, hosts);
+        r.put("process_model", fresh ? "fresh process per event" : "running processes per host");
         List<List<Event>> pools = new ArrayList<>();
         for (int t = 0; t < THREADS; t++) pools.add(new ArrayList<>());
         for (int i = 0; i < poolSize; i++) {
@@ -106,12 +110,15 @@ public final class StoreBench {
         LuceneStoreOptions options = LuceneStoreOptions.defaults().withRamBufferMb(128).withRefreshInterval(Duration.ofSeconds(5));
         InstantSource clock = InstantSource.fixed(START.plus(span));
         long ingestNanos;
+        long ingestCpuNanos;
+        r.put("load_average_at_start", loadAverage());
         try (LuceneEventStore store = new LuceneEventStore(dir, clock, options)) {
             long perThread = events / THREADS;
             long stepNanos = stepNanos(span, events);
             AtomicReference<Throwable> failure = new AtomicReference<>();
             List<Thread> threads = new ArrayList<>();
             long start = System.nanoTime();
+            long cpuStart = processCpuNanos();
             for (int t = 0; t < THREADS; t++) {
                 int thread = t;
                 threads.add(Thread.ofPlatform().name("ingest-" + t).start(() -> {
@@ -126,11 +133,17 @@ public final class StoreBench {
             if (failure.get() != null) throw new IllegalStateException("ingest failed", failure.get());
             store.commit();
             ingestNanos = System.nanoTime() - start;
+            ingestCpuNanos = processCpuNanos() - cpuStart;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
         r.put("ingest_eps", Math.round(events / (ingestNanos / 1e9)));
+        // The machine is shared: CPU time (all threads, merges included) says what the ingest costs
+        // whatever the load; the rate the cores could carry at that cost is events / CPU-s x cores.
+        r.put("ingest_cpu_s", round1(ingestCpuNanos / 1e9));
+        r.put("ingest_eps_per_cpu_s", Math.round(events / (ingestCpuNanos / 1e9)));
+        r.put("ingest_capacity_eps", Math.round(events / (ingestCpuNanos / 1e9) * Math.min(THREADS, Runtime.getRuntime().availableProcessors())));
         long bytes = treeSize(dir);
         r.put("index_bytes", bytes);
         r.put("index_bytes_per_event", round1((double) bytes / events));
@@ -260,6 +273,19 @@ public final class StoreBench {
             queries.add(q);
         }
         return queries;
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException e) {
+            return "unknown";
+        }
     }
 
     private static double percentile(double[] sorted, double p) {

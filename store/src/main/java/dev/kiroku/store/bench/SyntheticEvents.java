@@ -19,6 +19,11 @@ import java.util.Random;
  * Realistic-looking Linux endpoint events from a seed: a fleet of hosts, a few hundred executables
  * with fixed hashes, process starts with varied arguments, exits, file changes under varied paths
  * and connections to varied addresses. Deterministic for a seed.
+ *
+ * <p>By default every event has a process (and parent) of its own. {@link #withProcessTables} keeps
+ * a table of running processes per host instead, as recorded data has: a start adds a child of a
+ * running process, an exit ends one, and file and network events come from running processes, the
+ * busy ones more often; entity ids then repeat over a process's events as they do on an endpoint.
  */
 public final class SyntheticEvents {
     private static final String[] DIRS = {"/usr/bin", "/usr/sbin", "/bin", "/usr/local/bin", "/opt/app/bin", "/usr/lib/jvm/bin"};
@@ -37,6 +42,19 @@ public final class SyntheticEvents {
     private final int hosts;
     private final List<String> executables = new ArrayList<>();
     private final List<String> hashes = new ArrayList<>();
+    /** Running processes per host, or null when every event has a process of its own. */
+    private List<ProcessInfo>[] running;
+
+    /** Processes a host runs at once in {@link #withProcessTables} mode. */
+    private static final int RUNNING_PER_HOST = 48;
+
+    /** Events whose processes live on, as on an endpoint (see the class comment). */
+    @SuppressWarnings("unchecked")
+    public static SyntheticEvents withProcessTables(long seed, int hosts) {
+        SyntheticEvents events = new SyntheticEvents(seed, hosts);
+        events.running = new List[hosts];
+        return events;
+    }
 
     public SyntheticEvents(long seed, int hosts) {
         this.random = new Random(seed);
@@ -63,7 +81,7 @@ public final class SyntheticEvents {
     /** A payload for an event of {@code host}; the envelope (sequence, time) is the caller's. */
     public Payload payload(int host) {
         int kind = random.nextInt(100);
-        ProcessInfo p = process(host);
+        ProcessInfo p = running == null ? process(host) : kind < 35 ? started(host) : kind < 45 ? exited(host) : active(host);
         if (kind < 35) return new ProcessStart(p, false);
         if (kind < 45) return new ProcessExit(p, random.nextInt(10) < 8 ? 0 : random.nextInt(3) + 1, 0);
         if (kind < 70) {
@@ -110,6 +128,43 @@ public final class SyntheticEvents {
                 new ProcessInfo.ParentRef(EntityIds.process(agent, ppid, start / 2), ppid, executables.get(skewed(12)), List.of()),
                 executable, args, "/home/" + user, hashes.get(exe),
                 new ProcessInfo.Credentials(uid, user, uid, user, uid, uid, uid), random.nextInt(500), null, null);
+    }
+
+    /** A new process, child of one running on the host, which then runs on (replacing an arbitrary one when the table is full). */
+    private ProcessInfo started(int host) {
+        List<ProcessInfo> table = table(host);
+        ProcessInfo parent = table.get(skewed(table.size()));
+        ProcessInfo fresh = process(host);
+        ProcessInfo child = new ProcessInfo(fresh.entityId(), fresh.pid(), fresh.startTime(),
+                new ProcessInfo.ParentRef(parent.entityId(), parent.pid(), parent.executable(), parent.args()),
+                fresh.executable(), fresh.args(), fresh.workingDirectory(), fresh.sha256(), fresh.user(), fresh.session(),
+                fresh.tty(), fresh.namespaces());
+        if (table.size() < RUNNING_PER_HOST) table.add(child);
+        else table.set(RUNNING_PER_HOST / 4 + random.nextInt(RUNNING_PER_HOST - RUNNING_PER_HOST / 4), child);
+        return child;
+    }
+
+    /** A running process that exits (the first quarter of the table, the host's daemons, never does). */
+    private ProcessInfo exited(int host) {
+        List<ProcessInfo> table = table(host);
+        if (table.size() <= RUNNING_PER_HOST / 4) return started(host);
+        return table.remove(RUNNING_PER_HOST / 4 + random.nextInt(table.size() - RUNNING_PER_HOST / 4));
+    }
+
+    /** A running process, the long-lived ones more often. */
+    private ProcessInfo active(int host) {
+        List<ProcessInfo> table = table(host);
+        return table.get(skewed(table.size()));
+    }
+
+    private List<ProcessInfo> table(int host) {
+        List<ProcessInfo> table = running[host];
+        if (table == null) {
+            table = new ArrayList<>();
+            running[host] = table;
+            for (int i = 0; i < RUNNING_PER_HOST / 4; i++) table.add(process(host)); // the daemons started at boot
+        }
+        return table;
     }
 
     /** Small indices much more often than large ones, like real process popularity. */

@@ -459,9 +459,12 @@ public final class LuceneEventStore implements EventStore {
                 if (closed) return;
                 boolean newest = true;
                 long idle = Math.max(Duration.ofSeconds(5).toNanos(), 2 * options.refreshInterval().toNanos());
+                // A commit refreshes too: while commits come more often than refreshes (a server under
+                // ingest), a refresh in between would only flush one more small segment.
+                boolean refresh = System.nanoTime() - lastCommitNanos >= options.refreshInterval().toNanos();
                 for (Partition p : partitions.values()) {
                     try {
-                        p.refresh();
+                        if (refresh) p.refresh();
                         if (!newest) p.compactIfIdle(idle);
                         newest = false;
                     } catch (IOException | AlreadyClosedException e) {
