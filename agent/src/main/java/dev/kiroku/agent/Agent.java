@@ -60,6 +60,8 @@ public final class Agent implements AutoCloseable {
     private LossLedger losses;
     private Thread recorderThread;
     private volatile boolean running;
+    /** Most observations taken from the queue at once. */
+    private static final int BATCH_MAX = 1024;
     private volatile Policy policy = Policy.DEFAULT;
     private final AtomicLong excludedByPolicy = new AtomicLong();
     private final AtomicLong outOfScope = new AtomicLong();
@@ -195,17 +197,25 @@ public final class Agent implements AutoCloseable {
         return outOfScope.get();
     }
 
+    /**
+     * Enriches observations in batches: everything queued is taken at once, so a storm costs the
+     * queue's lock once per batch, not once per observation.
+     */
     private void recordLoop() {
         Instant nextTick = clock.instant().plus(config.lossReportInterval());
+        List<Observation> batch = new ArrayList<>(BATCH_MAX);
         while (running || !queue.isEmpty()) {
             try {
-                Observation observation = queue.poll(100, TimeUnit.MILLISECONDS);
-                if (observation != null) recorder.observe(observation, clock.instant());
-                else recorder.drain(clock.instant());
+                if (queue.drainTo(batch, BATCH_MAX) == 0) {
+                    Observation observation = queue.poll(100, TimeUnit.MILLISECONDS);
+                    if (observation != null) batch.add(observation);
+                }
+                Instant now = clock.instant();
+                for (Observation observation : batch) observeOne(observation, now);
+                batch.clear();
+                recorder.drain(now);
             } catch (InterruptedException e) {
                 if (!running) break;
-            } catch (RuntimeException e) {
-                System.err.println("kiroku agent: enrichment failed for one observation: " + e);
             }
             Instant now = clock.instant();
             if (!now.isBefore(nextTick)) {
@@ -213,6 +223,14 @@ public final class Agent implements AutoCloseable {
                 for (var loss : losses.report(now)) recorder.emit(now, loss, EnumSet.noneOf(Incomplete.class));
                 nextTick = now.plus(config.lossReportInterval());
             }
+        }
+    }
+
+    private void observeOne(Observation observation, Instant now) {
+        try {
+            recorder.observe(observation, now);
+        } catch (RuntimeException e) {
+            System.err.println("kiroku agent: enrichment failed for one observation: " + e);
         }
     }
 

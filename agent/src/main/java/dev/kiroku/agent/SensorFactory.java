@@ -85,13 +85,13 @@ final class SensorFactory {
     }
 
     private Agent.Sensor processConnector() {
-        ProcConnectorSource source = new ProcConnectorSource();
+        ProcConnectorSource source = ProcConnectorSource.forkAndExit();
         return KernelSensor.start("proc_connector", source,
                 () -> source.start(notice -> {
                     switch (notice) {
                         case ForkNotice fork -> queue.accept(new Observation.Fork(fork.ppid(), fork.pid(), fork.time()));
                         case ExitNotice exit -> queue.accept(new Observation.Exit(exit.pid(), exit.exitCode(), exit.signal(), exit.time()));
-                        case ExecNotice ignored -> { } // audit reports execs with their arguments
+                        case ExecNotice ignored -> { } // not subscribed: audit reports execs with their arguments
                         case ProcLossNotice ignored -> { } // counted in the source's status
                     }
                 }),

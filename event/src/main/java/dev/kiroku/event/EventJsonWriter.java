@@ -213,10 +213,66 @@ final class EventJsonWriter {
         b(']');
     }
 
+    /** Seconds of 0000-01-01T00:00:00Z and 10000-01-01T00:00:00Z: ISO_INSTANT's plain four-digit years. */
+    private static final long FIRST_PLAIN_SECOND = -62_167_219_200L;
+    private static final long LAST_PLAIN_SECOND = 253_402_300_799L;
+
+    /**
+     * An instant as ISO_INSTANT writes it (as the mapper's InstantSerializer does): the fraction in
+     * groups of three digits, none when zero. Written digit by digit for years 0000-9999 (the
+     * formatter was a tenth of the enrichment thread's time); other years take {@link Instant#toString}.
+     */
     private void instant(Instant value) {
+        long seconds = value.getEpochSecond();
+        if (seconds < FIRST_PLAIN_SECOND || seconds > LAST_PLAIN_SECOND) {
+            b('"');
+            raw(value.toString());
+            b('"');
+            return;
+        }
+        ensure(32);
+        long days = Math.floorDiv(seconds, 86_400);
+        int secondOfDay = (int) Math.floorMod(seconds, 86_400);
+        // civil-from-days (H. Hinnant): proleptic Gregorian date of a day count since 1970-01-01
+        long z = days + 719_468;
+        long era = Math.floorDiv(z, 146_097);
+        long dayOfEra = z - era * 146_097;
+        long yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365;
+        long dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100);
+        long mp = (5 * dayOfYear + 2) / 153;
+        int day = (int) (dayOfYear - (153 * mp + 2) / 5 + 1);
+        int month = (int) (mp < 10 ? mp + 3 : mp - 9);
+        int year = (int) (yearOfEra + era * 400 + (month <= 2 ? 1 : 0));
         b('"');
-        raw(value.toString()); // ISO_INSTANT, as the mapper's InstantSerializer writes it
+        digits(year, 4);
+        b('-');
+        digits(month, 2);
+        b('-');
+        digits(day, 2);
+        b('T');
+        digits(secondOfDay / 3600, 2);
+        b(':');
+        digits(secondOfDay / 60 % 60, 2);
+        b(':');
+        digits(secondOfDay % 60, 2);
+        int nanos = value.getNano();
+        if (nanos != 0) {
+            b('.');
+            if (nanos % 1_000_000 == 0) digits(nanos / 1_000_000, 3);
+            else if (nanos % 1000 == 0) digits(nanos / 1000, 6);
+            else digits(nanos, 9);
+        }
+        b('Z');
         b('"');
+    }
+
+    /** {@code value} in exactly {@code width} decimal digits, zero-padded (room already ensured). */
+    private void digits(int value, int width) {
+        for (int i = width - 1; i >= 0; i--) {
+            buf[len + i] = (byte) ('0' + value % 10);
+            value /= 10;
+        }
+        len += width;
     }
 
     private void number(long value) {

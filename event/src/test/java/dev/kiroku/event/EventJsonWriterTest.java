@@ -37,6 +37,31 @@ class EventJsonWriterTest {
                 .contains("a\\uD800b");
     }
 
+    @Test
+    void writesInstantsAsIsoInstantDoesOverEveryYearAndFractionShape() {
+        Random random = new Random(71127);
+        List<Instant> instants = new ArrayList<>(List.of(Instant.EPOCH, Instant.parse("0000-01-01T00:00:00Z"),
+                Instant.parse("9999-12-31T23:59:59.999999999Z"), Instant.parse("-0001-12-31T23:59:59Z"),
+                Instant.parse("+10000-01-01T00:00:00Z"), Instant.parse("2000-02-29T12:00:00.5Z"),
+                Instant.parse("1969-12-31T23:59:59.000001Z"), Instant.MIN, Instant.MAX));
+        for (int i = 0; i < 20_000; i++) {
+            long second = random.nextLong(-70_000_000_000L, 260_000_000_000L);
+            int nanos = switch (random.nextInt(4)) {
+                case 0 -> 0;
+                case 1 -> random.nextInt(1000) * 1_000_000;
+                case 2 -> random.nextInt(1_000_000) * 1000;
+                default -> random.nextInt(1_000_000_000);
+            };
+            instants.add(Instant.ofEpochSecond(second, nanos));
+        }
+        for (Instant at : instants) {
+            Event event = new Event("agent-1", 3, at, "host", List.of(), new FileChange(FileChange.Action.CREATE, "/a", null, false, null));
+            assertThat(new String(EventCodec.encode(event), StandardCharsets.UTF_8)).as("instant %s", at)
+                    .isEqualTo(new String(EventCodec.encodeWithMapper(event), StandardCharsets.UTF_8))
+                    .contains("\"" + at + "\"");
+        }
+    }
+
     private static byte[] mapperOrNull(Event event) {
         try {
             return EventCodec.encodeWithMapper(event);

@@ -47,6 +47,16 @@ public final class ExecutableHasher {
      * (device and inode on Linux), size and modification time, from one {@code stat}.
      */
     private record FileKey(Object fileKey, long size, long mtimeNanos) {
+        // Written out: the generated record methods are slow in C1-compiled code, and every exec looks one up.
+        @Override
+        public int hashCode() {
+            return fileKey.hashCode() * 31 + Long.hashCode(size * 31 + mtimeNanos);
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof FileKey k && size == k.size && mtimeNanos == k.mtimeNanos && fileKey.equals(k.fileKey);
+        }
     }
 
     /** Why a hash is missing, when it is. */

@@ -1,14 +1,12 @@
 package dev.kiroku.agent.process;
 
 import dev.kiroku.event.ProcessInfo;
+import dev.kiroku.sensor.linux.procfs.ProcFiles;
 import dev.kiroku.sensor.linux.procfs.ProcFs;
 import dev.kiroku.sensor.linux.procfs.ProcessSnapshot;
 import dev.kiroku.sensor.linux.procfs.UserNames;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -61,12 +59,13 @@ public final class ProcFsProbe implements ProcessProbe {
 
     @Override
     public ProcessInfo.Namespaces namespaces(int pid) {
-        Path dir = proc.root().resolve(Integer.toString(pid));
+        byte[] cgroupFile = ProcFiles.read(proc.file(pid, "cgroup"));
+        if (cgroupFile == null) return null;
         try {
-            String cgroup = unifiedCgroup(new String(Files.readAllBytes(dir.resolve("cgroup")), StandardCharsets.UTF_8));
+            String cgroup = unifiedCgroup(new String(cgroupFile, StandardCharsets.UTF_8));
             return new ProcessInfo.Namespaces(cgroup, cgroup == null ? null : containerIds.computeIfAbsent(cgroup, ProcFsProbe::containerId).orElse(null),
-                    inode(dir.resolve("ns/pid")), inode(dir.resolve("ns/mnt")), inode(dir.resolve("ns/net")));
-        } catch (IOException | RuntimeException e) {
+                    inode(proc.file(pid, "ns/pid")), inode(proc.file(pid, "ns/mnt")), inode(proc.file(pid, "ns/net")));
+        } catch (RuntimeException e) {
             return null;
         }
     }
@@ -89,12 +88,13 @@ public final class ProcFsProbe implements ProcessProbe {
     }
 
     /** The inode of a namespace link such as {@code pid:[4026531836]}, 0 when unreadable. */
-    private static long inode(Path link) {
+    private static long inode(String link) {
+        String target = ProcFiles.readLink(link);
+        if (target == null) return 0;
+        int open = target.indexOf('[');
         try {
-            String target = Files.readSymbolicLink(link).toString();
-            int open = target.indexOf('[');
-            return open < 0 ? 0 : Long.parseLong(target.substring(open + 1, target.length() - 1));
-        } catch (IOException | RuntimeException e) {
+            return open < 0 ? 0 : Long.parseLong(target, open + 1, target.length() - 1, 10);
+        } catch (RuntimeException e) {
             return 0;
         }
     }

@@ -60,7 +60,7 @@ public final class ProcessTable {
 
     /** A process found running (snapshot) or learned about from /proc on demand. */
     public ProcessInfo learn(ProcessFacts facts, Instant startTime) {
-        ProcessInfo info = build(facts, startTime, parentRef(facts.ppid()));
+        ProcessInfo info = build(facts, entityId(facts), startTime, parentRef(facts.ppid()));
         byPid.put(facts.pid(), new Entry(info, facts.startTicks()));
         return info;
     }
@@ -99,7 +99,9 @@ public final class ProcessTable {
         long startTicks = sameProcess ? known.startTicks : facts.startTicks();
         Instant start = sameProcess && known.info.startTime() != null ? known.info.startTime() : startTime;
         ProcessFacts withTicks = facts.withStartTicks(startTicks);
-        ProcessInfo info = build(withTicks, start, parentRef(facts.ppid()));
+        // The same process keeps its entity id: it is a digest of (agent, pid, start ticks), computed once.
+        String entityId = sameProcess ? known.info.entityId() : entityId(withTicks);
+        ProcessInfo info = build(withTicks, entityId, start, parentRef(facts.ppid()));
         byPid.put(facts.pid(), new Entry(info, startTicks));
         return info;
     }
@@ -128,8 +130,11 @@ public final class ProcessTable {
         return new ProcessInfo.ParentRef(p.entityId(), p.pid(), p.executable(), p.args());
     }
 
-    private ProcessInfo build(ProcessFacts facts, Instant startTime, ProcessInfo.ParentRef parent) {
-        String entityId = EntityIds.process(agentId, facts.pid(), facts.startTicks() < 0 ? 0 : facts.startTicks());
+    private String entityId(ProcessFacts facts) {
+        return EntityIds.process(agentId, facts.pid(), facts.startTicks() < 0 ? 0 : facts.startTicks());
+    }
+
+    private static ProcessInfo build(ProcessFacts facts, String entityId, Instant startTime, ProcessInfo.ParentRef parent) {
         return new ProcessInfo(entityId, facts.pid(), startTime, parent, facts.executable(), facts.args(),
                 facts.workingDirectory(), facts.sha256(), facts.credentials(), facts.session(), facts.tty(),
                 facts.namespaces());

@@ -324,10 +324,15 @@ public final class AuditSource implements AutoCloseable {
         long timeoutNanos = config.eventTimeout().toNanos();
         long nextStatus = System.nanoTime() + statusEvery;
         NetlinkSocket socket = events;
+        try {
+            socket.setReceiveTimeout(100);
+        } catch (ErrnoException e) {
+            addProblem("receive timeout: " + e.getMessage());
+        }
         while (running) {
             int n;
             try {
-                n = socket.receive(buffer, 100);
+                n = socket.receiveWaiting(buffer);
             } catch (ErrnoException e) {
                 if (e.errno() == Errno.ENOBUFS) {
                     overruns.incrementAndGet();

@@ -40,6 +40,10 @@ public final class Libc {
     public static final int SOL_SOCKET = 1;
     public static final int SO_RCVBUF = 8;
     public static final int SO_RCVBUFFORCE = 33;
+    public static final int SO_RCVTIMEO = 20;
+
+    public static final int O_RDONLY = 0;
+    public static final int O_CLOEXEC = 0x80000;
     public static final int SOL_NETLINK = 270;
     public static final int NETLINK_NO_ENOBUFS = 5;
 
@@ -68,6 +72,14 @@ public final class Libc {
     private static final MethodHandle GETSOCKOPT = errnoHandle("getsockopt",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
     private static final MethodHandle CLOSE = errnoHandle("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle OPEN = LINKER.downcallHandle(LOOKUP.findOrThrow("open"),
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle READ = LINKER.downcallHandle(LOOKUP.findOrThrow("read"),
+            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    private static final MethodHandle CLOSE_QUIETLY = LINKER.downcallHandle(LOOKUP.findOrThrow("close"),
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle READLINK = LINKER.downcallHandle(LOOKUP.findOrThrow("readlink"),
+            FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG));
     private static final MethodHandle POLL = errnoHandle("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     private static final MethodHandle GETPID = LINKER.downcallHandle(LOOKUP.findOrThrow("getpid"), FunctionDescriptor.of(JAVA_INT));
 
@@ -176,10 +188,22 @@ public final class Libc {
      * one system call per message and no exception.
      */
     public static long recvIfReady(int fd, MemorySegment buffer, long length, int flags) throws ErrnoException {
+        return recvOrMinusOne(fd, buffer, length, flags | MSG_DONTWAIT);
+    }
+
+    /**
+     * A blocking {@code recv} that returns -1 instead of throwing when the socket's receive timeout
+     * ({@link #setReceiveTimeout}) passed without a message or a signal interrupted it (EAGAIN, EINTR).
+     */
+    public static long recvWaiting(int fd, MemorySegment buffer, long length, int flags) throws ErrnoException {
+        return recvOrMinusOne(fd, buffer, length, flags & ~MSG_DONTWAIT);
+    }
+
+    private static long recvOrMinusOne(int fd, MemorySegment buffer, long length, int flags) throws ErrnoException {
         MemorySegment s = SCRATCH.get();
         long r;
         try {
-            r = (long) RECV.invokeExact(s, fd, buffer, length, flags | MSG_DONTWAIT);
+            r = (long) RECV.invokeExact(s, fd, buffer, length, flags);
         } catch (Throwable t) {
             throw unexpected(t);
         }
@@ -191,6 +215,15 @@ public final class Libc {
             throw new ErrnoException("recv", errno);
         }
         return r;
+    }
+
+    /** {@code SO_RCVTIMEO}: how long a blocking receive on the socket waits before it fails with EAGAIN. */
+    public static void setReceiveTimeout(int fd, long millis) throws ErrnoException {
+        MemorySegment s = SCRATCH.get();
+        MemorySegment timeval = s.asSlice(OPT_OFFSET, 16);
+        timeval.set(JAVA_LONG, 0, millis / 1000);
+        timeval.set(JAVA_LONG, 8, (millis % 1000) * 1000);
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, timeval, 16);
     }
 
     public static long recvfrom(int fd, MemorySegment buffer, long length, int flags, MemorySegment address,
@@ -245,6 +278,45 @@ public final class Libc {
             throw new ErrnoException("getsockopt", errno(s));
         }
         return opt.get(JAVA_INT, 0);
+    }
+
+    // Quiet file calls for reading /proc, where a file that is gone (the process exited) is a
+    // normal answer: -1 on any failure, no errno, no exception.
+
+    /** {@code open(path, flags)} with a NUL-terminated path; the descriptor, or -1. */
+    public static int openQuietly(MemorySegment path, int flags) {
+        try {
+            return (int) OPEN.invokeExact(path, flags);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code read(2)}: bytes read (0 at the end), or -1. */
+    public static long readQuietly(int fd, MemorySegment buffer, long length) {
+        try {
+            return (long) READ.invokeExact(fd, buffer, length);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code close(2)}, ignoring failures. */
+    public static void closeQuietly(int fd) {
+        try {
+            int ignored = (int) CLOSE_QUIETLY.invokeExact(fd);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code readlink(2)} with a NUL-terminated path: the target's length (not terminated), or -1. */
+    public static long readlinkQuietly(MemorySegment path, MemorySegment buffer, long length) {
+        try {
+            return (long) READLINK.invokeExact(path, buffer, length);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
     }
 
     public static void close(int fd) throws ErrnoException {

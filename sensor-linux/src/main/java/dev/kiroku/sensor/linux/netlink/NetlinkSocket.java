@@ -163,6 +163,26 @@ public final class NetlinkSocket implements AutoCloseable {
         return copyOut(destination, n);
     }
 
+    /**
+     * Makes {@link #receiveWaiting} give up after this long without a message ({@code SO_RCVTIMEO}).
+     */
+    public void setReceiveTimeout(int millis) throws ErrnoException {
+        Libc.setReceiveTimeout(fd, millis);
+    }
+
+    /**
+     * Receives one datagram for a feed reader: blocks in {@code recv(2)} itself, up to the timeout
+     * set with {@link #setReceiveTimeout}, so each message costs one system call (no
+     * {@code poll(2)}, no high-resolution timer armed per wait).
+     *
+     * @return as {@link #receive}: the datagram's real length, or 0 when nothing arrived in time
+     */
+    public int receiveWaiting(byte[] destination) throws ErrnoException {
+        ensureOpen();
+        long n = Libc.recvWaiting(fd, receiveBuffer, receiveBuffer.byteSize(), Libc.MSG_TRUNC);
+        return n < 0 ? 0 : copyOut(destination, n);
+    }
+
     private int copyOut(byte[] destination, long n) {
         int copy = (int) Math.min(n, Math.min(destination.length, receiveBuffer.byteSize()));
         MemorySegment.copy(receiveBuffer, JAVA_BYTE, 0, destination, 0, copy);

@@ -33,6 +33,7 @@ public final class ProcConnectorSource implements AutoCloseable {
 
     private final InstantSource clock;
     private final int receiveBufferBytes;
+    private final int events;
     private final AtomicLong received = new AtomicLong();
     private final AtomicLong notices = new AtomicLong();
     private final AtomicLong overruns = new AtomicLong();
@@ -43,13 +44,26 @@ public final class ProcConnectorSource implements AutoCloseable {
     private long epochMinusMonotonicNanos;
 
     public ProcConnectorSource(InstantSource clock, int receiveBufferBytes) {
-        this.clock = clock;
-        this.receiveBufferBytes = receiveBufferBytes;
+        this(clock, receiveBufferBytes, true);
     }
 
-    /** System clock, 8 MiB receive buffer. */
+    private ProcConnectorSource(InstantSource clock, int receiveBufferBytes, boolean execNotices) {
+        this.clock = clock;
+        this.receiveBufferBytes = receiveBufferBytes;
+        this.events = PROC_EVENT_FORK | PROC_EVENT_EXIT | (execNotices ? PROC_EVENT_EXEC : 0);
+    }
+
+    /** System clock, 8 MiB receive buffer, fork, exec and exit notices. */
     public ProcConnectorSource() {
         this(InstantSource.system(), 8 << 20);
+    }
+
+    /**
+     * System clock, 8 MiB receive buffer, fork and exit notices only: the kernel filters exec
+     * notices out before they are sent (for a reader that learns of execs elsewhere, e.g. audit).
+     */
+    public static ProcConnectorSource forkAndExit() {
+        return new ProcConnectorSource(InstantSource.system(), 8 << 20, false);
     }
 
     public synchronized void start(Consumer<ProcNotice> sink) throws IOException {
@@ -61,6 +75,7 @@ public final class ProcConnectorSource implements AutoCloseable {
         socket = NetlinkSocket.open(NetlinkSocket.NETLINK_CONNECTOR, Libc.SOCK_DGRAM, CN_IDX_PROC, BUFFER);
         try {
             socket.setReceiveBufferSize(receiveBufferBytes);
+            socket.setReceiveTimeout(100);
             subscribe(PROC_CN_MCAST_LISTEN);
         } catch (IOException | RuntimeException e) {
             socket.close();
@@ -112,7 +127,7 @@ public final class ProcConnectorSource implements AutoCloseable {
         NetlinkMessages.putShort(msg, 32, 8);
         NetlinkMessages.putShort(msg, 34, 0);
         NetlinkMessages.putInt(msg, 36, op);
-        NetlinkMessages.putInt(msg, 40, PROC_EVENT_FORK | PROC_EVENT_EXEC | PROC_EVENT_EXIT);
+        NetlinkMessages.putInt(msg, 40, events);
         socket.send(msg, msg.length);
     }
 
@@ -121,7 +136,7 @@ public final class ProcConnectorSource implements AutoCloseable {
         while (running) {
             int n;
             try {
-                n = socket.receive(buffer, 100);
+                n = socket.receiveWaiting(buffer);
             } catch (ErrnoException e) {
                 if (e.errno() == Errno.ENOBUFS) {
                     deliver(sink, new ProcLossNotice(overruns.incrementAndGet(), clock.instant()));

@@ -230,8 +230,13 @@ public final class ProcFs {
     }
 
     private Optional<Stat> stat(int pid) {
-        return bytes(root.resolve(Integer.toString(pid)).resolve("stat"))
-                .flatMap(b -> parseStat(new String(b, StandardCharsets.UTF_8)));
+        byte[] b = ProcFiles.read(file(pid, "stat"));
+        return b == null ? Optional.empty() : parseStat(new String(b, StandardCharsets.UTF_8));
+    }
+
+    /** The path of a file of a process, as a string for {@link ProcFiles}. */
+    public String file(int pid, String name) {
+        return root + "/" + pid + "/" + name;
     }
 
     /** {@code pid (comm) state ppid pgrp session tty_nr tpgid flags … starttime(22) …}; comm may hold ") ". */
