@@ -90,13 +90,9 @@ public final class KirokuServer implements AutoCloseable {
             teardown.push(fleet);
             BlockList blockList = new BlockList(config.dataDirectory().resolve("blocklist"), fleet, clock, Duration.ofSeconds(10));
             teardown.push(blockList);
-            // Connected threat defence: a high sandbox verdict blocks the file's hash on every endpoint.
-            sandbox.queue().addListener(report -> {
-                if (report.verdict() == dev.kiroku.sandbox.Verdict.HIGH) {
-                    blockList.add(BlockList.HASH, report.sha256(), "sandbox verdict high (score " + report.score() + ") for "
-                            + report.name(), "sandbox", "sandbox");
-                }
-            });
+            // Connected threat defence: a high sandbox verdict blocks the file's hash on every endpoint and marks its
+            // incidents; high and medium verdicts raise alerts (as <sandbox>/policy.properties says).
+            sandbox.closeTheLoop(blockList, detection, investigation.incidents(), clock);
             AgentDirectory agents = () -> localAgents.stream().map(Supplier::get).toList();
             ApiServer api = new ApiServer(store, agents, clock, new Authentication(users), new DetectionRoutes(detection),
                     new FleetRoutes(fleet, users), List.of(investigation::register, new IndicatorRoutes(indicators)::register,
