@@ -103,13 +103,9 @@ public final class KirokuServer implements AutoCloseable {
             InventoryScans inventoryScans = new InventoryScans(config.dataDirectory().resolve("inventory-scans"), fleet,
                     investigation.inventory(), clock, Duration.ofDays(1), Duration.ofSeconds(5), InventoryScans.configuredRoots(), 0.25);
             teardown.push(inventoryScans);
-            // Connected threat defence: a high sandbox verdict blocks the file's hash on every endpoint.
-            sandbox.queue().addListener(report -> {
-                if (report.verdict() == dev.kiroku.sandbox.Verdict.HIGH) {
-                    blockList.add(BlockList.HASH, report.sha256(), "sandbox verdict high (score " + report.score() + ") for "
-                            + report.name(), "sandbox", "sandbox");
-                }
-            });
+            // Connected threat defence: a high sandbox verdict blocks the file's hash on every endpoint and marks its
+            // incidents; high and medium verdicts raise alerts (as <sandbox>/policy.properties says).
+            sandbox.closeTheLoop(blockList, detection, investigation.incidents(), clock);
             ResponsePolicies responsePolicies = new ResponsePolicies(config.dataDirectory().resolve("response"));
             teardown.push(responsePolicies);
             ResponsePolicyEngine policyEngine = new ResponsePolicyEngine(responsePolicies, fleet, blockList,

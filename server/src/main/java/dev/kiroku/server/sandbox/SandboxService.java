@@ -1,5 +1,6 @@
 package dev.kiroku.server.sandbox;
 
+import dev.kiroku.investigate.incident.Incidents;
 import dev.kiroku.sandbox.BuiltInAnalyzer;
 import dev.kiroku.sandbox.detonate.LiveEvents;
 import dev.kiroku.sandbox.queue.AlertLog;
@@ -9,6 +10,8 @@ import dev.kiroku.sandbox.rest.SandboxRoutes;
 import dev.kiroku.sandbox.statics.KnownBadHashes;
 import dev.kiroku.sandbox.statics.StaticCheck;
 import dev.kiroku.sandbox.statics.YaraCheck;
+import dev.kiroku.server.detect.Detection;
+import dev.kiroku.server.response.BlockList;
 import io.javalin.config.JavalinConfig;
 
 import java.io.IOException;
@@ -29,8 +32,10 @@ public final class SandboxService implements AutoCloseable {
     private final SandboxRoutes routes;
     private final LiveEvents liveEvents = new LiveEvents();
     private final Optional<YaraCheck> yara;
+    private final Path directory;
 
     public SandboxService(Path directory, InstantSource clock) throws IOException {
+        this.directory = directory;
         Files.createDirectories(directory);
         Path knownBadFile = directory.resolve("known-bad-hashes.txt");
         KnownBadHashes knownBad = Files.exists(knownBadFile) ? KnownBadHashes.load(knownBadFile) : KnownBadHashes.empty();
@@ -41,6 +46,16 @@ public final class SandboxService implements AutoCloseable {
         queue = new AnalysisQueue(analyzer, new ReportStore(directory), directory, AnalysisQueue.DEFAULT_ALLOWANCE, clock);
         queue.addListener(new AlertLog(directory));
         routes = new SandboxRoutes(queue, directory.resolve("uploads"), BuiltInAnalyzer.DEFAULT_MAX_FILE_BYTES);
+    }
+
+    /**
+     * Subscribes what the policy ({@code policy.properties}, see {@link SandboxPolicy}) asks for on high and
+     * medium verdicts: block list, alert, incident note.
+     *
+     * @throws IOException when the policy file is malformed (the error names the key)
+     */
+    public void closeTheLoop(BlockList blockList, Detection detection, Incidents incidents, InstantSource clock) throws IOException {
+        queue.addListener(new SandboxVerdicts(SandboxPolicy.load(directory), blockList, detection, incidents, clock));
     }
 
     public AnalysisQueue queue() {

