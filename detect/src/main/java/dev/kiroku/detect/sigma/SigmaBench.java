@@ -12,7 +12,8 @@ import java.util.stream.Stream;
 
 /**
  * Benchmarks the compiled matcher against the oracle in the same run, single-threaded, raw mode: every SigmaHQ
- * rule that loads, over the events of the security-datasets archives. Parsing is not timed, only matching.
+ * rule that loads, over the raw Linux audit logs of {@code linux-audit} (when present) and the events of the
+ * security-datasets archives. Parsing is not timed, only matching.
  * The oracle runs on a sample of the events (it is slow); its matches are checked against the compiled ones.
  */
 public final class SigmaBench {
@@ -24,7 +25,7 @@ public final class SigmaBench {
     /** Rates are per second of wall time; the {@code Cpu} ones per second of the measuring thread's CPU time. */
     public record Result(int rulesLoaded, long events, double engineEps, long oracleEvents, double oracleEps,
                          double speedup, long matches, long mismatches, int alwaysEvaluated,
-                         double engineCpuEps, double oracleCpuEps) {
+                         double engineCpuEps, double oracleCpuEps, long linuxEvents) {
     }
 
     private SigmaBench() {
@@ -43,6 +44,7 @@ public final class SigmaBench {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("rules_loaded", r.rulesLoaded());
             m.put("events", r.events());
+            m.put("linux_events", r.linuxEvents());
             m.put("engine_eps", Math.round(r.engineEps()));
             m.put("oracle_events", r.oracleEvents());
             m.put("oracle_eps", Math.round(r.oracleEps()));
@@ -55,7 +57,7 @@ public final class SigmaBench {
             out.println(SigmaLint.write(m));
         } else {
             out.printf("rules loaded: %d (%d evaluated on every event)%n", r.rulesLoaded(), r.alwaysEvaluated());
-            out.printf("compiled: %d events, %.0f events/s%n", r.events(), r.engineEps());
+            out.printf("compiled: %d events (%d from Linux audit logs), %.0f events/s%n", r.events(), r.linuxEvents(), r.engineEps());
             out.printf("oracle:   %d events, %.0f events/s%n", r.oracleEvents(), r.oracleEps());
             out.printf("speedup:  %.1fx; matches %d; oracle disagreements %d%n", r.speedup(), r.matches(), r.mismatches());
             out.printf("per CPU second of the thread: compiled %.0f events/s, oracle %.0f events/s%n", r.engineCpuEps(), r.oracleCpuEps());
@@ -74,12 +76,16 @@ public final class SigmaBench {
         int oracleEvery = quick ? 40 : 100;
         long[] totals = new long[8]; // events, engineNanos, oracleEvents, oracleNanos, matches, mismatches, engineCpu, oracleCpu
         List<Document> batch = new ArrayList<>(BATCH);
-        List<Path> archives;
+        List<Path> archives = new ArrayList<>(auditLogs(datasets.resolve("linux-audit")));
+        int linuxFiles = archives.size();
         try (Stream<Path> walk = Files.walk(logs)) {
-            archives = walk.filter(p -> p.toString().endsWith(".zip")).sorted().toList();
+            archives.addAll(walk.filter(p -> p.toString().endsWith(".zip")).sorted().toList());
         }
+        long linuxEvents = 0;
         boolean[] warm = {false};
-        for (Path zip : archives) {
+        for (int a = 0; a < archives.size(); a++) {
+            Path zip = archives.get(a);
+            if (a == linuxFiles) linuxEvents = totals[0] + batch.size();
             boolean more = LogFiles.read(zip, (source, item) -> {
                 if (item.object() == null) return true;
                 batch.add(new MapDocument(item.object()));
@@ -99,7 +105,16 @@ public final class SigmaBench {
         double engineEps = totals[0] / (totals[1] / 1e9);
         double oracleEps = totals[2] / (totals[3] / 1e9);
         return new Result(rules.rules().size(), totals[0], engineEps, totals[2], oracleEps, engineEps / oracleEps,
-                totals[4], totals[5], compiled.alwaysEvaluated(), totals[0] / (totals[6] / 1e9), totals[2] / (totals[7] / 1e9));
+                totals[4], totals[5], compiled.alwaysEvaluated(), totals[0] / (totals[6] / 1e9), totals[2] / (totals[7] / 1e9),
+                linuxFiles == archives.size() ? totals[0] : linuxEvents);
+    }
+
+    /** The raw Linux audit logs ({@code *.log}) under {@code dir}, none if it is absent. */
+    private static List<Path> auditLogs(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) return List.of();
+        try (Stream<Path> walk = Files.walk(dir)) {
+            return walk.filter(p -> p.toString().endsWith(".log") && Files.isRegularFile(p)).sorted().toList();
+        }
     }
 
     private static void timeBatch(List<Document> batch, Matcher compiled, Matcher oracle, int oracleEvery, long[] totals) {

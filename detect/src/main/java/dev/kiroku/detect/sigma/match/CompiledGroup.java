@@ -127,7 +127,11 @@ public final class CompiledGroup {
         for (int r : always) c.add(r);
         if (keywordFilter != null) {
             c.filter = keywordFilter;
-            for (String text : ctx.keywordTexts()) scan(keywordFilter.automaton(), text, s, c);
+            AhoCorasick keywords = keywordFilter.automaton();
+            for (Object v : doc.values()) {
+                if (v instanceof String text) scan(keywords, text, s, c);
+                else for (String text : EventContext.toTexts(v)) scan(keywords, text, s, c);
+            }
         }
         if (!filters.isEmpty()) {
             for (String name : doc.fieldNames()) {
