@@ -67,7 +67,12 @@ await step('log in', async () => {
 await step('see live events arrive', async () => {
   await page.goto(`${BASE}/console/#/endpoints/${encodeURIComponent(AGENT)}`);
   await page.locator('.timeline').waitFor();
-  const marker = path.join(env('KIROKU_WATCHED'), `kiroku-live-${Date.now()}.txt`);
+  const name = `kiroku-live-${Date.now()}.txt`;
+  const marker = path.join(env('KIROKU_WATCHED'), name);
+  // The agent records the whole machine; the timeline's filter keeps this test's file in view.
+  await page.locator('input.timeline-filter').fill(`file.path:*${name}`);
+  await page.locator('input.timeline-filter').press('Enter');
+  await page.locator('.timeline p.empty', {hasText: 'No events match.'}).waitFor();
   fs.writeFileSync(marker, 'written while the endpoint page was open\n');
   // The page refreshes its timeline by itself: no reload, no navigation.
   await page.locator('.timeline td', {hasText: marker}).first().waitFor({timeout: 60_000});

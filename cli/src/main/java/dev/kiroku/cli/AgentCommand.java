@@ -42,6 +42,10 @@ final class AgentCommand implements Callable<Integer> {
             description = "what this agent records: host, netns:NAME, netns:/proc/PID/ns/net or cgroup:/path (ADR 4; default ${DEFAULT-VALUE})")
     String scope;
 
+    @Option(names = "--sensors", paramLabel = "NAME", split = ",",
+            description = "run only these sensors: audit, proc_connector, fanotify, socket_inventory (default: all)")
+    java.util.List<String> sensors = java.util.List.of();
+
     @Option(names = "--heartbeat", defaultValue = "10s", description = "how often inventory is reported and commands fetched (default ${DEFAULT-VALUE})")
     String heartbeat;
 
@@ -68,6 +72,7 @@ final class AgentCommand implements Callable<Integer> {
         try {
             AgentConfig config = AgentConfig.defaults(dir, hostName != null ? hostName : Home.hostName()).withFileWatchPaths(watch)
                     .withScope(dev.kiroku.agent.scope.Scope.parse(scope));
+            if (!sensors.isEmpty()) config = config.withSensors(chosenSensors(sensors));
             agent = FleetAgent.start(config, server, token, dev.kiroku.server.api.Durations.parse(heartbeat),
                     java.time.InstantSource.system(), !noResponse);
         } catch (IOException | IllegalArgumentException e) {
@@ -168,5 +173,18 @@ final class AgentCommand implements Callable<Integer> {
             }
             return null;
         }
+    }
+
+    /** The sensors named on the command line; an unknown name is an error that lists the known ones. */
+    static AgentConfig.Sensors chosenSensors(java.util.List<String> names) {
+        java.util.Set<String> known = java.util.Set.of("audit", "proc_connector", "fanotify", "socket_inventory");
+        for (String name : names) {
+            if (!known.contains(name.trim())) {
+                throw new IllegalArgumentException("--sensors: unknown sensor '" + name.trim() + "'; known: audit, proc_connector, fanotify, socket_inventory");
+            }
+        }
+        java.util.Set<String> chosen = names.stream().map(String::trim).collect(java.util.stream.Collectors.toSet());
+        return new AgentConfig.Sensors(chosen.contains("audit"), chosen.contains("proc_connector"), chosen.contains("fanotify"),
+                chosen.contains("socket_inventory"));
     }
 }

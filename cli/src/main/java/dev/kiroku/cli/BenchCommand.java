@@ -25,11 +25,12 @@ import java.util.concurrent.Callable;
                 "  response    isolation time, exec blocking cost, block propagation",
                 "  investigate ancestry, root cause and scope over a simulated fleet",
                 "  sandbox     analyses per minute and verdicts of the test samples",
+                "  console     latency of the console's page API calls over a filled store",
         })
 final class BenchCommand implements Callable<Integer> {
-    enum Name { capture, store, journal, sigma, atomics, fleet, ioc, yara, response, investigate, sandbox }
+    enum Name { capture, store, journal, sigma, atomics, fleet, ioc, yara, response, investigate, sandbox, console }
 
-    @Parameters(index = "0", paramLabel = "NAME", description = "one of: capture, store, journal, sigma, atomics, fleet, ioc, yara, response, investigate, sandbox")
+    @Parameters(index = "0", paramLabel = "NAME", description = "one of: capture, store, journal, sigma, atomics, fleet, ioc, yara, response, investigate, sandbox, console")
     Name name;
 
     @Option(names = "--quick", description = "a smaller run that finishes in under 60 s")
@@ -65,6 +66,7 @@ final class BenchCommand implements Callable<Integer> {
             case investigate -> dev.kiroku.bench.investigate.InvestigateBench.run(quick, json, System.out, work);
             case sandbox -> dev.kiroku.bench.SandboxBench.run(quick, json, System.out, work, samples != null ? samples
                     : Home.dataDirectory().getParent().resolve("sandbox/src/test/resources/samples"));
+            case console -> dev.kiroku.bench.ConsoleBench.run(quick, json, System.out, work);
         };
     }
 }

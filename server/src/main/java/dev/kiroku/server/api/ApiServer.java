@@ -50,6 +50,7 @@ public final class ApiServer implements AutoCloseable {
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.routes.before(authentication::check);
+            authentication.register(config);
             config.routes.get("/api/v1/health", this::health);
             config.routes.get("/api/v1/events", this::search);
             config.routes.get("/api/v1/events/count", this::count);

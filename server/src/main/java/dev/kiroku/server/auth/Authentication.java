@@ -8,7 +8,8 @@ import java.util.Base64;
 import java.util.Optional;
 
 /**
- * Checks every REST request: HTTP Basic credentials of a known user, and a role that allows the
+ * Checks every REST request: HTTP Basic credentials of a known user (scripts, the CLI) or a console session cookie
+ * with its CSRF token on state-changing requests (browsers; {@link ConsoleSessions}), and a role that allows the
  * request. Reads need viewer; acting (triage, rules, exceptions, incidents, indicators, the sandbox, the block
  * list, commands to endpoints) needs analyst; fleet management (tokens, revocation, users, audit) needs admin.
  */
@@ -20,10 +21,60 @@ public final class Authentication {
             "/api/v1/exceptions", "/api/v1/incidents", "/api/v1/investigate", "/api/v1/indicators", "/api/v1/sandbox",
             "/api/v1/response", "/api/v1/blocklist", "/api/v1/commands", "/api/v1/yara", "/api/v1/inventory");
 
+    private static final String SESSION_PATH = "/api/v1/session";
+
     private final Users users;
+    private final ConsoleSessions sessions;
 
     public Authentication(Users users) {
         this.users = users;
+        this.sessions = new ConsoleSessions(java.time.InstantSource.system());
+    }
+
+    /**
+     * The console's sign-in: {@code POST /api/v1/session} with {@code {"user", "password"}} sets the session cookie and
+     * answers {@code {"user", "role", "csrf_token"}}; {@code GET} answers the same for the current session;
+     * {@code DELETE} signs out.
+     */
+    public void register(io.javalin.config.JavalinConfig config) {
+        config.routes.post(SESSION_PATH, this::signIn);
+        config.routes.get(SESSION_PATH, ctx -> json(ctx, 200, view(session(ctx))));
+        config.routes.delete(SESSION_PATH, ctx -> {
+            sessions.close(ctx.cookie(ConsoleSessions.COOKIE));
+            ctx.removeCookie(ConsoleSessions.COOKIE, "/");
+            ctx.status(204);
+        });
+    }
+
+    private void signIn(Context ctx) throws com.fasterxml.jackson.core.JsonProcessingException {
+        com.fasterxml.jackson.databind.JsonNode body;
+        try {
+            body = new com.fasterxml.jackson.databind.ObjectMapper().readTree(ctx.body());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException("the body is not JSON: " + e.getOriginalMessage());
+        }
+        String user = body == null ? "" : body.path("user").asText("");
+        Optional<Role> role = users.authenticate(user, body == null ? "" : body.path("password").asText(""));
+        if (role.isEmpty()) throw new Refused(401, "unknown user or wrong password");
+        var opened = sessions.open(user, role.get());
+        ctx.header("Set-Cookie", ConsoleSessions.COOKIE + "=" + opened.getKey() + "; Path=/; HttpOnly; SameSite=Strict"
+                + (ctx.scheme().equals("https") ? "; Secure" : ""));
+        json(ctx, 201, view(opened.getValue()));
+    }
+
+    private static void json(Context ctx, int status, Object body) throws com.fasterxml.jackson.core.JsonProcessingException {
+        ctx.status(status).contentType("application/json").result(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(body));
+    }
+
+    private static java.util.Map<String, Object> view(ConsoleSessions.Session s) {
+        return java.util.Map.of("user", s.user(), "role", s.role().label(), "csrf_token", s.csrfToken());
+    }
+
+    private ConsoleSessions.Session session(Context ctx) {
+        return sessions.use(ctx.cookie(ConsoleSessions.COOKIE)).orElseThrow(() -> {
+            challenge(ctx);
+            return new Refused(401, "the console session ended; sign in again");
+        });
     }
 
     /** Refusal of a request: 401 (who are you?) or 403 (not allowed). */
@@ -44,6 +95,20 @@ public final class Authentication {
     public void check(Context ctx) {
         if (!ctx.path().startsWith("/api/")) return;
         String header = ctx.header("Authorization");
+        if (ctx.path().equals(SESSION_PATH)) return;     // signs in with a password, or reads/ends its own session
+        if (header == null && ctx.cookie(ConsoleSessions.COOKIE) != null) {
+            ConsoleSessions.Session session = session(ctx);
+            boolean reads = ctx.method() == HandlerType.GET || ctx.method() == HandlerType.HEAD;
+            if (!reads && !ConsoleSessions.csrfMatches(session, ctx.header(ConsoleSessions.CSRF_HEADER))) {
+                throw new Refused(403, "missing or wrong " + ConsoleSessions.CSRF_HEADER + " header for this console session");
+            }
+            Role needed = needed(ctx.method(), ctx.path());
+            if (!session.role().allows(needed)) {
+                throw new Refused(403, "user " + session.user() + " is " + session.role().label() + "; this needs " + needed.label());
+            }
+            ctx.attribute(USER, session.user());
+            return;
+        }
         if (header == null || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
             challenge(ctx);
             throw new Refused(401, "authentication required: HTTP Basic with a Kiroku user (the first admin's password is in the server's data directory, file 'credentials')");

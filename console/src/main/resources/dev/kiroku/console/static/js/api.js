@@ -1,7 +1,9 @@
 // The one way pages talk to the server's REST API (docs/api.md). Errors become ApiError with the
 // server's own message, so pages show what the server said.
 
-const CREDENTIAL_KEY = 'kiroku.credential';
+// The console signs in with a session (POST /api/v1/session): the server sets an HttpOnly cookie the page cannot
+// read, and answers a CSRF token that the page sends with every state-changing request. HTTP Basic stays for scripts.
+const SESSION_KEY = 'kiroku.session';
 
 export class ApiError extends Error {
   constructor(status, message) {
@@ -17,35 +19,57 @@ export function onLoginNeeded(listener) {
   loginListeners.push(listener);
 }
 
-export function signIn(user, password) {
-  sessionStorage.setItem(CREDENTIAL_KEY, 'Basic ' + btoa(unescape(encodeURIComponent(`${user}:${password}`))));
+/** Signs in; throws ApiError (401 for a wrong user or password). */
+export async function signIn(user, password) {
+  const session = await request('POST', '/api/v1/session', {body: {user, password}});
+  sessionStorage.setItem(SESSION_KEY, JSON.stringify(session));
+  return session;
 }
 
-export function signOut() {
-  sessionStorage.removeItem(CREDENTIAL_KEY);
-}
-
-export function signedInUser() {
-  const credential = sessionStorage.getItem(CREDENTIAL_KEY);
-  if (!credential) return null;
+/** Picks up a session this browser already has (another tab, a reload); false when there is none. */
+export async function resumeSession() {
   try {
-    return decodeURIComponent(escape(atob(credential.slice(6)))).split(':')[0];
+    sessionStorage.setItem(SESSION_KEY, JSON.stringify(await request('GET', '/api/v1/session', {quiet: true})));
+    return true;
+  } catch {
+    sessionStorage.removeItem(SESSION_KEY);
+    return false;
+  }
+}
+
+export async function signOut() {
+  try {
+    await request('DELETE', '/api/v1/session', {quiet: true});
+  } finally {
+    sessionStorage.removeItem(SESSION_KEY);
+  }
+}
+
+function session() {
+  try {
+    return JSON.parse(sessionStorage.getItem(SESSION_KEY) || 'null');
   } catch {
     return null;
   }
 }
 
-async function request(method, path, {params, body, text} = {}) {
+export function signedInUser() {
+  const current = session();
+  return current ? current.user : null;
+}
+
+async function request(method, path, {params, body, text, quiet} = {}) {
   const url = path + (params ? '?' + new URLSearchParams(
     Object.entries(params).filter(([, v]) => v !== undefined && v !== null && v !== '')).toString() : '');
   const headers = {Accept: 'application/json', 'X-Requested-With': 'kiroku-console'};
-  const credential = sessionStorage.getItem(CREDENTIAL_KEY);
-  if (credential) headers.Authorization = credential;
+  const current = session();
+  if (current && method !== 'GET' && method !== 'HEAD') headers['X-CSRF-Token'] = current.csrf_token;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (text !== undefined) headers['Content-Type'] = 'text/plain; charset=utf-8';
   let response;
   try {
-    response = await fetch(url, {method, headers, body: text ?? (body === undefined ? undefined : JSON.stringify(body))});
+    response = await fetch(url, {method, headers, credentials: 'same-origin',
+      body: text ?? (body === undefined ? undefined : JSON.stringify(body))});
   } catch (e) {
     throw new ApiError(0, `The server did not answer (${e.message}). Is it running?`);
   }
@@ -56,7 +80,10 @@ async function request(method, path, {params, body, text} = {}) {
   } catch {
     data = {error: raw};
   }
-  if (response.status === 401) loginListeners.forEach(l => l());
+  if (response.status === 401 && !quiet && path !== '/api/v1/session') {
+    sessionStorage.removeItem(SESSION_KEY);
+    loginListeners.forEach(l => l());
+  }
   if (!response.ok) {
     throw new ApiError(response.status, (data && data.error) || `${method} ${path}: HTTP ${response.status}`);
   }

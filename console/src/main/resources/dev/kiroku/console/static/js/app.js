@@ -1,6 +1,6 @@
 // The console's shell: navigation, hash routing (#/page/arg?params) and sign-in.
 import {h, replace} from './ui.js';
-import {api, onLoginNeeded, signIn, signOut, signedInUser} from './api.js';
+import {onLoginNeeded, resumeSession, signIn, signOut, signedInUser} from './api.js';
 import * as overview from './pages/overview.js';
 import * as endpoints from './pages/endpoints.js';
 import * as alerts from './pages/alerts.js';
@@ -54,9 +54,8 @@ function showLogin(message) {
   const dialog = h('dialog.login',
     h('form', {method: 'dialog', onsubmit: async e => {
       e.preventDefault();
-      signIn(user.value, password.value);
       try {
-        await api.get('/api/v1/health');
+        await signIn(user.value, password.value);
         dialog.close();
         renderUser();
         show();
@@ -74,11 +73,17 @@ function showLogin(message) {
 
 function renderUser() {
   const who = signedInUser();
-  replace(document.getElementById('user'), who ? [who, ' ', h('button.link', {onclick: () => { signOut(); renderUser(); showLogin(); }}, 'sign out')] : '');
+  replace(document.getElementById('user'), who ? [who, ' ', h('button.link', {onclick: async () => {
+    await signOut().catch(() => {});
+    renderUser();
+    showLogin();
+  }}, 'sign out')] : '');
 }
 
 replace(document.getElementById('nav'), PAGES.map(([key, title]) => h('a', {href: '#/' + key, dataset: {page: key}}, title)));
 onLoginNeeded(() => showLogin());
 window.addEventListener('hashchange', show);
-renderUser();
-show();
+resumeSession().then(() => {
+  renderUser();
+  show();
+});

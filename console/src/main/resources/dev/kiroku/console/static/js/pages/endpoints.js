@@ -93,11 +93,22 @@ function inventory(endpoint, id) {
     fact('Lag (recorded − stored)', endpoint.lag), fact('Isolation', endpoint.isolation));
 }
 
+function sensorsAndLoss(endpoint) {
+  return [
+    table(endpoint.sensors, [
+      {title: 'Sensor', value: s => s.name}, {title: 'State', value: s => badge(s.state, s.state === 'running' ? 'online' : 'offline')},
+      {title: 'Mode', value: s => s.mode}, {title: 'Detail', value: s => s.detail},
+    ], {empty: 'The agent reported no sensors yet.'}),
+    table(Object.entries(endpoint.losses), [{title: 'Source', value: ([k]) => k}, {title: 'Lost', value: ([, v]) => v, className: 'num'}],
+      {empty: 'No loss reported.'})];
+}
+
 function timeline(events) {
   return table(events, [
     {title: 'Time', value: e => time(e['@timestamp'])}, {title: 'Action', value: e => e['event.action']},
-    {title: 'Process', value: e => e['process.name']}, {title: 'Detail', value: e => e['process.command_line'] || e['file.path'] || e['destination.ip'] || ''},
-  ], {empty: 'No events stored for this endpoint.'});
+    {title: 'Process', value: e => e['process.name']},
+    {title: 'Detail', value: e => e['file.path'] || (e['destination.ip'] ? `${e['destination.ip']}:${e['destination.port'] ?? ''}` : '') || e['process.command_line'] || ''},
+  ], {empty: 'No events match.'});
 }
 
 async function endpointPage(id) {
@@ -105,25 +116,33 @@ async function endpointPage(id) {
   if (!endpoint) return h('p.error', `No endpoint ${id} is known to this server.`);
   const title = h('h1.endpoint-title', heading(endpoint, id));
   const facts = h('div', inventory(endpoint, id));
+  const health = h('div', sensorsAndLoss(endpoint));
   const events = h('div.timeline', h('p.loading', 'Loading…'));
-  const loadTimeline = async () => replace(events, timeline((await api.get('/api/v1/events', {q: `agent.id:"${id}"`, limit: 50})).events));
+  const filter = h('input.timeline-filter', {type: 'search', size: 50, 'aria-label': 'Filter the timeline',
+    placeholder: 'filter, e.g. event.category:file or process.name:curl'});
+  const filterError = h('span.error');
+  const loadTimeline = async () => {
+    const q = `agent.id:"${id}"` + (filter.value.trim() ? ` AND (${filter.value.trim()})` : '');
+    try {
+      replace(events, timeline((await api.get('/api/v1/events', {q, limit: 50})).events));
+      replace(filterError);
+    } catch (e) {
+      replace(filterError, e.message);
+    }
+  };
+  filter.addEventListener('change', loadTimeline);
   const refresh = async () => {
     const now = (await loadEndpoints()).find(e => e.id === id);
     if (!now) return;
     replace(title, heading(now, id));
     replace(facts, inventory(now, id));
+    replace(health, sensorsAndLoss(now));
   };
   const page = h('div',
     title,
     h('div.grid',
       section('Inventory', () => facts),
-      section('Sensors and loss', () => h('div',
-        table(endpoint.sensors, [
-          {title: 'Sensor', value: s => s.name}, {title: 'State', value: s => badge(s.state, s.state === 'running' ? 'online' : 'offline')},
-          {title: 'Mode', value: s => s.mode}, {title: 'Detail', value: s => s.detail},
-        ], {empty: 'The agent reported no sensors.'}),
-        table(Object.entries(endpoint.losses), [{title: 'Source', value: ([k]) => k}, {title: 'Lost', value: ([, v]) => v, className: 'num'}],
-          {empty: 'No loss reported.'})))),
+      section('Sensors and loss', () => health)),
     section('Response', () => responseButtons([id])),
     section('Recent alerts', async () => {
       const alerts = (await api.get('/api/v1/alerts', {agent: id, limit: 20})).alerts;
@@ -134,7 +153,7 @@ async function endpointPage(id) {
     }),
     section('Timeline (newest first, live)', async () => {
       await loadTimeline();
-      return events;
+      return h('div', h('div.toolbar', filter, filterError), events);
     }, link('#/search', {q: `agent.id:"${id}"`}, 'open in search')));
   // A finished command (isolate, release…) changes the inventory: ask for it at once, then keep it live.
   page.addEventListener('kiroku:command-finished', () => api.post('/api/v1/commands',

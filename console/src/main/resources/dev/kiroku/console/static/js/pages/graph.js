@@ -40,7 +40,9 @@ export function consoleGraph(graph, chainEntities) {
   }));
   const ids = new Set(nodes.map(n => n.id));
   const edges = ((graph && graph.edges) || []).filter(e => ids.has(e.from) && ids.has(e.to)).map(e => ({
-    from: e.from, to: e.to, kind: String(e.kind).toLowerCase(), time: e.time, cross_host: /cross|remote/i.test(e.detail || ''),
+    // ACCEPTED links a connecting process on one endpoint to the process that accepted it on another.
+    from: e.from, to: e.to, kind: String(e.kind).toLowerCase(), time: e.time,
+    cross_host: String(e.kind).toLowerCase() === 'accepted' || /cross|remote/i.test(e.detail || ''),
   }));
   const rootCause = nodes.filter(n => chain.has((n.details || {}).entity_id)).map(n => n.id);
   return {nodes, edges, root_cause: rootCause};

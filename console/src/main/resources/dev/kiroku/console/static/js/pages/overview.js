@@ -57,7 +57,7 @@ export function totalLoss(endpoint) {
 }
 
 function stat(label, value, filter) {
-  return h('a.stat', {href: '#/endpoints?' + new URLSearchParams(filter)}, h('strong', value), h('span', label));
+  return h('a.stat', {href: '#/endpoints?' + new URLSearchParams(filter)}, h('strong', String(value)), h('span', label));
 }
 
 function topRules(summary) {
