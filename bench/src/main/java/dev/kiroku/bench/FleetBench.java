@@ -30,9 +30,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
@@ -316,8 +318,9 @@ public final class FleetBench {
 
     /**
      * A process seen on this machine, from which exec, exit, file and network events are made;
-     * network events only from processes that held a socket (as recorded: a shell that never
-     * connects does not connect here either, which would raise an alert for every such event).
+     * network events only from processes that opened a socket themselves (one their parent does not
+     * hold): a shell that only inherited its child's socket never connects, and would raise a
+     * "shell opens a network connection" alert for every such event.
      */
     private record Template(String executable, List<String> args, String cwd, boolean networked) {
         static List<Template> fromThisMachine() throws IOException {
@@ -343,18 +346,35 @@ public final class FleetBench {
             return templates;
         }
 
+        /** Whether the process holds a socket its parent does not (one it opened, not one it inherited). */
         private static boolean holdsSocket(Path process) {
-            try (var fds = Files.list(process.resolve("fd"))) {
-                return fds.anyMatch(fd -> {
-                    try {
-                        return Files.readSymbolicLink(fd).toString().startsWith("socket:");
-                    } catch (IOException e) {
-                        return false;
-                    }
-                });
-            } catch (IOException e) {
-                return false;
+            Set<String> own = sockets(process);
+            if (own.isEmpty()) return false;
+            try {
+                String stat = Files.readString(process.resolve("stat"));
+                String ppid = stat.substring(stat.lastIndexOf(')') + 2).split(" ")[1];
+                own.removeAll(sockets(process.resolveSibling(ppid)));
+            } catch (IOException | RuntimeException e) {
+                // the parent is gone or unreadable: the sockets count as the process's own
             }
+            return !own.isEmpty();
+        }
+
+        private static Set<String> sockets(Path process) {
+            Set<String> sockets = new HashSet<>();
+            try (var fds = Files.list(process.resolve("fd"))) {
+                for (Path fd : fds.toList()) {
+                    try {
+                        String target = Files.readSymbolicLink(fd).toString();
+                        if (target.startsWith("socket:")) sockets.add(target);
+                    } catch (IOException e) {
+                        // closed meanwhile
+                    }
+                }
+            } catch (IOException e) {
+                // not ours to read, or exited
+            }
+            return sockets;
         }
 
         Event event(String agentId, long sequence, Instant now, SplittableRandom random) {

@@ -38,6 +38,8 @@ public final class StoreBench {
     private static final Instant START = Instant.parse("2025-03-10T00:00:00Z");
     private static final int THREADS = 2;
     private static final int BATCH = 2_000;
+    /** Consecutive events of one agent in an append: what one agent ships in a second at 50 events/s. */
+    private static final int AGENT_RUN = 50;
 
     private StoreBench() {
     }
@@ -90,6 +92,9 @@ public final class StoreBench {
             int host = i % hosts;
             pools.get(host % THREADS).add(generator.event(host, 1, START));
         }
+        // The server stores what agents ship: each batch is one agent's consecutive events.
+        for (int t = 0; t < THREADS; t++) pools.set(t, inAgentRuns(pools.get(t), AGENT_RUN));
+        r.put("agent_run", AGENT_RUN);
         log(out, json, "generated a pool of " + poolSize + " distinct events over " + hosts + " hosts");
 
         // Baseline: canonical encoding of the same events (what the store must at least do per event).
@@ -197,6 +202,19 @@ public final class StoreBench {
                 batch.clear();
             }
         }
+    }
+
+    /** The events reordered into runs of {@code run} consecutive events per agent, agents taking turns; each agent's order is kept. */
+    private static List<Event> inAgentRuns(List<Event> events, int run) {
+        Map<String, List<Event>> byAgent = new LinkedHashMap<>();
+        for (Event e : events) byAgent.computeIfAbsent(e.agentId(), a -> new ArrayList<>()).add(e);
+        List<Event> ordered = new ArrayList<>(events.size());
+        for (int from = 0; ordered.size() < events.size(); from += run) {
+            for (List<Event> own : byAgent.values()) {
+                if (from < own.size()) ordered.addAll(own.subList(from, Math.min(own.size(), from + run)));
+            }
+        }
+        return ordered;
     }
 
     /** The events one ingest thread stores, in order; the same each time it is called. */
