@@ -61,6 +61,14 @@ public final class LiveEvents implements Consumer<List<Event>> {
             return List.copyOf(events);
         }
 
+        /** What arrived, for a report line: how many events and how far the newest lags behind {@code now}. */
+        synchronized String describe(java.time.Instant now) {
+            if (events.isEmpty()) return "no event arrived from any agent while the window was open";
+            java.time.Instant newest = events.stream().map(Event::timestamp).max(java.util.Comparator.naturalOrder()).orElseThrow();
+            return events.size() + " events arrived, the newest recorded " + java.time.Duration.between(newest, now).toMillis()
+                    + " ms before the sandbox ended";
+        }
+
         synchronized boolean cutShort() {
             return cutShort;
         }
