@@ -67,9 +67,16 @@ final class FleetResponseBench {
              NetworkNamespace ns = NetworkNamespace.create(namespace)) {
             String address = "127.0.0.1:" + server.fleet().port();
             long t0 = System.nanoTime();
-            for (int i = 0; i < agents; i++) {
-                simulated.add(new SimulatedAgent(address, server.fleet().createToken(Duration.ofMinutes(30), "bench", "bench"),
-                        "bench-sim-" + i, work.resolve("simulated").resolve("a" + i)));
+            String token = server.fleet().createToken(Duration.ofMinutes(30), "bench", "bench");
+            // Enrolments overlap (TLS handshakes and signing wait on each other's I/O, not only on CPU).
+            try (ExecutorService enrolling = Executors.newFixedThreadPool(8)) {
+                List<java.util.concurrent.Future<SimulatedAgent>> started = new ArrayList<>();
+                for (int i = 0; i < agents; i++) {
+                    int n = i;
+                    started.add(enrolling.submit(() -> new SimulatedAgent(address, token, "bench-sim-" + n,
+                            work.resolve("simulated").resolve("a" + n))));
+                }
+                for (var future : started) simulated.add(future.get());
             }
             result.put("fleet_enrol_s", round((System.nanoTime() - t0) / 1e9));
             AgentConfig config = AgentConfig.defaults(work.resolve("real-agent"), "bench-real")
@@ -146,6 +153,11 @@ final class FleetResponseBench {
             }
             Matcher id = ENTRY_ID.matcher(added.body());
             if (id.find()) rest(server, "DELETE", "/api/v1/blocklist/" + id.group(1), null);
+            // The next trial starts on a settled server: every unblock arrived and was answered.
+            waitFor(() -> simulated.stream().allMatch(a -> a.unblocked(hash) != 0), Duration.ofSeconds(30),
+                    "every simulated agent to receive the unblock");
+            waitFor(() -> runsQuietly(binary), Duration.ofSeconds(30), "the real agent to unblock");
+            Thread.sleep(500);
         }
         double[] values = all.stream().mapToDouble(Double::doubleValue).toArray();
         result.put("block_propagation_p50_ms", round(percentile(values, 50)));
@@ -153,6 +165,14 @@ final class FleetResponseBench {
         result.put("block_propagation_real_agent_p99_ms", round(percentile(real.stream().mapToDouble(Double::doubleValue).toArray(), 99)));
         result.put("block_propagation_samples", values.length);
         result.put("block_propagation_target_ms", 2000);
+    }
+
+    private static boolean runsQuietly(Path binary) {
+        try {
+            return runs(binary);
+        } catch (Exception e) {
+            return false;
+        }
     }
 
     /** Runs the binary; false when its exec was refused. */
@@ -191,6 +211,7 @@ final class FleetResponseBench {
         private final FleetClient client;
         private final AutoCloseable call;
         private final Map<String, Long> blockArrivals = new ConcurrentHashMap<>();
+        private final Map<String, Long> unblockArrivals = new ConcurrentHashMap<>();
         private final ExecutorService replies = Executors.newSingleThreadExecutor(Thread.ofVirtual().factory());
 
         SimulatedAgent(String address, String token, String agentId, Path directory) throws IOException {
@@ -204,6 +225,7 @@ final class FleetResponseBench {
             long now = System.nanoTime();
             String hashes = command.getParametersMap().get("hashes");
             if (command.getType().equals("block_hash") && hashes != null) blockArrivals.putIfAbsent(hashes, now);
+            if (command.getType().equals("unblock_hash") && hashes != null) unblockArrivals.putIfAbsent(hashes, now);
             replies.execute(() -> {
                 try {
                     client.report(command.getId(), true, "[{\"action\":\"" + command.getType() + "\",\"outcome\":\"done\"}]");
@@ -215,6 +237,10 @@ final class FleetResponseBench {
 
         long received(String hash) {
             return blockArrivals.getOrDefault(hash, 0L);
+        }
+
+        long unblocked(String hash) {
+            return unblockArrivals.getOrDefault(hash, 0L);
         }
 
         @Override

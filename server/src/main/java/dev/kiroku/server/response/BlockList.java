@@ -30,7 +30,8 @@ import java.util.regex.Pattern;
 /**
  * The fleet-wide block list: SHA-256 hashes no endpoint may execute and destinations (addresses, networks,
  * domains) no endpoint may reach. Each entry is delivered to every enrolled, unrevoked agent as a
- * {@code block_hash} or {@code block_destination} command; a reconciler sends it to agents that enrol later, and
+ * {@code block_hash} or {@code block_destination} command (one command to the whole fleet, pushed to connected agents at
+ * once); a reconciler sends it to agents that enrol later, and
  * the fleet keeps commands for offline agents until they return. Removing an entry sends the unblock to every
  * agent that was sent the block. Agents keep their blocks in force while the server is down.
  */
@@ -104,8 +105,14 @@ public final class BlockList implements AutoCloseable {
         Entry entry = list().stream().filter(e -> e.id() == id).findFirst().orElse(null);
         if (entry == null) return false;
         fleet.state().audit(actor, "blocklist.remove", id + " " + entry.kind() + " " + entry.value(), clock.instant());
-        for (String agent : sentTo(id)) {
-            fleet.issue("agent:" + agent, command(entry.kind(), false), parameters(entry, false), DELIVERY_WINDOW, actor);
+        Set<String> sent = sentTo(id);
+        if (!sent.isEmpty()) {
+            // One command to the fleet (an agent that never had the block answers "was not blocked").
+            try {
+                fleet.issue("all", command(entry.kind(), false), parameters(entry, false), DELIVERY_WINDOW, actor);
+            } catch (IllegalArgumentException noAgentLeft) {
+                // every agent that had it is revoked now
+            }
         }
         update("DELETE FROM blocklist_sent WHERE entry_id = ?", id);
         update("DELETE FROM blocklist WHERE id = ?", id);
@@ -135,16 +142,32 @@ public final class BlockList implements AutoCloseable {
         }
         List<Entry> entries = list();
         if (entries.isEmpty()) return;
-        for (Map<String, Object> endpoint : fleet.endpoints()) {
-            if ("revoked".equals(endpoint.get("status"))) continue;
-            String agent = String.valueOf(endpoint.get("agentId"));
-            for (Entry entry : entries) {
-                if (sentTo(entry.id()).contains(agent)) continue;
-                fleet.issue("agent:" + agent, command(entry.kind(), true), parameters(entry, true), DELIVERY_WINDOW,
-                        entry.createdBy() == null ? "blocklist" : entry.createdBy());
-                update("INSERT INTO blocklist_sent (entry_id, agent_id) VALUES (?, ?)", entry.id(), agent);
+        List<String> active = fleet.endpoints().stream().filter(e -> !"revoked".equals(e.get("status")))
+                .map(e -> String.valueOf(e.get("agentId"))).toList();
+        if (active.isEmpty()) return;
+        for (Entry entry : entries) {
+            Set<String> sent = sentTo(entry.id());
+            List<String> missing = active.stream().filter(agent -> !sent.contains(agent)).toList();
+            if (missing.isEmpty()) continue;
+            String actor = entry.createdBy() == null ? "blocklist" : entry.createdBy();
+            List<String> addressed = new ArrayList<>();
+            if (sent.isEmpty()) {
+                // A new entry: one command to the whole fleet, pushed to every connected agent at once.
+                addressed.addAll(issuedTo(fleet.issue("all", command(entry.kind(), true), parameters(entry, true), DELIVERY_WINDOW, actor)));
+            } else {
+                for (String agent : missing) {
+                    fleet.issue("agent:" + agent, command(entry.kind(), true), parameters(entry, true), DELIVERY_WINDOW, actor);
+                    addressed.add(agent);
+                }
             }
+            for (String agent : addressed) update("MERGE INTO blocklist_sent (entry_id, agent_id) KEY (entry_id, agent_id) VALUES (?, ?)",
+                    entry.id(), agent);
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> issuedTo(Map<String, Object> issued) {
+        return (List<String>) issued.get("agents");
     }
 
     private void reconcileQuietly() {
