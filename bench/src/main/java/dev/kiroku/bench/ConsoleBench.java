@@ -129,9 +129,9 @@ public final class ConsoleBench {
                 List.of(name, "--job", Integer.toString(i)), "/srv", null, new ProcessInfo.Credentials(1000, "app", 1000, "app", 1000, 1000, 1000),
                 1, null, null);
         return i % 4 == 3
-                ? new Event(agent, i, time, String.format("host-%04d", host), List.of(),
+                ? new Event(agent, i + 1, time, String.format("host-%04d", host), List.of(),
                         new FileChange(FileChange.Action.MODIFY, "/srv/data/file-" + random.nextInt(10_000), null, false, process))
-                : new Event(agent, i, time, String.format("host-%04d", host), List.of(), new ProcessStart(process, false));
+                : new Event(agent, i + 1, time, String.format("host-%04d", host), List.of(), new ProcessStart(process, false));
     }
 
     private static String encode(String text) {

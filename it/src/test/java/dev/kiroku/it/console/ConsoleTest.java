@@ -143,7 +143,8 @@ class ConsoleTest {
         browser.waitUntil("document.querySelector('.steps table.data tbody tr')", PAGE);
         assertThat(browser.text("document.querySelector('.steps').innerText")).contains("curl").contains("web-1");
         browser.open(base + "/console/#/graph?entity=e-curl");
-        browser.waitUntil("document.querySelector('svg.graph g.node')", PAGE);
+        // The investigate page draws a graph too: wait for the graph page's own before clicking a node.
+        browser.waitUntil("document.querySelector('h1') && document.querySelector('h1').innerText === 'Graph' && document.querySelector('svg.graph g.node')", PAGE);
         browser.eval("document.querySelector('svg.graph g.node.process').dispatchEvent(new MouseEvent('click', {bubbles: true}))");
         browser.waitUntil("document.querySelector('aside.node-details h3')", PAGE);
         assertThat(browser.consoleErrors()).isEmpty();
@@ -179,6 +180,22 @@ class ConsoleTest {
         browser.eval("document.querySelector('dialog.confirm [data-confirm]').click()");
         browser.waitUntil("document.querySelector('h1 .badge') && document.querySelector('h1 .badge').innerText === 'closed'", PAGE);
         assertThat(browser.eval("[...document.querySelectorAll('button')].some(b => b.textContent === 'Closure report (HTML)')").asBoolean()).isTrue();
+        assertThat(browser.consoleErrors()).isEmpty();
+    }
+
+    @Test
+    void settingsCreateAnEnrolmentTokenAndAUserAndShowTheAuditTrail() throws Exception {
+        browser.open(base + "/console/#/settings");
+        browser.waitUntil("document.querySelector('input[name=expires]')", PAGE);
+        browser.eval("[...document.querySelectorAll('button')].find(b => b.textContent === 'Create token').click()");
+        browser.waitUntil("document.querySelector('pre.token')", PAGE);
+        assertThat(browser.text("document.querySelector('pre.token').innerText")).contains("./kiroku agent --server").contains("--token K1.");
+        browser.eval("(() => { document.querySelector('input[name=name]').value = 'nina'; document.querySelector('select[name=role]').value = 'analyst'; "
+                + "document.querySelector('input[name=password][type=password]').value = 'analyst-password-42'; "
+                + "[...document.querySelectorAll('button')].find(b => b.textContent === 'Create or replace user').click(); })()");
+        browser.waitUntil("document.body.innerText.includes('nina is now analyst.')", PAGE);
+        browser.open(base + "/console/#/settings?again=1");
+        browser.waitUntil("[...document.querySelectorAll('table.data td')].some(td => td.innerText.includes('nina (analyst'))", PAGE);
         assertThat(browser.consoleErrors()).isEmpty();
     }
 

@@ -1,0 +1,84 @@
+// Settings: enrolment tokens, users and roles, agent policies, and the audit trail (admin; docs/api.md).
+// Retention is a server start option (--retention) and is shown, not changed, here.
+import {api} from '../api.js';
+import {h, replace, section, table, time} from '../ui.js';
+
+export async function render() {
+  return h('div', h('h1', 'Settings'),
+    h('div.grid',
+      section('Enrolment token', () => tokenForm()),
+      section('Users and roles', () => userForm())),
+    section('Agent policy', () => policyForm()),
+    section('Audit trail (newest first)', async () => {
+      const audit = (await api.get('/api/v1/audit', {limit: 100})).audit || [];
+      return table(audit, [
+        {title: 'When', value: a => time(a.at || a.time)}, {title: 'Who', value: a => a.actor || a.user || ''},
+        {title: 'What', value: a => a.action || ''}, {title: 'Detail', value: a => a.detail || a.target || ''},
+      ], {empty: 'Nothing recorded yet.'});
+    }));
+}
+
+/** POST /api/v1/tokens: the token is shown once; the server keeps only its hash. */
+function tokenForm() {
+  const expires = h('input', {name: 'expires', value: '24h', size: 8});
+  const group = h('input', {name: 'group', value: 'default', size: 16});
+  const result = h('div', {'aria-live': 'polite'});
+  return h('form', {onsubmit: async e => {
+    e.preventDefault();
+    try {
+      const t = await api.post('/api/v1/tokens', {expires: expires.value, group: group.value});
+      replace(result, h('p', 'Start an agent with this token (shown once, valid ', t.expiresIn, '):'),
+        h('pre.token', `./kiroku agent --server ${location.hostname}:${t.fleetPort} --token ${t.token}`));
+    } catch (err) {
+      replace(result, h('p.error', err.message));
+    }
+  }}, h('div.toolbar', h('label', 'Valid for ', expires), h('label', 'Group ', group), h('button', {type: 'submit'}, 'Create token')), result);
+}
+
+/** POST /api/v1/users creates or replaces a user (passwords of at least 12 characters). */
+function userForm() {
+  const name = h('input', {name: 'name', autocomplete: 'off', required: true});
+  const role = h('select', {name: 'role'}, ['viewer', 'analyst', 'admin'].map(r => h('option', {value: r}, r)));
+  const password = h('input', {name: 'password', type: 'password', autocomplete: 'new-password', minlength: 12, required: true});
+  const result = h('p', {'aria-live': 'polite'});
+  return h('form', {onsubmit: async e => {
+    e.preventDefault();
+    try {
+      const u = await api.post('/api/v1/users', {name: name.value.trim(), role: role.value, password: password.value});
+      password.value = '';
+      replace(result, `${u.name} is now ${u.role}.`);
+    } catch (err) {
+      replace(result, h('span.error', err.message));
+    }
+  }}, h('label', 'User', name), h('label', 'Role', role), h('label', 'Password (12 characters or more)', password),
+  h('button', {type: 'submit'}, 'Create or replace user'), result);
+}
+
+/** policy.apply to a group or every agent: muted sensors, exclusions, journal size and retention. */
+function policyForm() {
+  const field = (key, label, placeholder) => h('label', label, h('input', {name: key, placeholder, size: 40}));
+  const target = h('input', {name: 'target', value: 'all', size: 20});
+  const fields = [
+    field('version', 'Policy version (required)', 'e.g. 2026-11-27.1'),
+    field('sensors.muted', 'Muted sensors', 'comma-separated, e.g. socket_inventory'),
+    field('exclude.paths', 'Excluded paths', 'comma-separated globs'),
+    field('exclude.processes', 'Excluded processes', 'comma-separated names'),
+    field('journal.max_bytes', 'Journal size (bytes)', ''),
+    field('journal.retention_hours', 'Journal retention (hours)', ''),
+  ];
+  const result = h('p', {'aria-live': 'polite'});
+  return h('form', {onsubmit: async e => {
+    e.preventDefault();
+    const parameters = {};
+    for (const label of fields) {
+      const input = label.querySelector('input');
+      if (input.value.trim()) parameters[input.name] = input.value.trim();
+    }
+    try {
+      const issued = await api.post('/api/v1/commands', {target: target.value.trim(), type: 'policy.apply', parameters, expires: '24h'});
+      replace(result, `Sent to ${issued.agents.length} endpoint(s); follow it on the Response page.`);
+    } catch (err) {
+      replace(result, h('span.error', err.message));
+    }
+  }}, h('label', 'Target (all, group:NAME or agent:ID)', target), fields, h('button', {type: 'submit'}, 'Apply policy'), result);
+}
