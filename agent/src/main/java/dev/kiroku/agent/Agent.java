@@ -213,7 +213,7 @@ public final class Agent implements AutoCloseable {
                 Instant now = clock.instant();
                 for (Observation observation : batch) observeOne(observation, now);
                 batch.clear();
-                recorder.drain(now);
+                drainDelayed(now);
             } catch (InterruptedException e) {
                 if (!running) break;
             }
@@ -231,6 +231,14 @@ public final class Agent implements AutoCloseable {
             recorder.observe(observation, now);
         } catch (RuntimeException e) {
             System.err.println("kiroku agent: enrichment failed for one observation: " + e);
+        }
+    }
+
+    private void drainDelayed(Instant now) {
+        try {
+            recorder.drain(now);
+        } catch (RuntimeException e) {
+            System.err.println("kiroku agent: enrichment failed for one delayed observation: " + e);
         }
     }
 
