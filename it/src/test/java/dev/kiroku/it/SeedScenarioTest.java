@@ -142,7 +142,9 @@ class SeedScenarioTest {
             // 4. What it did: the shell, the cron entry (persistence) and the connection to the C2.
             JsonNode impact = found.path("impacts").get(0);
             assertThat(impact.path("processes").toString()).contains("/bash");
-            assertThat(impact.path("persistence").toString()).contains(cronFile.toString()).contains("cron");
+            JsonNode cron = StreamSupport.stream(impact.path("files").spliterator(), false)
+                    .filter(f -> f.path("path").asText().equals(cronFile.toString())).findFirst().orElseThrow();
+            assertThat(cron.path("persistence").asText()).isEqualTo("cron");
             assertThat(impact.path("connections").toString()).contains(C2);
 
             // The alerts of endpoint A (cron written by the script, the shell's connection out) are one incident.
