@@ -38,13 +38,17 @@ class IncidentsTest {
             Incident first = incidents.raise(alert("1", "c2_beacon", intrusion.implant));
             Incident second = incidents.raise(alert("2", "download_to_tmp", intrusion.curl));
             Incident third = incidents.raise(alert("3", "ssh_from_dropped_binary", intrusion.lateralShell));
+            // The shell that fetched and started the implant: its own causal root is itself, its child's is the implant.
+            Incident launcher = incidents.raise(alert("3b", "download_chmod_execute", intrusion.webShell));
             Incident other = incidents.raise(alert("4", "database_connect", intrusion.dbService));
 
             assertThat(second.id()).isEqualTo(first.id());
             assertThat(third.id()).isEqualTo(first.id());
+            assertThat(launcher.id()).isEqualTo(first.id());
             assertThat(other.id()).isNotEqualTo(first.id());
             Incident grouped = incidents.get(first.id());
-            assertThat(grouped.alerts()).extracting(AlertRef::ruleId).containsExactly("c2_beacon", "download_to_tmp", "ssh_from_dropped_binary");
+            assertThat(grouped.alerts()).extracting(AlertRef::ruleId).containsExactly("c2_beacon", "download_to_tmp", "ssh_from_dropped_binary",
+                    "download_chmod_execute");
             assertThat(grouped.causalRoots()).contains(intrusion.implant.id());
             assertThat(grouped.status()).isEqualTo(IncidentStatus.NEW);
 

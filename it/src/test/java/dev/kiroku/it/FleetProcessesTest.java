@@ -1,13 +1,11 @@
 package dev.kiroku.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiroku.sensor.linux.audit.AuditLock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,34 +23,33 @@ import static org.awaitility.Awaitility.await;
  * it returns, and a revoked agent refused at once.
  */
 class FleetProcessesTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
+    
     @Test
     void enrolmentStormAcrossCrashesOfflineCommandAndRevocation(@TempDir Path data) throws Exception {
         Root.required();
         Path watched = Files.createTempDirectory(Path.of("/dev/shm"), "kiroku-fleet-");
-        int apiPort = freePort();
-        int fleetPort = freePort();
+        int apiPort = KirokuProcesses.freePort();
+        int fleetPort = KirokuProcesses.freePort();
         Path serverData = data.resolve("server");
         Path agentData = data.resolve("agent");
         Api api = new Api("http://127.0.0.1:" + apiPort, serverData.resolve("credentials"));
-        List<Process> started = new ArrayList<>();
+        KirokuProcesses processes = new KirokuProcesses(data);
         Process storm = null;
         try (AuditLock ignored = AuditLock.acquire(Duration.ofMinutes(10))) {
-            Process server = start(started, data, "server-1", "server", "--data", serverData.toString(), "--port", "" + apiPort,
+            Process server = processes.start("server-1", "server", "--data", serverData.toString(), "--port", "" + apiPort,
                     "--fleet-port", "" + fleetPort, "--offline-after", "5s");
-            awaitHealthy(api);
-            assertThat(Files.readString(data.resolve("server-1.log"))).contains("created the user 'admin' with password");
+            KirokuProcesses.awaitHealthy(api);
+            assertThat(processes.logText("server-1")).contains("created the user 'admin' with password");
             String token = api.post("/api/v1/tokens", "{\"expires\":\"1h\"}").path("token").asText();
 
             // A token the server did not issue: the agent exits with the server's reason.
             String forged = "K1." + "A".repeat(43) + "." + token.substring(token.lastIndexOf('.') + 1);
-            Process refused = start(started, data, "agent-refused", "agent", "--data", data.resolve("refused").toString(),
+            Process refused = processes.start("agent-refused", "agent", "--data", data.resolve("refused").toString(),
                     "--server", "127.0.0.1:" + fleetPort, "--token", forged, "--watch", watched.toString());
             assertThat(refused.waitFor()).isEqualTo(1);
-            assertThat(Files.readString(data.resolve("agent-refused.log"))).contains("did not issue that token");
+            assertThat(processes.logText("agent-refused")).contains("did not issue that token");
 
-            Process agent = startAgent(started, data, "agent-1", agentData, fleetPort, token, watched);
+            Process agent = startAgent(processes, "agent-1", agentData, fleetPort, token, watched);
             String agentId = await().atMost(Duration.ofSeconds(60)).until(() -> onlineAgent(api), id -> id != null);
             JsonNode endpoint = api.get("/api/v1/endpoints/" + agentId);
             assertThat(endpoint.path("inventory").path("kernel").asText()).isEqualTo(Files.readString(Path.of("/proc/sys/kernel/osrelease")).trim());
@@ -68,10 +65,10 @@ class FleetProcessesTest {
             agent.destroyForcibly().waitFor();                     // kill -9 mid-storm
             server.destroy();                                      // the server restarts while the agent is down
             server.waitFor();
-            server = start(started, data, "server-2", "server", "--data", serverData.toString(), "--port", "" + apiPort,
+            server = processes.start("server-2", "server", "--data", serverData.toString(), "--port", "" + apiPort,
                     "--fleet-port", "" + fleetPort, "--offline-after", "5s");
-            awaitHealthy(api);
-            assertThat(Files.readString(data.resolve("server-2.log"))).doesNotContain("created the user");
+            KirokuProcesses.awaitHealthy(api);
+            assertThat(processes.logText("server-2")).doesNotContain("created the user");
 
             // While the agent is offline, a command waits for it.
             await().atMost(Duration.ofSeconds(30)).until(() -> api.get("/api/v1/endpoints/" + agentId).path("status").asText().equals("offline"));
@@ -79,7 +76,7 @@ class FleetProcessesTest {
                     + "\"parameters\":{\"echo\":\"while-you-were-away\"},\"expires\":\"10m\"}").path("id").asText();
             assertThat(api.get("/api/v1/commands/" + commandId).path("deliveries").get(0).path("state").asText()).isEqualTo("pending");
 
-            agent = startAgent(started, data, "agent-2", agentData, fleetPort, null, watched);
+            agent = startAgent(processes, "agent-2", agentData, fleetPort, null, watched);
             Thread.sleep(2000);
             Files.createFile(stop);
             storm.waitFor();
@@ -88,10 +85,8 @@ class FleetProcessesTest {
                     d -> d.path("state").asText().equals("succeeded"));
             assertThat(delivery.path("output").asText()).contains("pong from " + agentId).contains("echo=while-you-were-away");
 
-            JsonNode status = await().atMost(Duration.ofSeconds(300)).until(() -> agentStatus(agentData),
-                    s -> s != null && s.path("journal").path("acknowledgedSequence").asLong() > 0
-                            && s.path("journal").path("acknowledgedSequence").asLong() == s.path("journal").path("lastSequence").asLong()
-                            && s.path("queueDepth").asInt() == 0);
+            JsonNode status = await().atMost(Duration.ofSeconds(300)).until(() -> KirokuProcesses.agentStatus(agentData),
+                    KirokuProcesses::caughtUp);
             long last = status.path("journal").path("lastSequence").asLong();
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                     assertThat(api.count("agent.id:\"" + agentId + "\"")).isGreaterThanOrEqualTo(last));
@@ -105,7 +100,7 @@ class FleetProcessesTest {
             // Revocation: refused at once, shown as revoked, nothing more stored.
             api.post("/api/v1/endpoints/" + agentId + "/revoke", null);
             assertThat(api.get("/api/v1/endpoints/" + agentId).path("status").asText()).isEqualTo("revoked");
-            await().atMost(Duration.ofSeconds(60)).until(() -> agentStatus(agentData),
+            await().atMost(Duration.ofSeconds(60)).until(() -> KirokuProcesses.agentStatus(agentData),
                     s -> s != null && s.path("shipping").path("lastError").asText().contains("revoked"));
             long storedAtRevocation = api.count("agent.id:\"" + agentId + "\"");
             Files.writeString(watched.resolve("after-revocation"), "x");
@@ -114,29 +109,17 @@ class FleetProcessesTest {
             assertThat(api.get("/api/v1/audit").path("audit").toString()).contains("agent.revoke").contains("command.issue");
         } finally {
             if (storm != null) storm.destroyForcibly();
-            for (Process process : started.reversed()) {
-                process.destroy();
-                if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) process.destroyForcibly().waitFor();
-            }
+            processes.close();
             Scratch.delete(watched);
         }
     }
 
-    private static Process startAgent(List<Process> started, Path data, String name, Path agentData, int fleetPort, String token,
+    private static Process startAgent(KirokuProcesses processes, String name, Path agentData, int fleetPort, String token,
                                       Path watched) throws IOException {
         List<String> args = new ArrayList<>(List.of("agent", "--data", agentData.toString(), "--server", "127.0.0.1:" + fleetPort,
                 "--watch", watched.toString(), "--heartbeat", "1s"));
         if (token != null) args.addAll(List.of("--token", token));
-        return start(started, data, name, args.toArray(String[]::new));
-    }
-
-    private static Process start(List<Process> started, Path data, String name, String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-Xmx512m", "-cp", System.getProperty("java.class.path"), "dev.kiroku.cli.Main"));
-        command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(data.resolve(name + ".log").toFile()).start();
-        started.add(process);
-        return process;
+        return processes.start(name, args.toArray(String[]::new));
     }
 
     private static String onlineAgent(Api api) {
@@ -146,24 +129,5 @@ class FleetProcessesTest {
             }
         }
         return null;
-    }
-
-    private static void awaitHealthy(Api api) {
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
-                .until(() -> api.status("/api/v1/health") == 200);
-    }
-
-    private static JsonNode agentStatus(Path agentData) {
-        try {
-            return JSON.readTree(Files.readAllBytes(agentData.resolve("status.json")));
-        } catch (IOException e) {
-            return null;
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -128,9 +128,13 @@ public final class EventHistory {
         return count(exact("process.parent.entity_id", entityId) + " AND " + STARTS, window);
     }
 
-    /** Writes (creation, close after write, rename onto) of a path, newest first. */
-    public List<Event> writesTo(String path, Window window, int limit) {
-        return events(exactPath("file.path", path) + " AND " + WRITES, window, limit);
+    /**
+     * Writes (creation, close after write, rename onto) of a path on one endpoint, newest first. Narrowed to the agent in
+     * the query: a path common to many endpoints (a shared tool, a dropper's fixed name) would otherwise fill the limit
+     * with other endpoints' writes and hide this one's.
+     */
+    public List<Event> writesTo(String agentId, String path, Window window, int limit) {
+        return events(exact("agent.id", agentId) + " AND " + exactPath("file.path", path) + " AND " + WRITES, window, limit);
     }
 
     /** File changes a process made, oldest first. */

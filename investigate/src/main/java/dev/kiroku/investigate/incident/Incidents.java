@@ -16,6 +16,7 @@ import dev.kiroku.investigate.tracking.ChainLink;
 import dev.kiroku.investigate.tracking.FileEffect;
 import dev.kiroku.investigate.tracking.FileOrigin;
 import dev.kiroku.investigate.tracking.Impact;
+import dev.kiroku.investigate.tracking.ProcessRoles;
 import dev.kiroku.investigate.tracking.RemoteLink;
 import dev.kiroku.investigate.tracking.RootCause;
 import dev.kiroku.investigate.workflow.AlertRef;
@@ -86,14 +87,26 @@ public final class Incidents {
         return repository.get(repository.create(title, alert, processes, roots));
     }
 
-    /** The processes an alert's chain shares with others: subject up to the causal root, and the writers of files it ran. */
+    /**
+     * The processes an alert's chain shares with others: subject up to the causal root, the writers of files it ran,
+     * and the process that launched the causal root unless that is a session boundary (init, sshd, cron, a service).
+     * The launcher is what ties a dropped file's alerts to those of the shell that fetched and started it: an alert on
+     * that shell has the shell itself as causal root (no file it ran was written within the record).
+     */
     static Set<String> provenance(RootCause rc) {
         Set<String> ids = new LinkedHashSet<>();
         String root = rc.causalRoot().entityId();
-        for (ChainLink link : rc.chain()) {
+        List<ChainLink> chain = rc.chain();
+        for (int i = 0; i < chain.size(); i++) {
+            ChainLink link = chain.get(i);
             ids.add(link.process().entityId());
             for (FileOrigin o : link.origins()) if (o.written()) ids.add(o.writer().process().entityId());
-            if (link.process().entityId().equals(root)) break;
+            if (link.process().entityId().equals(root)) {
+                if (i + 1 < chain.size() && ProcessRoles.boundary(chain.get(i + 1).process()).isEmpty()) {
+                    ids.add(chain.get(i + 1).process().entityId());
+                }
+                break;
+            }
         }
         return ids;
     }

@@ -171,8 +171,7 @@ public final class RootCauseTracker {
                               GraphBuilder graph) {
         Instant ranAt = p.seen() == null ? p.startTime() : p.seen();
         Event last = null;
-        for (Event e : history.writesTo(path, new Window(null, ranAt.plus(SENSOR_SLACK)), 20)) {
-            if (!e.agentId().equals(p.agentId())) continue;
+        for (Event e : history.writesTo(p.agentId(), path, new Window(null, ranAt.plus(SENSOR_SLACK)), 20)) {
             ProcessRecord writer = ProcessRecord.of(e);
             if (writer == null || writer.entityId().equals(p.entityId())) continue;
             // Newest first: the newest write not after the exec, else the oldest within the slack.

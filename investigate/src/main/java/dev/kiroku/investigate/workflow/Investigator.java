@@ -115,7 +115,9 @@ public final class Investigator {
         for (Artifact artifact : artifacts(clue, chains)) {
             scopes.add(artifact.sha256() != null ? scope.byHash(artifact.sha256(), artifact.path(), window)
                     : scope.byName(artifact.path() != null ? artifact.path() : artifact.name(), window));
-            if (artifact.sha256() != null && artifact.name() != null) {
+            // Copies elsewhere may sit at other paths and, for scripts (which carry no hash of their own), be known
+            // only by name: look for the name too.
+            if ((artifact.sha256() != null || artifact.path() != null) && artifact.name() != null) {
                 ArtifactScope byName = scope.byName(artifact.name(), window);
                 if (!byName.endpoints().isEmpty()) scopes.add(byName);
             }
