@@ -29,6 +29,10 @@ import java.util.function.Consumer;
  * {@code backlog_wait_time} get their original values. The originals are saved in the state
  * directory first, so that a source started after a {@code kill -9} restores them before anything else.
  *
+ * <p>A source that reads the multicast group installs the same rules under a key of its own
+ * ({@code <key>-<pid>}): the owner's rules are never touched by another agent on the same machine, and
+ * each reader keeps receiving exec records when the owner stops (ADR 4).
+ *
  * <p>Machine-wide: one daemon per kernel. Tests and other Kiroku processes coordinate with
  * {@link AuditLock}.
  */
@@ -54,6 +58,8 @@ public final class AuditSource implements AutoCloseable {
     private volatile Instant lastKernelPoll;
     private volatile long lostAtStart;
     private volatile int rulesInstalled;
+    /** The key of the rules this source installs: the configured key as the daemon, {@code <key>-<pid>} as a reader. */
+    private volatile String ruleKey;
     private volatile boolean running;
 
     private AuditControl control;
@@ -95,8 +101,12 @@ public final class AuditSource implements AutoCloseable {
                 throw new IOException("audit configuration is locked (enabled=2) until reboot");
             }
             lostAtStart = original.lost();
+            ruleKey = config.key();
             saveState(AuditMode.STOPPED);
             openEventSocket();
+            if (mode == AuditMode.MULTICAST) {
+                ruleKey = config.key() + "-" + Libc.getpid();
+            }
             saveState(mode);
             if (mode == AuditMode.DAEMON) {
                 control.set(AuditStatus.MASK_ENABLED | AuditStatus.MASK_BACKLOG_LIMIT | AuditStatus.MASK_BACKLOG_WAIT_TIME,
@@ -106,9 +116,9 @@ public final class AuditSource implements AutoCloseable {
                 control.setEnabled(1);
             }
             enabledChanged = original.enabled() == 0;
-            control.deleteRulesWithKey(config.key());
+            control.deleteRulesWithKey(ruleKey);
             int installed = 0;
-            for (AuditRule rule : KirokuAuditRules.rules(config.key(), config.include32Bit())) {
+            for (AuditRule rule : KirokuAuditRules.rules(ruleKey, config.include32Bit())) {
                 try {
                     control.addRule(rule);
                     installed++;
@@ -167,6 +177,11 @@ public final class AuditSource implements AutoCloseable {
         stop();
     }
 
+    /** The key of the rules this source installed (its own as a multicast reader); null before start. */
+    public String ruleKey() {
+        return ruleKey;
+    }
+
     public AuditSourceStatus status() {
         AuditStatus k = lastKernel;
         long lost = k == null ? 0 : k.lost();
@@ -213,8 +228,10 @@ public final class AuditSource implements AutoCloseable {
             return;
         }
         AuditSavedState saved = AuditSavedState.read(config.stateDirectory());
-        int deleted = control.deleteRulesWithKey(saved.key());
-        if (!saved.key().equals(config.key())) {
+        // STOPPED: it died before it knew its role and installed no rules (another agent's may carry the same key).
+        int deleted = saved.mode() == AuditMode.STOPPED ? 0 : control.deleteRulesWithKey(saved.key());
+        // A dead daemon's configured key may differ from today's; a dead reader's rules had a key of their own.
+        if (saved.mode() != AuditMode.MULTICAST && !saved.key().equals(config.key())) {
             deleted += control.deleteRulesWithKey(config.key());
         }
         if (saved.mode() != AuditMode.MULTICAST) {
@@ -230,7 +247,7 @@ public final class AuditSource implements AutoCloseable {
     }
 
     private void saveState(AuditMode writtenMode) throws IOException {
-        new AuditSavedState(Libc.getpid(), writtenMode, config.key(), original.enabled(), original.backlogLimit(),
+        new AuditSavedState(Libc.getpid(), writtenMode, ruleKey, original.enabled(), original.backlogLimit(),
                 original.backlogWaitTime()).write(config.stateDirectory());
     }
 
@@ -241,7 +258,9 @@ public final class AuditSource implements AutoCloseable {
         }
         boolean clean = true;
         try {
-            control.deleteRulesWithKey(config.key());
+            if (ruleKey != null) {
+                control.deleteRulesWithKey(ruleKey);
+            }
         } catch (IOException | RuntimeException e) {
             clean = false;
             addProblem("restore: deleting rules: " + e.getMessage());

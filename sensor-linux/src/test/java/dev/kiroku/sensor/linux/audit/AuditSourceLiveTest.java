@@ -66,6 +66,43 @@ class AuditSourceLiveTest {
     }
 
     @Test
+    void a_multicast_reader_keeps_its_own_rules_and_never_removes_the_owners(@TempDir Path ownerState, @TempDir Path readerState)
+            throws Exception {
+        ConcurrentLinkedQueue<AuditActivity> ownerSeen = new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<AuditActivity> readerSeen = new ConcurrentLinkedQueue<>();
+        AuditSource owner = startOrSkip(AuditSourceConfig.defaults(ownerState), ownerSeen);
+        try {
+            assumeTrue(owner.status().mode() == AuditMode.DAEMON, "another process is the audit daemon");
+            int ownerRules = kirokuRules(owner.ruleKey()).size();
+            assertThat(ownerRules).isPositive();
+            AuditSource reader = startOrSkip(AuditSourceConfig.defaults(readerState), readerSeen);
+            try {
+                assertThat(reader.status().mode()).isEqualTo(AuditMode.MULTICAST);
+                assertThat(reader.ruleKey()).isEqualTo("kiroku-" + ProcessHandle.current().pid());
+                assertThat(kirokuRules(reader.ruleKey())).hasSize(reader.status().rulesInstalled());
+                assertThat(kirokuRules(owner.ruleKey())).hasSize(ownerRules);
+            } finally {
+                reader.stop();
+            }
+            assertThat(kirokuRules(reader.ruleKey())).isEmpty();
+            assertThat(kirokuRules(owner.ruleKey())).as("the owner's rules after the reader stopped").hasSize(ownerRules);
+
+            String marker = "kiroku-owner-" + UUID.randomUUID().toString().substring(0, 8);
+            new ProcessBuilder("/bin/true", marker).start().waitFor();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (System.nanoTime() < deadline && ownerSeen.stream().noneMatch(a -> a instanceof ExecActivity e
+                    && e.argv().size() > 1 && marker.equals(e.argv().get(1)))) {
+                Thread.sleep(100);
+            }
+            assertThat(ownerSeen).as("the owner still records execs").anyMatch(a -> a instanceof ExecActivity e
+                    && e.argv().size() > 1 && marker.equals(e.argv().get(1)));
+        } finally {
+            owner.stop();
+        }
+        assertThat(kirokuRules(owner.ruleKey())).isEmpty();
+    }
+
+    @Test
     void captures_exact_argv_of_odd_execs_and_loopback_connects_then_restores_kernel_state(@TempDir Path state)
             throws Exception {
         AuditStatus before = kernelStatus();
@@ -79,7 +116,7 @@ class AuditSourceLiveTest {
         try {
             AuditSourceStatus running = source.status();
             assertThat(running.mode()).isIn(AuditMode.DAEMON, AuditMode.MULTICAST);
-            assertThat(kirokuRules(key)).hasSize(running.rulesInstalled());
+            assertThat(kirokuRules(source.ruleKey())).hasSize(running.rulesInstalled());
             if (running.mode() == AuditMode.DAEMON) {
                 AuditStatus k = kernelStatus();
                 assertThat(k.pid()).isEqualTo(myPid);
