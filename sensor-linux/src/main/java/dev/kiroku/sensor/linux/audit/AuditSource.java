@@ -15,6 +15,8 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -96,6 +98,7 @@ public final class AuditSource implements AutoCloseable {
         control = AuditControl.open();
         try {
             recoverLeftovers();
+            removeDeadReadersRules();
             original = control.status();
             if (original.enabled() == 2) {
                 throw new IOException("audit configuration is locked (enabled=2) until reboot");
@@ -244,6 +247,31 @@ public final class AuditSource implements AutoCloseable {
         addProblem("recovered from a previous run (pid " + saved.ownerPid() + "): deleted " + deleted
                 + " leftover rules, restored enabled=" + saved.enabled() + " backlog_limit=" + saved.backlogLimit()
                 + " backlog_wait_time=" + saved.backlogWaitTime());
+    }
+
+    /**
+     * Rules of multicast readers ({@code <key>-<pid>}) whose process is gone: a reader killed with -9 whose state
+     * directory is never opened again (a sandbox's agent, for example) leaves them behind.
+     */
+    private void removeDeadReadersRules() throws IOException {
+        String prefix = config.key() + "-";
+        Set<String> dead = new TreeSet<>();
+        for (AuditRule rule : control.listRules()) {
+            String keys = rule.key();
+            if (keys == null) {
+                continue;
+            }
+            for (String key : keys.split("\u0001", -1)) {
+                if (key.startsWith(prefix) && key.substring(prefix.length()).matches("[0-9]{1,10}")
+                        && ProcessHandle.of(Long.parseLong(key.substring(prefix.length()))).isEmpty()) {
+                    dead.add(key);
+                }
+            }
+        }
+        for (String key : dead) {
+            int deleted = control.deleteRulesWithKey(key);
+            addProblem("deleted " + deleted + " audit rules of a reader that is gone (key " + key + ")");
+        }
     }
 
     private void saveState(AuditMode writtenMode) throws IOException {

@@ -103,6 +103,28 @@ class AuditSourceLiveTest {
     }
 
     @Test
+    void rules_of_a_reader_that_is_gone_are_removed_at_the_next_start(@TempDir Path state) throws Exception {
+        Process gone = new ProcessBuilder("/bin/true").start();
+        gone.waitFor();
+        String deadKey = "kiroku-" + gone.pid();
+        AuditRule orphan = KirokuAuditRules.rules(deadKey, false).getFirst();
+        try (AuditControl control = AuditControl.open()) {
+            control.addRule(orphan);
+        }
+        assumeTrue(ProcessHandle.of(gone.pid()).isEmpty(), "the pid was reused at once");
+        try {
+            assertThat(kirokuRules(deadKey)).hasSize(1);
+            AuditSource source = startOrSkip(AuditSourceConfig.defaults(state), new ConcurrentLinkedQueue<>());
+            source.stop();
+            assertThat(kirokuRules(deadKey)).isEmpty();
+        } finally {
+            try (AuditControl control = AuditControl.open()) {
+                control.deleteRulesWithKey(deadKey);
+            }
+        }
+    }
+
+    @Test
     void captures_exact_argv_of_odd_execs_and_loopback_connects_then_restores_kernel_state(@TempDir Path state)
             throws Exception {
         AuditStatus before = kernelStatus();
