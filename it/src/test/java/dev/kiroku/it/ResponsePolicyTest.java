@@ -13,19 +13,16 @@ import dev.kiroku.server.ServerConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import static dev.kiroku.it.ServerRest.rest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -116,14 +113,5 @@ class ResponsePolicyTest {
     private static String created(HttpResponse<String> response) throws Exception {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
         return JSON.readTree(response.body()).path("id").asText();
-    }
-
-    private static HttpResponse<String> rest(KirokuServer server, String method, String path, String body) throws Exception {
-        String credentials = Files.readString(server.credentialsFile()).trim();
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.url() + path))
-                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes()))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (body != null) request.header("Content-Type", "application/json");
-        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -1,0 +1,25 @@
+package dev.kiroku.it;
+
+import dev.kiroku.server.KirokuServer;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.util.Base64;
+
+/** REST calls to an in-process server as its first admin (the credentials file the server wrote). */
+final class ServerRest {
+    private ServerRest() {
+    }
+
+    static HttpResponse<String> rest(KirokuServer server, String method, String path, String body) throws Exception {
+        String credentials = Files.readString(server.credentialsFile()).trim();
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.url() + path))
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes()))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) request.header("Content-Type", "application/json");
+        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
