@@ -16,9 +16,11 @@ import org.junit.jupiter.api.io.TempDir;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -56,6 +58,8 @@ class ResponsePolicyTest {
             String rehearse = created(rest(server, "POST", "/api/v1/response/policies", """
                     {"name":"rehearse isolation","dry_run":true,"conditions":{"endpoints":["%s"]},"actions":["isolate"]}"""
                     .formatted(agentId)));
+            created(rest(server, "POST", "/api/v1/response/policies", """
+                    {"name":"analyze chattr","conditions":{"tags":["attack.t1222.002"]},"actions":["analyze_file"]}"""));
             String other = created(rest(server, "POST", "/api/v1/response/policies", """
                     {"name":"other group","conditions":{"endpoints":["group:elsewhere"]},"actions":["isolate"]}"""));
             assertThat(rest(server, "PUT", "/api/v1/response/policies/" + other, """
@@ -64,7 +68,7 @@ class ResponsePolicyTest {
             assertThat(rest(server, "PUT", "/api/v1/response/policies/nope", "{\"name\":\"n\",\"actions\":[\"isolate\"]}").statusCode())
                     .isEqualTo(404);
             JsonNode listed = JSON.readTree(rest(server, "GET", "/api/v1/response/policies", null).body()).path("policies");
-            assertThat(listed).hasSize(3);
+            assertThat(listed).hasSize(4);
 
             Process victim = new ProcessBuilder("sleep", "300").start();
             Process child = null;
@@ -77,14 +81,16 @@ class ResponsePolicyTest {
 
                 assertThat(victim.waitFor(30, TimeUnit.SECONDS)).as("the policy's kill reached the agent").isTrue();
                 JsonNode runs = await().atMost(Duration.ofSeconds(30)).until(
-                        () -> JSON.readTree(rest(server, "GET", "/api/v1/response/policy-runs", null).body()).path("runs"), r -> r.size() >= 3);
+                        () -> JSON.readTree(rest(server, "GET", "/api/v1/response/policy-runs", null).body()).path("runs"), r -> r.size() >= 4 && r.toString().contains("analyze_file") && r.toString().contains("block_hash"));
                 // The event raises several alerts (every rule it matches); the dry-run policy matches each of them, the
                 // containing policy only the one with its tag.
                 List<String> described = new java.util.ArrayList<>();
                 runs.forEach(r -> described.add(r.path("actor").asText() + " " + r.path("action").asText() + " " + r.path("outcome").asText()));
                 assertThat(described).filteredOn(d -> d.startsWith("policy:contain chattr"))
                         .containsExactlyInAnyOrder("policy:contain chattr kill_tree issued", "policy:contain chattr block_hash done");
-                assertThat(described).filteredOn(d -> !d.startsWith("policy:contain chattr"))
+                assertThat(described).filteredOn(d -> d.startsWith("policy:analyze chattr"))
+                        .containsExactly("policy:analyze chattr analyze_file issued");
+                assertThat(described).filteredOn(d -> !d.startsWith("policy:contain chattr") && !d.startsWith("policy:analyze chattr"))
                         .isNotEmpty().containsOnly("policy:rehearse isolation isolate dry_run");
                 assertThat(rest(server, "GET", "/api/v1/blocklist", null).body()).contains(sha256).contains("policy contain chattr");
                 assertThat(server.fleet().commands(null, 100)).noneMatch(c -> "isolate".equals(c.get("type")));
@@ -96,6 +102,17 @@ class ResponsePolicyTest {
                     JsonNode incidents = JSON.readTree(rest(server, "GET", "/api/v1/incidents", null).body());
                     return incidents.toString().contains("policy:contain chattr") && incidents.toString().contains("dry-run isolate");
                 });
+                // analyze_file: the agent collected the executable and the server submitted it to the sandbox.
+                String chattrSha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                        .digest(Files.readAllBytes(Path.of("/usr/bin/chattr"))));
+                await().atMost(Duration.ofSeconds(60)).until(() ->
+                        rest(server, "GET", "/api/v1/sandbox/samples/" + chattrSha256, null).statusCode() == 200);
+                assertThat(rest(server, "GET", "/api/v1/sandbox/samples/" + chattrSha256, null).body()).contains("chattr");
+                String collect = server.fleet().commands(null, 100).stream().filter(c -> "collect".equals(c.get("type")))
+                        .map(c -> String.valueOf(c.get("id"))).findFirst().orElseThrow();
+                assertThat(rest(server, "POST", "/api/v1/sandbox/collected/" + collect, null).body())
+                        .as("an analyst sends a collected file to the sandbox").contains(chattrSha256).contains("/usr/bin/chattr");
+                assertThat(rest(server, "POST", "/api/v1/sandbox/collected/nope", null).statusCode()).isEqualTo(404);
             } finally {
                 victim.destroyForcibly();
             }

@@ -11,6 +11,7 @@ import dev.kiroku.server.detect.Detection;
 import dev.kiroku.server.indicators.IndicatorRoutes;
 import dev.kiroku.server.indicators.IndicatorService;
 import dev.kiroku.server.investigate.InvestigationService;
+import dev.kiroku.server.sandbox.CollectedSamples;
 import dev.kiroku.server.sandbox.SandboxService;
 import dev.kiroku.server.response.BlockList;
 import dev.kiroku.server.response.policy.IncidentActionLog;
@@ -108,8 +109,11 @@ public final class KirokuServer implements AutoCloseable {
             sandbox.closeTheLoop(blockList, detection, investigation.incidents(), clock);
             ResponsePolicies responsePolicies = new ResponsePolicies(config.dataDirectory().resolve("response"));
             teardown.push(responsePolicies);
+            CollectedSamples collectedSamples = new CollectedSamples(fleet, sandbox.queue(),
+                    config.dataDirectory().resolve("sandbox").resolve("collected"));
+            teardown.push(collectedSamples);
             ResponsePolicyEngine policyEngine = new ResponsePolicyEngine(responsePolicies, fleet, blockList,
-                    new IncidentActionLog(investigation.incidents().repository()), clock);
+                    new IncidentActionLog(investigation.incidents().repository()), clock, collectedSamples::analyzeWhenCollected);
             teardown.push(policyEngine);
             detection.onAlertOpened(policyEngine::alertOpened);
             ResponsePolicyRoutes policyRoutes = new ResponsePolicyRoutes(responsePolicies,
@@ -117,7 +121,7 @@ public final class KirokuServer implements AutoCloseable {
             AgentDirectory agents = () -> localAgents.stream().map(Supplier::get).toList();
             ApiServer api = new ApiServer(store, agents, clock, new Authentication(users), new DetectionRoutes(detection),
                     new FleetRoutes(fleet, users), List.of(investigation::register, new IndicatorRoutes(indicators)::register,
-                    sandbox::register, new BlockListRoutes(blockList)::register, policyRoutes::register,
+                    sandbox::register, collectedSamples::register, new BlockListRoutes(blockList)::register, policyRoutes::register,
                     new YaraSweepRoutes(yaraSweeps)::register, new InventoryRoutes(inventoryScans)::register));
             port = api.start(config.host(), config.port());
             teardown.push(api);

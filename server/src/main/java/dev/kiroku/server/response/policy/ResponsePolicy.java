@@ -19,7 +19,9 @@ public record ResponsePolicy(String id, String name, boolean enabled, boolean dr
     public static final String QUARANTINE_FILE = "quarantine_file";
     public static final String ISOLATE = "isolate";
     public static final String BLOCK_HASH = "block_hash";
-    public static final List<String> ACTIONS = List.of(KILL_TREE, QUARANTINE_FILE, ISOLATE, BLOCK_HASH);
+    /** Collect the file from the endpoint and submit it to the sandbox. */
+    public static final String ANALYZE_FILE = "analyze_file";
+    public static final List<String> ACTIONS = List.of(KILL_TREE, QUARANTINE_FILE, ISOLATE, BLOCK_HASH, ANALYZE_FILE);
     /** Sigma levels, lowest first. */
     public static final List<String> LEVELS = List.of("informational", "low", "medium", "high", "critical");
 

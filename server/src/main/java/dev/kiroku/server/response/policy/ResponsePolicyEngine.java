@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * Runs the response policies on every newly opened alert: for each enabled policy the alert matches, each of its
@@ -34,11 +35,17 @@ public final class ResponsePolicyEngine implements AutoCloseable {
     private final BlockList blockList;
     private final IncidentActions incidents;
     private final InstantSource clock;
+    private final Consumer<String> analyzeWhenCollected;
     private final ExecutorService runner = Executors.newSingleThreadExecutor(
             Thread.ofPlatform().name("kiroku-response-policies").daemon().factory());
 
+    /**
+     * @param analyzeWhenCollected told the id of every collect command an {@code analyze_file} action issued, to send
+     *                             the file to the sandbox when it arrives
+     */
     public ResponsePolicyEngine(ResponsePolicies policies, Fleet fleet, BlockList blockList, IncidentActions incidents,
-                                InstantSource clock) {
+                                InstantSource clock, Consumer<String> analyzeWhenCollected) {
+        this.analyzeWhenCollected = analyzeWhenCollected;
         this.policies = policies;
         this.fleet = fleet;
         this.blockList = blockList;
@@ -98,6 +105,11 @@ public final class ResponsePolicyEngine implements AutoCloseable {
                 type = "quarantine";
                 parameters = target == null ? null : Map.of("paths", target);
             }
+            case ResponsePolicy.ANALYZE_FILE -> {
+                target = firstField(alert, "file.path", "process.executable");
+                type = "collect";
+                parameters = target == null ? null : Map.of("paths", target);
+            }
             case ResponsePolicy.ISOLATE -> {
                 target = "endpoint " + agent;
                 type = "isolate";
@@ -124,6 +136,7 @@ public final class ResponsePolicyEngine implements AutoCloseable {
                 return run(policy, actor, alert, action, target, "done", "block list entry " + entry.id());
             }
             Map<String, Object> issued = fleet.issue("agent:" + agent, type, parameters, DELIVERY_WINDOW, actor);
+            if (action.equals(ResponsePolicy.ANALYZE_FILE)) analyzeWhenCollected.accept(String.valueOf(issued.get("id")));
             return run(policy, actor, alert, action, target, "issued", "command " + issued.get("id"));
         } catch (RuntimeException e) {
             return run(policy, actor, alert, action, target, "failed", e.getMessage());
@@ -141,6 +154,7 @@ public final class ResponsePolicyEngine implements AutoCloseable {
             case ResponsePolicy.KILL_TREE -> "kill the process tree of " + target + " on " + agent;
             case ResponsePolicy.QUARANTINE_FILE -> "quarantine " + target + " on " + agent;
             case ResponsePolicy.ISOLATE -> "isolate " + agent;
+            case ResponsePolicy.ANALYZE_FILE -> "collect " + target + " from " + agent + " and submit it to the sandbox";
             default -> "add " + target + " to the block list of every endpoint";
         };
     }

@@ -111,7 +111,21 @@ function output(d) {
   if (!Array.isArray(results)) return typeof d.output === 'string' ? d.output : JSON.stringify(d.output ?? '');
   return h('ul.results', results.map(r => h('li',
     badge(String(r.outcome || '').toLowerCase(), r.outcome === 'FAILED' ? 'failed' : 'done'), ' ', h('code', r.target), ' ', r.detail || '',
-    r.data && r.data.content_base64 ? [' ', h('button.link', {onclick: () => saveCollected(r)}, 'download')] : null)));
+    r.data && r.data.content_base64 ? [' ', h('button.link', {onclick: () => saveCollected(r)}, 'download'),
+      ' ', h('button.link', {onclick: () => analyzeCollected(d)}, 'analyze in the sandbox')] : null)));
+}
+
+/** Sends every file the collect command brought back to the sandbox and says where each went. */
+async function analyzeCollected(delivery) {
+  if (!await confirmAction('Analyze the collected files in the sandbox?',
+      'Each file is analysed statically and detonated; a high verdict blocks its hash on every endpoint.')) return;
+  try {
+    const answer = await api.post('/api/v1/sandbox/collected/' + encodeURIComponent(delivery.id), {});
+    window.alert((answer.submitted || []).map(s => `${s.path}: ${s.state}${s.sha256 ? ' (' + s.sha256.slice(0, 12) + '…)' : ''}`)
+      .join('\n') || 'nothing was collected');
+  } catch (e) {
+    window.alert('The sandbox refused: ' + e.message);
+  }
 }
 
 function saveCollected(result) {
