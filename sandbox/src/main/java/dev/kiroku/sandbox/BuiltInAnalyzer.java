@@ -55,11 +55,17 @@ public final class BuiltInAnalyzer implements Analyzer {
      * ({@link Leftovers}), and says so on standard error.
      */
     public static BuiltInAnalyzer standard(Path workDirectory, KnownBadHashes knownBad, List<StaticCheck> extraChecks, LiveEvents live) {
+        return standard(workDirectory, knownBad, extraChecks, live, BehaviourRules.builtIn());
+    }
+
+    /** {@link #standard(Path, KnownBadHashes, List, LiveEvents)} judging detonations with {@code rules}. */
+    public static BuiltInAnalyzer standard(Path workDirectory, KnownBadHashes knownBad, List<StaticCheck> extraChecks, LiveEvents live,
+                                           BehaviourRules rules) {
         for (String line : Leftovers.sweep(workDirectory.resolve("runs"))) System.err.println("kiroku sandbox: crash clean-up: " + line);
         List<StaticCheck> checks = new ArrayList<>(StaticAnalyzer.builtInChecks(knownBad));
         checks.addAll(extraChecks);
         return new BuiltInAnalyzer(new StaticAnalyzer(checks, ArchiveLimits.defaults()),
-                new Detonator(workDirectory.resolve("runs"), Detonator.Settings.defaults(), BehaviourRules.builtIn(), live),
+                new Detonator(workDirectory.resolve("runs"), Detonator.Settings.defaults(), rules, live),
                 DEFAULT_MAX_FILE_BYTES, InstantSource.system());
     }
 

@@ -12,6 +12,7 @@ import dev.kiroku.server.indicators.IndicatorRoutes;
 import dev.kiroku.server.indicators.IndicatorService;
 import dev.kiroku.server.investigate.InvestigationService;
 import dev.kiroku.server.sandbox.CollectedSamples;
+import dev.kiroku.server.sandbox.SandboxJudges;
 import dev.kiroku.server.sandbox.SandboxService;
 import dev.kiroku.server.response.BlockList;
 import dev.kiroku.server.response.policy.IncidentActionLog;
@@ -107,6 +108,8 @@ public final class KirokuServer implements AutoCloseable {
             // Connected threat defence: a high sandbox verdict blocks the file's hash on every endpoint and marks its
             // incidents; high and medium verdicts raise alerts (as <sandbox>/policy.properties says).
             sandbox.closeTheLoop(blockList, detection, investigation.incidents(), clock);
+            sandbox.judgeAlso(SandboxJudges.sigma(detection));
+            sandbox.judgeAlso(SandboxJudges.indicators(indicators));
             ResponsePolicies responsePolicies = new ResponsePolicies(config.dataDirectory().resolve("response"));
             teardown.push(responsePolicies);
             CollectedSamples collectedSamples = new CollectedSamples(fleet, sandbox.queue(),

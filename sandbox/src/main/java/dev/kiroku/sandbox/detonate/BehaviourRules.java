@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Kiroku's rule pack (kiroku-content, {@code rules/linux/} on the class path) compiled through the
@@ -23,8 +24,15 @@ public final class BehaviourRules {
     public record Hit(String ruleId, String title, String level, List<String> techniques, String evidence) {
     }
 
+    /** More judges of a detonation's events beyond the rule pack: the server adds its user rules and indicators. */
+    @FunctionalInterface
+    public interface Judge {
+        List<Hit> judge(Event event);
+    }
+
     private final Matcher matcher;
     private final int size;
+    private final List<Judge> judges = new CopyOnWriteArrayList<>();
 
     private BehaviourRules(Matcher matcher, int size) {
         this.matcher = matcher;
@@ -37,6 +45,11 @@ public final class BehaviourRules {
         if (texts.isEmpty()) throw new IllegalStateException("no rules under " + BuiltinRules.ROOT + " on the class path (kiroku-content missing?)");
         SigmaLoader.Result loaded = SigmaLoader.loadTexts(texts, LoadOptions.defaults());
         return new BehaviourRules(Matcher.compiled(loaded.rules(), FieldMapping.kiroku()), loaded.rules().size());
+    }
+
+    /** Runs {@code judge} over the events of every later detonation as well; a judge that fails is skipped. */
+    public void addJudge(Judge judge) {
+        judges.add(judge);
     }
 
     public int size() {
@@ -52,11 +65,19 @@ public final class BehaviourRules {
                 if (!m.standalone() || hits.containsKey(m.ruleId())) continue;
                 hits.put(m.ruleId(), new Hit(m.ruleId(), m.title(), m.level(), m.techniques(), describe(ecs)));
             }
+            for (Judge judge : judges) {
+                try {
+                    for (Hit hit : judge.judge(event)) hits.putIfAbsent(hit.ruleId(), hit);
+                } catch (RuntimeException e) {
+                    System.err.println("kiroku sandbox: a judge failed on an event: " + e);
+                }
+            }
         }
         return new ArrayList<>(hits.values());
     }
 
-    private static String describe(Map<String, Object> ecs) {
+    /** What an event shows, in one line (the evidence of a hit). */
+    public static String describe(Map<String, Object> ecs) {
         Object what = ecs.getOrDefault("process.command_line", "");
         if (ecs.containsKey("file.path")) what = ecs.get("file.path") + " by " + ecs.getOrDefault("process.name", "?");
         if (ecs.containsKey("destination.ip")) what = ecs.get("destination.ip") + ":" + ecs.get("destination.port") + " by " + ecs.getOrDefault("process.name", "?");

@@ -112,6 +112,12 @@ public final class IndicatorService implements AutoCloseable {
         return result;
     }
 
+    /** The live indicators this event matches, without raising anything (the sandbox judges detonations with it). */
+    public List<IndicatorHit> matches(Event event) {
+        LiveMatcher current = matcher;
+        return current.size() == 0 ? List.of() : current.match(event);
+    }
+
     /** Every stored batch: live matching of each event against all indicators. */
     public void afterStore(List<Event> batch) {
         LiveMatcher current = matcher;

@@ -2,6 +2,7 @@ package dev.kiroku.server.sandbox;
 
 import dev.kiroku.investigate.incident.Incidents;
 import dev.kiroku.sandbox.BuiltInAnalyzer;
+import dev.kiroku.sandbox.detonate.BehaviourRules;
 import dev.kiroku.sandbox.detonate.LiveEvents;
 import dev.kiroku.sandbox.queue.AlertLog;
 import dev.kiroku.sandbox.queue.AnalysisQueue;
@@ -28,6 +29,7 @@ import java.util.Optional;
  * YARA rule files from its {@code yara/} directory (next to Kiroku's own rule set).
  */
 public final class SandboxService implements AutoCloseable {
+    private final BehaviourRules behaviour = BehaviourRules.builtIn();
     private final AnalysisQueue queue;
     private final SandboxRoutes routes;
     private final LiveEvents liveEvents = new LiveEvents();
@@ -42,10 +44,16 @@ public final class SandboxService implements AutoCloseable {
         Path yaraRules = directory.resolve("yara");
         yara = YaraCheck.tryLoad(Files.isDirectory(yaraRules) ? List.of(yaraRules) : List.of(),
                 problem -> System.err.println("kiroku sandbox: " + problem));
-        BuiltInAnalyzer analyzer = BuiltInAnalyzer.standard(directory, knownBad, yara.<List<StaticCheck>>map(List::of).orElse(List.of()), liveEvents);
+        BuiltInAnalyzer analyzer = BuiltInAnalyzer.standard(directory, knownBad, yara.<List<StaticCheck>>map(List::of).orElse(List.of()),
+                liveEvents, behaviour);
         queue = new AnalysisQueue(analyzer, new ReportStore(directory), directory, AnalysisQueue.DEFAULT_ALLOWANCE, clock);
         queue.addListener(new AlertLog(directory));
         routes = new SandboxRoutes(queue, directory.resolve("uploads"), BuiltInAnalyzer.DEFAULT_MAX_FILE_BYTES);
+    }
+
+    /** Detonations are judged by the rule pack and also by {@code judge} (the server's user rules and indicators). */
+    public void judgeAlso(BehaviourRules.Judge judge) {
+        behaviour.addJudge(judge);
     }
 
     /**
