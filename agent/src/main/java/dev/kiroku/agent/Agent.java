@@ -66,6 +66,8 @@ public final class Agent implements AutoCloseable {
     private final AtomicLong excludedByPolicy = new AtomicLong();
     private final AtomicLong outOfScope = new AtomicLong();
     private final AtomicLong discardedByPolicy = new AtomicLong();
+    /** Events the agent itself makes (blocked executions), recorded on the enrichment thread. */
+    private final java.util.Queue<Runnable> findings = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     /** A running sensor as the agent drives it. */
     interface Sensor extends AutoCloseable {
@@ -213,6 +215,7 @@ public final class Agent implements AutoCloseable {
                 Instant now = clock.instant();
                 for (Observation observation : batch) observeOne(observation, now);
                 batch.clear();
+                recordFindings();
                 drainDelayed(now);
             } catch (InterruptedException e) {
                 if (!running) break;
@@ -222,6 +225,25 @@ public final class Agent implements AutoCloseable {
                 table.expire(now);
                 for (var loss : losses.report(now)) recorder.emit(now, loss, EnumSet.noneOf(Incomplete.class));
                 nextTick = now.plus(config.lossReportInterval());
+            }
+        }
+    }
+
+    /**
+     * Records an event the agent itself made about a process (a blocked execution), from any thread: it is built on the
+     * enrichment thread after the observations queued before it, so the process table knows the process.
+     */
+    public void recordAbout(Instant time, int pid, String executable, java.util.function.Function<dev.kiroku.event.ProcessInfo, dev.kiroku.event.Payload> payload) {
+        if (!running) return;
+        findings.add(() -> recorder.emitAbout(time, pid, executable, payload));
+    }
+
+    private void recordFindings() {
+        for (Runnable finding; (finding = findings.poll()) != null; ) {
+            try {
+                finding.run();
+            } catch (RuntimeException e) {
+                System.err.println("kiroku agent: an agent finding was not recorded: " + e);
             }
         }
     }
@@ -246,6 +268,7 @@ public final class Agent implements AutoCloseable {
         running = false;
         recorderThread.join(10_000);
         recorder.drainAll();
+        recordFindings();
         Instant now = clock.instant();
         for (var loss : losses.report(now)) recorder.emit(now, loss, EnumSet.noneOf(Incomplete.class));
         journal.flush();

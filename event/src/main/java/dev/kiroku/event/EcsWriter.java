@@ -57,6 +57,7 @@ final class EcsWriter {
                 put("kiroku.loss.to", loss.to().toString());
                 put("kiroku.loss.reason", loss.reason());
             }
+            case ExecutionBlocked blocked -> blocked(blocked);
         }
     }
 
@@ -64,6 +65,20 @@ final class EcsWriter {
         put("event.category", List.of(category));
         put("event.type", List.of(type));
         put("event.action", action);
+    }
+
+    /** A refused execution: intrusion_detection and process, outcome failure; the refused file and the process that tried. */
+    private void blocked(ExecutionBlocked blocked) {
+        put("event.category", List.of("intrusion_detection", "process"));
+        put("event.type", List.of("denied", "start"));
+        put("event.action", "exec_blocked");
+        put("event.outcome", "failure");
+        put("event.reason", blocked.reason());
+        if (blocked.attempt() != null) put("kiroku.block.attempt", blocked.attempt().name().toLowerCase());
+        put("file.path", blocked.path());
+        put("file.name", blocked.name());
+        put("file.hash.sha256", blocked.sha256());
+        if (blocked.process() != null) processRef(blocked.process());
     }
 
     private void file(FileChange file) {

@@ -94,6 +94,14 @@ final class EventJsonWriter {
                 instant("to", l.to());
                 string("reason", l.reason());
             }
+            case ExecutionBlocked x -> {
+                raw("{\"type\":\"execution_blocked\"");
+                enumValue("attempt", x.attempt());
+                string("path", x.path());
+                string("sha256", x.sha256());
+                string("reason", x.reason());
+                process("process", x.process());
+            }
         }
         b('}');
     }

@@ -12,7 +12,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
         @JsonSubTypes.Type(value = NetworkActivity.class, name = "network"),
         @JsonSubTypes.Type(value = UserActivity.class, name = "user"),
         @JsonSubTypes.Type(value = LossReport.class, name = "loss"),
+        @JsonSubTypes.Type(value = ExecutionBlocked.class, name = "execution_blocked"),
 })
 public sealed interface Payload
-        permits ProcessStart, ProcessExit, FileChange, NetworkActivity, UserActivity, LossReport {
+        permits ProcessStart, ProcessExit, FileChange, NetworkActivity, UserActivity, LossReport, ExecutionBlocked {
 }

@@ -23,7 +23,8 @@ class EventCodecTest {
                 new FileChange(FileChange.Action.RENAME, "/tmp/b.txt", "/tmp/a.txt", false, CURL),
                 new NetworkActivity(NetworkActivity.Action.CONNECT, "tcp", null, 0, "127.0.0.1", 8080, true, CURL),
                 new UserActivity(UserActivity.Action.LOGON, "alice", 1000, true, "10.0.0.1", "ssh", "USER_LOGIN", "login", null),
-                new LossReport("audit", 12, Instant.EPOCH, Instant.EPOCH.plusSeconds(5), "kernel lost counter"));
+                new LossReport("audit", 12, Instant.EPOCH, Instant.EPOCH.plusSeconds(5), "kernel lost counter"),
+                new ExecutionBlocked(ExecutionBlocked.Attempt.OPEN, "/tmp/x.sh", "ab".repeat(32), "sandbox verdict high", CURL));
         for (Payload payload : payloads) {
             Event event = new Event("agent-1", 7, Instant.parse("2026-11-27T01:02:03.456789Z"), "host-a",
                     List.of(Incomplete.HASH), payload);
@@ -41,6 +42,23 @@ class EventCodecTest {
                 .containsEntry("process.parent.executable", "/bin/bash")
                 .containsEntry("user.name", "alice")
                 .containsEntry("process.hash.sha256", "ab12");
+    }
+
+    @Test
+    void aBlockedExecutionFlattensToAnIntrusionDetectionFailure() {
+        var ecs = Event.of("agent-1", Instant.EPOCH, "host-a",
+                new ExecutionBlocked(ExecutionBlocked.Attempt.EXEC, "/tmp/drop/evil", "cd".repeat(32), "analyst", CURL)).toEcs();
+        assertThat(ecs).containsEntry("event.category", List.of("intrusion_detection", "process"))
+                .containsEntry("event.action", "exec_blocked")
+                .containsEntry("event.outcome", "failure")
+                .containsEntry("event.reason", "analyst")
+                .containsEntry("kiroku.block.attempt", "exec")
+                .containsEntry("file.path", "/tmp/drop/evil")
+                .containsEntry("file.name", "evil")
+                .containsEntry("file.hash.sha256", "cd".repeat(32))
+                .containsEntry("process.entity_id", "e1")
+                .containsEntry("process.pid", 4242)
+                .containsEntry("process.executable", "/usr/bin/curl");
     }
 
     @Test

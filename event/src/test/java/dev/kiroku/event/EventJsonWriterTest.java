@@ -74,7 +74,7 @@ class EventJsonWriterTest {
         List<Incomplete> flags = new ArrayList<>();
         for (Incomplete f : Incomplete.values()) if (r.nextInt(8) == 0) flags.add(f);
         Instant at = Instant.ofEpochSecond(1_700_000_000L + r.nextInt(100_000_000), r.nextInt(4) == 0 ? 0 : r.nextInt(1_000_000_000));
-        Payload payload = switch (r.nextInt(6)) {
+        Payload payload = switch (r.nextInt(7)) {
             case 0 -> new ProcessStart(process(r), r.nextBoolean());
             case 1 -> new ProcessExit(process(r), r.nextInt(300) - 20, r.nextInt(40));
             case 2 -> new FileChange(pick(r, FileChange.Action.values()), text(r), maybe(r), r.nextBoolean(), maybeProcess(r));
@@ -82,6 +82,8 @@ class EventJsonWriterTest {
                     maybe(r), r.nextInt(70_000), r.nextBoolean(), maybeProcess(r));
             case 4 -> new UserActivity(pick(r, UserActivity.Action.values()), maybe(r), r.nextInt(70_000) - 1, r.nextBoolean(),
                     maybe(r), maybe(r), maybe(r), maybe(r), maybeProcess(r));
+            case 5 -> new ExecutionBlocked(r.nextInt(5) == 0 ? null : pick(r, ExecutionBlocked.Attempt.values()), maybe(r), maybe(r),
+                    maybe(r), maybeProcess(r));
             default -> new LossReport(maybe(r), r.nextLong(), r.nextBoolean() ? null : at, r.nextBoolean() ? null : at.plusSeconds(5), maybe(r));
         };
         return new Event(text(r), r.nextInt(3) == 0 ? 0 : r.nextLong() & Long.MAX_VALUE, at, r.nextInt(10) == 0 ? null : text(r),

@@ -55,6 +55,43 @@ class BlockEnforcementTest {
     }
 
     @Test
+    void aBlockedBinaryAndABlockedScriptFailWithEventsAndAnAlertAndRunAgainAfterUnblocking(@TempDir Path directory) throws Exception {
+        Path tool = tool(directory);
+        Path script = directory.resolve("bin/payload.sh");
+        Files.writeString(script, "#!/bin/sh\n# kiroku-enforcement-" + System.nanoTime() + "\nexit 0\n");
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+        try (KirokuServer server = server(directory); FleetAgent agent = agent(server, directory)) {
+            assertThat(runs(tool)).isTrue();
+            assertThat(runs(script)).isTrue();
+            assertThat(runs(Path.of("/bin/sh"), script)).isTrue();
+            String toolId = idOf(rest(server, "POST", "/api/v1/blocklist", "{\"kind\":\"hash\",\"value\":\"" + sha256(tool)
+                    + "\",\"reason\":\"dropper from incident 7\"}").body());
+            String scriptId = idOf(rest(server, "POST", "/api/v1/blocklist", "{\"kind\":\"hash\",\"value\":\"" + sha256(script)
+                    + "\",\"reason\":\"stage two script\"}").body());
+            await().atMost(Duration.ofSeconds(60)).until(() -> !runs(tool) && !runs(script));
+            // The denied exec closed the script to interpreters too: sh opening it is refused.
+            assertThat(runs(Path.of("/bin/sh"), script)).as("sh payload.sh").isFalse();
+
+            String blocked = "event.action:exec_blocked AND agent.id:" + agent.agent().agentId();
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                String events = rest(server, "GET", "/api/v1/events?limit=100&q=" + encode(blocked), null).body();
+                assertThat(events).contains(sha256(tool)).contains(sha256(script)).contains(tool.toString()).contains(script.toString())
+                        .contains("dropper from incident 7").contains("\"kiroku.block.attempt\":\"exec\"")
+                        .contains("\"kiroku.block.attempt\":\"open\"").contains("\"event.outcome\":\"failure\"");
+            });
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                String alerts = rest(server, "GET", "/api/v1/alerts?limit=100", null).body();
+                assertThat(alerts).contains("kiroku.block.exec").contains("Execution of a blocked file refused")
+                        .contains(sha256(tool)).contains(sha256(script));
+            });
+
+            assertThat(rest(server, "DELETE", "/api/v1/blocklist/" + toolId, null).statusCode()).isEqualTo(200);
+            assertThat(rest(server, "DELETE", "/api/v1/blocklist/" + scriptId, null).statusCode()).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(60)).until(() -> runs(tool) && runs(script) && runs(Path.of("/bin/sh"), script));
+        }
+    }
+
+    @Test
     void anExpiringBlockEndsByItselfAndEveryChangeIsAudited(@TempDir Path directory) throws Exception {
         Path tool = tool(directory);
         try (KirokuServer server = server(directory); FleetAgent agent = agent(server, directory)) {
@@ -104,9 +141,19 @@ class BlockEnforcementTest {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
     }
 
-    private static boolean runs(Path tool) {
+    private static String idOf(String entry) {
+        java.util.regex.Matcher id = java.util.regex.Pattern.compile("\"id\":(\\d+)").matcher(entry);
+        assertThat(id.find()).as(entry).isTrue();
+        return id.group(1);
+    }
+
+    private static String encode(String query) {
+        return java.net.URLEncoder.encode(query, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private static boolean runs(Path... command) {
         try {
-            Process p = new ProcessBuilder(tool.toString()).start();
+            Process p = new ProcessBuilder(java.util.Arrays.stream(command).map(Path::toString).toList()).start();
             return p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS) && p.exitValue() == 0;
         } catch (IOException e) {
             return false;

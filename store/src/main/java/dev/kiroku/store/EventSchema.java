@@ -50,7 +50,7 @@ public final class EventSchema {
                 "process.tty.name", "process.cgroup", "container.id", "process.user.login_id", "user.id",
                 "user.effective.id", "user.effective.name", "group.id", "file.name", "file.directory",
                 "file.type", "network.direction", "network.type", "kiroku.loss.source", "kiroku.loss.reason",
-                "kiroku.audit.record_type")) {
+                "kiroku.audit.record_type", "file.hash.sha256", "event.reason", "kiroku.block.attempt")) {
             add(f, FieldType.KEYWORD, false, null);
         }
     }

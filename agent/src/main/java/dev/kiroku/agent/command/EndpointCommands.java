@@ -5,6 +5,7 @@ import dev.kiroku.response.ActionResult;
 import dev.kiroku.response.EndpointResponse;
 import dev.kiroku.response.Outcome;
 import dev.kiroku.response.ResponseAction;
+import dev.kiroku.response.execblock.BlockedAttempt;
 import dev.kiroku.response.execblock.BlockerSettings;
 import dev.kiroku.response.nft.Endpoint;
 import dev.kiroku.response.nft.Nft;
@@ -15,6 +16,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /**
@@ -51,6 +53,15 @@ public final class EndpointCommands implements AutoCloseable {
     /** The same, with network actions (isolation, destination blocks) applied through {@code nft}, e.g. in the agent's network namespace. */
     public static EndpointCommands register(CommandRegistry registry, String agentId, Path stateDirectory, String serverAddress,
                                             Nft nft) throws IOException {
+        return register(registry, agentId, stateDirectory, serverAddress, nft, attempt -> { });
+    }
+
+    /**
+     * The same, and every execution the blocker denies is also handed to {@code blockedEvents} (from a thread of the
+     * blocker's, never the verdict path), for the agent to record as an event.
+     */
+    public static EndpointCommands register(CommandRegistry registry, String agentId, Path stateDirectory, String serverAddress,
+                                            Nft nft, Consumer<BlockedAttempt> blockedEvents) throws IOException {
         AtomicLong blocked = new AtomicLong();
         EndpointResponse response = EndpointResponse.start(new EndpointResponse.Config(stateDirectory, agentId,
                 List.of(Endpoint.parse(serverAddress)), BlockerSettings.localFilesystems(), COLLECT_LIMIT, DOMAIN_REFRESH,
@@ -58,6 +69,7 @@ public final class EndpointCommands implements AutoCloseable {
                     blocked.incrementAndGet();
                     System.err.println("kiroku agent: blocked " + attempt.kind() + " of " + attempt.path() + " (sha256 "
                             + attempt.sha256() + ") by pid " + attempt.pid());
+                    blockedEvents.accept(attempt);
                 }, nft));
         for (ActionResult r : response.startupResults()) {
             System.err.println("kiroku agent: response " + r.action() + " " + r.outcome().name().toLowerCase() + ": " + r.detail());

@@ -113,6 +113,20 @@ public final class Recorder {
         out.accept(new Event(agentId, 0, time, hostName, List.copyOf(flags), payload));
     }
 
+    /**
+     * Emits a payload the agent itself made about a process (a blocked execution), with the process as the table knows
+     * it, else as /proc shows it, else only its pid and executable (flagged {@link Incomplete#PROCESS}).
+     */
+    public void emitAbout(Instant time, int pid, String executable, java.util.function.Function<ProcessInfo, Payload> payload) {
+        EnumSet<Incomplete> flags = EnumSet.noneOf(Incomplete.class);
+        ProcessInfo process = table.get(pid).or(() -> learnFromProc(pid)).orElse(null);
+        if (process == null) {
+            flags.add(Incomplete.PROCESS);
+            process = new ProcessInfo(null, pid, null, null, executable, List.of(), null, null, null, -1, null, null);
+        }
+        emit(time, payload.apply(process), flags);
+    }
+
     private void audit(AuditActivity activity) {
         switch (activity) {
             case ExecActivity exec -> exec(exec);

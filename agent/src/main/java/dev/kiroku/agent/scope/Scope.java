@@ -58,6 +58,7 @@ public record Scope(Kind kind, long netNamespace, String cgroup, String label) {
             case FileChange change -> change.process();
             case NetworkActivity network -> network.process();
             case UserActivity user -> user.process();
+            case dev.kiroku.event.ExecutionBlocked blocked -> blocked.process();
             default -> null;
         };
         if (process == null) return event.payload() instanceof dev.kiroku.event.LossReport;

@@ -1,5 +1,6 @@
 package dev.kiroku.agent.uplink;
 
+import dev.kiroku.agent.command.BlockedExecutions;
 import dev.kiroku.agent.command.EndpointCommands;
 import dev.kiroku.agent.command.InventoryScanCommand;
 import dev.kiroku.agent.command.YaraScanCommand;
@@ -85,7 +86,7 @@ public final class FleetAgent implements AutoCloseable {
         uplink.commands().register(new InventoryScanCommand());
         EndpointCommands endpointCommands = response
                 ? EndpointCommands.register(uplink.commands(), agent.agentId(), config.dataDirectory().resolve("response"), address,
-                        networkOf(config.scope()))
+                        networkOf(config.scope()), BlockedExecutions.recordedBy(agent))
                 : null;
         if (endpointCommands != null) probe.reportIsolationFrom(endpointCommands::isolationState);
         uplink.start();

@@ -23,6 +23,7 @@ public final class EventProcesses {
             case NetworkActivity n -> n.process();
             case UserActivity u -> u.process();
             case LossReport ignored -> null;
+            case dev.kiroku.event.ExecutionBlocked b -> b.process();
         };
     }
 }

@@ -10,6 +10,7 @@ import java.time.Instant;
  * @param pid  the process that tried (tgid)
  * @param path the file's path as the kernel resolved it at that moment
  * @param processExe the executable of that process, when it could still be read
+ * @param reason why the hash is blocked, as the block list holds it
  */
-public record BlockedAttempt(Instant at, String kind, int pid, String path, String sha256, String processExe) {
+public record BlockedAttempt(Instant at, String kind, int pid, String path, String sha256, String processExe, String reason) {
 }

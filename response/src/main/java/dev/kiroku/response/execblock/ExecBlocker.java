@@ -342,7 +342,7 @@ public final class ExecBlocker implements AutoCloseable {
             guard(hash, Path.of(path));
         }
         report(new BlockedAttempt(Instant.now(), p.event.exec() ? "exec" : "open", p.event.pid(), path, hash,
-                exeOf(p.event.pid())));
+                exeOf(p.event.pid()), blockList.reason(hash)));
         return false;
     }
 

@@ -104,6 +104,12 @@ public final class HashBlockList {
         return e != null && isLive(e);
     }
 
+    /** Why a hash is blocked (the reason it was added with), or null when it is not blocked. */
+    public String reason(String sha256) {
+        Entry e = entries.get(sha256);
+        return e == null ? null : e.reason();
+    }
+
     public boolean isEmpty() {
         return entries.isEmpty();
     }

@@ -178,6 +178,9 @@ public final class Detection implements Consumer<List<Event>>, AutoCloseable {
             correlator = new Correlator(now.ruleSet().correlations(), limits);
         }
         Map<String, Object> ecs = event.toEcs();
+        if (event.payload() instanceof dev.kiroku.event.ExecutionBlocked blocked) {
+            alerting.raise(BlockedExecutionAlert.of(event, blocked, ecs));
+        }
         MapDocument document = new MapDocument(ecs);
         for (Match match : now.matcher().match(document)) {
             if (!rules.enabled(match.ruleId())) continue;

@@ -2,6 +2,7 @@ package dev.kiroku.store.lucene;
 
 import dev.kiroku.event.Event;
 import dev.kiroku.event.EventCodec;
+import dev.kiroku.event.ExecutionBlocked;
 import dev.kiroku.event.FileChange;
 import dev.kiroku.event.Incomplete;
 import dev.kiroku.event.LossReport;
@@ -44,6 +45,7 @@ final class EventBinary {
     private static final FileChange.Action[] FILE_ACTIONS = FileChange.Action.values();
     private static final NetworkActivity.Action[] NETWORK_ACTIONS = NetworkActivity.Action.values();
     private static final UserActivity.Action[] USER_ACTIONS = UserActivity.Action.values();
+    private static final ExecutionBlocked.Attempt[] BLOCKED_ATTEMPTS = ExecutionBlocked.Attempt.values();
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
     private EventBinary() {
@@ -202,6 +204,7 @@ final class EventBinary {
             case NetworkActivity n -> n.process();
             case UserActivity u -> u.process();
             case LossReport ignored -> null;
+            case ExecutionBlocked x -> x.process();
         };
     }
 
@@ -283,6 +286,14 @@ final class EventBinary {
                 out.instant(l.from());
                 out.instant(l.to());
                 out.str(l.reason());
+            }
+            case ExecutionBlocked x -> {
+                out.b(7);
+                out.uvarint(x.attempt() == null ? 0 : x.attempt().ordinal() + 1);
+                out.str(x.path());
+                out.hash(x.sha256());
+                out.str(x.reason());
+                process(out, x.process(), hashInDocValues(x.process()));
             }
         }
     }
@@ -459,6 +470,10 @@ final class EventBinary {
                     yield new UserActivity(action, str(), int32(), bool(), str(), str(), str(), str(), process());
                 }
                 case 6 -> new LossReport(str(), varint(), instant(), instant(), str());
+                case 7 -> {
+                    ExecutionBlocked.Attempt attempt = action(BLOCKED_ATTEMPTS);
+                    yield new ExecutionBlocked(attempt, str(), hash(), str(), process());
+                }
                 default -> throw new IllegalStateException("unknown payload tag");
             };
             if (pos != end) throw new IllegalStateException("trailing bytes");

@@ -41,6 +41,29 @@ class StoredEventsRoundTripTest {
         }
     }
 
+    @Test
+    void blockedExecutionsRoundTripAndAreFoundByActionAndHash() {
+        Instant t0 = Instant.parse("2025-03-10T08:00:00Z");
+        String blocked = "ab".repeat(32);
+        List<Event> events = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            dev.kiroku.event.ProcessInfo shell = i % 4 == 0 ? null : new dev.kiroku.event.ProcessInfo("e" + i, 100 + i, t0, null,
+                    "/bin/sh", List.of("sh", "-c", "./x" + i), "/tmp", i % 3 == 0 ? null : "cd".repeat(32), null, -1, null, null);
+            var attempt = i % 2 == 0 ? dev.kiroku.event.ExecutionBlocked.Attempt.EXEC : dev.kiroku.event.ExecutionBlocked.Attempt.OPEN;
+            events.add(new Event("a", i + 1, t0.plusMillis(i), "h", List.of(),
+                    new dev.kiroku.event.ExecutionBlocked(attempt, "/tmp/drop/x" + i, i % 5 == 0 ? "not-hex" : blocked,
+                            i % 3 == 0 ? null : "reason " + i, shell)));
+        }
+        InstantSource clock = InstantSource.fixed(t0.plusSeconds(3600));
+        try (LuceneEventStore store = new LuceneEventStore(dir, clock, LuceneStoreOptions.defaults())) {
+            store.append(events);
+            store.commit();
+            assertThat(all(store)).isEqualTo(new HashSet<>(events));
+            assertThat(store.search(EventQuery.parse("event.action:exec_blocked AND file.hash.sha256:" + blocked, clock).limit(100))
+                    .hits()).hasSize(32);
+        }
+    }
+
     private static HashSet<Event> all(LuceneEventStore store) {
         Page page = store.search(EventQuery.all().limit(10_000));
         HashSet<Event> found = new HashSet<>();
