@@ -196,13 +196,43 @@ public final class JdbcStateStore implements StateStore {
             throw new IllegalArgumentException("a command target is agent:<id>, group:<name> or all, not '" + target + "'");
         }
         if (agents.isEmpty()) throw new IllegalArgumentException("no enrolled, unrevoked agent matches the target '" + target + "'");
-        update("INSERT INTO commands (id, target, type, parameters, issued_by, issued, expires) VALUES (?,?,?,?,?,?,?)",
-                command.id(), target, command.type(), json(command.parameters()), command.issuedBy(), time(command.issued()),
-                time(command.expires()));
-        for (String agent : agents) {
-            update("INSERT INTO command_deliveries (command_id, agent_id, state) VALUES (?, ?, 'pending')", command.id(), agent);
-        }
+        // One transaction: the command and its deliveries (one batched insert for the fleet) appear together or not at all.
+        inTransaction(() -> {
+            update("INSERT INTO commands (id, target, type, parameters, issued_by, issued, expires) VALUES (?,?,?,?,?,?,?)",
+                    command.id(), target, command.type(), json(command.parameters()), command.issuedBy(), time(command.issued()),
+                    time(command.expires()));
+            try (PreparedStatement p = connection.prepareStatement(
+                    "INSERT INTO command_deliveries (command_id, agent_id, state) VALUES (?, ?, 'pending')")) {
+                for (String agent : agents) {
+                    p.setString(1, command.id());
+                    p.setString(2, agent);
+                    p.addBatch();
+                }
+                p.executeBatch();
+            }
+        });
         return agents;
+    }
+
+    private interface SqlWork {
+        void run() throws SQLException;
+    }
+
+    private void inTransaction(SqlWork work) {
+        try {
+            connection.setAutoCommit(false);
+            try {
+                work.run();
+                connection.commit();
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("state database: " + e.getMessage(), e);
+        }
     }
 
     private static final String COMMAND_COLUMNS = "c.id, c.target, c.type, c.parameters, c.issued_by, c.issued, c.expires";
@@ -227,6 +257,27 @@ public final class JdbcStateStore implements StateStore {
                     time(now), command.id(), agentId);
         }
         return pending;
+    }
+
+    /** Three statements for the whole set of agents, whatever its size (the push of a fleet-wide command). */
+    @Override
+    public synchronized Map<String, List<Command>> takePending(java.util.Collection<String> agentIds, Instant now) {
+        Map<String, List<Command>> out = new java.util.LinkedHashMap<>();
+        if (agentIds.isEmpty()) return out;
+        Object[] agents = agentIds.toArray(new String[0]);
+        inTransaction(() -> {
+            update("UPDATE command_deliveries d SET state = 'expired', finished = ? WHERE agent_id = ANY(?) AND state = 'pending' "
+                    + "AND EXISTS (SELECT 1 FROM commands c WHERE c.id = d.command_id AND c.expires <= ?)", time(now), agents, time(now));
+            try (PreparedStatement p = prepare("SELECT " + COMMAND_COLUMNS + ", d.agent_id FROM commands c JOIN command_deliveries d "
+                    + "ON d.command_id = c.id WHERE d.agent_id = ANY(?) AND d.state = 'pending' ORDER BY c.issued", (Object) agents);
+                 ResultSet r = p.executeQuery()) {
+                while (r.next()) out.computeIfAbsent(r.getString(8), id -> new ArrayList<>()).add(commandRow(r));
+            }
+            // Everything pending for these agents was just read (the store is locked): all of it is delivered now.
+            update("UPDATE command_deliveries SET state = 'delivered', delivered = ? WHERE agent_id = ANY(?) AND state = 'pending'",
+                    time(now), agents);
+        });
+        return out;
     }
 
     @Override

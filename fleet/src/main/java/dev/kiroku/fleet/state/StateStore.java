@@ -90,6 +90,19 @@ public interface StateStore extends AutoCloseable {
     /** Pending, unexpired commands for the agent, marked delivered; expired ones are marked expired. */
     List<Command> takePending(String agentId, Instant now);
 
+    /**
+     * {@link #takePending(String, Instant)} for several agents at once (one pass over the store, for a command issued to
+     * many agents): agent id → its pending commands, oldest first; agents with none are left out.
+     */
+    default Map<String, List<Command>> takePending(java.util.Collection<String> agentIds, Instant now) {
+        Map<String, List<Command>> out = new java.util.LinkedHashMap<>();
+        for (String agentId : agentIds) {
+            List<Command> pending = takePending(agentId, now);
+            if (!pending.isEmpty()) out.put(agentId, pending);
+        }
+        return out;
+    }
+
     /** Puts a delivered command back to pending for the agent (its delivery was lost on the way). */
     void redeliver(String commandId, String agentId);
 

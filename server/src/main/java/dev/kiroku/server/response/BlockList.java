@@ -160,8 +160,30 @@ public final class BlockList implements AutoCloseable {
                     addressed.add(agent);
                 }
             }
-            for (String agent : addressed) update("MERGE INTO blocklist_sent (entry_id, agent_id) KEY (entry_id, agent_id) VALUES (?, ?)",
-                    entry.id(), agent);
+            markSent(entry.id(), addressed);
+        }
+    }
+
+    /** Records that an entry was sent to these agents: one batched statement in one transaction. */
+    private void markSent(long entryId, List<String> agents) {
+        try (Connection c = database.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement p = c.prepareStatement("MERGE INTO blocklist_sent (entry_id, agent_id) KEY (entry_id, agent_id) VALUES (?, ?)")) {
+                for (String agent : agents) {
+                    p.setLong(1, entryId);
+                    p.setString(2, agent);
+                    p.addBatch();
+                }
+                p.executeBatch();
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot record the block list deliveries: " + e.getMessage(), e);
         }
     }
 
