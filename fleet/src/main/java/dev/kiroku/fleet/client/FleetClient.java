@@ -42,7 +42,7 @@ public final class FleetClient implements EventSink, AutoCloseable {
 
     public FleetClient(String address, AgentCredentials credentials) throws IOException {
         TlsChannelCredentials.Builder tls = TlsChannelCredentials.newBuilder()
-                .keyManager(credentials.certificate().toFile(), credentials.key().toFile())
+                .keyManager(dev.kiroku.fleet.pki.StaticKeyManager.fromPem(credentials.certificate(), credentials.key()))
                 .trustManager(credentials.caCertificate().toFile());
         this.channel = Grpc.newChannelBuilder(address, tls.build()).overrideAuthority(CertificateAuthority.SERVER_NAME)
                 .maxInboundMessageSize(Protocol.MAX_MESSAGE_BYTES)
