@@ -41,7 +41,7 @@ public final class StoreBench {
     /** Consecutive events of one agent in an append: what one agent ships in a second at 50 events/s. */
     private static final int AGENT_RUN = 50;
     /** Changes with the document layout, so that a kept store of another layout is built again. */
-    private static final String LAYOUT = "1";
+    private static final String LAYOUT = "2";
     /** Beside the store: which events the kept store holds, written once its ingest is complete. */
     private static final String MARKER = "store-complete.txt";
 
