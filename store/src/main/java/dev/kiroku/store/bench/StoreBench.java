@@ -40,6 +40,10 @@ public final class StoreBench {
     private static final int BATCH = 2_000;
     /** Consecutive events of one agent in an append: what one agent ships in a second at 50 events/s. */
     private static final int AGENT_RUN = 50;
+    /** Changes with the document layout, so that a kept store of another layout is built again. */
+    private static final String LAYOUT = "2";
+    /** Beside the store: which events the kept store holds, written once its ingest is complete. */
+    private static final String MARKER = "store-complete.txt";
 
     private StoreBench() {
     }
@@ -61,14 +65,15 @@ public final class StoreBench {
         long bytesOnDisk(Iterator<Event> events, Path dir) throws IOException;
     }
 
-    /** Runs the benchmark in {@code workDir} (its "store" subdirectory is replaced) without the journal measurement. */
+    /** Runs the benchmark in {@code workDir} without the journal measurement (see the other {@code run}). */
     public static Map<String, Object> run(boolean quick, boolean json, PrintStream out, Path workDir) {
         return run(quick, json, out, workDir, null);
     }
 
     /**
-     * Runs the benchmark in {@code workDir} (its "store" subdirectory is replaced) and prints the
-     * results; with a {@code journal} meter, the same events are also journaled (after the ingest,
+     * Runs the benchmark in {@code workDir} and prints the results. Its "store" subdirectory is
+     * replaced, unless a full run finds there the complete store of the same events (a previous full
+     * run's), which it then searches again without ingesting. With a {@code journal} meter, the same events are also journaled (after the ingest,
      * one journal per ingest thread, in parallel) for {@code journal_bytes_per_event}.
      */
     public static Map<String, Object> run(boolean quick, boolean json, PrintStream out, Path workDir, JournalMeter journal) {
@@ -77,9 +82,18 @@ public final class StoreBench {
         int hosts = quick ? 200 : 1_000;
         Duration span = quick ? Duration.ofHours(30) : Duration.ofDays(3);
         Path dir = workDir.resolve("store");
-        deleteTree(dir);
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("events", events);
+        // A full run builds its 10 M events once: the next full run over the same --dir searches them again.
+        String identity = "events=" + events + " hosts=" + hosts + " span=" + span + " pool=" + poolSize
+                + " fresh=" + Boolean.getBoolean("kiroku.bench.freshProcesses") + " layout=" + LAYOUT;
+        Path marker = workDir.resolve(MARKER);
+        boolean reuse = !quick && identity.equals(readMarker(marker));
+        if (!reuse) {
+            deleteTree(marker);
+            deleteTree(dir);
+        }
+        r.put("store_reused", reuse);
 
         // Running processes per host (entity ids repeat over a process's events, as recorded); with
         // -Dkiroku.bench.freshProcesses=true every event has a process of its own, as before 2026-11-27.
@@ -114,9 +128,56 @@ public final class StoreBench {
 
         LuceneStoreOptions options = LuceneStoreOptions.defaults().withRamBufferMb(128).withRefreshInterval(Duration.ofSeconds(5));
         InstantSource clock = InstantSource.fixed(START.plus(span));
+        r.put("load_average_at_start", loadAverage());
+        if (reuse) {
+            log(out, json, "reusing the store of a previous run in " + dir + " (" + identity + ")");
+            for (String key : List.of("ingest_eps", "ingest_cpu_s", "ingest_eps_per_cpu_s", "ingest_capacity_eps")) r.put(key, null);
+        } else {
+            ingestAll(r, out, json, dir, clock, options, pools, events, span, hosts);
+            writeMarker(marker, identity);
+        }
+        long bytes = treeSize(dir);
+        r.put("index_bytes", bytes);
+        r.put("index_bytes_per_event", round1((double) bytes / events));
+
+        long openStart = System.nanoTime();
+        try (LuceneEventStore store = new LuceneEventStore(dir, clock, options)) {
+            r.put("open_ms", round1((System.nanoTime() - openStart) / 1e6));
+            List<String> queries = queries(sample, new Random(7), hosts);
+            for (String q : queries.subList(0, 30)) store.search(EventQuery.parse(q, clock)); // warm-up
+            double[] latencies = new double[queries.size()];
+            long hits = 0;
+            for (int i = 0; i < queries.size(); i++) {
+                long s = System.nanoTime();
+                Page page = store.search(EventQuery.parse(queries.get(i), clock));
+                latencies[i] = (System.nanoTime() - s) / 1e6;
+                hits += page.hits().size();
+            }
+            Arrays.sort(latencies);
+            r.put("search_queries", queries.size());
+            r.put("search_p50_ms", round2(percentile(latencies, 0.50)));
+            r.put("search_p95_ms", round2(percentile(latencies, 0.95)));
+            r.put("search_mean_hits", round1((double) hits / queries.size()));
+            long cs = System.nanoTime();
+            long total = store.count(EventQuery.all());
+            r.put("count_all_ms", round2((System.nanoTime() - cs) / 1e6));
+            if (total != events) throw new IllegalStateException("stored " + total + " of " + events + " events");
+        }
+        r.put("journal_bytes_per_event", journal == null ? null : round1((double) journalBytes(journal, pools, events, stepNanos(span, events), hosts, workDir) / events));
+        r.put("ingest_vs_codec_encode_ratio", reuse ? null : round2(((Number) r.get("ingest_eps")).doubleValue() / ((Number) r.get("baseline_codec_encode_eps")).doubleValue()));
+        r.put("index_vs_codec_bytes_ratio", round2((double) r.get("index_bytes_per_event") / (double) r.get("baseline_codec_bytes_per_event")));
+        r.put("target_ingest_eps_50000_met", reuse ? null : ((Number) r.get("ingest_eps")).longValue() >= 50_000);
+        r.put("target_bytes_per_event_120_met", (double) r.get("index_bytes_per_event") <= 120);
+        r.put("target_search_p95_100ms_met", (double) r.get("search_p95_ms") <= 100);
+        print(out, json, r);
+        return r;
+    }
+
+    /** Ingests the pools' events with {@link #THREADS} threads and records the rate and the CPU time it took. */
+    private static void ingestAll(Map<String, Object> r, PrintStream out, boolean json, Path dir, InstantSource clock,
+                                  LuceneStoreOptions options, List<List<Event>> pools, long events, Duration span, int hosts) {
         long ingestNanos;
         long ingestCpuNanos;
-        r.put("load_average_at_start", loadAverage());
         try (LuceneEventStore store = new LuceneEventStore(dir, clock, options)) {
             long perThread = events / THREADS;
             long stepNanos = stepNanos(span, events);
@@ -149,42 +210,7 @@ public final class StoreBench {
         r.put("ingest_cpu_s", round1(ingestCpuNanos / 1e9));
         r.put("ingest_eps_per_cpu_s", Math.round(events / (ingestCpuNanos / 1e9)));
         r.put("ingest_capacity_eps", Math.round(events / (ingestCpuNanos / 1e9) * Math.min(THREADS, Runtime.getRuntime().availableProcessors())));
-        long bytes = treeSize(dir);
-        r.put("index_bytes", bytes);
-        r.put("index_bytes_per_event", round1((double) bytes / events));
-        log(out, json, "ingested " + events + " events in " + round1(ingestNanos / 1e9) + " s; " + bytes + " bytes on disk");
-
-        long openStart = System.nanoTime();
-        try (LuceneEventStore store = new LuceneEventStore(dir, clock, options)) {
-            r.put("open_ms", round1((System.nanoTime() - openStart) / 1e6));
-            List<String> queries = queries(sample, new Random(7), hosts);
-            for (String q : queries.subList(0, 30)) store.search(EventQuery.parse(q, clock)); // warm-up
-            double[] latencies = new double[queries.size()];
-            long hits = 0;
-            for (int i = 0; i < queries.size(); i++) {
-                long s = System.nanoTime();
-                Page page = store.search(EventQuery.parse(queries.get(i), clock));
-                latencies[i] = (System.nanoTime() - s) / 1e6;
-                hits += page.hits().size();
-            }
-            Arrays.sort(latencies);
-            r.put("search_queries", queries.size());
-            r.put("search_p50_ms", round2(percentile(latencies, 0.50)));
-            r.put("search_p95_ms", round2(percentile(latencies, 0.95)));
-            r.put("search_mean_hits", round1((double) hits / queries.size()));
-            long cs = System.nanoTime();
-            long total = store.count(EventQuery.all());
-            r.put("count_all_ms", round2((System.nanoTime() - cs) / 1e6));
-            if (total != events) throw new IllegalStateException("stored " + total + " of " + events + " events");
-        }
-        r.put("journal_bytes_per_event", journal == null ? null : round1((double) journalBytes(journal, pools, events, stepNanos(span, events), hosts, workDir) / events));
-        r.put("ingest_vs_codec_encode_ratio", round2(((Number) r.get("ingest_eps")).doubleValue() / ((Number) r.get("baseline_codec_encode_eps")).doubleValue()));
-        r.put("index_vs_codec_bytes_ratio", round2((double) r.get("index_bytes_per_event") / (double) r.get("baseline_codec_bytes_per_event")));
-        r.put("target_ingest_eps_50000_met", ((Number) r.get("ingest_eps")).longValue() >= 50_000);
-        r.put("target_bytes_per_event_120_met", (double) r.get("index_bytes_per_event") <= 120);
-        r.put("target_search_p95_100ms_met", (double) r.get("search_p95_ms") <= 100);
-        print(out, json, r);
-        return r;
+        log(out, json, "ingested " + events + " events in " + round1(ingestNanos / 1e9) + " s");
     }
 
     private static long stepNanos(Duration span, long events) {
@@ -291,6 +317,22 @@ public final class StoreBench {
             queries.add(q);
         }
         return queries;
+    }
+
+    private static String readMarker(Path marker) {
+        try {
+            return Files.exists(marker) ? Files.readString(marker).strip() : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static void writeMarker(Path marker, String identity) {
+        try {
+            Files.writeString(marker, identity + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + marker, e);
+        }
     }
 
     private static long processCpuNanos() {

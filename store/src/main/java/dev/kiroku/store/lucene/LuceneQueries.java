@@ -6,6 +6,8 @@ import dev.kiroku.store.query.Query;
 import dev.kiroku.store.query.QuerySyntaxException;
 import org.apache.lucene.document.InetAddressPoint;
 import org.apache.lucene.document.LongPoint;
+import org.apache.lucene.document.SortedNumericDocValuesField;
+import dev.kiroku.store.FieldSpec;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.search.BooleanClause.Occur;
 import org.apache.lucene.search.BooleanQuery;
@@ -76,12 +78,33 @@ final class LuceneQueries {
                 });
             }
             case Query.WordPattern pattern -> anyField(pattern.fields(), field -> wildcard(Fields.words(field), pattern.pattern()));
-            case Query.LongRange range -> LongPoint.newRangeQuery(range.field(), range.min(), range.max());
+            case Query.LongRange range -> longRange(range.field(), range.min(), range.max());
             case Query.TimeRange range -> range.field().equals(EventSchema.TIMESTAMP)
                     ? timestamp(Nanos.of(range.from()), Nanos.of(range.to()))
                     : LongPoint.newRangeQuery(range.field(), Nanos.of(range.from()), Nanos.of(range.to()));
             case Query.IpRange range -> InetAddressPoint.newRangeQuery(range.field(), range.from(), range.to());
         };
+    }
+
+    /**
+     * A number: {@code destination.port} has points and doc
+     * values; the sequence and the other numbers only doc values since layout 4 of 2026-11-27
+     * ({@link EventDocuments}), and points in older segments. Each leaf matches through whichever
+     * it has (a clause over a structure a segment lacks matches nothing there).
+     */
+    static org.apache.lucene.search.Query longRange(String field, long min, long max) {
+        org.apache.lucene.search.Query points = LongPoint.newRangeQuery(field, min, max);
+        if (field.equals(EventSchema.SEQUENCE)) {
+            return new BooleanQuery.Builder()
+                    .add(points, Occur.SHOULD)
+                    .add(NumericDocValuesField.newSlowRangeQuery(field, min, max), Occur.SHOULD)
+                    .build();
+        }
+        org.apache.lucene.search.Query columns = SortedNumericDocValuesField.newSlowRangeQuery(field, min, max);
+        if (EventSchema.field(field).map(FieldSpec::aggregatable).orElse(false)) {
+            return new IndexOrDocValuesQuery(points, columns);
+        }
+        return new BooleanQuery.Builder().add(points, Occur.SHOULD).add(columns, Occur.SHOULD).build();
     }
 
     /** From the points, or from the doc values when another clause leads and matches few documents. */
