@@ -82,12 +82,13 @@ public final class KirokuServer implements AutoCloseable {
             teardown.push(indicators);
             sandbox = new SandboxService(config.dataDirectory().resolve("sandbox"), clock);
             teardown.push(sandbox);
-            ingest = new StoreIngest(store, batch -> {
+            ingest = StoreIngest.withLog(store, config.dataDirectory().resolve("ingest-log"), StoreIngest.CHECKPOINT_EVERY, batch -> {
                 detection.accept(batch);
                 indicators.afterStore(batch);
                 investigation.afterStore(batch);
                 sandbox.liveEvents().accept(batch);
             });
+            teardown.push(ingest);
             state = JdbcStateStore.h2(config.dataDirectory().resolve("state"), clock.instant());
             teardown.push(state);
             Users users = new Users(state, clock);

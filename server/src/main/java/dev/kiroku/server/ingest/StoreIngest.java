@@ -7,6 +7,8 @@ import dev.kiroku.store.AppendResult;
 import dev.kiroku.store.EventStore;
 import dev.kiroku.store.StoreUnavailableException;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Semaphore;
@@ -14,24 +16,41 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
- * The server's ingest: stores each delivered batch and commits it before returning, so the agent
- * acknowledges only what is durable. Concurrent batches share commits ({@link GroupCommit}). Events the store rejects are counted and reported, and do not
- * fail the batch; a store that cannot write fails the delivery, so the agent keeps the batch.
+ * The server's ingest: stores each delivered batch and makes it durable before returning, so the
+ * agent acknowledges only what is durable. Two ways to be durable:
+ * <ul>
+ *   <li>with a {@link WriteAheadLog} ({@link #withLog}, the server's way): the batch is appended to the
+ *       store, written to the log and fsync'ed (fsyncs shared by concurrent batches); the store commits
+ *       every few seconds ({@link LogCheckpoints}) and the log is replayed after a crash. Searches see
+ *       the batch after the store's next refresh (its refresh interval, 1 s by default).</li>
+ *   <li>without one: every batch waits for a store commit, shared by concurrent batches ({@link GroupCommit}).</li>
+ * </ul>
+ * Events the store rejects are counted and reported, and do not fail the batch; a store or log that
+ * cannot write fails the delivery, so the agent keeps the batch.
  *
  * <p>Appending (building and indexing documents) is CPU work: at most one batch per core appends at
- * a time, however many batches wait for their commit, so the index gets a few large in-memory
+ * a time, however many batches wait for durability, so the index gets a few large in-memory
  * segments rather than one per waiting thread.
  */
-public final class StoreIngest implements EventSink, BatchReceiver {
+public final class StoreIngest implements EventSink, BatchReceiver, AutoCloseable {
+    /** How often the store commits when a write-ahead log makes batches durable. */
+    public static final Duration CHECKPOINT_EVERY = Duration.ofSeconds(5);
+
     private final EventStore store;
     private final Consumer<List<Event>> afterStore;
     private final GroupCommit commits;
+    private final WriteAheadLog log;
+    private final LogCheckpoints checkpoints;
     private final Semaphore appending = new Semaphore(Runtime.getRuntime().availableProcessors());
     private final AtomicLong stored = new AtomicLong();
     private final AtomicLong duplicates = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
 
-    /** @param afterStore sees every batch once it is durable (the detection pipeline) */
+    /**
+     * Commits the store for every batch (shared by concurrent batches).
+     *
+     * @param afterStore sees every batch once it is durable (the detection pipeline)
+     */
     public StoreIngest(EventStore store, Consumer<List<Event>> afterStore) {
         this(store, afterStore, GroupCommit.GATHER);
     }
@@ -41,6 +60,38 @@ public final class StoreIngest implements EventSink, BatchReceiver {
         this.store = store;
         this.afterStore = afterStore;
         this.commits = new GroupCommit(store, gather);
+        this.log = null;
+        this.checkpoints = null;
+    }
+
+    private StoreIngest(EventStore store, Consumer<List<Event>> afterStore, WriteAheadLog log, Duration checkpointEvery) {
+        this.store = store;
+        this.afterStore = afterStore;
+        this.commits = null;
+        this.log = log;
+        this.checkpoints = LogCheckpoints.start(store, log, checkpointEvery);
+    }
+
+    /**
+     * Makes batches durable in a write-ahead log under {@code logDirectory} and commits the store every
+     * {@code checkpointEvery}. Batches a crash left in the log are first appended to the store again
+     * and committed (the store keeps each event once).
+     *
+     * @throws IOException when the log cannot be opened or replayed
+     */
+    public static StoreIngest withLog(EventStore store, Path logDirectory, Duration checkpointEvery,
+                                      Consumer<List<Event>> afterStore) throws IOException {
+        WriteAheadLog log = WriteAheadLog.open(logDirectory);
+        try {
+            long replayed = LogCheckpoints.recover(store, log);
+            if (replayed > 0) {
+                System.err.printf("kiroku: replayed %d events from the ingest log %s after an unclean stop%n", replayed, logDirectory);
+            }
+        } catch (IOException | RuntimeException e) {
+            log.close();
+            throw e;
+        }
+        return new StoreIngest(store, afterStore, log, checkpointEvery);
     }
 
     @Override
@@ -48,25 +99,32 @@ public final class StoreIngest implements EventSink, BatchReceiver {
         receive(batch);
     }
 
-    /** Stores and commits a batch from an agent over the network, saying what happened to each event. */
+    /** Stores a batch from an agent and makes it durable, saying what happened to each event. */
     @Override
     public Receipt receive(List<Event> batch) throws DeliveryException {
         AppendResult result;
         try {
-            long ticket;
             appending.acquire();
+            long ticket;
             try {
                 result = store.append(batch);
-                ticket = commits.appended();
+                ticket = log == null ? commits.appended() : 0;
             } finally {
                 appending.release();
             }
-            commits.awaitDurable(ticket);
+            if (log == null) {
+                commits.awaitDurable(ticket);
+            } else {
+                // the whole batch, duplicates too: their first delivery may not be durable yet
+                log.awaitDurable(log.append(batch));
+            }
         } catch (StoreUnavailableException e) {
             throw new DeliveryException("event store cannot write: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new DeliveryException("ingest log cannot write: " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new DeliveryException("interrupted while the store committed", e);
+            throw new DeliveryException("interrupted while the batch was made durable", e);
         }
         stored.addAndGet(result.stored());
         duplicates.addAndGet(result.duplicates());
@@ -87,12 +145,23 @@ public final class StoreIngest implements EventSink, BatchReceiver {
         return duplicates.get();
     }
 
-    /** Store commits made for acknowledged batches (each shared by all batches waiting for it). */
+    /** Store commits made for acknowledged batches (each shared by all batches waiting for it), or log fsyncs. */
     public long commits() {
-        return commits.commits();
+        return log == null ? commits.commits() : log.syncs();
     }
 
     public long rejected() {
         return rejected.get();
+    }
+
+    /** With a log: commits the store one last time and removes the log's segments. */
+    @Override
+    public void close() throws IOException {
+        if (checkpoints == null) return;
+        try {
+            checkpoints.close();
+        } finally {
+            log.close();
+        }
     }
 }
