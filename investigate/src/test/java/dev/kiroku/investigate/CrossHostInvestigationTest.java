@@ -32,7 +32,12 @@ class CrossHostInvestigationTest {
 
     @BeforeAll
     void record(@TempDir Path dir) {
-        intrusion = new Intrusion(dir);
+        intrusion = new Intrusion(dir, indexed());
+    }
+
+    /** Whether the investigator has the process record index beside the store (as in the server) or the store alone. */
+    boolean indexed() {
+        return false;
     }
 
     @AfterAll

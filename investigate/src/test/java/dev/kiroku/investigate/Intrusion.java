@@ -1,6 +1,7 @@
 package dev.kiroku.investigate;
 
 import dev.kiroku.investigate.history.EventHistory;
+import dev.kiroku.investigate.index.ProcessRecordTable;
 import dev.kiroku.investigate.inventory.FileInventory;
 import dev.kiroku.investigate.inventory.InventoryRecord;
 import dev.kiroku.investigate.tracking.TrackingLimits;
@@ -40,7 +41,13 @@ final class Intrusion implements AutoCloseable {
     final Fleet.Proc firstLs;
     final Fleet.Proc reusedPidLs;
 
+    /** With the process record index, as the server runs. */
     Intrusion(Path dir) {
+        this(dir, true);
+    }
+
+    /** @param indexed with the process record index beside the store (fed the recorded batch), or the store alone */
+    Intrusion(Path dir, boolean indexed) {
         Instant t = T0;
         // web-1 (agent-a, 10.0.0.1)
         Fleet.Proc aInit = fleet.snapshot("agent-a", "web-1", 1, null, t.minusSeconds(86400), "/usr/lib/systemd/systemd", "/sbin/init");
@@ -88,7 +95,13 @@ final class Intrusion implements AutoCloseable {
         inventory.ingest(fleet.events);
         inventory.record(List.of(new InventoryRecord("agent-c", "app-2", "/opt/tools/implant", IMPLANT_SHA, 48_213, t.plusSeconds(600), false, "scan"),
                 new InventoryRecord("agent-a", "web-1", "/tmp/.x/implant", IMPLANT_SHA, 48_213, t.plusSeconds(600), false, "scan")));
-        investigator = new Investigator(new EventHistory(store, InstantSource.system()), inventory, TrackingLimits.defaults(), 10);
+        ProcessRecordTable processes = null;
+        if (indexed) {
+            processes = new ProcessRecordTable(database, InstantSource.system());
+            processes.ingest(fleet.events);
+            processes.markComplete();
+        }
+        investigator = new Investigator(new EventHistory(store, InstantSource.system(), processes), inventory, TrackingLimits.defaults(), 10);
     }
 
     @Override

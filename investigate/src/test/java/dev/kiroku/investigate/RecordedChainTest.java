@@ -2,6 +2,7 @@ package dev.kiroku.investigate;
 
 import dev.kiroku.investigate.api.InvestigationJson;
 import dev.kiroku.investigate.history.EventHistory;
+import dev.kiroku.investigate.index.ProcessRecordTable;
 import dev.kiroku.investigate.history.Window;
 import dev.kiroku.agent.inventory.ExecutableInventoryScanner;
 import dev.kiroku.investigate.inventory.FileInventory;
@@ -157,6 +158,19 @@ class RecordedChainTest {
             // The whole chain curl → file → exec → shell → connection is in the root-cause graph.
             assertThat(chain.graph().edges()).extracting(e -> e.kind().name())
                     .contains("WROTE", "EXECUTED", "SPAWNED", "CONNECTED");
+
+            // The process record index built from this recording gives the same chain, origins and scope.
+            ProcessRecordTable processes = new ProcessRecordTable(db, InstantSource.system());
+            assertThat(processes.rebuildFrom(endpoint.store, InstantSource.system())).isPositive();
+            Investigation indexed = new Investigator(new EventHistory(endpoint.store, InstantSource.system(), processes), inventory,
+                    TrackingLimits.defaults(), 10).investigate(new Clue.Address("127.0.0.1", c2.getLocalPort()), Window.ALL);
+            assertThat(indexed.chains()).hasSameSizeAs(found.chains());
+            for (int i = 0; i < found.chains().size(); i++) {
+                assertThat(indexed.chains().get(i).processIds()).isEqualTo(found.chains().get(i).processIds());
+                assertThat(indexed.chains().get(i).writtenFiles()).extracting(FileOrigin::path)
+                        .isEqualTo(found.chains().get(i).writtenFiles().stream().map(FileOrigin::path).toList());
+            }
+            assertThat(indexed.scope()).extracting(ArtifactScope::endpoints).isEqualTo(found.scope().stream().map(ArtifactScope::endpoints).toList());
             c2.close();
             acceptor.join(2000);
         } finally {

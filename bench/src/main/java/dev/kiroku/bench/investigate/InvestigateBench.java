@@ -1,6 +1,7 @@
 package dev.kiroku.bench.investigate;
 
 import dev.kiroku.investigate.history.EventHistory;
+import dev.kiroku.investigate.index.ProcessRecordTable;
 import dev.kiroku.investigate.history.QueryText;
 import dev.kiroku.investigate.history.Window;
 import dev.kiroku.investigate.inventory.FileInventory;
@@ -15,19 +16,14 @@ import dev.kiroku.investigate.workflow.Investigator;
 import dev.kiroku.investigate.workflow.Presence;
 import dev.kiroku.store.lucene.LuceneEventStore;
 import dev.kiroku.store.lucene.LuceneStoreOptions;
-import org.h2.jdbcx.JdbcDataSource;
 
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -36,20 +32,21 @@ import java.util.Random;
 import java.util.Set;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
- * {@code kiroku bench investigate}: a fleet's synthesised history with planted attack chains in a real Lucene store,
- * then ancestry, root-cause and "who else has this hash" latencies (each query on a fresh history, so no cache helps),
- * and whether every planted chain is found whole. Baseline in the same run: one exact entity-id lookup, the store
- * question every graph step is made of.
+ * {@code kiroku bench investigate}: a fleet's synthesised history with planted attack chains in a real Lucene store
+ * and the process record index beside it (both cached in the work directory and reused by the next run), then
+ * ancestry, root-cause and "who else has this hash" latencies (each query on a fresh history, so no per-query cache
+ * helps), and whether every planted chain is found whole. Baselines in the same run: one exact entity-id lookup in the
+ * store, the question every graph step used to be made of, and the same three questions asked of the store alone
+ * (keys prefixed {@code store_only_}).
  */
 public final class InvestigateBench {
     private InvestigateBench() {
     }
 
     /** {@code java -cp ... dev.kiroku.bench.investigate.InvestigateBench [--quick] [--json] [--dir D]}. */
-    public static void main(String[] args) throws IOException {
+    public static void main(String[] args) throws java.io.IOException {
         List<String> a = Arrays.asList(args);
         int dir = a.indexOf("--dir");
         Path work = dir >= 0 ? Files.createDirectories(Path.of(args[dir + 1])) : Files.createTempDirectory("kiroku-bench-");
@@ -60,23 +57,21 @@ public final class InvestigateBench {
         long events = Long.getLong("kiroku.bench.events", quick ? 200_000 : 10_000_000);
         int endpoints = Integer.getInteger("kiroku.bench.endpoints", quick ? 50 : 1_000);
         int chains = quick ? 10 : 100;
-        int queries = quick ? 100 : 500;
-        Path dir = work.resolve("investigate-store");
-        deleteTree(dir);
+        int queries = Integer.getInteger("kiroku.bench.queries", quick ? 100 : 500);
+        CachedFleetStore cache = new CachedFleetStore(work.resolve("investigate-fleet-" + events + "-" + endpoints));
         InstantSource clock = InstantSource.system();
-        Instant start = clock.instant().minus(1, ChronoUnit.DAYS).truncatedTo(ChronoUnit.HOURS);
         Map<String, Object> r = new LinkedHashMap<>();
-        try (LuceneEventStore store = new LuceneEventStore(dir, clock, LuceneStoreOptions.defaults().withRamBufferMb(256))) {
-            SimulatedFleet fleet = new SimulatedFleet(endpoints, events, chains, start);
-            long t0 = System.nanoTime();
-            fleet.generate(store::append);
-            store.commit();
-            double ingestSeconds = (System.nanoTime() - t0) / 1e9;
-            log(out, json, String.format(Locale.ROOT, "stored %,d events from %d endpoints in %.1f s", fleet.events(), endpoints, ingestSeconds));
+        try (CachedFleetStore.Opened opened = cache.open(clock, endpoints, events, chains)) {
+            LuceneEventStore store = opened.store();
+            SimulatedFleet fleet = opened.fleet();
+            Instant start = opened.start();
+            double ingestSeconds = opened.ingestSeconds();
+            log(out, json, String.format(Locale.ROOT, "%s %,d events from %d endpoints (ingest took %.1f s) in %s; process index %s in %.1f s",
+                    opened.reused() ? "reused" : "stored", fleet.events(), endpoints, ingestSeconds, cache.directory(),
+                    opened.indexRebuilt() ? "built from the store" : "fed with the batches", opened.indexSeconds()));
 
-            JdbcDataSource db = new JdbcDataSource();
-            db.setURL("jdbc:h2:mem:bench-investigate-" + System.nanoTime() + ";DB_CLOSE_DELAY=-1");
-            FileInventory inventory = new FileInventory(db, clock);
+            ProcessRecordTable processes = opened.processes();
+            FileInventory inventory = new FileInventory(opened.database(), clock);
             List<InventoryRecord> scans = new ArrayList<>();
             for (SimulatedFleet.DormantFile f : fleet.dormantFiles()) {
                 scans.add(new InventoryRecord(f.agentId(), f.hostName(), f.path(), f.sha256(), 81_920, f.seen(), false, "scan"));
@@ -88,51 +83,74 @@ public final class InvestigateBench {
                 }
             }
             inventory.record(scans);
-            Supplier<Investigator> fresh = () -> new Investigator(new EventHistory(store, clock), inventory, TrackingLimits.defaults(), 10);
+            Supplier<Investigator> fresh = () -> new Investigator(new EventHistory(store, clock, processes), inventory,
+                    TrackingLimits.defaults(), 10);
+            Supplier<Investigator> storeOnly = () -> new Investigator(new EventHistory(store, clock), inventory, TrackingLimits.defaults(), 10);
 
-            Random random = new Random(7);
             List<String> samples = fleet.sampleProcesses();
-            double[] baseline = time(queries, i -> {
-                EventHistory h = new EventHistory(store, clock);
-                h.count(QueryText.exact("process.entity_id", samples.get(random.nextInt(samples.size()))), Window.ALL);
-            });
-            double[] ancestry = time(queries, i -> {
-                Ancestry a = fresh.get().rootCause().ancestors(samples.get(random.nextInt(samples.size())), TrackingLimits.defaults());
-                if (a.processes().size() < 3) throw new IllegalStateException("a sampled process has too short an ancestry: " + a);
-            });
             List<SimulatedFleet.Planted> planted = fleet.planted();
-            double[] rootCause = time(queries, i -> fresh.get().rootCause().trace(planted.get(i % planted.size()).payloadEntityId(), TrackingLimits.defaults()));
-            double[] scope = time(queries, i -> fresh.get().scope().byHash(planted.get(i % planted.size()).payloadSha256(), null, Window.ALL));
+            Random random = new Random(7);
+            double[] baseline = time(queries, i -> new EventHistory(store, clock)
+                    .count(QueryText.exact("process.entity_id", samples.get(random.nextInt(samples.size()))), Window.ALL));
+            Latencies indexed = Latencies.measure(fresh, queries, samples, planted);
+            int fewer = Math.max(20, queries / 5);
+            Latencies withoutIndex = Latencies.measure(storeOnly, fewer, samples, planted);
 
             int found = 0;
+            int foundStoreOnly = 0;
             List<String> misses = new ArrayList<>();
             for (SimulatedFleet.Planted p : planted) {
                 String miss = check(fresh.get(), p);
                 if (miss == null) found++;
                 else misses.add(p.agentId() + ": " + miss);
+                if (check(storeOnly.get(), p) == null) foundStoreOnly++;
             }
+            double lookup = percentile(baseline, 0.95);
             r.put("events", fleet.events());
             r.put("endpoints", endpoints);
             r.put("ingest_seconds", round(ingestSeconds));
+            r.put("store_reused", opened.reused());
+            r.put("process_index_seconds", round(opened.indexSeconds()));
+            r.put("process_index_built_from_store", opened.indexRebuilt());
             r.put("queries_each", queries);
-            r.put("baseline_entity_lookup_p95_ms", round(percentile(baseline, 0.95)));
-            r.put("ancestry_p50_ms", round(percentile(ancestry, 0.50)));
-            r.put("ancestry_p95_ms", round(percentile(ancestry, 0.95)));
-            r.put("ancestry_p95_over_lookup", round(percentile(ancestry, 0.95) / percentile(baseline, 0.95)));
-            r.put("rootcause_p50_ms", round(percentile(rootCause, 0.50)));
-            r.put("rootcause_p95_ms", round(percentile(rootCause, 0.95)));
-            r.put("rootcause_p95_over_lookup", round(percentile(rootCause, 0.95) / percentile(baseline, 0.95)));
-            r.put("scope_p50_ms", round(percentile(scope, 0.50)));
-            r.put("scope_p95_ms", round(percentile(scope, 0.95)));
-            r.put("scope_p95_over_lookup", round(percentile(scope, 0.95) / percentile(baseline, 0.95)));
+            r.put("baseline_entity_lookup_p95_ms", round(lookup));
+            indexed.report(r, "", lookup);
+            r.put("store_only_queries_each", fewer);
+            withoutIndex.report(r, "store_only_", lookup);
             r.put("planted_chains", planted.size());
             r.put("chains_found", found);
+            r.put("chains_found_store_only", foundStoreOnly);
             r.put("misses", misses.isEmpty() ? "" : String.join("; ", misses.subList(0, Math.min(3, misses.size()))).replace('"', '\''));
-        } finally {
-            deleteTree(dir);
         }
         print(out, json, r);
         return (int) r.get("chains_found") == (int) r.get("planted_chains") ? 0 : 1;
+    }
+
+    /** Ancestry, root-cause and scope latencies of one way of investigating, sorted. */
+    private record Latencies(double[] ancestry, double[] rootCause, double[] scope) {
+        static Latencies measure(Supplier<Investigator> fresh, int queries, List<String> samples, List<SimulatedFleet.Planted> planted) {
+            Random random = new Random(11);
+            double[] ancestry = time(queries, i -> {
+                Ancestry a = fresh.get().rootCause().ancestors(samples.get(random.nextInt(samples.size())), TrackingLimits.defaults());
+                if (a.processes().size() < 3) throw new IllegalStateException("a sampled process has too short an ancestry: " + a);
+            });
+            double[] rootCause = time(queries, i -> fresh.get().rootCause()
+                    .trace(planted.get(i % planted.size()).payloadEntityId(), TrackingLimits.defaults()));
+            double[] scope = time(queries, i -> fresh.get().scope().byHash(planted.get(i % planted.size()).payloadSha256(), null, Window.ALL));
+            return new Latencies(ancestry, rootCause, scope);
+        }
+
+        void report(Map<String, Object> r, String prefix, double lookupP95) {
+            put(r, prefix + "ancestry", ancestry, lookupP95);
+            put(r, prefix + "rootcause", rootCause, lookupP95);
+            put(r, prefix + "scope", scope, lookupP95);
+        }
+
+        private static void put(Map<String, Object> r, String name, double[] sorted, double lookupP95) {
+            r.put(name + "_p50_ms", round(percentile(sorted, 0.50)));
+            r.put(name + "_p95_ms", round(percentile(sorted, 0.95)));
+            r.put(name + "_p95_over_lookup", round(percentile(sorted, 0.95) / lookupP95));
+        }
     }
 
     /** Null when the investigation finds the planted chain whole; otherwise what is missing. */
@@ -193,15 +211,6 @@ public final class InvestigateBench {
             out.println(b.append('}'));
         } else {
             r.forEach((k, v) -> out.printf(Locale.ROOT, "%-32s %s%n", k, v));
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) return;
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot clear " + dir, e);
         }
     }
 }

@@ -11,7 +11,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 
 /**
- * The investigation database's schema (file inventory, incidents) as numbered steps; {@code investigate_schema_version}
+ * The investigation database's schema (file inventory, incidents, process records) as numbered steps; {@code investigate_schema_version}
  * records the steps applied, so it can share a database with other modules. Standard SQL only.
  */
 public final class Migrations {
@@ -75,7 +75,32 @@ public final class Migrations {
                       agent_id VARCHAR(200),
                       actor VARCHAR(200),
                       outcome VARCHAR(2000),
-                      time TIMESTAMP(9) WITH TIME ZONE NOT NULL)""")));
+                      time TIMESTAMP(9) WITH TIME ZONE NOT NULL)""")),
+            new Step(2, List.of("""
+                    CREATE TABLE process_images (
+                      agent_id VARCHAR(200) NOT NULL,
+                      seq BIGINT NOT NULL,
+                      entity_id VARCHAR(200) NOT NULL,
+                      parent_entity_id VARCHAR(200),
+                      host_name VARCHAR(1000),
+                      pid INTEGER NOT NULL,
+                      start_nanos BIGINT NOT NULL,
+                      seen_nanos BIGINT NOT NULL,
+                      executable VARCHAR(4096),
+                      script VARCHAR(4096),
+                      args VARCHAR(1000000) NOT NULL,
+                      working_directory VARCHAR(4096),
+                      sha256 VARCHAR(64),
+                      user_name VARCHAR(200),
+                      snapshot BOOLEAN NOT NULL,
+                      PRIMARY KEY (agent_id, seq))""",
+                    "CREATE INDEX process_images_by_entity ON process_images (entity_id)",
+                    "CREATE INDEX process_images_by_parent ON process_images (parent_entity_id, seen_nanos)",
+                    "CREATE INDEX process_images_by_hash ON process_images (sha256, seen_nanos)",
+                    "CREATE INDEX process_images_by_executable ON process_images (agent_id, executable)",
+                    "CREATE INDEX process_images_by_script ON process_images (agent_id, script)",
+                    "CREATE TABLE process_exits (entity_id VARCHAR(200) PRIMARY KEY, exit_nanos BIGINT NOT NULL)",
+                    "CREATE TABLE process_index_state (name VARCHAR(100) PRIMARY KEY, val VARCHAR(1000) NOT NULL)")));
 
     private Migrations() {
     }

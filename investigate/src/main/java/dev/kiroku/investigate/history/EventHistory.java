@@ -22,8 +22,10 @@ import static dev.kiroku.investigate.history.QueryText.exact;
 import static dev.kiroku.investigate.history.QueryText.exactPath;
 
 /**
- * The questions investigation asks of the event store, each one query (or a few pages). Process records are
- * cached by entity id for the life of this object: a process's start never changes once recorded.
+ * The questions investigation asks of the event store, each one query (or a few pages). Questions about process
+ * records go to the {@link ProcessIndex} first when there is one (one lookup instead of a store search), to the
+ * store otherwise. Process records are cached by entity id for the life of this object: a process's start never
+ * changes once recorded.
  */
 public final class EventHistory {
     private static final String WRITES = "event.action:(creation OR modification OR rename)";
@@ -32,12 +34,20 @@ public final class EventHistory {
 
     private final EventStore store;
     private final InstantSource clock;
+    private final ProcessIndex index;
     private final Map<String, Optional<ProcessRecord>> processes = new ConcurrentHashMap<>();
     private final Map<String, List<ProcessRecord>> images = new ConcurrentHashMap<>();
 
+    /** Over the store alone. */
     public EventHistory(EventStore store, InstantSource clock) {
+        this(store, clock, null);
+    }
+
+    /** @param index the process record index beside the store; null for the store alone */
+    public EventHistory(EventStore store, InstantSource clock, ProcessIndex index) {
         this.store = store;
         this.clock = clock;
+        this.index = index;
     }
 
     public InstantSource clock() {
@@ -100,6 +110,10 @@ public final class EventHistory {
     public List<ProcessRecord> images(String entityId) {
         if (entityId == null || entityId.isBlank()) return List.of();
         return images.computeIfAbsent(entityId, id -> {
+            if (index != null) {
+                List<ProcessRecord> indexed = index.images(id);
+                if (!indexed.isEmpty() || index.complete()) return indexed;
+            }
             List<ProcessRecord> out = new ArrayList<>();
             for (Event e : eventsAscending(exact("process.entity_id", id) + " AND " + STARTS, Window.ALL, 50)) {
                 ProcessRecord r = ProcessRecord.of(e);
@@ -114,6 +128,7 @@ public final class EventHistory {
      * the oldest are found among the newest {@value #CHILD_SCAN} child execs; {@link #childStarts} tells when there are more.
      */
     public List<ProcessRecord> children(String entityId, Window window, int limit) {
+        if (indexComplete()) return index.children(entityId, window, limit);
         Map<String, ProcessRecord> byId = new LinkedHashMap<>();
         for (Event e : eventsAscending(exact("process.parent.entity_id", entityId) + " AND " + STARTS, window, CHILD_SCAN)) {
             ProcessRecord r = ProcessRecord.of(e);
@@ -125,6 +140,7 @@ public final class EventHistory {
 
     /** How many distinct start events name this parent (an upper bound on its children). */
     public long childStarts(String entityId, Window window) {
+        if (indexComplete()) return index.childStarts(entityId, window);
         return count(exact("process.parent.entity_id", entityId) + " AND " + STARTS, window);
     }
 
@@ -156,6 +172,57 @@ public final class EventHistory {
     public List<Event> executionsOf(String path, Window window, int limit) {
         return eventsAscending("(" + exactPath("process.executable", path) + " OR process.args:" + QueryText.quoted(path)
                 + ") AND event.action:exec", window, limit);
+    }
+
+    /** Starts (exec or snapshot) of a file with this SHA-256, newest first, at most {@code limit}. */
+    public List<ProcessRecord> runsOfHash(String sha256, Window window, int limit) {
+        if (indexComplete()) return index.withHash(sha256, window, limit);
+        List<ProcessRecord> out = new ArrayList<>();
+        for (Event e : events(runsOfHashQuery(sha256), window, limit)) {
+            ProcessRecord r = ProcessRecord.of(e);
+            if (r != null) out.add(r);
+        }
+        return out;
+    }
+
+    /** The endpoints that started a file with this SHA-256, at most {@code limit}. */
+    public List<String> agentsThatRan(String sha256, Window window, int limit) {
+        if (indexComplete()) return index.agentsWithHash(sha256, window, limit);
+        return terms(runsOfHashQuery(sha256), window, "agent.id", limit).stream().map(TermCount::value).toList();
+    }
+
+    private static String runsOfHashQuery(String sha256) {
+        return exact("process.hash.sha256", sha256) + " AND " + STARTS;
+    }
+
+    /**
+     * Processes that ran this path on the endpoint, as the image or as an interpreter's script, oldest first. Without a
+     * complete index these are the store's candidates (the path as image or among the arguments): confirm the script
+     * with {@code ProcessRoles.script}.
+     */
+    public List<ProcessRecord> runsOf(String agentId, String path, Window window, int limit) {
+        if (indexComplete()) return index.executionsOf(agentId, path, window, limit);
+        List<ProcessRecord> out = new ArrayList<>();
+        for (Event e : eventsAscending(exact("agent.id", agentId) + " AND (" + exactPath("process.executable", path)
+                + " OR process.args:" + QueryText.quoted(path) + ") AND event.action:exec", window, limit)) {
+            ProcessRecord r = ProcessRecord.of(e);
+            if (r != null) out.add(r);
+        }
+        return out;
+    }
+
+    /**
+     * Writes (creation, close after write, rename onto) of any of these paths on one endpoint up to {@code to}, newest
+     * first, at most {@code limit}: one store question for every file of a chain.
+     */
+    public Page writesToAny(String agentId, Collection<String> paths, Instant to, int limit) {
+        String anyPath = paths.stream().map(p -> exactPath("file.path", p)).collect(java.util.stream.Collectors.joining(" OR "));
+        return store.search(EventQuery.parse(exact("agent.id", agentId) + " AND (" + anyPath + ") AND " + WRITES, clock)
+                .between(null, to).limit(Math.min(Math.max(limit, 1), EventQuery.MAX_LIMIT)));
+    }
+
+    private boolean indexComplete() {
+        return index != null && index.complete();
     }
 
     /** Events of any of these processes, oldest first. */

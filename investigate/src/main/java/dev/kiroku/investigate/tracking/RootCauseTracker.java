@@ -15,8 +15,10 @@ import dev.kiroku.investigate.history.Window;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.Set;
@@ -53,8 +55,7 @@ public final class RootCauseTracker {
     public RootCause trace(String entityId, TrackingLimits limits) {
         ProcessRecord subject = history.process(entityId).orElseThrow(() ->
                 new NoSuchElementException("no process with entity id '" + entityId + "' is recorded"));
-        GraphBuilder graph = new GraphBuilder(limits.maxNodes());
-        return trace(subject, null, limits, limits.writerDepth(), graph, true);
+        return trace(subject, null, limits, limits.writerDepth(), new Walk(new GraphBuilder(limits.maxNodes())), true);
     }
 
     /**
@@ -82,39 +83,40 @@ public final class RootCauseTracker {
         }
     }
 
+    /** One process of the chain as it was when it started the one below, with the images it had run by then. */
+    private record Step(ProcessRecord process, List<ProcessRecord> images, Optional<String> stop) {
+    }
+
+    /** One root-cause question: the graph being built and what its nested traces share (sessions entered). */
+    private static final class Walk {
+        final GraphBuilder graph;
+        final Map<String, Optional<RemoteLink>> entered = new HashMap<>();
+
+        Walk(GraphBuilder graph) {
+            this.graph = graph;
+        }
+    }
+
     /**
      * @param at when the subject is looked at (its image then); null for its newest image
      */
-    private RootCause trace(ProcessRecord subject, Instant at, TrackingLimits limits, int writerDepth, GraphBuilder graph, boolean top) {
-        List<ChainLink> chain = new ArrayList<>();
+    private RootCause trace(ProcessRecord subject, Instant at, TrackingLimits limits, int writerDepth, Walk walk, boolean top) {
         List<String> cuts = new ArrayList<>();
+        // 1. Up the ancestors (process record lookups only).
+        List<Step> steps = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         List<ProcessRecord> images = imagesUpTo(subject, at);
         ProcessRecord current = images.getLast();
-        subject = current;
         String boundary;
-        graph.process(current);
         while (true) {
-            ProcessRecord here = current;
-            seen.add(here.entityId());
-            Optional<String> stop = ProcessRoles.boundary(here);
-            RemoteLink entered = stop.filter(s -> s.equals("sshd session")).flatMap(s -> enteredFrom(here, limits)).orElse(null);
-            List<FileOrigin> origins = new ArrayList<>();
-            for (ProcessRecord image : images) origins.addAll(origins(image, limits, writerDepth, graph));
-            chain.add(new ChainLink(here, origins, entered));
-            if (entered != null && graph.process(entered.acceptor())) {
-                Connection c = entered.connection();
-                history.process(c.processEntityId()).ifPresent(remote -> {
-                    graph.process(remote);
-                    graph.edge(Node.processId(remote.entityId()), Node.processId(entered.acceptor().entityId()),
-                            EdgeKind.ACCEPTED, entered.acceptedAt(), c.remote());
-                });
-            }
+            seen.add(current.entityId());
+            Optional<String> stop = ProcessRoles.boundary(current);
+            steps.add(new Step(current, images, stop));
             if (stop.isPresent()) {
                 boundary = stop.get();
                 break;
             }
-            if (chain.size() >= limits.maxDepth()) {
+            if (steps.size() >= limits.maxDepth()) {
                 boundary = "depth limit";
                 cuts.add("ancestry cut at the depth limit of " + limits.maxDepth());
                 break;
@@ -126,14 +128,42 @@ public final class RootCauseTracker {
                 break;
             }
             // The parent as it was when it started this child: the images it had exec'd by then.
-            Instant childStart = current.startTime() == null ? current.seen() : current.startTime();
-            images = imagesUpTo(parent.get(), childStart);
-            ProcessRecord p = images.getLast();
-            graph.process(p);
-            graph.edge(Node.processId(p.entityId()), Node.processId(current.entityId()), EdgeKind.SPAWNED, childStart, null);
-            current = p;
+            images = imagesUpTo(parent.get(), startOf(current));
+            current = images.getLast();
         }
-        return new RootCause(subject, chain, boundary, top ? withCuts(graph, cuts) : null, cuts);
+        // 2. Who wrote each file the chain ran: one store question for all of them.
+        ChainWrites writes = ChainWrites.of(history, steps.stream().flatMap(s -> s.images().stream()).toList(), SENSOR_SLACK);
+        // 3. The links and the graph, subject first.
+        GraphBuilder graph = walk.graph;
+        List<ChainLink> chain = new ArrayList<>();
+        graph.process(steps.getFirst().process());
+        for (int i = 0; i < steps.size(); i++) {
+            Step step = steps.get(i);
+            ProcessRecord here = step.process();
+            RemoteLink entered = step.stop().filter(s -> s.equals("sshd session"))
+                    .flatMap(s -> walk.entered.computeIfAbsent(here.entityId(), id -> enteredFrom(here, limits))).orElse(null);
+            List<FileOrigin> origins = new ArrayList<>();
+            for (ProcessRecord image : step.images()) origins.addAll(origins(image, limits, writerDepth, walk, writes));
+            chain.add(new ChainLink(here, origins, entered));
+            if (entered != null && graph.process(entered.acceptor())) {
+                Connection c = entered.connection();
+                history.process(c.processEntityId()).ifPresent(remote -> {
+                    graph.process(remote);
+                    graph.edge(Node.processId(remote.entityId()), Node.processId(entered.acceptor().entityId()),
+                            EdgeKind.ACCEPTED, entered.acceptedAt(), c.remote());
+                });
+            }
+            if (i + 1 < steps.size()) {
+                ProcessRecord p = steps.get(i + 1).process();
+                graph.process(p);
+                graph.edge(Node.processId(p.entityId()), Node.processId(here.entityId()), EdgeKind.SPAWNED, startOf(here), null);
+            }
+        }
+        return new RootCause(steps.getFirst().process(), chain, boundary, top ? withCuts(graph, cuts) : null, cuts);
+    }
+
+    private static Instant startOf(ProcessRecord p) {
+        return p.startTime() == null ? p.seen() : p.startTime();
     }
 
     private static String withoutParent(ProcessRecord p) {
@@ -158,27 +188,20 @@ public final class RootCauseTracker {
     }
 
     /** The image and, for interpreters, the script, each with its last write before the process ran. */
-    private List<FileOrigin> origins(ProcessRecord p, TrackingLimits limits, int writerDepth, GraphBuilder graph) {
+    private List<FileOrigin> origins(ProcessRecord p, TrackingLimits limits, int writerDepth, Walk walk, ChainWrites writes) {
         List<FileOrigin> out = new ArrayList<>();
-        if (p.executable() != null && !p.executable().isEmpty()) {
-            out.add(origin(p, p.executable(), "executable", p.sha256(), limits, writerDepth, graph));
+        for (ChainWrites.RanFile f : ChainWrites.filesRunBy(p)) {
+            out.add(origin(p, f.path(), f.role(), f.sha256(), limits, writerDepth, walk, writes));
         }
-        ProcessRoles.script(p).ifPresent(script -> out.add(origin(p, script, "script", null, limits, writerDepth, graph)));
         return out;
     }
 
     private FileOrigin origin(ProcessRecord p, String path, String role, String sha256, TrackingLimits limits, int writerDepth,
-                              GraphBuilder graph) {
-        Instant ranAt = p.seen() == null ? p.startTime() : p.seen();
-        Event last = null;
-        for (Event e : history.writesTo(p.agentId(), path, new Window(null, ranAt.plus(SENSOR_SLACK)), 20)) {
-            ProcessRecord writer = ProcessRecord.of(e);
-            if (writer == null || writer.entityId().equals(p.entityId())) continue;
-            // Newest first: the newest write not after the exec, else the oldest within the slack.
-            last = e;
-            if (!e.timestamp().isAfter(ranAt)) break;
-        }
-        FileOrigin.Write write = last == null ? null : write(last, ProcessRecord.of(last), limits, writerDepth, graph);
+                              Walk walk, ChainWrites writes) {
+        GraphBuilder graph = walk.graph;
+        Instant ranAt = ChainWrites.ranAt(p);
+        Event last = writes.lastWriteBefore(p, path);
+        FileOrigin.Write write = last == null ? null : write(last, ProcessRecord.of(last), limits, writerDepth, walk);
         String fileNode = Node.fileId(p.agentId(), path, sha256);
         if (graph.file(p.agentId(), path, sha256)) {
             graph.edge(fileNode, Node.processId(p.entityId()), EdgeKind.EXECUTED, ranAt, role);
@@ -190,7 +213,8 @@ public final class RootCauseTracker {
         return new FileOrigin(path, role, sha256, write);
     }
 
-    private FileOrigin.Write write(Event e, ProcessRecord writerSeen, TrackingLimits limits, int writerDepth, GraphBuilder graph) {
+    private FileOrigin.Write write(Event e, ProcessRecord writerSeen, TrackingLimits limits, int writerDepth, Walk walk) {
+        GraphBuilder graph = walk.graph;
         FileChange change = (FileChange) e.payload();
         ProcessRecord writer = history.process(writerSeen.entityId()).orElse(writerSeen);
         graph.process(writer);
@@ -206,7 +230,7 @@ public final class RootCauseTracker {
                         EdgeKind.CONNECTED, conn.time(), conn.action());
             }
         }
-        RootCause writerChain = writerDepth > 0 ? trace(writer, e.timestamp(), limits, writerDepth - 1, graph, false) : null;
+        RootCause writerChain = writerDepth > 0 ? trace(writer, e.timestamp(), limits, writerDepth - 1, walk, false) : null;
         if (writerDepth <= 0) graph.cut("the origin of files written by " + writer.describe() + " is not followed further (writer depth limit)");
         String action = FileActions.ecs(change.action());
         return new FileOrigin.Write(writer, e.timestamp(), action, change.oldPath(), download, writerChain);

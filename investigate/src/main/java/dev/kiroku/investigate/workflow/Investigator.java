@@ -2,6 +2,7 @@ package dev.kiroku.investigate.workflow;
 
 import dev.kiroku.event.Event;
 import dev.kiroku.investigate.history.EventHistory;
+import dev.kiroku.investigate.history.ProcessIndex;
 import dev.kiroku.investigate.history.ProcessRecord;
 import dev.kiroku.investigate.history.QueryText;
 import dev.kiroku.investigate.history.Window;
@@ -59,7 +60,12 @@ public final class Investigator {
     }
 
     public static Investigator over(EventStore store, FileInventory inventory, InstantSource clock) {
-        return new Investigator(new EventHistory(store, clock), inventory, TrackingLimits.defaults(), 10);
+        return over(store, null, inventory, clock);
+    }
+
+    /** @param processes the process record index beside the store; null for the store alone */
+    public static Investigator over(EventStore store, ProcessIndex processes, FileInventory inventory, InstantSource clock) {
+        return new Investigator(new EventHistory(store, clock, processes), inventory, TrackingLimits.defaults(), 10);
     }
 
     public EventHistory history() {

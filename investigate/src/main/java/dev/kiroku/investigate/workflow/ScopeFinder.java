@@ -41,14 +41,12 @@ public final class ScopeFinder {
     /** Endpoints with this content hash. */
     public ArtifactScope byHash(String sha256, String path, Window window) {
         Map<String, Builder> endpoints = new LinkedHashMap<>();
-        String ran = QueryText.exact("process.hash.sha256", sha256) + " AND event.action:(exec OR already_running)";
-        List<TermCount> agents = history.terms(ran, window, "agent.id", MAX_ENDPOINTS);
+        List<String> agents = history.agentsThatRan(sha256, window, MAX_ENDPOINTS);
         if (!agents.isEmpty()) {
-            for (Event e : history.events(ran, window, MAX_RUNS)) {
-                ProcessRecord p = ProcessRecord.of(e);
-                if (p != null) endpoints.computeIfAbsent(e.agentId(), a -> new Builder(a, e.hostName(), "hash")).ran(p, e.timestamp());
+            for (ProcessRecord p : history.runsOfHash(sha256, window, MAX_RUNS)) {
+                endpoints.computeIfAbsent(p.agentId(), a -> new Builder(a, p.hostName(), "hash")).ran(p, p.seen());
             }
-            for (TermCount agent : agents) endpoints.computeIfAbsent(agent.value(), a -> new Builder(a, "", "hash")).evidence("exec events");
+            for (String agent : agents) endpoints.computeIfAbsent(agent, a -> new Builder(a, "", "hash")).evidence("exec events");
         }
         if (inventory != null) {
             for (InventoryEntry entry : inventory.byHash(sha256)) {
@@ -110,24 +108,23 @@ public final class ScopeFinder {
             if (b.ran) continue;
             for (String path : List.copyOf(b.paths)) {
                 if (checked++ == MAX_PATH_CHECKS) return;
-                for (Event e : history.executionsOf(path, window, 20)) {
-                    ProcessRecord p = ProcessRecord.of(e);
-                    if (p != null && e.agentId().equals(b.agentId) && runs(p, path, true)) b.ran(p, e.timestamp());
+                for (ProcessRecord p : history.runsOf(b.agentId, path, window, 20)) {
+                    if (runs(p, path, true)) b.ran(p, p.seen());
                 }
             }
         }
     }
 
+    /** Marks the endpoints where any of the processes found connected out: one store question per 500 processes. */
     private void connectedOut(Map<String, Builder> endpoints, Window window) {
-        for (Builder b : endpoints.values()) {
-            if (b.processes.isEmpty()) continue;
-            List<String> ids = new ArrayList<>(b.processes);
-            for (int i = 0; i < ids.size(); i += 500) {
-                List<String> chunk = ids.subList(i, Math.min(ids.size(), i + 500));
-                if (history.count(QueryText.anyOf("process.entity_id", chunk) + " AND event.action:connect", window) > 0) {
-                    b.connected = true;
-                    break;
-                }
+        List<String> ids = new ArrayList<>();
+        for (Builder b : endpoints.values()) ids.addAll(b.processes);
+        for (int i = 0; i < ids.size(); i += 500) {
+            List<String> chunk = ids.subList(i, Math.min(ids.size(), i + 500));
+            for (TermCount agent : history.terms(QueryText.anyOf("process.entity_id", chunk) + " AND event.action:connect", window,
+                    "agent.id", endpoints.size())) {
+                Builder b = endpoints.get(agent.value());
+                if (b != null) b.connected = true;
             }
         }
     }
