@@ -490,6 +490,7 @@ public final class AtomicsBench {
                 "--enable-native-access=ALL-UNNAMED", "-Xmx768m",
                 "-cp", System.getProperty("java.class.path"),
                 "dev.kiroku.cli.Main", "demo", "--data", data.toString(), "--port", Integer.toString(port),
+                "--plain-http", // the bench reads results over loopback REST; detection is what it measures
                 "--watch", String.join(",", watch.stream().map(Path::toString).toList())));
         return new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(workDir.resolve(data.getFileName() + "-demo.log").toFile()).start();

@@ -75,7 +75,7 @@ public final class ConsoleBench {
             log(out, json, String.format("stored %,d events from %,d hosts in %.1f s", events, hosts, eventSeconds));
 
             String[] admin = Files.readString(server.credentialsFile()).trim().split(":", 2);
-            Api api = new Api(server.url(), admin[0], admin[1]);
+            Api api = new Api(server.url(), server.caCertificate(), admin[0], admin[1]);
             result.put("alerts", alerts);
             result.put("events", events);
             result.put("hosts", hosts);
@@ -154,12 +154,13 @@ public final class ConsoleBench {
 
     /** Times GET calls as the console makes them (Basic auth, JSON, whole body read). */
     private static final class Api {
-        private final HttpClient http = HttpClient.newHttpClient();
+        private final HttpClient http;
         private final String base;
         private final String authorization;
         long lastBytes;
 
-        Api(String base, String user, String password) {
+        Api(String base, java.nio.file.Path caCertificate, String user, String password) {
+            this.http = dev.kiroku.server.api.ServerTrust.httpClient(caCertificate).build();
             this.base = base;
             this.authorization = "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes());
         }

@@ -305,7 +305,8 @@ public final class FleetBench {
         if (jfr != null) command.add("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile");
         command.addAll(List.of("-cp", System.getProperty("java.class.path"),
                 "dev.kiroku.cli.Main", "server", "--data", data.toString(), "--port", Integer.toString(apiPort),
-                "--fleet-port", Integer.toString(fleetPort)));
+                "--fleet-port", Integer.toString(fleetPort),
+                "--plain-http")); // REST here only reads progress; the measured path is the agents' gRPC
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(work.resolve("fleet-server.log").toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
     }

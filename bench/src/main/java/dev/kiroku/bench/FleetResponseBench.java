@@ -193,7 +193,7 @@ final class FleetResponseBench {
                 .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) request.header("Content-Type", "application/json");
-        try (HttpClient client = HttpClient.newHttpClient()) {
+        try (HttpClient client = dev.kiroku.server.api.ServerTrust.httpClient(server.caCertificate()).build()) {
             return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
         }
     }

@@ -2,6 +2,7 @@ package dev.kiroku.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kiroku.server.api.ServerTrust;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -15,11 +16,11 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.StringJoiner;
 
-/** A small client of the server's REST API for the commands. */
+/** A small client of the server's REST API for the commands, over HTTPS trusting the server's CA (see {@link Credentials}). */
 final class ApiClient {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final String base;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = ServerTrust.httpClient(Credentials.caCertificate()).connectTimeout(Duration.ofSeconds(5)).build();
 
     ApiClient(String base) {
         this.base = base;
@@ -64,6 +65,9 @@ final class ApiClient {
             return reply;
         } catch (ConnectException e) {
             throw new ApiException("no Kiroku server answers at " + base + " (start one with ./kiroku demo, or pass --server)", 0);
+        } catch (javax.net.ssl.SSLException e) {
+            throw new ApiException("TLS with " + base + " failed: " + e.getMessage() + " (the server's CA is read from "
+                    + Credentials.caCertificate() + "; set KIROKU_CA to its ca.crt, or use http:// for a --plain-http server)", 0);
         } catch (IOException e) {
             throw new ApiException("talking to " + base + ": " + e.getMessage(), 0);
         } catch (InterruptedException e) {

@@ -21,6 +21,18 @@ final class Credentials {
         return Home.dataDirectory().resolve("server/credentials");
     }
 
+    /**
+     * The CA certificate that signed the server's HTTPS certificate: {@code $KIROKU_CA} (or the system property
+     * {@code kiroku.ca}), else {@code pki/ca.crt} in the server data directory the credentials file is in.
+     */
+    static Path caCertificate() {
+        String env = System.getenv("KIROKU_CA");
+        if (env != null && !env.isBlank()) return Path.of(env);
+        String property = System.getProperty("kiroku.ca");
+        if (property != null && !property.isBlank()) return Path.of(property);
+        return file().toAbsolutePath().resolveSibling("pki").resolve("ca.crt");
+    }
+
     /** The Authorization header value, or null when there is no readable credentials file. */
     static String authorization() {
         return CredentialsFile.authorization(file());

@@ -42,6 +42,9 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--retention", defaultValue = "30d", description = "how long events are kept (default ${DEFAULT-VALUE})")
     String retention;
 
+    @Option(names = "--plain-http", description = "serve the API and console over plain HTTP instead of HTTPS (loopback development only)")
+    boolean plainHttp;
+
     @Option(names = "--watch", paramLabel = "PATH", split = ",",
             description = "record file changes only on the filesystems of these paths (default: every local writable filesystem)")
     java.util.List<Path> watch = java.util.List.of();
@@ -52,7 +55,7 @@ final class DemoCommand implements Callable<Integer> {
         InstantSource clock = InstantSource.system();
         Duration keep = dev.kiroku.server.api.Durations.parse(retention);
         KirokuServer server = new KirokuServer(new ServerConfig(root.resolve("server"), "127.0.0.1", port, keep, fleetPort,
-                Duration.ofSeconds(60)), clock).start();
+                Duration.ofSeconds(60), plainHttp), clock).start();
         AgentConfig config = AgentConfig.defaults(root.resolve("agent"), Home.hostName()).withFileWatchPaths(watch);
         AtomicReference<FleetAgent> agent = new AtomicReference<>();
         CountDownLatch stopped = new CountDownLatch(1);
@@ -90,20 +93,22 @@ final class DemoCommand implements Callable<Integer> {
 
     private static void printWelcome(KirokuServer server, Agent agent, Path root) {
         if (agent == null) {
-            System.out.printf("Kiroku server at %s/console/ (credentials in %s) without a local agent; stop with Ctrl-C.%n",
-                    server.url(), server.credentialsFile());
+            System.out.printf("Kiroku server at %s/console/ (credentials in %s; HTTPS CA %s) without a local agent; stop with Ctrl-C.%n",
+                    server.url(), server.credentialsFile(), server.caCertificate());
             return;
         }
         System.out.printf("""
                 Kiroku is recording this machine (agent %s, pid %d).
                   console: %s/console/   (user and password: %s)
                   API:     %s/api/v1/health   (docs/api.md)
+                  HTTPS:   the certificate is signed by the server's CA %s
+                           (import it in the browser, or: curl --cacert %s ...)
                   search:  ./kiroku search 'event.category:process' --last 15m
                   status:  ./kiroku agent status, ./kiroku endpoints
                   fleet:   127.0.0.1:%d (gRPC, mutual TLS); other agents: ./kiroku token create
                   data:    %s  (agent journal and event store)
                 """, agent.agentId(), ProcessHandle.current().pid(), server.url(), server.credentialsFile(), server.url(),
-                server.fleet().port(), root);
+                server.caCertificate(), server.caCertificate(), server.fleet().port(), root);
         for (var sensor : agent.status().sensors()) {
             System.out.printf("  sensor %-15s %-8s %s%n", sensor.name(), sensor.state(),
                     sensor.state().equals("running") ? sensor.mode() : sensor.detail());

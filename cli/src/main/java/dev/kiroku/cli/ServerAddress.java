@@ -4,7 +4,7 @@ import picocli.CommandLine.Option;
 
 /** The --server option shared by commands that talk to a running server. */
 final class ServerAddress {
-    static final String DEFAULT = "http://127.0.0.1:7750";
+    static final String DEFAULT = "https://127.0.0.1:7750";
 
     @Option(names = "--server", paramLabel = "URL", description = "the Kiroku server (default: $KIROKU_SERVER or " + DEFAULT + ")")
     String url;

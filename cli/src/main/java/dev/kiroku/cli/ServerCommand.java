@@ -33,10 +33,13 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--offline-after", defaultValue = "60s", description = "an endpoint silent this long is shown offline (default ${DEFAULT-VALUE})")
     String offlineAfter;
 
+    @Option(names = "--plain-http", description = "serve the API and console over plain HTTP instead of HTTPS (loopback addresses only)")
+    boolean plainHttp;
+
     @Override
     public Integer call() throws Exception {
         Path root = data != null ? data.toAbsolutePath() : Home.dataDirectory().resolve("server");
-        ServerConfig config = new ServerConfig(root, host, port, Durations.parse(retention), fleetPort, Durations.parse(offlineAfter));
+        ServerConfig config = new ServerConfig(root, host, port, Durations.parse(retention), fleetPort, Durations.parse(offlineAfter), plainHttp);
         KirokuServer server = new KirokuServer(config, InstantSource.system()).start();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -47,11 +50,12 @@ final class ServerCommand implements Callable<Integer> {
         System.out.printf("""
                 Kiroku server is running (pid %d).
                   API:    %s/api/v1/health   (docs/api.md; HTTP Basic, users with roles)
+                  HTTPS:  signed by the server's CA %s (curl --cacert FILE; import it in browsers)
                   fleet:  %s:%d   (agents: ./kiroku agent --server HOST:%d --token TOKEN)
                   CA:     sha256 %s
                   token:  ./kiroku token create --expires 24h
                   data:   %s
-                """, ProcessHandle.current().pid(), server.url(), host, server.fleet().port(), server.fleet().port(),
+                """, ProcessHandle.current().pid(), server.url(), server.caCertificate(), host, server.fleet().port(), server.fleet().port(),
                 server.fleet().caFingerprint(), root);
         System.out.flush();
         stopped.await();

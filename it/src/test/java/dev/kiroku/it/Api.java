@@ -2,6 +2,7 @@ package dev.kiroku.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kiroku.server.api.ServerTrust;
 import dev.kiroku.server.auth.CredentialsFile;
 
 import java.io.IOException;
@@ -11,6 +12,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** The REST API as a test sees it. */
@@ -18,12 +20,26 @@ final class Api {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final String base;
     private final Path credentials;
-    private final HttpClient http = HttpClient.newHttpClient();
+    private volatile HttpClient http;
 
-    /** @param credentials the server's user:password file; read at each request, as the server writes it at first start */
+    /**
+     * @param credentials the server's user:password file; read at each request, as the server writes it at first start.
+     *                    The HTTPS certificate is trusted through the server's CA beside it ({@code pki/ca.crt}).
+     */
     Api(String base, Path credentials) {
         this.base = base;
         this.credentials = credentials;
+    }
+
+    /** The client, made once the server has written its CA (a server in a child process writes it when it starts). */
+    private HttpClient http() {
+        if (http == null) {
+            Path ca = credentials.resolveSibling("pki").resolve("ca.crt");
+            HttpClient client = ServerTrust.httpClient(ca).build();
+            if (!Files.exists(ca)) return client;
+            http = client;
+        }
+        return http;
     }
 
     private HttpRequest.Builder request(String pathAndQuery) {
@@ -35,7 +51,7 @@ final class Api {
     /** POSTs a JSON body (null for none); returns the answer, failing the test on an error status. */
     JsonNode post(String path, String json) {
         try {
-            HttpResponse<String> response = http.send(request(path).header("Content-Type", "application/json")
+            HttpResponse<String> response = http().send(request(path).header("Content-Type", "application/json")
                     .POST(json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json)).build(),
                     HttpResponse.BodyHandlers.ofString());
             JsonNode body = JSON.readTree(response.body());
@@ -51,7 +67,7 @@ final class Api {
 
     JsonNode get(String pathAndQuery) {
         try {
-            HttpResponse<String> response = http.send(request(pathAndQuery).build(),
+            HttpResponse<String> response = http().send(request(pathAndQuery).build(),
                     HttpResponse.BodyHandlers.ofString());
             JsonNode body = JSON.readTree(response.body());
             if (response.statusCode() != 200) throw new AssertionError(pathAndQuery + " -> " + response.statusCode() + " " + body);
@@ -66,7 +82,7 @@ final class Api {
 
     int status(String pathAndQuery) {
         try {
-            return http.send(request(pathAndQuery).build(),
+            return http().send(request(pathAndQuery).build(),
                     HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (IOException | InterruptedException e) {
             throw new AssertionError(e);

@@ -34,7 +34,7 @@ class CrashRecoveryTest {
         try (AuditLock ignored = AuditLock.acquire(Duration.ofMinutes(10))) {
             AuditStatus before = auditStatus();
             int port = freePort();
-            Api api = new Api("http://127.0.0.1:" + port, data.resolve("server/credentials"));
+            Api api = new Api("https://127.0.0.1:" + port, data.resolve("server/credentials"));
             String marker = "kiroku-crash-" + UUID.randomUUID();
             Path stop = watched.resolve("stop-storm");
             Process storm = null;

@@ -32,7 +32,7 @@ class FleetProcessesTest {
         int fleetPort = KirokuProcesses.freePort();
         Path serverData = data.resolve("server");
         Path agentData = data.resolve("agent");
-        Api api = new Api("http://127.0.0.1:" + apiPort, serverData.resolve("credentials"));
+        Api api = new Api("https://127.0.0.1:" + apiPort, serverData.resolve("credentials"));
         KirokuProcesses processes = new KirokuProcesses(data);
         Process storm = null;
         try (AuditLock ignored = AuditLock.acquire(Duration.ofMinutes(10))) {

@@ -57,7 +57,7 @@ class NamespaceEndpointsTest {
             Path serverData = data.resolve("server");
             processes.start("server", serverSide.inside(), "server", "--data", serverData.toString(), "--host", "0.0.0.0",
                     "--port", "" + apiPort, "--fleet-port", "" + fleetPort, "--offline-after", "10s");
-            Api api = new Api("http://" + serverAddress + ":" + apiPort, serverData.resolve("credentials"));
+            Api api = new Api("https://" + serverAddress + ":" + apiPort, serverData.resolve("credentials"));
             KirokuProcesses.awaitHealthy(api);
             String token = api.post("/api/v1/tokens", "{\"expires\":\"1h\"}").path("token").asText();
 

@@ -6,7 +6,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -19,8 +18,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** REST authentication and roles on a real server: who may read, who may act, who may manage the fleet. */
 class RolesTest {
-    private final HttpClient http = HttpClient.newHttpClient();
-
     @Test
     void viewersReadAnalystsActAdminsManage(@TempDir Path directory) throws Exception {
         try (KirokuServer server = new KirokuServer(new ServerConfig(directory.resolve("server"), "127.0.0.1", 0, Duration.ofDays(1))
@@ -49,7 +46,7 @@ class RolesTest {
 
             // The console itself is public (it signs in through the API), and its API calls get no browser prompt.
             assertThat(call(server, "GET", "/console/", null, null).statusCode()).isEqualTo(200);
-            HttpResponse<String> console = http.send(HttpRequest.newBuilder(URI.create(server.url() + "/api/v1/alerts"))
+            HttpResponse<String> console = ServerRest.client(server).send(HttpRequest.newBuilder(URI.create(server.url() + "/api/v1/alerts"))
                     .header("X-Requested-With", "kiroku-console").build(), HttpResponse.BodyHandlers.ofString());
             assertThat(console.statusCode()).isEqualTo(401);
             assertThat(console.headers().firstValue("WWW-Authenticate")).isEmpty();
@@ -63,6 +60,6 @@ class RolesTest {
             request.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes()));
         }
         if (body != null) request.header("Content-Type", "application/json");
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return ServerRest.client(server).send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -78,7 +78,7 @@ class SeedScenarioTest {
 
             Path serverData = data.resolve("server");
             processes.start("server", "server", "--data", serverData.toString(), "--port", "" + apiPort, "--fleet-port", "" + fleetPort);
-            Api api = new Api("http://127.0.0.1:" + apiPort, serverData.resolve("credentials"));
+            Api api = new Api("https://127.0.0.1:" + apiPort, serverData.resolve("credentials"));
             KirokuProcesses.awaitHealthy(api);
             String token = api.post("/api/v1/tokens", "{\"expires\":\"1h\"}").path("token").asText();
             String agentA = enrol(processes, api, data, "a", a, token, fleetPort, shared);

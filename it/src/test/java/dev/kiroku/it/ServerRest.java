@@ -1,6 +1,7 @@
 package dev.kiroku.it;
 
 import dev.kiroku.server.KirokuServer;
+import dev.kiroku.server.api.ServerTrust;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -9,9 +10,14 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.util.Base64;
 
-/** REST calls to an in-process server as its first admin (the credentials file the server wrote). */
-final class ServerRest {
+/** REST calls to an in-process server as its first admin (the credentials file the server wrote), over its HTTPS. */
+public final class ServerRest {
     private ServerRest() {
+    }
+
+    /** An HTTP client that trusts the server's CA, for tests that send their own requests. */
+    public static HttpClient client(KirokuServer server) {
+        return ServerTrust.httpClient(server.caCertificate()).build();
     }
 
     static HttpResponse<String> rest(KirokuServer server, String method, String path, String body) throws Exception {
@@ -20,6 +26,6 @@ final class ServerRest {
                 .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes()))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) request.header("Content-Type", "application/json");
-        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return client(server).send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 }

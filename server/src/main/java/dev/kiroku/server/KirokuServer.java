@@ -126,7 +126,8 @@ public final class KirokuServer implements AutoCloseable {
             ApiServer api = new ApiServer(store, agents, clock, new Authentication(users), new DetectionRoutes(detection),
                     new FleetRoutes(fleet, users), List.of(investigation::register, new IndicatorRoutes(indicators)::register,
                     sandbox::register, collectedSamples::register, new BlockListRoutes(blockList)::register, policyRoutes::register,
-                    new YaraSweepRoutes(yaraSweeps)::register, new InventoryRoutes(inventoryScans)::register));
+                    new YaraSweepRoutes(yaraSweeps)::register, new InventoryRoutes(inventoryScans)::register),
+                    config.plainHttp() ? null : fleet.webTls(WebNames.of(config.host())));
             port = api.start(config.host(), config.port());
             teardown.push(api);
             return this;
@@ -165,8 +166,15 @@ public final class KirokuServer implements AutoCloseable {
         return port;
     }
 
+    /** The API's base URL: https unless the config asks for plain HTTP. */
     public String url() {
-        return "http://" + config.host() + ":" + port;
+        String host = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
+        return (config.plainHttp() ? "http://" : "https://") + host + ":" + port;
+    }
+
+    /** The CA certificate that signed the API's HTTPS certificate (and every agent's): what clients trust. */
+    public Path caCertificate() {
+        return config.dataDirectory().resolve("pki").resolve("ca.crt");
     }
 
     @Override

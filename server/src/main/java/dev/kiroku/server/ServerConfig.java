@@ -12,8 +12,22 @@ import java.time.Duration;
  * @param retention     how long events are kept (whole days are deleted); null keeps everything
  * @param fleetPort     gRPC port agents connect to; 0 picks a free one
  * @param offlineAfter  an endpoint silent for longer is shown offline
+ * @param plainHttp     serve the API and console over plain HTTP instead of HTTPS (loopback addresses only)
  */
-public record ServerConfig(Path dataDirectory, String host, int port, Duration retention, int fleetPort, Duration offlineAfter) {
+public record ServerConfig(Path dataDirectory, String host, int port, Duration retention, int fleetPort, Duration offlineAfter,
+                           boolean plainHttp) {
+    public ServerConfig {
+        if (plainHttp && !isLoopback(host)) {
+            throw new IllegalArgumentException("plain HTTP is for loopback development only; the server listens on " + host
+                    + ", so it serves HTTPS (leave out --plain-http)");
+        }
+    }
+
+    /** HTTPS API. */
+    public ServerConfig(Path dataDirectory, String host, int port, Duration retention, int fleetPort, Duration offlineAfter) {
+        this(dataDirectory, host, port, retention, fleetPort, offlineAfter, false);
+    }
+
     public static final int DEFAULT_PORT = 7750;
     public static final int DEFAULT_FLEET_PORT = 7751;
 
@@ -26,19 +40,28 @@ public record ServerConfig(Path dataDirectory, String host, int port, Duration r
         return new ServerConfig(dataDirectory, "127.0.0.1", DEFAULT_PORT, Duration.ofDays(30), DEFAULT_FLEET_PORT, Duration.ofSeconds(60));
     }
 
+    /** The same over plain HTTP (loopback only). */
+    public ServerConfig withPlainHttp(boolean plain) {
+        return new ServerConfig(dataDirectory, host, port, retention, fleetPort, offlineAfter, plain);
+    }
+
+    private static boolean isLoopback(String host) {
+        return host.equals("localhost") || host.startsWith("127.") || host.equals("::1") || host.equals("[::1]");
+    }
+
     public ServerConfig withPort(int newPort) {
-        return new ServerConfig(dataDirectory, host, newPort, retention, fleetPort, offlineAfter);
+        return new ServerConfig(dataDirectory, host, newPort, retention, fleetPort, offlineAfter, plainHttp);
     }
 
     public ServerConfig withRetention(Duration newRetention) {
-        return new ServerConfig(dataDirectory, host, port, newRetention, fleetPort, offlineAfter);
+        return new ServerConfig(dataDirectory, host, port, newRetention, fleetPort, offlineAfter, plainHttp);
     }
 
     public ServerConfig withFleetPort(int newFleetPort) {
-        return new ServerConfig(dataDirectory, host, port, retention, newFleetPort, offlineAfter);
+        return new ServerConfig(dataDirectory, host, port, retention, newFleetPort, offlineAfter, plainHttp);
     }
 
     public ServerConfig withOfflineAfter(Duration newOfflineAfter) {
-        return new ServerConfig(dataDirectory, host, port, retention, fleetPort, newOfflineAfter);
+        return new ServerConfig(dataDirectory, host, port, retention, fleetPort, newOfflineAfter, plainHttp);
     }
 }

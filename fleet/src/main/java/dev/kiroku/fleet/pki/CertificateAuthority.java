@@ -99,6 +99,52 @@ public final class CertificateAuthority {
     }
 
     /**
+     * The TLS certificate of the REST API and web console: signed by this CA for {@code names} (DNS names or IP
+     * addresses, which browsers and HTTP clients check), written as {@code web.crt} (with the CA after it) and
+     * {@code web.key} beside the CA, and issued again when it does not cover every name or expires within 30 days.
+     *
+     * @return the certificate chain file; the key is {@link #webKey()}
+     */
+    public synchronized Path webCertificate(java.util.Collection<String> names) throws IOException {
+        Path chain = serverCertificateChain.resolveSibling("web.crt");
+        Path key = webKey();
+        java.util.Set<String> wanted = new java.util.TreeSet<>(names);
+        if (Files.exists(chain) && Files.exists(key) && covers(Pem.readCertificate(chain), wanted)) return chain;
+        KeyPair pair = Keys.newKeyPair();
+        X509v3CertificateBuilder builder = leaf(new X500Name("CN=" + SERVER_NAME), pair.getPublic());
+        builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(wanted.stream()
+                .map(name -> new GeneralName(isAddress(name) ? GeneralName.iPAddress : GeneralName.dNSName, name))
+                .toArray(GeneralName[]::new)));
+        builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
+        X509Certificate certificate = convert(builder, caKey);
+        Pem.write(key, Pem.privateKey(pair.getPrivate()), true);
+        Pem.write(chain, Pem.certificate(certificate) + Pem.certificate(caCertificate), false);
+        return chain;
+    }
+
+    /** The private key of {@link #webCertificate}. */
+    public Path webKey() {
+        return serverKey.resolveSibling("web.key");
+    }
+
+    private boolean covers(X509Certificate certificate, java.util.Set<String> names) throws IOException {
+        if (certificate.getNotAfter().toInstant().isBefore(clock.instant().plus(Duration.ofDays(30)))) return false;
+        try {
+            var present = new java.util.HashSet<String>();
+            var alternatives = certificate.getSubjectAlternativeNames();
+            if (alternatives != null) alternatives.forEach(entry -> present.add(String.valueOf(entry.get(1))));
+            return names.stream().allMatch(name -> present.contains(name)
+                    || isAddress(name) && present.contains(java.net.InetAddress.ofLiteral(name).getHostAddress()));
+        } catch (java.security.cert.CertificateParsingException e) {
+            return false;
+        }
+    }
+
+    private static boolean isAddress(String name) {
+        return name.matches("[0-9.]+") || name.contains(":");
+    }
+
+    /**
      * Signs an agent's request after checking its self-signature; the CN must be a valid agent id.
      *
      * @throws IllegalArgumentException naming what is wrong with the request

@@ -5,6 +5,7 @@ import dev.kiroku.event.NetworkActivity;
 import dev.kiroku.event.ProcessInfo;
 import dev.kiroku.event.ProcessStart;
 import dev.kiroku.response.lab.NetworkNamespace;
+import dev.kiroku.it.ServerRest;
 import dev.kiroku.server.KirokuServer;
 import dev.kiroku.server.ServerConfig;
 import org.junit.jupiter.api.Assumptions;
@@ -60,9 +61,9 @@ class ConsolePlaywrightTest {
              KirokuServer server = new KirokuServer(new ServerConfig(work.resolve("server"), "127.0.0.1", 0, Duration.ofDays(30))
                      .withFleetPort(0).withOfflineAfter(Duration.ofSeconds(20)), InstantSource.system()).start()) {
             String[] admin = Files.readString(server.credentialsFile()).trim().split(":", 2);
-            String base = "http://127.0.0.1:" + server.port();
+            String base = server.url();
             seedAttack(server);
-            api(base, admin, "POST", "/api/v1/users", "{\"name\":\"vera\",\"role\":\"viewer\",\"password\":\"viewer-password-123\"}");
+            api(server, admin, "POST", "/api/v1/users", "{\"name\":\"vera\",\"role\":\"viewer\",\"password\":\"viewer-password-123\"}");
 
             // The agent's way to the server: TCP 127.0.0.1:7751 in its namespace → Unix socket → the fleet port here.
             Path socket = work.resolve("fleet.sock");
@@ -82,15 +83,17 @@ class ConsolePlaywrightTest {
                     "KIROKU_AGENT", agentId, "KIROKU_WATCHED", watched.toString(), "KIROKU_C2", C2,
                     "KIROKU_ARTIFACTS", ARTIFACTS.toString()), "console.e2e.mjs");
             started.add(e2e);
-            boolean finished = e2e.waitFor(6, TimeUnit.MINUTES);
+            boolean finished = e2e.waitFor(10, TimeUnit.MINUTES);
             String log = Files.readString(work.resolve("console-e2e.log"));
             Files.writeString(ARTIFACTS.resolve("console-e2e.log"), log);
             System.out.println(log);
-            assertThat(finished).as("the Playwright walk-through finished within 6 minutes:\n" + log).isTrue();
+            assertThat(finished).as("the Playwright walk-through finished within 10 minutes:\n" + log).isTrue();
             assertThat(e2e.exitValue()).as("the Playwright walk-through passed:\n" + log).isZero();
-            assertThat(log).contains("PASS isolate", "PASS viewer refused", "PASS incident closed");
+            assertThat(log).contains("PASS isolate", "PASS viewer refused", "PASS incident closed",
+                    "PASS rules: problems by line, tested on history, added", "PASS policies: a dry-run policy added",
+                    "PASS yara sweep: progress per endpoint and a hit");
             for (String page : List.of("overview", "endpoint-isolated", "alert", "graph-root-cause", "graph-cross-endpoint",
-                    "investigate-c2", "incident-closed", "viewer-refused")) {
+                    "investigate-c2", "incident-closed", "rule-tested", "policies", "yara-sweep", "viewer-refused")) {
                 assertThat(ARTIFACTS.resolve(page + ".png")).as("screenshot of " + page).isNotEmptyFile();
             }
             assertThat(server.fleet().endpoints().stream().filter(e -> agentId.equals(e.get("agentId"))).findFirst().orElseThrow()
@@ -182,8 +185,8 @@ class ConsolePlaywrightTest {
         return false;
     }
 
-    private static void api(String base, String[] user, String method, String path, String body) throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + path))
+    private static void api(KirokuServer server, String[] user, String method, String path, String body) throws Exception {
+        HttpResponse<String> response = ServerRest.client(server).send(HttpRequest.newBuilder(URI.create(server.url() + path))
                 .header("Authorization", "Basic " + Base64.getEncoder().encodeToString((user[0] + ":" + user[1]).getBytes()))
                 .header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());

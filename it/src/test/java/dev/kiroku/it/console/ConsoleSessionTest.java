@@ -2,6 +2,7 @@ package dev.kiroku.it.console;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kiroku.it.ServerRest;
 import dev.kiroku.server.KirokuServer;
 import dev.kiroku.server.ServerConfig;
 import org.junit.jupiter.api.Test;
@@ -26,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ConsoleSessionTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final HttpClient http = HttpClient.newHttpClient();
+    private HttpClient http;
 
     @Test
     void sessionsCarryACsrfTokenThatStateChangingRequestsMustEcho(@TempDir Path directory) throws Exception {
@@ -34,6 +35,7 @@ class ConsoleSessionTest {
                 .withFleetPort(0), InstantSource.system()).start()) {
             String[] admin = Files.readString(server.credentialsFile()).trim().split(":", 2);
             String base = server.url();
+            http = ServerRest.client(server);
             String block = "{\"kind\":\"destination\",\"value\":\"203.0.113.9\",\"reason\":\"session test\"}";
 
             HttpResponse<String> wrong = send(base, "POST", "/api/v1/session", null, null, "{\"user\":\"admin\",\"password\":\"nope\"}");

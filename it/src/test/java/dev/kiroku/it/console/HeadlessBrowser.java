@@ -56,7 +56,7 @@ final class HeadlessBrowser implements AutoCloseable {
     HeadlessBrowser() throws Exception {
         profile = Files.createTempDirectory("kiroku-chromium-");
         process = new ProcessBuilder(executable().toString(), "--headless=new", "--no-sandbox", "--disable-gpu",
-                "--disable-dev-shm-usage", "--no-first-run", "--no-default-browser-check", "--disable-extensions",
+                "--disable-dev-shm-usage", "--no-first-run", "--ignore-certificate-errors", "--no-default-browser-check", "--disable-extensions",
                 "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0", "--user-data-dir=" + profile,
                 "--window-size=1400,1000", "about:blank")
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)

@@ -41,14 +41,24 @@ public final class ApiServer implements AutoCloseable {
     private final AgentDirectory agents;
     private final InstantSource clock;
     private final Javalin app;
+    private volatile String listenHost;
+    private volatile int listenPort;
 
+    /** The API over plain HTTP. */
     public ApiServer(EventStore store, AgentDirectory agents, InstantSource clock, Authentication authentication,
                      DetectionRoutes detection, FleetRoutes fleet, List<Consumer<JavalinConfig>> moreRoutes) {
+        this(store, agents, clock, authentication, detection, fleet, moreRoutes, null);
+    }
+
+    /** The API over HTTPS with {@code tls}'s certificate, or plain HTTP when {@code tls} is null. */
+    public ApiServer(EventStore store, AgentDirectory agents, InstantSource clock, Authentication authentication,
+                     DetectionRoutes detection, FleetRoutes fleet, List<Consumer<JavalinConfig>> moreRoutes, ListenerTls tls) {
         this.store = store;
         this.agents = agents;
         this.clock = clock;
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
+            if (tls != null) config.jetty.addConnector((server, http) -> tls.connector(server, http, listenHost, listenPort));
             config.routes.before(authentication::check);
             authentication.register(config);
             config.routes.get("/api/v1/health", this::health);
@@ -74,6 +84,8 @@ public final class ApiServer implements AutoCloseable {
 
     /** Starts listening; port 0 picks a free port. Returns the port. */
     public int start(String host, int port) {
+        listenHost = host;
+        listenPort = port;
         app.start(host, port);
         return app.port();
     }

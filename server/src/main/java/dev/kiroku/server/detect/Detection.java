@@ -63,8 +63,13 @@ public final class Detection implements Consumer<List<Event>>, AutoCloseable {
     private final AtomicLong processed = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private volatile boolean closed;
+    private final RuleTrial trial;
     private LoadedRules generation;
     private Correlator correlator;
+
+    /** One rule test over history reads at most this long and this many events (docs/detection.md). */
+    static final Duration TRIAL_BUDGET = Duration.ofSeconds(20);
+    static final long TRIAL_MAX_EVENTS = 5_000_000;
 
     public Detection(Path dataDirectory, EventStore store, InstantSource clock) {
         this(dataDirectory, store, clock, Settings.defaults());
@@ -81,6 +86,7 @@ public final class Detection implements Consumer<List<Event>>, AutoCloseable {
             alerts.close();
             throw e;
         }
+        this.trial = new RuleTrial(store, rules.mapping(), clock, TRIAL_BUDGET, TRIAL_MAX_EVENTS);
         this.limits = settings.correlationLimits();
         this.queue = new ArrayBlockingQueue<>(settings.queueBatches());
         this.worker = Thread.ofPlatform().name("kiroku-detection").daemon().start(this::run);
@@ -123,6 +129,11 @@ public final class Detection implements Consumer<List<Event>>, AutoCloseable {
 
     public Exclusions exclusions() {
         return exclusions;
+    }
+
+    /** Runs rules over the stored events of a window, as live detection would have (see {@link RuleTrial}). */
+    public RuleTrial trial() {
+        return trial;
     }
 
     InstantSource clock() {

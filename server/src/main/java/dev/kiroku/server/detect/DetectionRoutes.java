@@ -46,6 +46,9 @@ public final class DetectionRoutes {
         config.routes.get("/api/v1/rules", guarded(this::rules));
         config.routes.post("/api/v1/rules", guarded(this::addRule));
         config.routes.post("/api/v1/rules/reload", guarded(this::reload));
+        config.routes.post("/api/v1/rules/validate", guarded(ctx -> json(ctx, 200, detection.rules().validate(ctx.body()))));
+        config.routes.post("/api/v1/rules/test", guarded(ctx -> trial(ctx, detection.rules().candidate(ctx.body()))));
+        config.routes.post("/api/v1/rules/{id}/test", guarded(ctx -> trial(ctx, detection.rules().loaded(ctx.pathParam("id")))));
         config.routes.post("/api/v1/rules/{id}/enable", guarded(ctx -> setEnabled(ctx, true)));
         config.routes.post("/api/v1/rules/{id}/disable", guarded(ctx -> setEnabled(ctx, false)));
         config.routes.get("/api/v1/exceptions", guarded(ctx -> json(ctx, 200,
@@ -156,6 +159,23 @@ public final class DetectionRoutes {
         body.put("refused_files", loaded.report().refusedFiles());
         body.put("problems", loaded.report().problems());
         json(ctx, 200, body);
+    }
+
+    /**
+     * Runs rules over the stored events of {@code last} (default 24h) or {@code from}/{@code to}; {@code limit} (default
+     * 20, at most 200) matched events are returned.
+     */
+    private void trial(Context ctx, dev.kiroku.detect.sigma.RuleSet rules) {
+        Instant to = instant(ctx, "to");
+        if (to == null) to = detection.clock().instant();
+        Instant from = instant(ctx, "from");
+        String last = ctx.queryParam("last");
+        if (from != null && last != null) throw new IllegalArgumentException("give either 'last' or 'from', not both");
+        if (from == null) from = to.minus(Durations.parse(last == null || last.isBlank() ? "24h" : last));
+        if (!from.isBefore(to)) throw new IllegalArgumentException("the window is empty: 'from' " + from + " is not before 'to' " + to);
+        long limit = number(ctx.queryParam("limit"), "limit", 20);
+        if (limit < 0 || limit > 200) throw new IllegalArgumentException("'limit' must be 0..200, not " + limit);
+        json(ctx, 200, detection.trial().run(rules, from, to, (int) limit).toJson());
     }
 
     private void setEnabled(Context ctx, boolean enabled) {

@@ -4,6 +4,7 @@ import dev.kiroku.detect.sigma.FieldMapping;
 import dev.kiroku.detect.sigma.LoadOptions;
 import dev.kiroku.detect.sigma.LoadReport;
 import dev.kiroku.detect.sigma.Matcher;
+import dev.kiroku.detect.sigma.RuleSet;
 import dev.kiroku.detect.sigma.SigmaLoader;
 import dev.kiroku.detect.sigma.model.Correlation;
 import dev.kiroku.detect.sigma.model.SigmaRule;
@@ -128,17 +129,75 @@ public final class RuleLibrary {
         }
         String key = USER_PREFIX + (name == null ? "upload.yml" : name);
         SigmaLoader.Result result = SigmaLoader.loadTexts(texts(key, yaml), LoadOptions.defaults());
-        LoadReport.FileReport report = result.report().files().stream().filter(f -> f.file().equals(key)).findFirst().orElseThrow();
-        if (report.status() == LoadReport.Status.REFUSED || !report.problems().isEmpty()) {
-            throw new RuleRefusedException(report.problems().isEmpty()
-                    ? List.of(new LoadReport.Problem(key, 0, report.reason())) : report.problems());
-        }
-        List<String> ids = new ArrayList<>();
-        result.rules().rules().stream().map(SigmaRule::meta).filter(m -> key.equals(m.file())).forEach(m -> ids.add(m.key()));
-        result.rules().correlations().stream().map(Correlation::meta).filter(m -> key.equals(m.file())).forEach(m -> ids.add(m.key()));
+        List<LoadReport.Problem> problems = problems(result, key);
+        if (!problems.isEmpty()) throw new RuleRefusedException(problems);
+        List<String> ids = ids(result, key);
         String fileName = name != null ? name : derivedName(ids);
         write(fileName, yaml);
         reload();
+        return ids;
+    }
+
+    /**
+     * Checks a rule file as {@link #add} would, without storing it.
+     *
+     * @return {@code valid}, the {@code rules} it holds and its {@code problems} as {@code {line, column, message}}
+     */
+    public Map<String, Object> validate(String yaml) {
+        if (yaml == null || yaml.isBlank()) throw new IllegalArgumentException("the request body must be the rule's YAML text");
+        String key = USER_PREFIX + "validate.yml";
+        SigmaLoader.Result result = SigmaLoader.loadTexts(texts(key, yaml), LoadOptions.defaults());
+        List<LoadReport.Problem> problems = problems(result, key);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("valid", problems.isEmpty());
+        body.put("rules", ids(result, key));
+        body.put("problems", RuleDiagnostics.of(yaml, problems));
+        return body;
+    }
+
+    /**
+     * The standalone rules of a rule text, to test over history (it is not stored).
+     *
+     * @throws RuleRefusedException with every problem of the text
+     */
+    public RuleSet candidate(String yaml) {
+        if (yaml == null || yaml.isBlank()) throw new IllegalArgumentException("the request body must be the rule's YAML text");
+        String key = USER_PREFIX + "candidate.yml";
+        SigmaLoader.Result result = SigmaLoader.loadTexts(Map.of(key, yaml), LoadOptions.defaults());
+        List<LoadReport.Problem> problems = problems(result, key);
+        if (!problems.isEmpty()) throw new RuleRefusedException(problems);
+        return new RuleSet(result.rules().rules(), List.of(), result.rules().filters());
+    }
+
+    /** A loaded rule (enabled or not) alone, to test over history. */
+    public RuleSet loaded(String ruleId) {
+        List<SigmaRule> rule = current.ruleSet().rules().stream().filter(r -> r.meta().key().equals(ruleId)).toList();
+        if (rule.isEmpty()) {
+            if (current.entries().containsKey(ruleId)) {
+                throw new IllegalArgumentException(ruleId + " is a correlation; test the rules it correlates instead");
+            }
+            throw new NoSuchRuleException(ruleId);
+        }
+        return new RuleSet(rule, List.of(), List.of());
+    }
+
+    /** How rules are bound to Kiroku's events. */
+    public FieldMapping mapping() {
+        return mapping;
+    }
+
+    private static List<LoadReport.Problem> problems(SigmaLoader.Result result, String key) {
+        LoadReport.FileReport report = result.report().files().stream().filter(f -> f.file().equals(key)).findFirst().orElseThrow();
+        if (report.status() == LoadReport.Status.REFUSED || !report.problems().isEmpty()) {
+            return report.problems().isEmpty() ? List.of(new LoadReport.Problem(key, 0, report.reason())) : report.problems();
+        }
+        return List.of();
+    }
+
+    private static List<String> ids(SigmaLoader.Result result, String key) {
+        List<String> ids = new ArrayList<>();
+        result.rules().rules().stream().map(SigmaRule::meta).filter(m -> key.equals(m.file())).forEach(m -> ids.add(m.key()));
+        result.rules().correlations().stream().map(Correlation::meta).filter(m -> key.equals(m.file())).forEach(m -> ids.add(m.key()));
         return ids;
     }
 

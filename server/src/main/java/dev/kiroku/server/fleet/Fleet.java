@@ -62,6 +62,11 @@ public final class Fleet implements AutoCloseable {
         return server.listeningAgents();
     }
 
+    /** The REST API's HTTPS certificate for {@code names}, signed by the fleet CA (issued again when names change). */
+    public dev.kiroku.server.api.ListenerTls webTls(java.util.Collection<String> names) throws IOException {
+        return new dev.kiroku.server.api.ListenerTls(ca.webCertificate(names), ca.webKey());
+    }
+
     public String caFingerprint() {
         return ca.fingerprint();
     }

@@ -6,9 +6,11 @@
 const SESSION_KEY = 'kiroku.session';
 
 export class ApiError extends Error {
-  constructor(status, message) {
+  /** data: the server's whole error answer (a refused rule carries its problems). */
+  constructor(status, message, data = null) {
     super(message);
     this.status = status;
+    this.data = data;
   }
 }
 
@@ -85,7 +87,7 @@ async function request(method, path, {params, body, text, quiet} = {}) {
     loginListeners.forEach(l => l());
   }
   if (!response.ok) {
-    throw new ApiError(response.status, (data && data.error) || `${method} ${path}: HTTP ${response.status}`);
+    throw new ApiError(response.status, (data && data.error) || `${method} ${path}: HTTP ${response.status}`, data);
   }
   return data;
 }

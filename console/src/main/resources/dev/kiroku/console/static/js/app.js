@@ -11,6 +11,7 @@ import * as incidents from './pages/incidents.js';
 import * as response from './pages/response.js';
 import * as rules from './pages/rules.js';
 import * as policies from './pages/policies.js';
+import * as yara from './pages/yara.js';
 import * as settings from './pages/settings.js';
 
 const PAGES = [
@@ -24,6 +25,7 @@ const PAGES = [
   ['response', 'Response', response],
   ['policies', 'Policies', policies],
   ['rules', 'Rules', rules],
+  ['yara', 'YARA', yara],
   ['settings', 'Settings', settings],
 ];
 
