@@ -75,7 +75,13 @@ public final class Migrations {
                       agent_id VARCHAR(200),
                       actor VARCHAR(200),
                       outcome VARCHAR(2000),
-                      time TIMESTAMP(9) WITH TIME ZONE NOT NULL)""")));
+                      time TIMESTAMP(9) WITH TIME ZONE NOT NULL)""")),
+            // MD5 and SHA-1 beside the SHA-256: most shared indicator lists carry those.
+            new Step(2, List.of(
+                    "ALTER TABLE inventory_files ADD COLUMN md5 VARCHAR(32)",
+                    "ALTER TABLE inventory_files ADD COLUMN sha1 VARCHAR(40)",
+                    "CREATE INDEX inventory_by_md5 ON inventory_files (md5)",
+                    "CREATE INDEX inventory_by_sha1 ON inventory_files (sha1)")));
 
     private Migrations() {
     }
