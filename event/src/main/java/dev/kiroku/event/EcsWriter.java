@@ -157,6 +157,8 @@ final class EcsWriter {
     /** The full process fields, for process events. */
     private void process(ProcessInfo p) {
         processRef(p);
+        put("process.hash.md5", p.md5());
+        put("process.hash.sha1", p.sha1());
         put("process.hash.sha256", p.sha256());
         put("process.working_directory", p.workingDirectory());
         if (p.startTime() != null) put("process.start", p.startTime().toString());

@@ -160,6 +160,8 @@ final class EventJsonWriter {
             firstWithoutComma(nsStart);
             b('}');
         }
+        string("md5", p.md5());
+        string("sha1", p.sha1());
         firstWithoutComma(start);
         b('}');
     }

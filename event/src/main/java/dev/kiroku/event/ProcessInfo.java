@@ -19,14 +19,30 @@ import java.util.List;
  * @param session          audit session id; -1 when unset
  * @param tty              controlling terminal name ("pts/0"), or null
  * @param namespaces       cgroup, container and namespace ids; null when unknown
+ * @param md5              MD5 of the executable, hex; null when not hashed (computed with the SHA-256, in one pass)
+ * @param sha1             SHA-1 of the executable, hex; null when not hashed
  */
 public record ProcessInfo(String entityId, int pid, Instant startTime, ParentRef parent,
                           String executable, List<String> args, String workingDirectory,
                           String sha256, Credentials user, long session, String tty,
-                          Namespaces namespaces) {
+                          Namespaces namespaces, String md5, String sha1) {
 
     public ProcessInfo {
         args = args == null ? List.of() : List.copyOf(args);
+    }
+
+    /** A process known by its SHA-256 only (or not hashed at all). */
+    public ProcessInfo(String entityId, int pid, Instant startTime, ParentRef parent,
+                       String executable, List<String> args, String workingDirectory,
+                       String sha256, Credentials user, long session, String tty, Namespaces namespaces) {
+        this(entityId, pid, startTime, parent, executable, args, workingDirectory, sha256, user, session, tty,
+                namespaces, null, null);
+    }
+
+    /** This process with the executable's three digests (hex, any may be null). */
+    public ProcessInfo withHashes(String md5, String sha1, String sha256) {
+        return new ProcessInfo(entityId, pid, startTime, parent, executable, args, workingDirectory, sha256, user,
+                session, tty, namespaces, md5, sha1);
     }
 
     /** The executable's file name, or argv[0] when the executable is unknown. */

@@ -102,7 +102,8 @@ class EventJsonWriterTest {
         ProcessInfo.Namespaces ns = r.nextInt(3) == 0 ? null
                 : new ProcessInfo.Namespaces(maybe(r), maybe(r), r.nextLong(), r.nextInt(3) == 0 ? 0 : r.nextLong(), r.nextInt(1000));
         return new ProcessInfo(maybe(r), r.nextInt(), r.nextInt(5) == 0 ? null : Instant.ofEpochSecond(r.nextInt(), r.nextInt(1_000_000_000)),
-                parent, maybe(r), r.nextInt(5) == 0 ? null : args(r), maybe(r), maybe(r), user, r.nextLong(), maybe(r), ns);
+                parent, maybe(r), r.nextInt(5) == 0 ? null : args(r), maybe(r), maybe(r), user, r.nextLong(), maybe(r), ns,
+                maybe(r), maybe(r));
     }
 
     private static List<String> args(Random r) {

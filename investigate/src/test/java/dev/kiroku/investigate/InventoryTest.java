@@ -40,8 +40,16 @@ class InventoryTest {
         assertThat(result.skippedTooLarge()).isEqualTo(1);
         assertThat(result.budgetExhausted()).isFalse();
         String expected = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(script)));
+        String md5 = HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(Files.readAllBytes(script)));
+        String sha1 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(Files.readAllBytes(script)));
         assertThat(result.records()).filteredOn(r -> r.path().equals(script.toString())).singleElement()
-                .satisfies(r -> assertThat(r.sha256()).isEqualTo(expected));
+                .satisfies(r -> {
+                    assertThat(r.sha256()).isEqualTo(expected);
+                    assertThat(r.md5()).isEqualTo(md5);
+                    assertThat(r.sha1()).isEqualTo(sha1);
+                });
+        assertThat(dev.kiroku.fleet.wire.ScannedExecutable.decode(dev.kiroku.fleet.wire.ScannedExecutable.encode(result.records())))
+                .containsExactlyInAnyOrderElementsOf(result.records());
 
         ExecutableInventoryScanner.Result tight = new ExecutableInventoryScanner(List.of(bin), 1024, 10, 1.0).scan();
         assertThat(tight.budgetExhausted()).isTrue();
@@ -57,7 +65,7 @@ class InventoryTest {
         Instant t = Instant.parse("2026-03-01T10:00:00Z");
         String sha = "ab".repeat(32);
         inventory.record(List.of(new InventoryRecord("a", "h", "/opt/x", sha, 10, t.plusSeconds(60), false, "scan"),
-                new InventoryRecord("a", "h", "/opt/x", sha, -1, t, true, "exec"),
+                new InventoryRecord("a", "h", "/opt/x", sha, -1, t, true, "exec", "AA".repeat(16), "bb".repeat(20)),
                 new InventoryRecord("a", "h", "/opt/x", sha, 10, t.plusSeconds(120), false, "scan"),
                 new InventoryRecord("b", "h2", "/tmp/x", sha.toUpperCase(), 10, t, false, "scan"),
                 new InventoryRecord("b", "h2", "/tmp/x", "cd".repeat(32), 11, t, false, "scan")));
@@ -71,5 +79,10 @@ class InventoryTest {
         assertThat(a.size()).isEqualTo(10);
         assertThat(inventory.byName("x")).hasSize(3);
         assertThat(inventory.agents()).containsExactly("a", "b");
+        // A later sighting without MD5/SHA-1 keeps the ones an earlier one brought.
+        assertThat(a.md5()).isEqualTo("aa".repeat(16));
+        assertThat(inventory.byMd5("aa".repeat(16))).singleElement().satisfies(e -> assertThat(e.agentId()).isEqualTo("a"));
+        assertThat(inventory.bySha1("BB".repeat(20))).singleElement().satisfies(e -> assertThat(e.path()).isEqualTo("/opt/x"));
+        assertThat(inventory.byMd5("cc".repeat(16))).isEmpty();
     }
 }

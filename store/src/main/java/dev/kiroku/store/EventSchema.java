@@ -47,7 +47,7 @@ public final class EventSchema {
         }
         for (String f : List.of("event.kind", "host.os.type", "kiroku.incomplete", "event.type",
                 "event.outcome", "process.entity_id", "process.parent.entity_id", "process.working_directory",
-                "process.tty.name", "process.cgroup", "container.id", "process.user.login_id", "user.id",
+                "process.tty.name", "process.hash.md5", "process.hash.sha1", "process.cgroup", "container.id", "process.user.login_id", "user.id",
                 "user.effective.id", "user.effective.name", "group.id", "file.name", "file.directory",
                 "file.type", "network.direction", "network.type", "kiroku.loss.source", "kiroku.loss.reason",
                 "kiroku.audit.record_type", "file.hash.sha256", "event.reason", "kiroku.block.attempt")) {

@@ -1,22 +1,17 @@
 package dev.kiroku.agent.enrich;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.InstantSource;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * SHA-256 of executables, cached by (device, inode, size, modification time) so a binary that
+ * MD5, SHA-1 and SHA-256 of executables (one read computes all three, see {@link FileDigests}), cached by (device, inode, size, modification time) so a binary that
  * runs a thousand times is read once, and limited by a byte budget per second so a storm of new
  * large binaries cannot take the agent's CPU. Work skipped for the budget is counted.
  */
@@ -25,12 +20,13 @@ public final class ExecutableHasher {
 
     private final long bytesPerSecond;
     private final InstantSource clock;
-    private final Map<FileKey, String> cache = new LinkedHashMap<>(256, 0.75f, true) {
+    private final Map<FileKey, FileDigests.Digests> cache = new LinkedHashMap<>(256, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<FileKey, String> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<FileKey, FileDigests.Digests> eldest) {
             return size() > CACHE_ENTRIES;
         }
     };
+    private final FileDigests digests = new FileDigests();
     private final AtomicLong skippedForBudget = new AtomicLong();
     private final AtomicLong hashed = new AtomicLong();
     private long windowStartMillis;
@@ -63,7 +59,12 @@ public final class ExecutableHasher {
     public enum Skip { GONE, OVER_BUDGET, UNREADABLE }
 
     public sealed interface Result {
-        record Hashed(String sha256) implements Result { }
+        /** The executable's digests, lower-case hex. */
+        record Hashed(String md5, String sha1, String sha256) implements Result {
+            Hashed(FileDigests.Digests d) {
+                this(d.md5(), d.sha1(), d.sha256());
+            }
+        }
         record Skipped(Skip reason) implements Result { }
     }
 
@@ -79,17 +80,21 @@ public final class ExecutableHasher {
         } catch (IOException | RuntimeException e) {
             return new Result.Skipped(Skip.GONE);
         }
-        String cached = cache.get(key);
+        FileDigests.Digests cached = cache.get(key);
         if (cached != null) return new Result.Hashed(cached);
         if (!spend(key.size())) {
             skippedForBudget.incrementAndGet();
             return new Result.Skipped(Skip.OVER_BUDGET);
         }
-        Optional<String> digest = sha256(file);
-        if (digest.isEmpty()) return new Result.Skipped(Skip.UNREADABLE);
-        cache.put(key, digest.get());
+        FileDigests.Digests digest;
+        try {
+            digest = digests.of(file);
+        } catch (IOException | RuntimeException e) {
+            return new Result.Skipped(Skip.UNREADABLE);
+        }
+        cache.put(key, digest);
         hashed.incrementAndGet();
-        return new Result.Hashed(digest.get());
+        return new Result.Hashed(digest);
     }
 
     private boolean spend(long bytes) {
@@ -101,17 +106,6 @@ public final class ExecutableHasher {
         if (bytesInWindow > 0 && bytesInWindow + bytes > bytesPerSecond) return false;
         bytesInWindow += bytes;
         return true;
-    }
-
-    static Optional<String> sha256(Path file) {
-        try (InputStream in = Files.newInputStream(file)) {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            byte[] buffer = new byte[64 * 1024];
-            for (int n; (n = in.read(buffer)) > 0; ) sha.update(buffer, 0, n);
-            return Optional.of(HexFormat.of().formatHex(sha.digest()));
-        } catch (IOException | NoSuchAlgorithmException e) {
-            return Optional.empty();
-        }
     }
 
     public long skippedForBudget() {

@@ -152,14 +152,15 @@ public final class Recorder {
             namespaces = table.get(exec.ppid()).map(ProcessInfo::namespaces).orElse(null);
             if (namespaces == null) flags.add(Incomplete.NAMESPACES);
         }
-        String sha256 = null;
+        ExecutableHasher.Result.Hashed hashes = null;
         switch (hasher.hash(exec.executable())) {
-            case ExecutableHasher.Result.Hashed hashed -> sha256 = hashed.sha256();
+            case ExecutableHasher.Result.Hashed hashed -> hashes = hashed;
             case ExecutableHasher.Result.Skipped ignored -> flags.add(Incomplete.HASH);
         }
         ProcessInfo.Credentials credentials = credentials(exec.uid(), exec.euid(), exec.auid(), exec.gid(), exec.egid(), flags);
         ProcessFacts facts = new ProcessFacts(exec.pid(), exec.ppid(), ticks, exec.executable(), exec.argv(), exec.cwd(),
-                sha256, credentials, exec.session(), tty(exec.tty()), namespaces);
+                hashes == null ? null : hashes.sha256(), credentials, exec.session(), tty(exec.tty()), namespaces,
+                hashes == null ? null : hashes.md5(), hashes == null ? null : hashes.sha1());
         if (table.get(exec.ppid()).isEmpty()) learnFromProc(exec.ppid());
         ProcessInfo process = table.exec(facts, probe.startTime(ticks));
         if (!exec.argvComplete()) flags.add(Incomplete.ARGS);
@@ -299,9 +300,10 @@ public final class Recorder {
             if (facts.ppid() > 0 && table.get(facts.ppid()).isEmpty()) {
                 probe.read(facts.ppid()).ifPresent(parent -> table.learn(parent, probe.startTime(parent.startTicks())));
             }
-            String sha = facts.executable() == null ? null
-                    : hasher.hash(facts.executable()) instanceof ExecutableHasher.Result.Hashed h ? h.sha256() : null;
-            return table.learn(facts.withSha256(sha), probe.startTime(facts.startTicks()));
+            ProcessFacts hashed = facts.executable() != null
+                    && hasher.hash(facts.executable()) instanceof ExecutableHasher.Result.Hashed h
+                    ? facts.withHashes(h.md5(), h.sha1(), h.sha256()) : facts.withSha256(null);
+            return table.learn(hashed, probe.startTime(facts.startTicks()));
         });
     }
 

@@ -1,5 +1,6 @@
 package dev.kiroku.agent.inventory;
 
+import dev.kiroku.agent.enrich.FileDigests;
 import dev.kiroku.fleet.wire.ScannedExecutable;
 
 import java.io.IOException;
@@ -11,10 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 
@@ -64,8 +62,7 @@ public final class ExecutableInventoryScanner {
         int[] tooLarge = {0};
         long[] hashed = {0};
         boolean[] exhausted = {false};
-        MessageDigest sha = sha256();
-        byte[] buffer = new byte[1 << 16];
+        FileDigests digests = new FileDigests();
         for (Path root : roots) {
             if (exhausted[0]) break;
             if (!Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS)) continue;
@@ -85,9 +82,9 @@ public final class ExecutableInventoryScanner {
                                 return FileVisitResult.TERMINATE;
                             }
                             long started = System.nanoTime();
-                            String hash = hash(file, sha, buffer);
+                            FileDigests.Digests hash = digests.of(file, LinkOption.NOFOLLOW_LINKS);
                             hashed[0] += attrs.size();
-                            records.add(new ScannedExecutable(file.toString(), hash, attrs.size()));
+                            records.add(new ScannedExecutable(file.toString(), hash.sha256(), attrs.size(), hash.md5(), hash.sha1()));
                             if (!pause(System.nanoTime() - started)) return FileVisitResult.TERMINATE;
                         } catch (IOException e) {
                             problems.add(file + ": " + e.getMessage());
@@ -132,22 +129,5 @@ public final class ExecutableInventoryScanner {
         }
         if (n >= 2 && head[0] == '#' && head[1] == '!') return true;
         return n == 4 && head[0] == 0x7f && head[1] == 'E' && head[2] == 'L' && head[3] == 'F';
-    }
-
-    private static String hash(Path file, MessageDigest sha, byte[] buffer) throws IOException {
-        sha.reset();
-        try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
-            int n;
-            while ((n = in.read(buffer)) > 0) sha.update(buffer, 0, n);
-        }
-        return HexFormat.of().formatHex(sha.digest());
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
     }
 }

@@ -137,13 +137,13 @@ public final class ProcessTable {
     private static ProcessInfo build(ProcessFacts facts, String entityId, Instant startTime, ProcessInfo.ParentRef parent) {
         return new ProcessInfo(entityId, facts.pid(), startTime, parent, facts.executable(), facts.args(),
                 facts.workingDirectory(), facts.sha256(), facts.credentials(), facts.session(), facts.tty(),
-                facts.namespaces());
+                facts.namespaces(), facts.md5(), facts.sha1());
     }
 
     private static ProcessInfo copyImage(ProcessInfo parent, String entityId, int pid, Instant startTime,
                                          ProcessInfo.ParentRef parentRef) {
         return new ProcessInfo(entityId, pid, startTime, parentRef, parent.executable(), parent.args(),
                 parent.workingDirectory(), parent.sha256(), parent.user(), parent.session(), parent.tty(),
-                parent.namespaces());
+                parent.namespaces(), parent.md5(), parent.sha1());
     }
 }

@@ -22,17 +22,17 @@ class ExecutableHasherTest {
         Files.writeString(file, "#!/bin/sh\necho one\n");
         ExecutableHasher hasher = new ExecutableHasher(1 << 20, InstantSource.system());
 
-        assertThat(hasher.hash(file.toString())).isEqualTo(new ExecutableHasher.Result.Hashed(sha256(file)));
-        assertThat(hasher.hash(file.toString())).isEqualTo(new ExecutableHasher.Result.Hashed(sha256(file)));
+        assertThat(hasher.hash(file.toString())).isEqualTo(hashed(file));
+        assertThat(hasher.hash(file.toString())).isEqualTo(hashed(file));
         assertThat(hasher.hashedFiles()).isEqualTo(1);
 
         Files.writeString(file, "#!/bin/sh\necho two, longer\n");
         Files.setLastModifiedTime(file, FileTime.fromMillis(Files.getLastModifiedTime(file).toMillis() + 5000));
-        assertThat(hasher.hash(file.toString())).isEqualTo(new ExecutableHasher.Result.Hashed(sha256(file)));
+        assertThat(hasher.hash(file.toString())).isEqualTo(hashed(file));
         assertThat(hasher.hashedFiles()).isEqualTo(2);
 
         Path copy = Files.copy(file, dir.resolve("copy")); // another inode: hashed on its own
-        assertThat(hasher.hash(copy.toString())).isEqualTo(new ExecutableHasher.Result.Hashed(sha256(file)));
+        assertThat(hasher.hash(copy.toString())).isEqualTo(hashed(file));
         assertThat(hasher.hashedFiles()).isEqualTo(3);
     }
 
@@ -44,7 +44,22 @@ class ExecutableHasherTest {
         assertThat(hasher.hash(null)).isEqualTo(new ExecutableHasher.Result.Skipped(ExecutableHasher.Skip.GONE));
     }
 
-    private static String sha256(Path file) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+    @Test
+    void theThreeDigestsMatchKnownValues() throws Exception {
+        Path file = Files.writeString(dir.resolve("abc"), "abc");
+        ExecutableHasher hasher = new ExecutableHasher(1 << 20, InstantSource.system());
+        assertThat(hasher.hash(file.toString())).isEqualTo(new ExecutableHasher.Result.Hashed(
+                "900150983cd24fb0d6963f7d28e17f72", "a9993e364706816aba3e25717850c26c9cd0d89d",
+                "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
+    }
+
+    /** The digests as the JDK computes them from the whole content, each on its own. */
+    private static ExecutableHasher.Result.Hashed hashed(Path file) throws Exception {
+        byte[] content = Files.readAllBytes(file);
+        return new ExecutableHasher.Result.Hashed(digest("MD5", content), digest("SHA-1", content), digest("SHA-256", content));
+    }
+
+    private static String digest(String algorithm, byte[] content) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance(algorithm).digest(content));
     }
 }

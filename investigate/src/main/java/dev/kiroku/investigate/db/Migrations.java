@@ -100,7 +100,13 @@ public final class Migrations {
                     "CREATE INDEX process_images_by_executable ON process_images (agent_id, executable)",
                     "CREATE INDEX process_images_by_script ON process_images (agent_id, script)",
                     "CREATE TABLE process_exits (entity_id VARCHAR(200) PRIMARY KEY, exit_nanos BIGINT NOT NULL)",
-                    "CREATE TABLE process_index_state (name VARCHAR(100) PRIMARY KEY, val VARCHAR(1000) NOT NULL)")));
+                    "CREATE TABLE process_index_state (name VARCHAR(100) PRIMARY KEY, val VARCHAR(1000) NOT NULL)")),
+            // MD5 and SHA-1 beside the SHA-256: most shared indicator lists carry those.
+            new Step(3, List.of(
+                    "ALTER TABLE inventory_files ADD COLUMN md5 VARCHAR(32)",
+                    "ALTER TABLE inventory_files ADD COLUMN sha1 VARCHAR(40)",
+                    "CREATE INDEX inventory_by_md5 ON inventory_files (md5)",
+                    "CREATE INDEX inventory_by_sha1 ON inventory_files (sha1)")));
 
     private Migrations() {
     }

@@ -16,13 +16,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The server-side index of executables and scripts per endpoint: path, SHA-256, size, first and last seen, whether it
+ * The server-side index of executables and scripts per endpoint: path, SHA-256 (and MD5, SHA-1), size, first and last seen, whether it
  * ran. Fed by recorded exec and file events ({@link #ingest}) and by the agents' scanner records ({@link #record}).
  * Answers "which endpoints have this hash / this file name", including copies that never ran.
  */
 public final class FileInventory {
     private static final String COLUMNS = "agent_id, host_name, path, name, sha256, size_bytes, first_seen, last_seen, executed, "
-            + "last_executed, source";
+            + "last_executed, source, md5, sha1";
 
     private final DataSource dataSource;
 
@@ -47,10 +47,10 @@ public final class FileInventory {
                   size_bytes = CASE WHEN ? >= 0 THEN ? ELSE t.size_bytes END,
                   executed = t.executed OR ?,
                   last_executed = CASE WHEN ? THEN GREATEST(COALESCE(t.last_executed, ?), ?) ELSE t.last_executed END,
-                  source = ?, host_name = ?
+                  source = ?, host_name = ?, md5 = COALESCE(?, t.md5), sha1 = COALESCE(?, t.sha1)
                 WHEN NOT MATCHED THEN INSERT (agent_id, path, sha256, size_bytes, host_name, first_seen, last_seen, executed,
-                  last_executed, source, name)
-                  VALUES (s.agent_id, s.path, s.sha256, ?, ?, ?, ?, ?, ?, ?, ?)""";
+                  last_executed, source, name, md5, sha1)
+                  VALUES (s.agent_id, s.path, s.sha256, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
         try (Connection c = dataSource.getConnection(); PreparedStatement p = c.prepareStatement(sql)) {
             for (InventoryRecord r : records) {
                 var at = Sql.time(r.seenAt());
@@ -68,6 +68,8 @@ public final class FileInventory {
                 p.setObject(i++, at);
                 p.setString(i++, r.source());
                 p.setString(i++, r.hostName());
+                p.setString(i++, r.md5());
+                p.setString(i++, r.sha1());
                 p.setLong(i++, r.size());
                 p.setString(i++, r.hostName());
                 p.setObject(i++, at);
@@ -75,7 +77,9 @@ public final class FileInventory {
                 p.setBoolean(i++, r.executed());
                 p.setObject(i++, r.executed() ? at : null);
                 p.setString(i++, r.source());
-                p.setString(i, r.name());
+                p.setString(i++, r.name());
+                p.setString(i++, r.md5());
+                p.setString(i, r.sha1());
                 p.addBatch();
             }
             p.executeBatch();
@@ -100,7 +104,7 @@ public final class FileInventory {
         return switch (e.payload()) {
             case ProcessStart s when s.process().executable() != null && s.process().sha256() != null ->
                     new InventoryRecord(e.agentId(), e.hostName(), s.process().executable(), s.process().sha256(), -1,
-                            e.timestamp(), true, "exec");
+                            e.timestamp(), true, "exec", s.process().md5(), s.process().sha1());
             case FileChange f when !f.directory() && f.action() != FileChange.Action.DELETE
                     && f.action() != FileChange.Action.ATTRIBUTES && ExecutableLocations.covers(f.path()) ->
                     new InventoryRecord(e.agentId(), e.hostName(), f.path(), InventoryRecord.UNKNOWN_HASH, -1, e.timestamp(),
@@ -112,6 +116,18 @@ public final class FileInventory {
     public List<InventoryEntry> byHash(String sha256) {
         return query("SELECT " + COLUMNS + " FROM inventory_files WHERE sha256 = ? ORDER BY agent_id, path",
                 sha256.toLowerCase(java.util.Locale.ROOT));
+    }
+
+    /** Entries whose MD5 is this (hex, any case). */
+    public List<InventoryEntry> byMd5(String md5) {
+        return query("SELECT " + COLUMNS + " FROM inventory_files WHERE md5 = ? ORDER BY agent_id, path",
+                md5.toLowerCase(java.util.Locale.ROOT));
+    }
+
+    /** Entries whose SHA-1 is this (hex, any case). */
+    public List<InventoryEntry> bySha1(String sha1) {
+        return query("SELECT " + COLUMNS + " FROM inventory_files WHERE sha1 = ? ORDER BY agent_id, path",
+                sha1.toLowerCase(java.util.Locale.ROOT));
     }
 
     /** Entries whose file name is exactly this. */
@@ -146,7 +162,7 @@ public final class FileInventory {
                     out.add(new InventoryEntry(r.getString("agent_id"), r.getString("host_name"), r.getString("path"),
                             r.getString("name"), r.getString("sha256"), r.getLong("size_bytes"), Sql.instant(r.getObject("first_seen")),
                             Sql.instant(r.getObject("last_seen")), r.getBoolean("executed"), Sql.instant(r.getObject("last_executed")),
-                            r.getString("source")));
+                            r.getString("source"), r.getString("md5"), r.getString("sha1")));
                 }
                 return out;
             }

@@ -10,10 +10,18 @@ import java.util.Objects;
  * @param size     bytes, -1 when unknown
  * @param executed true when the sighting is an execution
  * @param source   "scan", "exec" or "file_event"
+ * @param md5      MD5 hex, or null when the sighting did not compute it
+ * @param sha1     SHA-1 hex, or null when the sighting did not compute it
  */
 public record InventoryRecord(String agentId, String hostName, String path, String sha256, long size, Instant seenAt,
-                              boolean executed, String source) {
+                              boolean executed, String source, String md5, String sha1) {
     public static final String UNKNOWN_HASH = "";
+
+    /** A sighting with its SHA-256 only. */
+    public InventoryRecord(String agentId, String hostName, String path, String sha256, long size, Instant seenAt,
+                           boolean executed, String source) {
+        this(agentId, hostName, path, sha256, size, seenAt, executed, source, null, null);
+    }
 
     public InventoryRecord {
         Objects.requireNonNull(agentId, "agentId");
@@ -21,6 +29,8 @@ public record InventoryRecord(String agentId, String hostName, String path, Stri
         Objects.requireNonNull(seenAt, "seenAt");
         sha256 = sha256 == null ? UNKNOWN_HASH : sha256.toLowerCase(java.util.Locale.ROOT);
         hostName = hostName == null ? "" : hostName;
+        md5 = md5 == null || md5.isEmpty() ? null : md5.toLowerCase(java.util.Locale.ROOT);
+        sha1 = sha1 == null || sha1.isEmpty() ? null : sha1.toLowerCase(java.util.Locale.ROOT);
     }
 
     public String name() {

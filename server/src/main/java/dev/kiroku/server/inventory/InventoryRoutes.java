@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The file inventory REST API (docs/indicators.md): which endpoints have a SHA-256 or a file name, executed or not,
+ * The file inventory REST API (docs/indicators.md): which endpoints have a SHA-256, MD5, SHA-1 or a file name, executed or not,
  * offline endpoints included; the state of each endpoint's inventory scan; and a scan on demand.
  */
 public final class InventoryRoutes {
@@ -31,14 +31,27 @@ public final class InventoryRoutes {
         config.routes.post("/api/v1/inventory/scans/{agent}", ctx -> json(ctx, 201, Map.of("command", scans.scanNow(ctx.pathParam("agent")))));
     }
 
-    /** {@code ?sha256=X} or {@code ?name=Y}. */
+    /** {@code ?sha256=X}, {@code ?md5=X}, {@code ?sha1=X} or {@code ?name=Y}. */
     private void find(Context ctx) {
-        String sha256 = ctx.queryParam("sha256");
+        String sha256 = hex(ctx, "sha256", 64);
+        String md5 = hex(ctx, "md5", 32);
+        String sha1 = hex(ctx, "sha1", 40);
         String name = ctx.queryParam("name");
-        if ((sha256 == null) == (name == null)) throw new IllegalArgumentException("give exactly one of 'sha256' and 'name'");
-        if (sha256 != null && !sha256.matches("[0-9a-fA-F]{64}")) throw new IllegalArgumentException("'sha256' must be 64 hex digits");
-        List<InventoryEntry> entries = sha256 != null ? scans.inventory().byHash(sha256) : scans.inventory().byName(name);
+        long given = java.util.stream.Stream.of(sha256, md5, sha1, name).filter(java.util.Objects::nonNull).count();
+        if (given != 1) throw new IllegalArgumentException("give exactly one of 'sha256', 'md5', 'sha1' and 'name'");
+        List<InventoryEntry> entries = sha256 != null ? scans.inventory().byHash(sha256)
+                : md5 != null ? scans.inventory().byMd5(md5)
+                : sha1 != null ? scans.inventory().bySha1(sha1)
+                : scans.inventory().byName(name);
         json(ctx, 200, Map.of("entries", entries));
+    }
+
+    private static String hex(Context ctx, String parameter, int digits) {
+        String value = ctx.queryParam(parameter);
+        if (value != null && !value.matches("[0-9a-fA-F]{" + digits + "}")) {
+            throw new IllegalArgumentException("'" + parameter + "' must be " + digits + " hex digits");
+        }
+        return value;
     }
 
     private static void json(Context ctx, int status, Object body) {

@@ -145,7 +145,7 @@ public final class InventoryScans implements AutoCloseable {
                     List<ScannedExecutable> found = ScannedExecutable.decode(answer.path("executables").asText());
                     Instant seen = delivery.finished() == null ? clock.instant() : delivery.finished();
                     inventory.record(found.stream().map(e -> new InventoryRecord(row.agentId(), hostName, e.path(), e.sha256(), e.size(),
-                            seen, false, "scan")).toList());
+                            seen, false, "scan", e.md5(), e.sha1())).toList());
                     String outcome = answer.path("problemCount").asInt() + " unreadable, " + answer.path("skippedTooLarge").asInt()
                             + " too large" + (answer.path("budgetExhausted").asBoolean() ? ", byte budget exhausted" : "");
                     update("UPDATE inventory_scan SET taken = TRUE, executables = ?, outcome = ? WHERE agent_id = ?", found.size(), outcome, row.agentId());

@@ -28,7 +28,9 @@ import java.util.List;
  *
  * <p>Layout: a version byte, then the envelope and the payload as tag-prefixed records. Integers are
  * zig-zag varints; strings are a varint (length + 1, 0 = null) and UTF-8 bytes; lower-case hex of
- * 32 bytes (SHA-256) is written as its 32 bytes; instants are seconds and nanoseconds.
+ * 32 bytes (SHA-256) is written as its 32 bytes (MD5 and SHA-1 likewise as 16 and 20); instants are seconds and
+ * nanoseconds. A process record starts with 1, or with 2 when its MD5 and SHA-1 follow at its end (added without a
+ * version change: documents without them are unchanged).
  *
  * <p>What the index already keeps per document in column form is not stored again: the agent id,
  * sequence and timestamp (the sort key, which every hit carries) and the SHA-256 of the event's
@@ -41,6 +43,9 @@ final class EventBinary {
     private static final byte VERSION = 3;
     /** Version 2 documents have the same layout (only process events' hashes in doc values). */
     private static final byte VERSION_2 = 2;
+    /** A process record's first byte: 0 = none, 1 = a process, 2 = a process followed by its MD5 and SHA-1. */
+    private static final int PROCESS = 1;
+    private static final int PROCESS_WITH_MORE_HASHES = 2;
     private static final Incomplete[] INCOMPLETE = Incomplete.values();
     private static final FileChange.Action[] FILE_ACTIONS = FileChange.Action.values();
     private static final NetworkActivity.Action[] NETWORK_ACTIONS = NetworkActivity.Action.values();
@@ -120,12 +125,17 @@ final class EventBinary {
 
         /** A string that is usually 64 lower-case hex digits: 0 = null, 1 = 32 raw bytes, 2 = other string. */
         void hash(String s) {
+            hash(s, 32);
+        }
+
+        /** A string that is usually {@code 2 * bytes} lower-case hex digits: 0 = null, 1 = raw bytes, 2 = other string. */
+        void hash(String s, int bytes) {
             if (s == null) {
                 b(0);
-            } else if (isHex64(s)) {
+            } else if (isHex(s, bytes)) {
                 b(1);
-                ensure(32);
-                for (int i = 0; i < 64; i += 2) buf[len++] = (byte) ((hex(s.charAt(i)) << 4) | hex(s.charAt(i + 1)));
+                ensure(bytes);
+                for (int i = 0; i < 2 * bytes; i += 2) buf[len++] = (byte) ((hex(s.charAt(i)) << 4) | hex(s.charAt(i + 1)));
             } else {
                 b(2);
                 str(s);
@@ -148,9 +158,9 @@ final class EventBinary {
         }
     }
 
-    private static boolean isHex64(String s) {
-        if (s.length() != 64) return false;
-        for (int i = 0; i < 64; i++) {
+    private static boolean isHex(String s, int bytes) {
+        if (s.length() != 2 * bytes) return false;
+        for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
         }
@@ -303,7 +313,8 @@ final class EventBinary {
             out.b(0);
             return;
         }
-        out.b(1);
+        boolean moreHashes = p.md5() != null || p.sha1() != null;
+        out.b(moreHashes ? PROCESS_WITH_MORE_HASHES : PROCESS);
         out.str(p.entityId());
         out.varint(p.pid());
         out.instant(p.startTime());
@@ -347,6 +358,10 @@ final class EventBinary {
             out.varint(ns.pidNamespace());
             out.varint(ns.mountNamespace());
             out.varint(ns.netNamespace());
+        }
+        if (moreHashes) {
+            out.hash(p.md5(), 16);
+            out.hash(p.sha1(), 20);
         }
     }
 
@@ -416,6 +431,26 @@ final class EventBinary {
             return s;
         }
 
+        /** A hash written by {@link Out#hash(String, int)}, not kept in doc values. */
+        String hash(int bytes) {
+            int kind = b();
+            if (kind == 0) return null;
+            if (kind == 2) return str();
+            if (kind != 1) throw new IllegalStateException("bad hash kind " + kind);
+            return hex(bytes);
+        }
+
+        private String hex(int bytes) {
+            if (bytes > end - pos) throw new IllegalStateException("truncated hash");
+            byte[] hex = new byte[2 * bytes];
+            for (int i = 0; i < bytes; i++) {
+                int v = buf[pos++] & 0xFF;
+                hex[2 * i] = HEX[v >>> 4];
+                hex[2 * i + 1] = HEX[v & 0xF];
+            }
+            return new String(hex, StandardCharsets.US_ASCII);
+        }
+
         String hash() {
             int kind = b();
             if (kind == 0) return null;
@@ -425,14 +460,7 @@ final class EventBinary {
                 if (hash == null) throw new IllegalStateException("no process hash doc value");
                 return hash;
             }
-            if (32 > end - pos) throw new IllegalStateException("truncated hash");
-            byte[] hex = new byte[64];
-            for (int i = 0; i < 32; i++) {
-                int v = buf[pos++] & 0xFF;
-                hex[2 * i] = HEX[v >>> 4];
-                hex[2 * i + 1] = HEX[v & 0xF];
-            }
-            return new String(hex, StandardCharsets.US_ASCII);
+            return hex(32);
         }
 
         Instant instant() {
@@ -486,7 +514,9 @@ final class EventBinary {
         }
 
         ProcessInfo process() {
-            if (b() == 0) return null;
+            int marker = b();
+            if (marker == 0) return null;
+            if (marker != PROCESS && marker != PROCESS_WITH_MORE_HASHES) throw new IllegalStateException("bad process marker " + marker);
             String entityId = str();
             int pid = int32();
             Instant start = instant();
@@ -502,7 +532,9 @@ final class EventBinary {
             String tty = str();
             ProcessInfo.Namespaces ns = null;
             if (b() != 0) ns = new ProcessInfo.Namespaces(str(), str(), varint(), varint(), varint());
-            return new ProcessInfo(entityId, pid, start, parent, executable, args, cwd, sha, user, session, tty, ns);
+            String md5 = marker == PROCESS_WITH_MORE_HASHES ? hash(16) : null;
+            String sha1 = marker == PROCESS_WITH_MORE_HASHES ? hash(20) : null;
+            return new ProcessInfo(entityId, pid, start, parent, executable, args, cwd, sha, user, session, tty, ns, md5, sha1);
         }
     }
 }

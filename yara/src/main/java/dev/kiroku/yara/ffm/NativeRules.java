@@ -4,18 +4,18 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
-import java.util.concurrent.locks.ReentrantReadWriteLock;
-
 /**
  * A compiled {@code YR_RULES}. Scanners on any number of threads may use it at once (libyara allows up to 32);
- * {@link #close()} waits until no scanner holds it.
+ * {@link #close()} waits until no scanner holds it. A pin is a count, not a lock, so a scanner may be closed (and its
+ * pin released) on another thread than the one that made it.
  */
 public final class NativeRules implements AutoCloseable {
     /** sizeof(YR_RULES_STATS) is 824 in 4.2; a little more is allocated. */
     private static final long STATS_SIZE = 1024;
 
     private final MemorySegment rules;
-    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    private final Object pinLock = new Object();
+    private int pins;
     private boolean closed;
 
     NativeRules(MemorySegment rules) {
@@ -70,31 +70,58 @@ public final class NativeRules implements AutoCloseable {
 
     /** Pins the rules for a scanner; returns the native pointer. */
     MemorySegment acquire() {
-        lock.readLock().lock();
-        if (closed) {
-            lock.readLock().unlock();
-            throw new IllegalStateException("rules are closed");
+        synchronized (pinLock) {
+            if (closed) {
+                throw new IllegalStateException("rules are closed");
+            }
+            pins++;
+            return rules;
         }
-        return rules;
     }
 
+    /** Releases one pin taken by {@link #acquire()}, on any thread. */
     void release() {
-        lock.readLock().unlock();
+        synchronized (pinLock) {
+            if (pins <= 0) {
+                throw new IllegalStateException("rules released more often than acquired");
+            }
+            if (--pins == 0) {
+                pinLock.notifyAll();
+            }
+        }
     }
 
+    /** How many scanners (or calls) hold the rules now. */
+    int pins() {
+        synchronized (pinLock) {
+            return pins;
+        }
+    }
+
+    /** Refuses new pins, waits until every pin is released, then frees the rules. */
     @Override
     public void close() {
-        lock.writeLock().lock();
-        try {
+        synchronized (pinLock) {
             if (closed) {
                 return;
             }
             closed = true;
+            boolean interrupted = false;
+            while (pins > 0) {
+                try {
+                    pinLock.wait();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        try {
             int ignored = (int) LibYara.get().rulesDestroy.invokeExact(rules);
         } catch (Throwable t) {
             throw LibYara.rethrow(t);
-        } finally {
-            lock.writeLock().unlock();
         }
     }
 }

@@ -20,7 +20,9 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * sequence of memory blocks, always from memory Kiroku owns. Only matching rules are reported (libyara's
  * {@code SCAN_FLAGS_REPORT_RULES_MATCHING}), so non-matching rules cost no upcall.
  *
- * <p>Not thread-safe: one scanner per thread, created, used and closed on that thread.
+ * <p>Not thread-safe: one thread scans at a time. Its native memory lives in shared arenas, so it may be closed on
+ * another thread than the one that made it (a shutdown hook closing a worker's scanner); closing always releases its
+ * pin on the rules.
  */
 public final class NativeScanner implements AutoCloseable {
     private static final int MSG_RULE_MATCHING = 1;
@@ -46,7 +48,8 @@ public final class NativeScanner implements AutoCloseable {
 
     private final LibYara lib = LibYara.get();
     private final NativeRules rules;
-    private final Arena arena = Arena.ofConfined();
+    private final Arena arena = Arena.ofShared();
+    private boolean closed;
     private final MemorySegment scanner;
     private List<YaraMatch> matches = new ArrayList<>();
     private RuntimeException callbackFailure;
@@ -63,10 +66,12 @@ public final class NativeScanner implements AutoCloseable {
         this.rules = rules;
         MemorySegment out = arena.allocate(ADDRESS);
         int rc;
+        MemorySegment pinned = rules.acquire();
         try {
-            rc = (int) lib.scannerCreate.invokeExact(rules.acquire(), out);
+            rc = (int) lib.scannerCreate.invokeExact(pinned, out);
         } catch (Throwable t) {
             rules.release();
+            arena.close();
             throw LibYara.rethrow(t);
         }
         if (rc != YaraError.SUCCESS) {
@@ -79,6 +84,7 @@ public final class NativeScanner implements AutoCloseable {
         try {
             lib.scannerSetCallback.invokeExact(scanner, stub, MemorySegment.NULL);
         } catch (Throwable t) {
+            close();
             throw LibYara.rethrow(t);
         }
     }
@@ -155,17 +161,26 @@ public final class NativeScanner implements AutoCloseable {
         }
     }
 
+    /** Frees the scanner and releases its pin on the rules; callable once from any thread, later calls do nothing. */
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         try {
             lib.scannerDestroy.invokeExact(scanner);
         } catch (Throwable t) {
             throw LibYara.rethrow(t);
         } finally {
-            fileBuffer.close();
-            blockBuffer.close();
+            // The scanner no longer references the rules: the pin goes first, whatever freeing the memory does.
             rules.release();
-            arena.close();
+            try {
+                fileBuffer.close();
+                blockBuffer.close();
+            } finally {
+                arena.close();
+            }
         }
     }
 

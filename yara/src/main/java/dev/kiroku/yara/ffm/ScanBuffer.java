@@ -3,7 +3,10 @@ package dev.kiroku.yara.ffm;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
-/** A native buffer reused across scans, grown (never shrunk below 1 MiB) when a larger one is needed. Single thread. */
+/**
+ * A native buffer reused across scans, grown (never shrunk below 1 MiB) when a larger one is needed. Used by one thread
+ * at a time; its arena is shared so that the owner may be closed from another thread.
+ */
 final class ScanBuffer implements AutoCloseable {
     private static final long MIN = 1 << 20;
 
@@ -14,7 +17,7 @@ final class ScanBuffer implements AutoCloseable {
     MemorySegment slice(long size) {
         if (buffer == null || buffer.byteSize() < size) {
             close();
-            arena = Arena.ofConfined();
+            arena = Arena.ofShared();
             buffer = arena.allocate(Math.max(MIN, size), 4096);
         }
         return buffer.asSlice(0, size);
