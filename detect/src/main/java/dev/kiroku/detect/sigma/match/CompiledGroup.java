@@ -31,7 +31,7 @@ public final class CompiledGroup {
      * @param present rules that are candidates whenever the field is present
      * @param exact rules that are candidates when a lower-cased value of the field equals the key (null if none)
      */
-    private record FieldFilter(int field, AhoCorasick automaton, int[] literalIds, int[] present, Map<String, int[]> exact) {
+    private record FieldFilter(int index, int field, AhoCorasick automaton, int[] literalIds, int[] present, Map<String, int[]> exact) {
     }
 
     /** Scratch per thread: stamps avoid clearing arrays between events. */
@@ -40,6 +40,8 @@ public final class CompiledGroup {
         int[] literalStamp = new int[0];
         int[] candidates = new int[0];
         char[] chars = new char[256];
+        /** Per filter index, the patterns found in recent texts. */
+        ScanCache[] caches = new ScanCache[0];
         EventContext context;
         int stamp;
     }
@@ -87,7 +89,7 @@ public final class CompiledGroup {
             }
             List<String> patterns = table.patterns(field);
             AhoCorasick automaton = patterns.isEmpty() ? null : new AhoCorasick(patterns);
-            filters.put(field, new FieldFilter(compiler.field(field), automaton, table.ids(field), present, exact));
+            filters.put(field, new FieldFilter(filters.size(), compiler.field(field), automaton, table.ids(field), present, exact));
         }
         keywordFilter = filters.remove(Literals.ANY_VALUE);
         fieldNames = compiler.names();
@@ -114,6 +116,7 @@ public final class CompiledGroup {
         }
         if (s.literalStamp.length < rulesOfLiteral.length) s.literalStamp = new int[rulesOfLiteral.length];
         if (s.context == null) s.context = new EventContext(fieldNames);
+        if (s.caches.length < filters.size() + 1) s.caches = new ScanCache[filters.size() + 1];
         EventContext ctx = s.context;
         ctx.reset(doc);
         int stamp = ++s.stamp;
@@ -127,10 +130,9 @@ public final class CompiledGroup {
         for (int r : always) c.add(r);
         if (keywordFilter != null) {
             c.filter = keywordFilter;
-            AhoCorasick keywords = keywordFilter.automaton();
             for (Object v : doc.values()) {
-                if (v instanceof String text) scan(keywords, text, s, c);
-                else for (String text : EventContext.toTexts(v)) scan(keywords, text, s, c);
+                if (v instanceof String text) scan(keywordFilter, text, s, c);
+                else for (String text : EventContext.toTexts(v)) scan(keywordFilter, text, s, c);
             }
         }
         if (!filters.isEmpty()) {
@@ -148,7 +150,7 @@ public final class CompiledGroup {
                 }
                 if (f.automaton() == null) continue;
                 c.filter = f;
-                for (String text : ctx.texts(f.field())) scan(f.automaton(), text, s, c);
+                for (String text : ctx.texts(f.field())) scan(f, text, s, c);
             }
         }
         int n = c.count;
@@ -161,8 +163,31 @@ public final class CompiledGroup {
         ctx.reset(null);
     }
 
-    /** Scans a text through the thread's char buffer (cheaper per char than {@link String#charAt}). */
-    private static void scan(AhoCorasick automaton, String text, Scratch s, Candidates c) {
+    /**
+     * Scans a text with the filter's automaton through the thread's char buffer (cheaper per char than
+     * {@link String#charAt}); a long text scanned recently is answered from the thread's {@link ScanCache} instead.
+     */
+    private static void scan(FieldFilter f, String text, Scratch s, Candidates c) {
+        int n = text.length();
+        if (n < ScanCache.MIN_LENGTH) {
+            scanChars(f.automaton(), text, s, c);
+            return;
+        }
+        ScanCache cache = s.caches[f.index()];
+        if (cache == null) cache = s.caches[f.index()] = new ScanCache();
+        int[] known = cache.lookup(text);
+        if (known != null) {
+            for (int p : known) c.hit(p);
+            return;
+        }
+        cache.start();
+        c.recorder = cache;
+        scanChars(f.automaton(), text, s, c);
+        c.recorder = null;
+        cache.remember(text);
+    }
+
+    private static void scanChars(AhoCorasick automaton, String text, Scratch s, Candidates c) {
         int n = text.length();
         if (s.chars.length < n) s.chars = new char[Math.max(n, s.chars.length * 2)];
         text.getChars(0, n, s.chars, 0);
@@ -177,6 +202,8 @@ public final class CompiledGroup {
         final int stamp;
         final int[][] rulesOfLiteral;
         FieldFilter filter;
+        /** Also receives the patterns found, while a scan is being remembered. */
+        ScanCache recorder;
         int count;
 
         Candidates(int[] ruleStamp, int[] literalStamp, int[] list, int stamp, int[][] rulesOfLiteral) {
@@ -196,6 +223,7 @@ public final class CompiledGroup {
 
         @Override
         public void hit(int pattern) {
+            if (recorder != null) recorder.record(pattern);
             int id = filter.literalIds()[pattern];
             if (literalStamp[id] == stamp) return;
             literalStamp[id] = stamp;
