@@ -11,7 +11,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -52,7 +51,7 @@ public final class Journal implements AutoCloseable {
      * the shipper reads what was just written from here instead of inflating and decoding the
      * block again (it reads batches smaller than a block, so each block would be decoded repeatedly).
      */
-    private final ArrayDeque<Event> recent = new ArrayDeque<>();
+    private final RecentEvents recent = new RecentEvents(RECENT_EVENTS);
     private final ScheduledExecutorService flusher;
     private long pendingRawBytes;
     private long totalBytes;
@@ -179,7 +178,7 @@ public final class Journal implements AutoCloseable {
         List<Event> memory;
         synchronized (this) {
             requireOpen();
-            if (!recent.isEmpty() && sequence >= recent.peekFirst().sequence()) return fromMemory(sequence, maxEvents);
+            if (!recent.isEmpty() && sequence >= recent.firstSequence()) return fromMemory(sequence, maxEvents);
             Long start = segments.floorKey(sequence);
             for (Segment s : (start == null ? segments : segments.tailMap(start, true)).values()) {
                 for (Segment.Block b : s.blocks) {
@@ -206,10 +205,7 @@ public final class Journal implements AutoCloseable {
     /** Events at or after {@code sequence} from {@link #recent} and {@link #pending}, which hold all of them. */
     private Batch fromMemory(long sequence, int maxEvents) {
         List<Event> out = new ArrayList<>(Math.min(maxEvents, recent.size() + pending.size()));
-        for (Event e : recent) {
-            if (out.size() == maxEvents) break;
-            if (e.sequence() >= sequence) out.add(e);
-        }
+        recent.copyFrom(sequence, maxEvents, out);
         for (Event e : pending) {
             if (out.size() == maxEvents) break;
             if (e.sequence() >= sequence) out.add(e);
@@ -333,8 +329,7 @@ public final class Journal implements AutoCloseable {
                 return false;
             }
             for (int i = 0; i < n; i++) {
-                recent.addLast(pending.get(i));
-                if (recent.size() > RECENT_EVENTS) recent.pollFirst();
+                recent.add(pending.get(i));
             }
             pending.subList(0, n).clear();
             pendingBytes.subList(0, n).clear();
@@ -419,7 +414,7 @@ public final class Journal implements AutoCloseable {
         }
         segments.remove(segment.firstSequence);
         totalBytes -= segment.bytes;
-        while (!recent.isEmpty() && recent.peekFirst().sequence() <= segment.lastSequence()) recent.pollFirst();
+        recent.removeThrough(segment.lastSequence());
         return true;
     }
 
