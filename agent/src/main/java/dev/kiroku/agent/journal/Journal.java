@@ -59,6 +59,11 @@ public final class Journal implements AutoCloseable {
     private final long truncatedBytes;
     private Cursor cursor;
     private boolean cursorDirty;
+    /** An acknowledgement not yet in the cursor file (see {@link #acknowledge}). */
+    private boolean acknowledgedUnpersisted;
+    private long cursorWrittenAtMillis = Long.MIN_VALUE / 2;
+    /** How often acknowledgements are written to the cursor file at most. */
+    static final java.time.Duration ACKNOWLEDGED_PERSIST_INTERVAL = java.time.Duration.ofSeconds(1);
     private JournalStatus.State state = JournalStatus.State.OK;
     private String lastError;
     private Instant retryAt = Instant.MIN;
@@ -142,22 +147,30 @@ public final class Journal implements AutoCloseable {
         return stored;
     }
 
-    /** Writes buffered events now (and fsyncs when configured); retries a failing disk. */
+    /** Writes buffered events now (and fsyncs when configured), and the cursor; retries a failing disk. */
     public synchronized void flush() {
-        if (state == JournalStatus.State.CLOSED) return;
-        if (!writePending()) return;
+        if (writeAndSync() && (cursorDirty || acknowledgedUnpersisted)) persistCursor();
+    }
+
+    /** Writes buffered events and fsyncs them when configured; false when the disk failed. */
+    private boolean writeAndSync() {
+        if (state == JournalStatus.State.CLOSED) return false;
+        if (!writePending()) return false;
         try {
             writer.sync();
         } catch (IOException e) {
             writeFailed(e);
-            return;
+            return false;
         }
-        if (cursorDirty) persistCursor();
+        return true;
     }
 
     /**
-     * Records that the server holds every event up to {@code sequence}; persisted atomically.
-     * Acknowledging less than before is ignored.
+     * Records that the server holds every event up to {@code sequence}; persisted atomically, at
+     * most once per {@link #ACKNOWLEDGED_PERSIST_INTERVAL} (a shipper acknowledges several batches a
+     * second, and each persist costs two fsyncs), and at {@link #flush} and close. After a crash the
+     * acknowledgements of the last second at most are lost: those events ship again, and the server
+     * drops them as duplicates (same agent and sequence). Acknowledging less than before is ignored.
      */
     public synchronized void acknowledge(long sequence) {
         requireOpen();
@@ -167,7 +180,14 @@ public final class Journal implements AutoCloseable {
         }
         if (sequence <= cursor.acknowledged()) return;
         cursor = new Cursor(sequence, cursor.lostToCap(), cursor.droppedWhileFull());
-        persistCursor();
+        acknowledgedUnpersisted = true;
+        persistAcknowledgedIfDue();
+    }
+
+    private void persistAcknowledgedIfDue() {
+        if (acknowledgedUnpersisted && clock.millis() - cursorWrittenAtMillis >= ACKNOWLEDGED_PERSIST_INTERVAL.toMillis()) {
+            persistCursor();
+        }
     }
 
     /** Up to {@code maxEvents} events with sequence at or after {@code sequence}, in order. */
@@ -286,7 +306,10 @@ public final class Journal implements AutoCloseable {
         if (state == JournalStatus.State.CLOSED) return;
         try {
             if (state != JournalStatus.State.OK && clock.instant().isBefore(retryAt)) return;
-            flush();
+            if (writeAndSync()) {
+                if (cursorDirty) persistCursor();
+                else persistAcknowledgedIfDue();
+            }
             if (state == JournalStatus.State.OK) enforceLimits();
         } catch (RuntimeException e) {
             lastError = "journal flush failed: " + e;
@@ -422,6 +445,8 @@ public final class Journal implements AutoCloseable {
         try {
             cursor.write(dir, opener);
             cursorDirty = false;
+            acknowledgedUnpersisted = false;
+            cursorWrittenAtMillis = clock.millis();
         } catch (IOException e) {
             cursorDirty = true;
             lastError = "cannot persist the acknowledged cursor: " + e;
