@@ -89,7 +89,7 @@ final class SensorFactory {
         return KernelSensor.start("proc_connector", source,
                 () -> source.start(notice -> {
                     switch (notice) {
-                        case ForkNotice fork -> queue.accept(new Observation.Fork(fork.ppid(), fork.pid(), fork.time()));
+                        case ForkNotice fork -> queue.accept(new Observation.Fork(fork.ppid(), fork.pid(), fork.time(), fork.monotonicNanos()));
                         case ExitNotice exit -> queue.accept(new Observation.Exit(exit.pid(), exit.exitCode(), exit.signal(), exit.time()));
                         case ExecNotice ignored -> { } // not subscribed: audit reports execs with their arguments
                         case ProcLossNotice ignored -> { } // counted in the source's status

@@ -20,8 +20,8 @@ public sealed interface Observation {
     record File(FileActivity activity) implements Observation {
     }
 
-    /** A fork from the proc connector. */
-    record Fork(int parentPid, int childPid, Instant time) implements Observation {
+    /** A fork from the proc connector, with the kernel's CLOCK_MONOTONIC time of it (0 when unknown). */
+    record Fork(int parentPid, int childPid, Instant time, long monotonicNanos) implements Observation {
     }
 
     /** A process exit from the proc connector. */

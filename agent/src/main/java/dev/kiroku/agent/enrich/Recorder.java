@@ -246,7 +246,7 @@ public final class Recorder {
     }
 
     private void fork(Observation.Fork fork) {
-        long ticks = probe.startTicks(fork.childPid());
+        long ticks = probe.startTicksAtFork(fork.childPid(), fork.monotonicNanos());
         if (ticks < 0) ticks = syntheticTicks(fork.time());
         if (table.get(fork.parentPid()).isEmpty()) learnFromProc(fork.parentPid());
         table.fork(fork.parentPid(), fork.childPid(), ticks, probe.startTime(ticks));

@@ -11,7 +11,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -52,7 +51,7 @@ public final class Journal implements AutoCloseable {
      * the shipper reads what was just written from here instead of inflating and decoding the
      * block again (it reads batches smaller than a block, so each block would be decoded repeatedly).
      */
-    private final ArrayDeque<Event> recent = new ArrayDeque<>();
+    private final RecentEvents recent = new RecentEvents(RECENT_EVENTS);
     private final ScheduledExecutorService flusher;
     private long pendingRawBytes;
     private long totalBytes;
@@ -60,6 +59,11 @@ public final class Journal implements AutoCloseable {
     private final long truncatedBytes;
     private Cursor cursor;
     private boolean cursorDirty;
+    /** An acknowledgement not yet in the cursor file (see {@link #acknowledge}). */
+    private boolean acknowledgedUnpersisted;
+    private long cursorWrittenAtMillis = Long.MIN_VALUE / 2;
+    /** How often acknowledgements are written to the cursor file at most. */
+    static final java.time.Duration ACKNOWLEDGED_PERSIST_INTERVAL = java.time.Duration.ofSeconds(1);
     private JournalStatus.State state = JournalStatus.State.OK;
     private String lastError;
     private Instant retryAt = Instant.MIN;
@@ -143,22 +147,30 @@ public final class Journal implements AutoCloseable {
         return stored;
     }
 
-    /** Writes buffered events now (and fsyncs when configured); retries a failing disk. */
+    /** Writes buffered events now (and fsyncs when configured), and the cursor; retries a failing disk. */
     public synchronized void flush() {
-        if (state == JournalStatus.State.CLOSED) return;
-        if (!writePending()) return;
+        if (writeAndSync() && (cursorDirty || acknowledgedUnpersisted)) persistCursor();
+    }
+
+    /** Writes buffered events and fsyncs them when configured; false when the disk failed. */
+    private boolean writeAndSync() {
+        if (state == JournalStatus.State.CLOSED) return false;
+        if (!writePending()) return false;
         try {
             writer.sync();
         } catch (IOException e) {
             writeFailed(e);
-            return;
+            return false;
         }
-        if (cursorDirty) persistCursor();
+        return true;
     }
 
     /**
-     * Records that the server holds every event up to {@code sequence}; persisted atomically.
-     * Acknowledging less than before is ignored.
+     * Records that the server holds every event up to {@code sequence}; persisted atomically, at
+     * most once per {@link #ACKNOWLEDGED_PERSIST_INTERVAL} (a shipper acknowledges several batches a
+     * second, and each persist costs two fsyncs), and at {@link #flush} and close. After a crash the
+     * acknowledgements of the last second at most are lost: those events ship again, and the server
+     * drops them as duplicates (same agent and sequence). Acknowledging less than before is ignored.
      */
     public synchronized void acknowledge(long sequence) {
         requireOpen();
@@ -168,7 +180,14 @@ public final class Journal implements AutoCloseable {
         }
         if (sequence <= cursor.acknowledged()) return;
         cursor = new Cursor(sequence, cursor.lostToCap(), cursor.droppedWhileFull());
-        persistCursor();
+        acknowledgedUnpersisted = true;
+        persistAcknowledgedIfDue();
+    }
+
+    private void persistAcknowledgedIfDue() {
+        if (acknowledgedUnpersisted && clock.millis() - cursorWrittenAtMillis >= ACKNOWLEDGED_PERSIST_INTERVAL.toMillis()) {
+            persistCursor();
+        }
     }
 
     /** Up to {@code maxEvents} events with sequence at or after {@code sequence}, in order. */
@@ -179,7 +198,7 @@ public final class Journal implements AutoCloseable {
         List<Event> memory;
         synchronized (this) {
             requireOpen();
-            if (!recent.isEmpty() && sequence >= recent.peekFirst().sequence()) return fromMemory(sequence, maxEvents);
+            if (!recent.isEmpty() && sequence >= recent.firstSequence()) return fromMemory(sequence, maxEvents);
             Long start = segments.floorKey(sequence);
             for (Segment s : (start == null ? segments : segments.tailMap(start, true)).values()) {
                 for (Segment.Block b : s.blocks) {
@@ -206,10 +225,7 @@ public final class Journal implements AutoCloseable {
     /** Events at or after {@code sequence} from {@link #recent} and {@link #pending}, which hold all of them. */
     private Batch fromMemory(long sequence, int maxEvents) {
         List<Event> out = new ArrayList<>(Math.min(maxEvents, recent.size() + pending.size()));
-        for (Event e : recent) {
-            if (out.size() == maxEvents) break;
-            if (e.sequence() >= sequence) out.add(e);
-        }
+        recent.copyFrom(sequence, maxEvents, out);
         for (Event e : pending) {
             if (out.size() == maxEvents) break;
             if (e.sequence() >= sequence) out.add(e);
@@ -290,7 +306,10 @@ public final class Journal implements AutoCloseable {
         if (state == JournalStatus.State.CLOSED) return;
         try {
             if (state != JournalStatus.State.OK && clock.instant().isBefore(retryAt)) return;
-            flush();
+            if (writeAndSync()) {
+                if (cursorDirty) persistCursor();
+                else persistAcknowledgedIfDue();
+            }
             if (state == JournalStatus.State.OK) enforceLimits();
         } catch (RuntimeException e) {
             lastError = "journal flush failed: " + e;
@@ -333,8 +352,7 @@ public final class Journal implements AutoCloseable {
                 return false;
             }
             for (int i = 0; i < n; i++) {
-                recent.addLast(pending.get(i));
-                if (recent.size() > RECENT_EVENTS) recent.pollFirst();
+                recent.add(pending.get(i));
             }
             pending.subList(0, n).clear();
             pendingBytes.subList(0, n).clear();
@@ -419,7 +437,7 @@ public final class Journal implements AutoCloseable {
         }
         segments.remove(segment.firstSequence);
         totalBytes -= segment.bytes;
-        while (!recent.isEmpty() && recent.peekFirst().sequence() <= segment.lastSequence()) recent.pollFirst();
+        recent.removeThrough(segment.lastSequence());
         return true;
     }
 
@@ -427,6 +445,8 @@ public final class Journal implements AutoCloseable {
         try {
             cursor.write(dir, opener);
             cursorDirty = false;
+            acknowledgedUnpersisted = false;
+            cursorWrittenAtMillis = clock.millis();
         } catch (IOException e) {
             cursorDirty = true;
             lastError = "cannot persist the acknowledged cursor: " + e;

@@ -1,6 +1,7 @@
 package dev.kiroku.agent.process;
 
 import dev.kiroku.event.ProcessInfo;
+import dev.kiroku.sensor.linux.procfs.ForkTicks;
 import dev.kiroku.sensor.linux.procfs.ProcFiles;
 import dev.kiroku.sensor.linux.procfs.ProcFs;
 import dev.kiroku.sensor.linux.procfs.ProcessSnapshot;
@@ -17,6 +18,7 @@ import java.util.Optional;
 public final class ProcFsProbe implements ProcessProbe {
     private final ProcFs proc;
     private final UserNames users;
+    private final ForkTicks forkTicks = new ForkTicks();
     private final Instant bootTime;
     /** Container ids by cgroup path: a machine has few cgroups, and every exec asks (a regex search each). */
     private final Map<String, Optional<String>> containerIds = new LinkedHashMap<>(64, 0.75f, true) {
@@ -55,6 +57,13 @@ public final class ProcFsProbe implements ProcessProbe {
     @Override
     public long startTicks(int pid) {
         return proc.startTicks(pid).orElse(-1);
+    }
+
+    /** From the fork notice's time when that is certain ({@link ForkTicks}: nine forks in ten), else from /proc. */
+    @Override
+    public long startTicksAtFork(int pid, long forkMonotonicNanos) {
+        long ticks = forkTicks.ticks(forkMonotonicNanos);
+        return ticks >= 0 ? ticks : startTicks(pid);
     }
 
     @Override

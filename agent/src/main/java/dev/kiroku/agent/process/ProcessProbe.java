@@ -18,6 +18,16 @@ public interface ProcessProbe {
     /** The kernel start time of a process in clock ticks since boot, or -1 when it is gone. */
     long startTicks(int pid);
 
+    /**
+     * The start ticks of a process just forked, whose fork notice carries the kernel's
+     * CLOCK_MONOTONIC time (0 when unknown): a probe may compute them from that time instead of
+     * reading /proc, when it can be sure of the same answer. -1 when the process is gone and the
+     * time does not tell.
+     */
+    default long startTicksAtFork(int pid, long forkMonotonicNanos) {
+        return startTicks(pid);
+    }
+
     /** Cgroup and namespace ids of a running process; null when it is gone. */
     ProcessInfo.Namespaces namespaces(int pid);
 

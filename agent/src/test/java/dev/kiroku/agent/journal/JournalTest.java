@@ -111,6 +111,30 @@ class JournalTest {
     }
 
     @Test
+    void acknowledgementsReachTheCursorFileAtMostOncePerIntervalAndAtFlush() throws IOException {
+        try (Journal journal = Journal.open(dir, MANUAL, clock)) {
+            source.take(20).forEach(journal::append);
+            journal.flush();
+            journal.acknowledge(5);
+            assertThat(Files.readString(dir.resolve("cursor"))).as("the first one at once").contains("acknowledged=5");
+            journal.acknowledge(8);
+            assertThat(journal.status().acknowledgedSequence()).isEqualTo(8);
+            assertThat(Files.readString(dir.resolve("cursor"))).as("within the interval: in memory only").contains("acknowledged=5");
+            clock.advance(Journal.ACKNOWLEDGED_PERSIST_INTERVAL);
+            journal.acknowledge(9);
+            assertThat(Files.readString(dir.resolve("cursor"))).contains("acknowledged=9");
+            journal.acknowledge(12);
+            journal.flush();
+            assertThat(Files.readString(dir.resolve("cursor"))).as("a flush writes it").contains("acknowledged=12");
+            journal.acknowledge(15);
+        }
+        assertThat(Files.readString(dir.resolve("cursor"))).as("close writes it").contains("acknowledged=15");
+        try (Journal journal = Journal.open(dir, MANUAL, clock)) {
+            assertThat(journal.status().acknowledgedSequence()).isEqualTo(15);
+        }
+    }
+
+    @Test
     void acknowledgingWhatWasNeverAssignedIsRefused() throws IOException {
         try (Journal journal = Journal.open(dir, MANUAL, clock)) {
             source.take(3).forEach(journal::append);

@@ -17,6 +17,7 @@ public final class AuditRecordParser {
     private String[] values = new String[32];
     private AuditRecord.Quoting[] quoting = new AuditRecord.Quoting[32];
     private int count;
+    private final FieldNames names = new FieldNames();
 
     /** Thrown when a record has no readable {@code audit(…)} stamp. Carries no stack trace. */
     public static final class MalformedAuditRecordException extends Exception {
@@ -127,7 +128,7 @@ public final class AuditRecordParser {
             while (keyStart < at && (b[keyStart] == '(' || b[keyStart] == ',')) {
                 keyStart++;
             }
-            String key = new String(b, keyStart, at - keyStart, StandardCharsets.ISO_8859_1);
+            String key = names.of(b, keyStart, at - keyStart);
             at++; // '='
             if (at >= end) {
                 add(key, "", AuditRecord.Quoting.BARE);

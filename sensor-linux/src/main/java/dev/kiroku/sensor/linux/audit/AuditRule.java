@@ -20,10 +20,12 @@ import java.util.Objects;
 public record AuditRule(int list, int action, List<Integer> syscalls, List<Condition> conditions) {
 
     public static final int FILTER_EXIT = 4;
+    public static final int FILTER_EXCLUDE = 5;
     public static final int NEVER = 0;
     public static final int ALWAYS = 2;
 
     public static final int FIELD_ARCH = 11;
+    public static final int FIELD_MSGTYPE = 12;
     public static final int FIELD_SADDR_FAM = 113;
     public static final int FIELD_FILTERKEY = 210;
 
@@ -80,6 +82,15 @@ public record AuditRule(int list, int action, List<Integer> syscalls, List<Condi
         conditions.addAll(List.of(extra));
         conditions.add(Condition.key(key));
         return new AuditRule(FILTER_EXIT, ALWAYS, syscalls, conditions);
+    }
+
+    /**
+     * {@code -a always,exclude -F msgtype=TYPE}: the kernel drops records of that type before it
+     * formats them. Without a key: the kernel's exclude filter stops at a field it does not
+     * evaluate (a key is one) and would then exclude nothing.
+     */
+    public static AuditRule excludeRecordType(int recordType) {
+        return new AuditRule(FILTER_EXCLUDE, ALWAYS, List.of(), List.of(Condition.equal(FIELD_MSGTYPE, recordType)));
     }
 
     /** The rule's filter key(s), {@code \u0001}-separated when there are several, or null. */

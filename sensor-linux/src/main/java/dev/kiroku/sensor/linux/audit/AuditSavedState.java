@@ -7,7 +7,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
+import java.util.stream.Collectors;
 
 /**
  * The kernel audit settings found before an {@link AuditSource} changed them, kept in
@@ -20,9 +23,14 @@ import java.util.Properties;
  * @param enabled            original {@code enabled}
  * @param backlogLimit       original {@code backlog_limit}
  * @param backlogWaitTime    original {@code backlog_wait_time}
+ * @param excludedTypes      record types the writer excluded with keyless rules of its own (to delete)
  */
 record AuditSavedState(long ownerPid, AuditMode mode, String key, long enabled, long backlogLimit,
-                       long backlogWaitTime) {
+                       long backlogWaitTime, List<Integer> excludedTypes) {
+
+    AuditSavedState {
+        excludedTypes = List.copyOf(excludedTypes);
+    }
 
     static final String FILE_NAME = "audit-kernel-state.properties";
 
@@ -39,6 +47,7 @@ record AuditSavedState(long ownerPid, AuditMode mode, String key, long enabled, 
         p.setProperty("enabled", Long.toString(enabled));
         p.setProperty("backlogLimit", Long.toString(backlogLimit));
         p.setProperty("backlogWaitTime", Long.toString(backlogWaitTime));
+        p.setProperty("excludedTypes", excludedTypes.stream().map(String::valueOf).collect(Collectors.joining(",")));
         Path tmp = stateDirectory.resolve(FILE_NAME + ".tmp");
         try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
             p.store(w, "Kiroku: kernel audit settings to restore if the agent dies");
@@ -59,11 +68,25 @@ record AuditSavedState(long ownerPid, AuditMode mode, String key, long enabled, 
             mode = AuditMode.STOPPED;
         }
         return new AuditSavedState(number(p, "ownerPid", -1), mode, p.getProperty("key", AuditSourceConfig.DEFAULT_KEY),
-                number(p, "enabled", 0), number(p, "backlogLimit", 64), number(p, "backlogWaitTime", 15000));
+                number(p, "enabled", 0), number(p, "backlogLimit", 64), number(p, "backlogWaitTime", 15000),
+                types(p.getProperty("excludedTypes", "")));
     }
 
     static void delete(Path stateDirectory) throws IOException {
         Files.deleteIfExists(file(stateDirectory));
+    }
+
+    /** Comma-separated record type numbers; what does not parse is skipped. */
+    private static List<Integer> types(String text) {
+        List<Integer> types = new ArrayList<>();
+        for (String part : text.split(",")) {
+            try {
+                if (!part.isBlank()) types.add(Integer.parseInt(part.trim()));
+            } catch (NumberFormatException ignored) {
+                // a damaged entry: nothing to delete for it
+            }
+        }
+        return types;
     }
 
     private static long number(Properties p, String key, long fallback) {

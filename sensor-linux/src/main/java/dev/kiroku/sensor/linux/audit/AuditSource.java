@@ -70,6 +70,8 @@ public final class AuditSource implements AutoCloseable {
     private Thread shutdownHook;
     private AuditStatus original;
     private boolean enabledChanged;
+    /** Record types this source excluded with rules of its own (as the daemon), to delete at stop. */
+    private final List<Integer> excluded = new ArrayList<>();
     private final List<byte[]> earlyDatagrams = new ArrayList<>();
 
     public AuditSource(Path stateDirectory) {
@@ -132,6 +134,9 @@ public final class AuditSource implements AutoCloseable {
             rulesInstalled = installed;
             if (installed == 0) {
                 throw new IOException("the kernel accepted none of the audit rules: " + problems);
+            }
+            if (mode == AuditMode.DAEMON) {
+                excludeUnreadRecordTypes();
             }
             lastKernel = control.status();
             lastKernelPoll = clock.instant();
@@ -225,6 +230,47 @@ public final class AuditSource implements AutoCloseable {
         addProblem("another process is the audit daemon (EEXIST): reading the AUDIT_NLGRP_READLOG multicast group");
     }
 
+    /**
+     * As the daemon, the only reader of the records: tells the kernel not to produce the record types
+     * Kiroku does not read ({@link KirokuAuditRules#EXCLUDED_WHILE_DAEMON}). An identical rule that is
+     * already there is someone else's and stays; the ones added here are saved (for recovery after
+     * {@code kill -9}) and deleted at stop.
+     */
+    private void excludeUnreadRecordTypes() throws IOException {
+        excluded.clear();
+        for (int type : KirokuAuditRules.EXCLUDED_WHILE_DAEMON) {
+            try {
+                control.addRule(AuditRule.excludeRecordType(type));
+                excluded.add(type);
+            } catch (AuditControlException e) {
+                if (e.errno() != Errno.EEXIST) {
+                    addProblem("excluding " + AuditRecordTypes.name(type) + " records: " + e.getMessage());
+                }
+            }
+        }
+        saveState(mode);
+    }
+
+    /**
+     * Deletes the exclude rules of the given record types (one that is gone already is fine).
+     *
+     * @return how many could not be deleted
+     */
+    private int deleteExclusions(List<Integer> types) {
+        int failed = 0;
+        for (int type : types) {
+            try {
+                control.deleteRule(AuditRule.excludeRecordType(type));
+            } catch (IOException | RuntimeException e) {
+                if (!(e instanceof AuditControlException a && a.errno() == Errno.ENOENT)) {
+                    failed++;
+                    addProblem("deleting the exclusion of " + AuditRecordTypes.name(type) + " records: " + e.getMessage());
+                }
+            }
+        }
+        return failed;
+    }
+
     /** A saved-state file at start means the previous owner died: delete its rules and restore its originals. */
     private void recoverLeftovers() throws IOException {
         if (!Files.exists(AuditSavedState.file(config.stateDirectory()))) {
@@ -237,6 +283,7 @@ public final class AuditSource implements AutoCloseable {
         if (saved.mode() != AuditMode.MULTICAST && !saved.key().equals(config.key())) {
             deleted += control.deleteRulesWithKey(config.key());
         }
+        deleteExclusions(saved.excludedTypes());
         if (saved.mode() != AuditMode.MULTICAST) {
             control.set(AuditStatus.MASK_ENABLED | AuditStatus.MASK_BACKLOG_LIMIT | AuditStatus.MASK_BACKLOG_WAIT_TIME,
                     new AuditStatus(0, saved.enabled(), 0, 0, 0, saved.backlogLimit(), 0, 0, 0, saved.backlogWaitTime(), 0));
@@ -276,7 +323,7 @@ public final class AuditSource implements AutoCloseable {
 
     private void saveState(AuditMode writtenMode) throws IOException {
         new AuditSavedState(Libc.getpid(), writtenMode, ruleKey, original.enabled(), original.backlogLimit(),
-                original.backlogWaitTime()).write(config.stateDirectory());
+                original.backlogWaitTime(), excluded).write(config.stateDirectory());
     }
 
     /** Deletes the rules and puts the original settings back; each step is tried even if another fails. */
@@ -292,6 +339,12 @@ public final class AuditSource implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             clean = false;
             addProblem("restore: deleting rules: " + e.getMessage());
+        }
+        if (!excluded.isEmpty()) {
+            if (deleteExclusions(excluded) > 0) {
+                clean = false;
+            }
+            excluded.clear();
         }
         if (mode == AuditMode.DAEMON) {
             try {

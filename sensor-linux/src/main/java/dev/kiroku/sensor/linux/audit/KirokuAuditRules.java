@@ -23,6 +23,14 @@ public final class KirokuAuditRules {
     private KirokuAuditRules() {
     }
 
+    /**
+     * Record types Kiroku does not read, which the kernel need not format or send while Kiroku is
+     * the audit daemon: PROCTITLE (the command line again, hex-encoded and cut at 128 bytes; the
+     * argv comes whole from EXECVE) and PATH (two per exec, for the executable and its loader; the
+     * executable's path comes from the SYSCALL record's {@code exe}). Three of an exec's seven records.
+     */
+    public static final List<Integer> EXCLUDED_WHILE_DAEMON = List.of(AuditRecordTypes.PROCTITLE, AuditRecordTypes.PATH);
+
     public static List<AuditRule> rules(String key, boolean include32Bit) {
         List<AuditRule> rules = new ArrayList<>();
         rules.add(AuditRule.exitAlways(AuditRule.ARCH_X86_64, List.of(59, 322), key));

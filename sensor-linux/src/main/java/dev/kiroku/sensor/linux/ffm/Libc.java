@@ -52,6 +52,9 @@ public final class Libc {
 
     public static final short POLLIN = 0x1;
 
+    public static final int CLOCK_MONOTONIC = 1;
+    public static final int CLOCK_BOOTTIME = 7;
+
     private static final Linker LINKER = Linker.nativeLinker();
     private static final SymbolLookup LOOKUP = LINKER.defaultLookup();
     private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
@@ -78,6 +81,8 @@ public final class Libc {
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
     private static final MethodHandle CLOSE_QUIETLY = LINKER.downcallHandle(LOOKUP.findOrThrow("close"),
             FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle CLOCK_GETTIME = LINKER.downcallHandle(LOOKUP.findOrThrow("clock_gettime"),
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
     private static final MethodHandle READLINK = LINKER.downcallHandle(LOOKUP.findOrThrow("readlink"),
             FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG));
     private static final MethodHandle POLL = errnoHandle("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
@@ -308,6 +313,20 @@ public final class Libc {
         } catch (Throwable t) {
             throw unexpected(t);
         }
+    }
+
+    /**
+     * {@code clock_gettime(2)} (a vDSO call, no system call) into {@code timespec}, a 16-byte
+     * scratch buffer: the clock's time in nanoseconds, or -1 when the clock is not available.
+     */
+    public static long clockNanos(int clock, MemorySegment timespec) {
+        int r;
+        try {
+            r = (int) CLOCK_GETTIME.invokeExact(clock, timespec);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+        return r != 0 ? -1 : timespec.get(JAVA_LONG, 0) * 1_000_000_000L + timespec.get(JAVA_LONG, 8);
     }
 
     /** {@code readlink(2)} with a NUL-terminated path: the target's length (not terminated), or -1. */

@@ -178,7 +178,8 @@ public final class ProcConnectorSource implements AutoCloseable {
             return null;
         }
         int what = NetlinkMessages.getInt(b, 36);
-        long nanos = NetlinkMessages.getLong(b, 44) + epochMinusMonotonicNanos;
+        long monotonic = NetlinkMessages.getLong(b, 44);
+        long nanos = monotonic + epochMinusMonotonicNanos;
         Instant time = Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L));
         switch (what) {
             case PROC_EVENT_FORK -> {
@@ -188,7 +189,7 @@ public final class ProcConnectorSource implements AutoCloseable {
                 int parentTgid = NetlinkMessages.getInt(b, 56);
                 int childPid = NetlinkMessages.getInt(b, 60);
                 int childTgid = NetlinkMessages.getInt(b, 64);
-                return childPid == childTgid ? new ForkNotice(parentTgid, childTgid, time) : null;
+                return childPid == childTgid ? new ForkNotice(parentTgid, childTgid, time, monotonic) : null;
             }
             case PROC_EVENT_EXEC -> {
                 if (length < 60) {

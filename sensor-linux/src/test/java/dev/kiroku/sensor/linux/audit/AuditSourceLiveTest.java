@@ -55,6 +55,15 @@ class AuditSourceLiveTest {
         }
     }
 
+    private static List<AuditRule> exclusions() throws IOException {
+        try (AuditControl control = AuditControl.open()) {
+            return control.listRules().stream().filter(r -> r.list() == AuditRule.FILTER_EXCLUDE).toList();
+        }
+    }
+
+    private static final List<AuditRule> KIROKU_EXCLUSIONS = KirokuAuditRules.EXCLUDED_WHILE_DAEMON.stream()
+            .map(AuditRule::excludeRecordType).toList();
+
     private static AuditSource startOrSkip(AuditSourceConfig config, ConcurrentLinkedQueue<AuditActivity> seen) throws IOException {
         AuditSource source = new AuditSource(config, java.time.InstantSource.system());
         try {
@@ -140,6 +149,8 @@ class AuditSourceLiveTest {
             assertThat(running.mode()).isIn(AuditMode.DAEMON, AuditMode.MULTICAST);
             assertThat(kirokuRules(source.ruleKey())).hasSize(running.rulesInstalled());
             if (running.mode() == AuditMode.DAEMON) {
+                assertThat(exclusions()).as("PROCTITLE and PATH excluded while Kiroku is the daemon")
+                        .containsAll(KIROKU_EXCLUSIONS);
                 AuditStatus k = kernelStatus();
                 assertThat(k.pid()).isEqualTo(myPid);
                 assertThat(k.enabled()).isEqualTo(1);
@@ -232,6 +243,38 @@ class AuditSourceLiveTest {
         assertThat(restored.backlogLimit()).isEqualTo(before.backlogLimit());
         assertThat(restored.backlogWaitTime()).isEqualTo(before.backlogWaitTime());
         assertThat(kirokuRules(key)).isEmpty();
+        assertThat(exclusions()).doesNotContainAnyElementsOf(KIROKU_EXCLUSIONS);
+        assertThat(state.resolve(AuditSavedState.FILE_NAME)).doesNotExist();
+    }
+
+    /**
+     * A daemon that died (its saved state still there, its rules and exclusions still in the kernel)
+     * is cleaned up by the next start: the exclusions it added are deleted, so the new source adds
+     * (and at its stop deletes) its own instead of taking the dead one's for someone else's.
+     */
+    @Test
+    void exclusions_of_a_daemon_that_died_are_deleted_at_the_next_start(@TempDir Path state) throws Exception {
+        ConcurrentLinkedQueue<AuditActivity> seen = new ConcurrentLinkedQueue<>();
+        List<AuditRule> before = exclusions();
+        AuditSource first = startOrSkip(AuditSourceConfig.defaults(state), seen);
+        assumeTrue(first.status().mode() == AuditMode.DAEMON, "another process is the audit daemon");
+        byte[] savedWhileRunning = java.nio.file.Files.readAllBytes(state.resolve(AuditSavedState.FILE_NAME));
+        first.stop();
+        try (AuditControl control = AuditControl.open()) {
+            // what a kill -9 leaves behind: the saved state and the exclusions
+            java.nio.file.Files.write(state.resolve(AuditSavedState.FILE_NAME), savedWhileRunning);
+            for (AuditRule rule : KIROKU_EXCLUSIONS) {
+                if (!before.contains(rule)) control.addRule(rule);
+            }
+        }
+        AuditSource second = startOrSkip(AuditSourceConfig.defaults(state), seen);
+        try {
+            assertThat(second.status().problems()).anyMatch(p -> p.startsWith("recovered from a previous run"));
+            assertThat(exclusions()).containsAll(KIROKU_EXCLUSIONS);
+        } finally {
+            second.stop();
+        }
+        assertThat(exclusions()).isEqualTo(before);
         assertThat(state.resolve(AuditSavedState.FILE_NAME)).doesNotExist();
     }
 
