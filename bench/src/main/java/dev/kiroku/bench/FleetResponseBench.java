@@ -62,11 +62,13 @@ final class FleetResponseBench {
         progress.println("fleet: server, " + agents + " simulated agents and 1 real agent");
         String namespace = "kiroku-bench-fleet-" + ProcessHandle.current().pid();
         List<SimulatedAgent> simulated = new ArrayList<>();
+        long begin = System.nanoTime();
         try (KirokuServer server = new KirokuServer(new ServerConfig(work.resolve("server"), "127.0.0.1", 0, Duration.ofDays(1))
                 .withFleetPort(0), InstantSource.system()).start();
              NetworkNamespace ns = NetworkNamespace.create(namespace)) {
             String address = "127.0.0.1:" + server.fleet().port();
             long t0 = System.nanoTime();
+            result.put("fleet_server_start_s", round((t0 - begin) / 1e9));
             String token = server.fleet().createToken(Duration.ofMinutes(30), "bench", "bench");
             // Enrolments overlap (TLS handshakes and signing wait on each other's I/O, not only on CPU).
             try (ExecutorService enrolling = Executors.newFixedThreadPool(8)) {
@@ -85,6 +87,7 @@ final class FleetResponseBench {
                     Duration.ofSeconds(10), InstantSource.system(), true)) {
                 waitFor(() -> server.fleet().listeningAgents() == agents + 1, Duration.ofSeconds(60),
                         "every agent to open its command push (" + server.fleet().listeningAgents() + " did)");
+                result.put("fleet_real_agent_start_s", round((System.nanoTime() - t0) / 1e9 - (double) result.get("fleet_enrol_s")));
                 result.put("fleet_agents", agents + 1);
                 long isolateStart = System.nanoTime();
                 measureIsolate(server, real.agent().agentId(), Nft.inNamespace(namespace), isolateTrials, result, progress);
