@@ -62,11 +62,13 @@ final class FleetResponseBench {
         progress.println("fleet: server, " + agents + " simulated agents and 1 real agent");
         String namespace = "kiroku-bench-fleet-" + ProcessHandle.current().pid();
         List<SimulatedAgent> simulated = new ArrayList<>();
+        long begin = System.nanoTime();
         try (KirokuServer server = new KirokuServer(new ServerConfig(work.resolve("server"), "127.0.0.1", 0, Duration.ofDays(1))
                 .withFleetPort(0), InstantSource.system()).start();
              NetworkNamespace ns = NetworkNamespace.create(namespace)) {
             String address = "127.0.0.1:" + server.fleet().port();
             long t0 = System.nanoTime();
+            result.put("fleet_server_start_s", round((t0 - begin) / 1e9));
             String token = server.fleet().createToken(Duration.ofMinutes(30), "bench", "bench");
             // Enrolments overlap (TLS handshakes and signing wait on each other's I/O, not only on CPU).
             try (ExecutorService enrolling = Executors.newFixedThreadPool(8)) {
@@ -85,9 +87,14 @@ final class FleetResponseBench {
                     Duration.ofSeconds(10), InstantSource.system(), true)) {
                 waitFor(() -> server.fleet().listeningAgents() == agents + 1, Duration.ofSeconds(60),
                         "every agent to open its command push (" + server.fleet().listeningAgents() + " did)");
+                result.put("fleet_real_agent_start_s", round((System.nanoTime() - t0) / 1e9 - (double) result.get("fleet_enrol_s")));
                 result.put("fleet_agents", agents + 1);
+                long isolateStart = System.nanoTime();
                 measureIsolate(server, real.agent().agentId(), Nft.inNamespace(namespace), isolateTrials, result, progress);
+                long blockStart = System.nanoTime();
                 measurePropagation(server, simulated, work, blockTrials, result, progress);
+                result.put("fleet_isolate_phase_s", round((blockStart - isolateStart) / 1e9));
+                result.put("fleet_block_phase_s", round((System.nanoTime() - blockStart) / 1e9));
             }
         } finally {
             simulated.forEach(SimulatedAgent::close);
@@ -126,6 +133,7 @@ final class FleetResponseBench {
         byte[] base = Files.readAllBytes(Path.of("/bin/true"));
         List<Double> all = new ArrayList<>();
         List<Double> real = new ArrayList<>();
+        List<Double> cpu = new ArrayList<>();
         // Trial 0 warms up: the real agent's exec blocker starts with its first block.
         for (int trial = -1; trial < trials; trial++) {
             byte[] tail = ("kiroku-fleet-bench-" + System.nanoTime()).getBytes(StandardCharsets.US_ASCII);
@@ -137,15 +145,19 @@ final class FleetResponseBench {
             if (!runs(binary)) throw new IllegalStateException(binary + " did not run before it was blocked");
             String hash = Sha256.hex(Sha256.digest().digest(content));
             long t0 = System.nanoTime();
+            long cpu0 = processCpuNanos();
             HttpResponse<String> added = rest(server, "POST", "/api/v1/blocklist", "{\"kind\":\"hash\",\"value\":\"" + hash + "\"}");
             if (added.statusCode() != 201) throw new IllegalStateException("block list refused: " + added.body());
             long deadline = t0 + TimeUnit.SECONDS.toNanos(30);
             while (runs(binary)) {
                 if (System.nanoTime() > deadline) throw new IllegalStateException("block of " + hash + " not enforced within 30 s");
+                // Probe every 10 ms, not back to back: a spawn loop would take the CPU the agents and the server need.
+                Thread.sleep(10);
             }
             double realMillis = (System.nanoTime() - t0) / 1e6;
             waitFor(() -> simulated.stream().allMatch(a -> a.received(hash) != 0), Duration.ofSeconds(30),
                     "every simulated agent to receive the block");
+            if (trial >= 0) cpu.add((processCpuNanos() - cpu0) / 1e6);
             if (trial >= 0) {
                 real.add(realMillis);
                 all.add(realMillis);
@@ -164,6 +176,9 @@ final class FleetResponseBench {
         result.put("block_propagation_p99_ms", round(percentile(values, 99)));
         result.put("block_propagation_real_agent_p99_ms", round(percentile(real.stream().mapToDouble(Double::doubleValue).toArray(), 99)));
         result.put("block_propagation_samples", values.length);
+        // CPU of this JVM (server, simulated agents, real agent, probes) from the REST call until the last agent had
+        // the block: the work one propagation costs, whatever the machine's load does to the wall-clock time.
+        result.put("block_propagation_cpu_ms", round(percentile(cpu.stream().mapToDouble(Double::doubleValue).toArray(), 50)));
         result.put("block_propagation_target_ms", 2000);
     }
 
@@ -253,6 +268,11 @@ final class FleetResponseBench {
             replies.shutdown();
             client.close();
         }
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     private static double percentile(double[] values, int p) {

@@ -59,12 +59,23 @@ public final class ResponseBench {
         PrintStream progress = json ? System.err : out;
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("quick", quick);
+        long start = System.nanoTime();
         measureIsolation(quick ? 5 : 30, work, result, progress);
+        long isolation = System.nanoTime();
         try (ScratchTmpfs fs = new ScratchTmpfs()) {
             measureExecOverhead(quick ? 8 : 40, quick ? 250 : 1000, fs.dir(), work, result, progress);
             measurePropagation(quick ? 10 : 100, fs.dir(), work, result, progress);
         }
+        long local = System.nanoTime();
         FleetResponseBench.run(100, quick ? 5 : 20, quick ? 5 : 20, work.resolve("fleet"), result, progress);
+        long end = System.nanoTime();
+        // Where the run's time goes (the --quick budget is 60 s), and this JVM's CPU beside it (the machine may be shared).
+        result.put("phase_isolation_local_s", seconds(isolation - start));
+        result.put("phase_exec_block_local_s", seconds(local - isolation));
+        result.put("phase_fleet_s", seconds(end - local));
+        result.put("bench_wall_s", seconds(end - start));
+        result.put("bench_jvm_cpu_s", seconds(((com.sun.management.OperatingSystemMXBean)
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime()));
         if (json) {
             out.println(new ObjectMapper().writeValueAsString(result));
         } else {
@@ -74,6 +85,10 @@ public final class ResponseBench {
         boolean ok = (double) result.get("exec_block_overhead_us") <= 100 && (double) result.get("isolate_ms") <= 1000
                 && (double) result.get("block_propagation_p99_ms") <= 2000;
         return ok ? 0 : 1;
+    }
+
+    private static double seconds(long nanos) {
+        return Math.round(nanos / 1e7) / 100.0;
     }
 
     private static void measureIsolation(int trials, Path work, Map<String, Object> result, PrintStream progress)
