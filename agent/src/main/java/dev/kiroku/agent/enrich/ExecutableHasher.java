@@ -1,13 +1,14 @@
 package dev.kiroku.agent.enrich;
 
+import dev.kiroku.sensor.linux.procfs.FileIdentity;
+import dev.kiroku.sensor.linux.procfs.ProcFiles;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.InstantSource;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -20,9 +21,9 @@ public final class ExecutableHasher {
 
     private final long bytesPerSecond;
     private final InstantSource clock;
-    private final Map<FileKey, FileDigests.Digests> cache = new LinkedHashMap<>(256, 0.75f, true) {
+    private final Map<FileIdentity, FileDigests.Digests> cache = new LinkedHashMap<>(256, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<FileKey, FileDigests.Digests> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<FileIdentity, FileDigests.Digests> eldest) {
             return size() > CACHE_ENTRIES;
         }
     };
@@ -36,23 +37,6 @@ public final class ExecutableHasher {
     public ExecutableHasher(long bytesPerSecond, InstantSource clock) {
         this.bytesPerSecond = bytesPerSecond;
         this.clock = clock;
-    }
-
-    /**
-     * The identity of one version of a file's content, as the kernel sees it: the file key
-     * (device and inode on Linux), size and modification time, from one {@code stat}.
-     */
-    private record FileKey(Object fileKey, long size, long mtimeNanos) {
-        // Written out: the generated record methods are slow in C1-compiled code, and every exec looks one up.
-        @Override
-        public int hashCode() {
-            return fileKey.hashCode() * 31 + Long.hashCode(size * 31 + mtimeNanos);
-        }
-
-        @Override
-        public boolean equals(Object other) {
-            return other instanceof FileKey k && size == k.size && mtimeNanos == k.mtimeNanos && fileKey.equals(k.fileKey);
-        }
     }
 
     /** Why a hash is missing, when it is. */
@@ -71,17 +55,12 @@ public final class ExecutableHasher {
     /** Hashes the file at the path; never throws. Not thread-safe: one enrichment thread calls it. */
     public Result hash(String path) {
         if (path == null || path.isEmpty()) return new Result.Skipped(Skip.GONE);
-        Path file = Path.of(path);
-        FileKey key;
-        try {
-            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
-            Object fileKey = attributes.fileKey() != null ? attributes.fileKey() : file; // no file keys: the path
-            key = new FileKey(fileKey, attributes.size(), attributes.lastModifiedTime().to(TimeUnit.NANOSECONDS));
-        } catch (IOException | RuntimeException e) {
-            return new Result.Skipped(Skip.GONE);
-        }
+        // The cache key: device, inode, size and modification time from one statx (FFM, no allocation but the key).
+        FileIdentity key = ProcFiles.identity(path);
+        if (key == null) return new Result.Skipped(Skip.GONE);
         FileDigests.Digests cached = cache.get(key);
         if (cached != null) return new Result.Hashed(cached);
+        Path file = Path.of(path);
         if (!spend(key.size())) {
             skippedForBudget.incrementAndGet();
             return new Result.Skipped(Skip.OVER_BUDGET);

@@ -85,6 +85,8 @@ public final class Libc {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS));
     private static final MethodHandle READLINK = LINKER.downcallHandle(LOOKUP.findOrThrow("readlink"),
             FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG));
+    private static final MethodHandle STATX = LINKER.downcallHandle(LOOKUP.findOrThrow("statx"),
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS));
     private static final MethodHandle POLL = errnoHandle("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     private static final MethodHandle GETPID = LINKER.downcallHandle(LOOKUP.findOrThrow("getpid"), FunctionDescriptor.of(JAVA_INT));
 
@@ -327,6 +329,21 @@ public final class Libc {
             throw unexpected(t);
         }
         return r != 0 ? -1 : timespec.get(JAVA_LONG, 0) * 1_000_000_000L + timespec.get(JAVA_LONG, 8);
+    }
+
+    /** Size of {@code struct statx}. */
+    public static final int STATX_SIZE = 256;
+
+    /**
+     * {@code statx(AT_FDCWD, path, 0, STATX_BASIC_STATS, buffer)} with a NUL-terminated path,
+     * following links, into a {@link #STATX_SIZE}-byte buffer: 0, or -1 on any failure.
+     */
+    public static int statxQuietly(MemorySegment path, MemorySegment buffer) {
+        try {
+            return (int) STATX.invokeExact(-100, path, 0, 0x7ff, buffer);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
     }
 
     /** {@code readlink(2)} with a NUL-terminated path: the target's length (not terminated), or -1. */

@@ -8,6 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * Small files and links under /proc, read with {@code open}/{@code read}/{@code close} and
@@ -26,7 +28,7 @@ public final class ProcFiles {
 
     private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(() -> {
         Arena arena = Arena.ofAuto();
-        return new Buffers(arena.allocate(PATH_MAX + 1), arena.allocate(CHUNK));
+        return new Buffers(arena.allocate(PATH_MAX + 1), arena.allocate(CHUNK, 8));
     });
 
     private ProcFiles() {
@@ -64,6 +66,21 @@ public final class ProcFiles {
         byte[] target = new byte[(int) n];
         MemorySegment.copy(buffers.data(), JAVA_BYTE, 0, target, 0, (int) n);
         return new String(target, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Device, inode, size and modification time of a file (links followed) from one {@code statx},
+     * or null when it cannot be read: what identifies one version of a file's content.
+     */
+    public static FileIdentity identity(String path) {
+        Buffers buffers = BUFFERS.get();
+        if (!putPath(buffers.path(), path)) return null;
+        MemorySegment stat = buffers.data();
+        if (Libc.statxQuietly(buffers.path(), stat) != 0) return null;
+        // struct statx: stx_ino @32, stx_size @40, stx_mtime {tv_sec i64, tv_nsec u32} @112, stx_dev_major @136, minor @140
+        long device = (long) stat.get(JAVA_INT, 136) << 32 | (stat.get(JAVA_INT, 140) & 0xFFFFFFFFL);
+        long mtimeNanos = stat.get(JAVA_LONG, 112) * 1_000_000_000L + (stat.get(JAVA_INT, 120) & 0xFFFFFFFFL);
+        return new FileIdentity(device, stat.get(JAVA_LONG, 32), stat.get(JAVA_LONG, 40), mtimeNanos);
     }
 
     /** The path as a NUL-terminated C string; false when it does not fit or holds a NUL. */

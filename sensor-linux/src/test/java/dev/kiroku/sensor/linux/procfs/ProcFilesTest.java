@@ -34,6 +34,32 @@ class ProcFilesTest {
         assertThat(ProcFiles.read(file.toString())).isEmpty();
     }
 
+    /** statx through FFM against NIO's unix attributes, for a file, a link to it and a system binary. */
+    @Test
+    void identityIsDeviceInodeSizeAndModificationTimeAsNioSees(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("f");
+        Files.write(file, new byte[12_345]);
+        Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.from(java.time.Instant.parse("2026-01-02T03:04:05.123456789Z")));
+        Path link = Files.createSymbolicLink(dir.resolve("l"), file);
+        for (Path p : java.util.List.of(file, link, Path.of("/bin/true"))) {
+            FileIdentity identity = ProcFiles.identity(p.toString());
+            assertThat(identity).as(p.toString()).isNotNull();
+            java.util.Map<String, Object> unix = Files.readAttributes(p, "unix:dev,ino,size,lastModifiedTime");
+            assertThat(identity.inode()).isEqualTo((long) unix.get("ino"));
+            assertThat(identity.size()).isEqualTo((long) unix.get("size"));
+            assertThat(identity.mtimeNanos()).isEqualTo(((java.nio.file.attribute.FileTime) unix.get("lastModifiedTime"))
+                    .to(java.util.concurrent.TimeUnit.NANOSECONDS));
+            long dev = (long) unix.get("dev"); // glibc's makedev encoding
+            long major = (dev >>> 8 & 0xfff) | (dev >>> 32 & ~0xfffL);
+            long minor = (dev & 0xff) | (dev >>> 12 & ~0xffL);
+            assertThat(identity.device()).isEqualTo(major << 32 | minor);
+        }
+        assertThat(ProcFiles.identity(link.toString())).isEqualTo(ProcFiles.identity(file.toString()));
+        Files.write(file, new byte[12_346]);
+        assertThat(ProcFiles.identity(file.toString())).isNotEqualTo(ProcFiles.identity(link.toString() + "-gone"));
+        assertThat(ProcFiles.identity(dir.resolve("missing").toString())).isNull();
+    }
+
     @Test
     void whatCannotBeReadIsNullNotAnException(@TempDir Path dir) {
         assertThat(ProcFiles.read("/proc/2147483647/stat")).isNull();
