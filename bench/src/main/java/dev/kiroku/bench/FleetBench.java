@@ -94,7 +94,7 @@ public final class FleetBench {
         List<SimulatedAgent> fleet = new ArrayList<>();
         try {
             Rest rest = new Rest("http://127.0.0.1:" + apiPort, serverData.resolve("credentials"));
-            rest.awaitHealthy(server, Duration.ofSeconds(120));
+            rest.awaitHealthy(server, Duration.ofSeconds(300)); // a starved machine: 2 min were seen to be too short
             double serverStartSeconds = (System.nanoTime() - runStart) / 1e9;
             String token = rest.post("/api/v1/tokens", "{\"expires\":\"1h\",\"group\":\"bench\"}").path("token").asText();
             List<Template> templates = Template.fromThisMachine();
