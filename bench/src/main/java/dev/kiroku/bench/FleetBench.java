@@ -87,13 +87,15 @@ public final class FleetBench {
         PrintStream progress = json ? System.err : out;
         int apiPort = freePort();
         int fleetPort = freePort();
+        long runStart = System.nanoTime();
         FleetEnrolmentCache cache = FleetEnrolmentCache.open(work);
         Path serverData = cache.serverData();
         Process server = startServer(serverData, apiPort, fleetPort, work);
         List<SimulatedAgent> fleet = new ArrayList<>();
         try {
             Rest rest = new Rest("http://127.0.0.1:" + apiPort, serverData.resolve("credentials"));
-            rest.awaitHealthy(server, Duration.ofSeconds(120));
+            rest.awaitHealthy(server, Duration.ofSeconds(300)); // a starved machine: 2 min were seen to be too short
+            double serverStartSeconds = (System.nanoTime() - runStart) / 1e9;
             String token = rest.post("/api/v1/tokens", "{\"expires\":\"1h\",\"group\":\"bench\"}").path("token").asText();
             List<Template> templates = Template.fromThisMachine();
             List<String> enrolled = cache.enrolledAgents(agents);
@@ -202,8 +204,10 @@ public final class FleetBench {
                 result.put("alerts_opened", alerts);
                 result.put("load_average_at_start", loadAtStart);
                 result.put("server_rss_mb", maxRssKb / 1024);
+                result.put("server_start_seconds", Math.round(serverStartSeconds * 10) / 10.0);
                 result.put("enrol_seconds", Math.round(enrolSeconds * 10) / 10.0);
                 result.put("agents_enrolled_in_earlier_runs", enrolled.size());
+                result.put("run_seconds_before_server_stop", Math.round((System.nanoTime() - runStart) / 1e8) / 10.0);
                 result.put("exactly_once", duplicates == 0 && missing == 0 && stored == acknowledged);
                 if (json) {
                     out.println(JSON.writeValueAsString(result));

@@ -18,7 +18,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The server and the agent as separate processes talking gRPC with mutual TLS: enrolment with a token,
- * a bad token refused, a storm across a kill -9 of the agent and a restart of the server (every
+ * a bad token refused, a storm across a kill -9 of the server and of the agent, then restarts (every
  * recorded sequence stored exactly once), a command issued while the agent is offline delivered when
  * it returns, and a revoked agent refused at once.
  */
@@ -62,13 +62,15 @@ class FleetProcessesTest {
                     "i=0; while [ ! -e \"$2\" ]; do i=$((i+1)); /bin/true \"$1\" $i; sleep 0.01; done", "storm", marker, stop.toString())
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             Thread.sleep(3000);
-            agent.destroyForcibly().waitFor();                     // kill -9 mid-storm
-            server.destroy();                                      // the server restarts while the agent is down
-            server.waitFor();
+            server.destroyForcibly().waitFor();                    // kill -9 of the server mid-storm: what it acknowledged
+                                                                   // since its last store commit is in its write-ahead log
+            agent.destroyForcibly().waitFor();                     // kill -9 of the agent mid-storm
             server = processes.start("server-2", "server", "--data", serverData.toString(), "--port", "" + apiPort,
                     "--fleet-port", "" + fleetPort, "--offline-after", "5s");
             KirokuProcesses.awaitHealthy(api);
             assertThat(processes.logText("server-2")).doesNotContain("created the user");
+            System.out.println("fleet test: server restart after kill -9: " + processes.logText("server-2").lines()
+                    .filter(line -> line.contains("ingest log")).findFirst().orElse("nothing to replay from the ingest log"));
 
             // While the agent is offline, a command waits for it.
             await().atMost(Duration.ofSeconds(30)).until(() -> api.get("/api/v1/endpoints/" + agentId).path("status").asText().equals("offline"));
@@ -91,11 +93,11 @@ class FleetProcessesTest {
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                     assertThat(api.count("agent.id:\"" + agentId + "\"")).isGreaterThanOrEqualTo(last));
             JsonNode gaps = api.get("/api/v1/agents/" + agentId + "/gaps?from=1&to=" + last);
-            assertThat(gaps.path("missing")).as("sequence gaps after kill -9 of the agent and a server restart").isEmpty();
+            assertThat(gaps.path("missing")).as("sequence gaps after kill -9 of the server and the agent").isEmpty();
             assertThat(gaps.path("storedInRange").asLong()).as("events recorded == events stored").isEqualTo(last);
             assertThat(api.count("agent.id:\"" + agentId + "\" AND event.sequence:[1 TO " + last + "]")).as("no duplicates").isEqualTo(last);
             assertThat(api.count("event.action:exec AND process.name:true AND process.args:\"" + marker + "\"")).isPositive();
-            System.out.printf("fleet test: %d events recorded and stored exactly once across an agent kill -9 and a server restart%n", last);
+            System.out.printf("fleet test: %d events recorded and stored exactly once across a kill -9 of the server and of the agent%n", last);
 
             // Revocation: refused at once, shown as revoked, nothing more stored.
             api.post("/api/v1/endpoints/" + agentId + "/revoke", null);

@@ -19,4 +19,12 @@ public interface BatchReceiver {
 
     /** Stores and commits the events; throws when nothing could be made durable. */
     Receipt receive(List<Event> events) throws EventSink.DeliveryException;
+
+    /**
+     * The same, with each event also as it came over the wire (the event codec's bytes, same order), for
+     * receivers that keep the bytes (a write-ahead log) and need not encode the events again.
+     */
+    default Receipt receive(List<Event> events, List<byte[]> encoded) throws EventSink.DeliveryException {
+        return receive(events);
+    }
 }

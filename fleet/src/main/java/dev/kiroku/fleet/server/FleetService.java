@@ -65,7 +65,7 @@ final class FleetService extends FleetGrpc.FleetImplBase {
             storing.acquireUninterruptibly();
             try {
                 receipt = decoded.events().isEmpty() ? new BatchReceiver.Receipt(0, 0, java.util.List.of())
-                        : receiver.receive(decoded.events());
+                        : receiver.receive(decoded.events(), decoded.encoded());
             } finally {
                 storing.release();
             }

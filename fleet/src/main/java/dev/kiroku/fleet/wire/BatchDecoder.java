@@ -19,8 +19,12 @@ public final class BatchDecoder {
     private BatchDecoder() {
     }
 
-    /** The events to store and the ones rejected, with the highest sequence seen in the batch. */
-    public record Decoded(List<Event> events, List<Rejection> rejections, long highestSequence) {
+    /**
+     * The events to store and the ones rejected, with the highest sequence seen in the batch.
+     *
+     * @param encoded each event of {@code events} as it came over the wire (the codec's bytes), same order
+     */
+    public record Decoded(List<Event> events, List<byte[]> encoded, List<Rejection> rejections, long highestSequence) {
     }
 
     /** The batch as a whole cannot be taken; the message says why. */
@@ -48,13 +52,14 @@ public final class BatchDecoder {
             throw new BatchRefused("batch of " + count + " events exceeds the limit of " + Protocol.MAX_EVENTS_PER_BATCH, false);
         }
         List<Event> events = new ArrayList<>(count);
+        List<byte[]> encoded = new ArrayList<>(count);
         List<Rejection> rejections = new ArrayList<>();
         long highest = 0;
         for (int i = 0; i < count; i++) {
-            ByteString bytes = request.getEvents(i);
+            byte[] bytes = request.getEvents(i).toByteArray();
             Event event;
             try {
-                event = EventCodec.decode(bytes.toByteArray());
+                event = EventCodec.decode(bytes);
             } catch (RuntimeException e) {
                 rejections.add(rejection(i, 0, "event " + i + " cannot be decoded: " + e.getMessage()));
                 continue;
@@ -66,10 +71,11 @@ public final class BatchDecoder {
                         + " but the sender's certificate is agent " + agentId));
             } else {
                 events.add(event);
+                encoded.add(bytes);
             }
             highest = Math.max(highest, event.sequence());
         }
-        return new Decoded(events, rejections, highest);
+        return new Decoded(events, encoded, rejections, highest);
     }
 
     public static Rejection rejection(int index, long sequence, String reason) {

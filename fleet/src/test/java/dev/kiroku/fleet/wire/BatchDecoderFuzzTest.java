@@ -44,6 +44,10 @@ class BatchDecoderFuzzTest {
             try {
                 BatchDecoder.Decoded decoded = BatchDecoder.decode(request, AGENT);
                 assertThat(decoded.events().size() + decoded.rejections().size()).isEqualTo(request.getEventsCount());
+                assertThat(decoded.encoded()).hasSameSizeAs(decoded.events());
+                for (int e = 0; e < decoded.events().size(); e++) {
+                    assertThat(EventCodec.decode(decoded.encoded().get(e))).as("the wire bytes kept for the log").isEqualTo(decoded.events().get(e));
+                }
                 assertThat(decoded.events()).allSatisfy(e -> {
                     assertThat(e.agentId()).isEqualTo(AGENT);
                     assertThat(e.sequence()).isPositive();

@@ -21,7 +21,7 @@ import java.util.function.Consumer;
  * <ul>
  *   <li>with a {@link WriteAheadLog} ({@link #withLog}, the server's way): the batch is appended to the
  *       store, written to the log and fsync'ed (fsyncs shared by concurrent batches); the store commits
- *       every few seconds ({@link LogCheckpoints}) and the log is replayed after a crash. Searches see
+ *       every {@link #CHECKPOINT_EVERY} ({@link LogCheckpoints}) and the log is replayed after a crash. Searches see
  *       the batch after the store's next refresh (its refresh interval, 1 s by default).</li>
  *   <li>without one: every batch waits for a store commit, shared by concurrent batches ({@link GroupCommit}).</li>
  * </ul>
@@ -34,7 +34,7 @@ import java.util.function.Consumer;
  */
 public final class StoreIngest implements EventSink, BatchReceiver, AutoCloseable {
     /** How often the store commits when a write-ahead log makes batches durable. */
-    public static final Duration CHECKPOINT_EVERY = Duration.ofSeconds(5);
+    public static final Duration CHECKPOINT_EVERY = Duration.ofSeconds(10);
 
     private final EventStore store;
     private final Consumer<List<Event>> afterStore;
@@ -102,6 +102,12 @@ public final class StoreIngest implements EventSink, BatchReceiver, AutoCloseabl
     /** Stores a batch from an agent and makes it durable, saying what happened to each event. */
     @Override
     public Receipt receive(List<Event> batch) throws DeliveryException {
+        return receive(batch, null);
+    }
+
+    /** @param encoded the events' codec bytes as received (written to the log as they are), or null to encode them */
+    @Override
+    public Receipt receive(List<Event> batch, List<byte[]> encoded) throws DeliveryException {
         AppendResult result;
         try {
             appending.acquire();
@@ -116,7 +122,7 @@ public final class StoreIngest implements EventSink, BatchReceiver, AutoCloseabl
                 commits.awaitDurable(ticket);
             } else {
                 // the whole batch, duplicates too: their first delivery may not be durable yet
-                log.awaitDurable(log.append(batch));
+                log.awaitDurable(log.append(encoded != null ? encoded : WriteAheadLog.encode(batch)));
             }
         } catch (StoreUnavailableException e) {
             throw new DeliveryException("event store cannot write: " + e.getMessage(), e);

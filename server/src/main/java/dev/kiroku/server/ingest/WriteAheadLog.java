@@ -82,12 +82,12 @@ final class WriteAheadLog implements AutoCloseable {
     }
 
     /**
-     * Writes a batch (not yet durable); the returned ticket is passed to {@link #awaitDurable}.
+     * Writes a batch, each event in the codec's bytes (not yet durable); the returned ticket is passed to {@link #awaitDurable}.
      *
      * @throws IOException when the disk refuses the write; the log is left as before the call
      */
-    long append(List<Event> events) throws IOException {
-        ByteBuffer record = encode(events);
+    long append(List<byte[]> events) throws IOException {
+        ByteBuffer record = record(events);
         synchronized (this) {
             long start = current.position();
             try {
@@ -194,14 +194,16 @@ final class WriteAheadLog implements AutoCloseable {
         return buffer.position();
     }
 
-    private static ByteBuffer encode(List<Event> events) {
+    /** The events in the codec's bytes, as {@link #append} takes them. */
+    static List<byte[]> encode(List<Event> events) {
         List<byte[]> encoded = new ArrayList<>(events.size());
+        for (Event event : events) encoded.add(EventCodec.encode(event));
+        return encoded;
+    }
+
+    private static ByteBuffer record(List<byte[]> encoded) {
         int length = 4;
-        for (Event event : events) {
-            byte[] bytes = EventCodec.encode(event);
-            encoded.add(bytes);
-            length += 4 + bytes.length;
-        }
+        for (byte[] bytes : encoded) length += 4 + bytes.length;
         ByteBuffer record = ByteBuffer.allocate(8 + length);
         record.putInt(length).putInt(0).putInt(encoded.size());
         for (byte[] bytes : encoded) record.putInt(bytes.length).put(bytes);

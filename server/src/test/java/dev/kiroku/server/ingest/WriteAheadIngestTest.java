@@ -108,7 +108,7 @@ class WriteAheadIngestTest {
     void replayStopsAtATornRecordAndKeepsTheCompleteOnes() throws Exception {
         Path logDir = dir.resolve("log");
         try (WriteAheadLog log = WriteAheadLog.open(logDir)) {
-            for (int b = 0; b < 3; b++) log.awaitDurable(log.append(batch("agent", b * 10L + 1, 10)));
+            for (int b = 0; b < 3; b++) log.awaitDurable(log.append(WriteAheadLog.encode(batch("agent", b * 10L + 1, 10))));
         }
         Path segment;
         try (Stream<Path> files = Files.list(logDir)) {
