@@ -175,6 +175,7 @@ class OracleAgreementTest {
     static final class Gen {
         private final RandomGenerator r;
         private final List<String> fields;
+        private final List<String> longTexts = new ArrayList<>();
 
         Gen(RandomGenerator r, List<String> fields) {
             this.r = r;
@@ -275,9 +276,21 @@ class OracleAgreementTest {
             Supplier<String> s = () -> string("abAB -/x\u2013\u00e4", 0, 6);
             return frequency(
                     Map.entry(6, s::get),
+                    Map.entry(2, this::longText),
                     Map.entry(2, () -> r.nextInt(0, 7)),
                     Map.entry(1, () -> list(0, 3, s)),
                     Map.entry(1, () -> "YQBi"));
+        }
+
+        /**
+         * A value long enough for the matcher's scan cache, often multi-line (scanned line by line), and often one
+         * given before (answered from the cache).
+         */
+        String longText() {
+            if (!longTexts.isEmpty() && r.nextBoolean()) return pick(longTexts);
+            String t = String.join(pick(List.of("\n", "\r\n", " ")), list(2, 5, () -> string("abAB -/x\u2013\u00e4", 4, 20)));
+            longTexts.add(t);
+            return t;
         }
 
         Map<String, Object> event(boolean withDirection) {

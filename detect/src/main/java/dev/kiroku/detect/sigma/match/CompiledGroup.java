@@ -30,8 +30,11 @@ public final class CompiledGroup {
      * @param literalIds the table id of each of the automaton's patterns
      * @param present rules that are candidates whenever the field is present
      * @param exact rules that are candidates when a lower-cased value of the field equals the key (null if none)
+     * @param byLine no pattern has a line break, so none occurs across one: a multi-line text may be scanned (and its
+     *     lines remembered) line by line
      */
-    private record FieldFilter(int index, int field, AhoCorasick automaton, int[] literalIds, int[] present, Map<String, int[]> exact) {
+    private record FieldFilter(int index, int field, AhoCorasick automaton, int[] literalIds, int[] present, Map<String, int[]> exact,
+                               boolean byLine) {
     }
 
     /** Scratch per thread: stamps avoid clearing arrays between events. */
@@ -89,7 +92,8 @@ public final class CompiledGroup {
             }
             List<String> patterns = table.patterns(field);
             AhoCorasick automaton = patterns.isEmpty() ? null : new AhoCorasick(patterns);
-            filters.put(field, new FieldFilter(filters.size(), compiler.field(field), automaton, table.ids(field), present, exact));
+            boolean byLine = patterns.stream().noneMatch(p -> p.indexOf('\n') >= 0);
+            filters.put(field, new FieldFilter(filters.size(), compiler.field(field), automaton, table.ids(field), present, exact, byLine));
         }
         keywordFilter = filters.remove(Literals.ANY_VALUE);
         fieldNames = compiler.names();
@@ -166,13 +170,30 @@ public final class CompiledGroup {
     /**
      * Scans a text with the filter's automaton through the thread's char buffer (cheaper per char than
      * {@link String#charAt}); a long text scanned recently is answered from the thread's {@link ScanCache} instead.
+     * A multi-line text (a rendered Windows event message: unique as a whole, but most of its lines repeat) goes
+     * line by line when the filter allows it.
      */
     private static void scan(FieldFilter f, String text, Scratch s, Candidates c) {
         int n = text.length();
         if (n < ScanCache.MIN_LENGTH) {
-            scanChars(f.automaton(), text, s, c);
+            scanChars(f.automaton(), text, 0, n, s, c);
             return;
         }
+        int lineEnd = f.byLine() ? text.indexOf('\n') : -1;
+        if (lineEnd >= 0) {
+            for (int from = 0; from < n; lineEnd = text.indexOf('\n', from)) {
+                int to = lineEnd < 0 ? n : lineEnd;
+                if (to - from >= ScanCache.MIN_LENGTH) remembered(f, text.substring(from, to), s, c);
+                else scanChars(f.automaton(), text, from, to, s, c);
+                from = to + 1;
+            }
+            return;
+        }
+        remembered(f, text, s, c);
+    }
+
+    /** Scans a text, or replays what the thread's cache remembers of it. */
+    private static void remembered(FieldFilter f, String text, Scratch s, Candidates c) {
         ScanCache cache = s.caches[f.index()];
         if (cache == null) cache = s.caches[f.index()] = new ScanCache();
         int[] known = cache.lookup(text);
@@ -182,15 +203,15 @@ public final class CompiledGroup {
         }
         cache.start();
         c.recorder = cache;
-        scanChars(f.automaton(), text, s, c);
+        scanChars(f.automaton(), text, 0, text.length(), s, c);
         c.recorder = null;
         cache.remember(text);
     }
 
-    private static void scanChars(AhoCorasick automaton, String text, Scratch s, Candidates c) {
-        int n = text.length();
+    private static void scanChars(AhoCorasick automaton, String text, int from, int to, Scratch s, Candidates c) {
+        int n = to - from;
         if (s.chars.length < n) s.chars = new char[Math.max(n, s.chars.length * 2)];
-        text.getChars(0, n, s.chars, 0);
+        text.getChars(from, to, s.chars, 0);
         automaton.scan(s.chars, n, c);
     }
 

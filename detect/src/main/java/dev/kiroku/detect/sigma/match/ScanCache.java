@@ -8,7 +8,7 @@ package dev.kiroku.detect.sigma.match;
  */
 final class ScanCache {
     static final int MIN_LENGTH = 16;
-    private static final int SLOTS = 2048;
+    private static final int SLOTS = 4096;
     private static final int[] NONE = new int[0];
 
     private final String[] texts = new String[SLOTS];
