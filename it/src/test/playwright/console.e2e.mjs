@@ -76,7 +76,8 @@ await step('see live events arrive', async () => {
   await page.locator('.timeline p.empty', {hasText: 'No events match.'}).waitFor();
   fs.writeFileSync(marker, 'written while the endpoint page was open\n');
   // The page refreshes its timeline by itself: no reload, no navigation.
-  await page.locator('.timeline td', {hasText: marker}).first().waitFor({timeout: 60_000});
+  // Generous: on a loaded machine the agent can be thousands of events behind (the step's screenshot shows its lag).
+  await page.locator('.timeline td', {hasText: marker}).first().waitFor({timeout: 180_000});
   await shot('endpoint-live');
 });
 
@@ -196,7 +197,7 @@ await step('yara sweep: progress per endpoint and a hit', async () => {
   await confirm();
   await page.locator('#yara-endpoints tbody tr').first().waitFor();
   await page.locator('#yara-endpoints tbody tr', {hasText: 'done'}).first().waitFor({timeout: 120_000});
-  await page.locator('#yara-endpoints tbody tr .badge.danger', {hasText: '1'}).waitFor();
+  await page.locator('#yara-endpoints tbody tr .badge.danger', {hasText: /^[1-9]\d*$/}).waitFor();
   await shot('yara-sweep');
 });
 

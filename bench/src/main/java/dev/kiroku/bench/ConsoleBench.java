@@ -1,5 +1,6 @@
 package dev.kiroku.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiroku.event.Event;
 import dev.kiroku.event.FileChange;
@@ -32,81 +33,165 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * {@code bench console}: the latency of the REST calls the console's pages make, against a real server whose alert
- * database and event store were filled synthetically (seeded). Baseline in the same run: the call the overview made
- * before it was counted on the server ({@code GET /api/v1/alerts?last=24h&limit=5000}, then counted in the browser).
+ * {@code bench console}: how fast the console's pages get their data, against a real server whose alert database and
+ * event store were filled synthetically (seeded) and whose state store holds 1,000 enrolled endpoints with inventories
+ * and heartbeats. Each page's REST calls are made at once, as the page's sections make them, and the page counts
+ * from the first call to the last answer read; single calls are timed too. Baseline in the same run: the call the
+ * overview made before alerts were counted on the server ({@code GET /api/v1/alerts?last=24h&limit=5000}).
+ * Full mode: 10,000,000 events and 200,000 alerts; {@code --quick}: 30,000 events and 3,000 alerts. The system
+ * property {@code kiroku.bench.consoleEvents} overrides the number of events.
  */
 public final class ConsoleBench {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String[] LEVELS = {"critical", "high", "medium", "low", "informational"};
-    private static final int ROUNDS = 30;
+    private static final int ENDPOINTS = 1_000;
+    private static final int BATCH = 10_000;
+    private static final String REVSHELL_RULE = "28061025-6467-4ebf-bee9-cfa6d35c03ee";
 
     private ConsoleBench() {
     }
 
+    /** The REST calls each page makes when it opens (console/src/main/resources/.../js/pages). */
+    static Map<String, List<String>> pages() {
+        Map<String, List<String>> pages = new LinkedHashMap<>();
+        pages.put("overview", List.of("/api/v1/alerts/summary?last=24h&bucket=1h&top=200", "/api/v1/endpoints/summary", "/api/v1/rules"));
+        pages.put("endpoints", List.of("/api/v1/endpoints?offset=0&limit=100"));
+        pages.put("endpoint", List.of("/api/v1/endpoints/agent-0007", "/api/v1/events?q=" + encode("agent.id:\"agent-0007\"") + "&limit=50",
+                "/api/v1/alerts?agent=agent-0007&limit=20"));
+        pages.put("alerts", List.of("/api/v1/alerts?last=7d&limit=500"));
+        pages.put("search", List.of("/api/v1/events/fields", "/api/v1/events/histogram?q=" + encode("process.name:curl") + "&last=24h&interval=1h",
+                "/api/v1/events?q=" + encode("process.name:curl") + "&last=24h&limit=100"));
+        pages.put("incidents", List.of("/api/v1/incidents"));
+        pages.put("response", List.of("/api/v1/blocklist", "/api/v1/commands?limit=100", "/api/v1/indicators"));
+        pages.put("rules", List.of("/api/v1/rules"));
+        pages.put("yara", List.of("/api/v1/yara/sweeps", "/api/v1/endpoints?status=online&limit=200"));
+        pages.put("settings", List.of("/api/v1/audit?limit=100"));
+        return pages;
+    }
+
     public static int run(boolean quick, boolean json, PrintStream out, Path work) throws Exception {
-        int alerts = quick ? 20_000 : 200_000;
-        int events = quick ? 100_000 : 1_000_000;
-        int hosts = 1_000;
+        int alerts = quick ? 3_000 : 200_000;
+        long events = Long.getLong("kiroku.bench.consoleEvents", quick ? 30_000 : 10_000_000);
+        int rounds = quick ? 10 : 20;
         Instant now = Instant.now();
         Path data = work.resolve("server");
         Random random = new Random(9);
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("mode", quick ? "quick" : "full");
+        long benchStart = System.nanoTime();
+        long cpuStart = cpuNanos();
+
         long fillAlerts = System.nanoTime();
         try (JdbcAlertStore store = JdbcAlertStore.h2(data, InstantSource.system())) {
-            for (int i = 0; i < alerts; i++) store.open(occurrence(random, i, hosts, now));
+            for (int i = 0; i < alerts; i++) store.open(occurrence(random, i, ENDPOINTS, now));
         }
         double alertSeconds = (System.nanoTime() - fillAlerts) / 1e9;
         log(out, json, String.format("filled %,d alerts in %.1f s", alerts, alertSeconds));
 
-        Map<String, Object> result = new LinkedHashMap<>();
-        try (KirokuServer server = new KirokuServer(new ServerConfig(data, "127.0.0.1", 0, Duration.ofDays(30)),
-                InstantSource.system()).start()) {
+        // The synthetic endpoints heartbeat once, at enrolment: an hour before "offline" keeps them online as live agents
+        // would be while the pages are measured.
+        try (KirokuServer server = new KirokuServer(new ServerConfig(data, "127.0.0.1", 0, Duration.ofDays(30))
+                .withOfflineAfter(Duration.ofHours(1)), InstantSource.system()).start()) {
             long fillEvents = System.nanoTime();
-            List<Event> batch = new ArrayList<>();
-            for (int i = 0; i < events; i++) {
-                batch.add(event(random, i, hosts, now));
-                if (batch.size() == 5_000) {
-                    server.ingest().deliver(batch);
-                    batch = new ArrayList<>();
+            long fillCpu = cpuNanos();
+            long[] sequences = new long[ENDPOINTS];
+            List<Event> batch = new ArrayList<>(BATCH);
+            for (long i = 0; i < events; i++) {
+                batch.add(event(random, i, sequences, now));
+                if (batch.size() == BATCH) {
+                    server.store().append(batch);
+                    batch = new ArrayList<>(BATCH);
+                }
+                if ((i + 1) % 1_000_000 == 0) {
+                    log(out, json, String.format("  %,d events stored (%.0f s)", i + 1, (System.nanoTime() - fillEvents) / 1e9));
                 }
             }
-            if (!batch.isEmpty()) server.ingest().deliver(batch);
+            if (!batch.isEmpty()) server.store().append(batch);
+            server.store().commit();
             double eventSeconds = (System.nanoTime() - fillEvents) / 1e9;
-            log(out, json, String.format("stored %,d events from %,d hosts in %.1f s", events, hosts, eventSeconds));
+            double eventCpu = (cpuNanos() - fillCpu) / 1e9;
+            log(out, json, String.format("stored %,d events from %,d endpoints in %.1f s (%.0f events/s, process CPU %.1f s)",
+                    events, ENDPOINTS, eventSeconds, events / eventSeconds, eventCpu));
+
+            // Enrolled after the fill, so their heartbeats are recent while the pages are measured (most are online).
+            long enrolStart = System.nanoTime();
+            enrol(server, Instant.now(), random);
+            double enrolSeconds = (System.nanoTime() - enrolStart) / 1e9;
+            log(out, json, String.format("enrolled %,d endpoints in the state store in %.1f s", ENDPOINTS, enrolSeconds));
 
             String[] admin = Files.readString(server.credentialsFile()).trim().split(":", 2);
             Api api = new Api(server.url(), server.caCertificate(), admin[0], admin[1]);
             result.put("alerts", alerts);
             result.put("events", events);
-            result.put("hosts", hosts);
-            result.put("rounds", ROUNDS);
-            Map<String, String> calls = new LinkedHashMap<>();
-            calls.put("overview_summary", "/api/v1/alerts/summary?last=24h&bucket=1h&top=200");
-            calls.put("baseline_overview_5000_alerts", "/api/v1/alerts?last=24h&limit=5000");
-            calls.put("alerts_page", "/api/v1/alerts?last=24h&limit=100");
-            calls.put("endpoints_summary", "/api/v1/endpoints/summary");
-            calls.put("endpoint_timeline", "/api/v1/events?q=" + encode("agent.id:\"agent-0007\"") + "&limit=50");
-            calls.put("search_page", "/api/v1/events?q=" + encode("process.name:curl") + "&limit=100");
-            Map<String, double[]> measured = new LinkedHashMap<>();
-            for (var call : calls.entrySet()) {
-                double[] ms = api.time(call.getValue(), ROUNDS);
-                measured.put(call.getKey(), ms);
-                result.put(call.getKey() + "_p50_ms", round(percentile(ms, 0.5)));
-                result.put(call.getKey() + "_p95_ms", round(percentile(ms, 0.95)));
-                result.put(call.getKey() + "_bytes", api.lastBytes);
-                log(out, json, String.format("%-32s p50 %8.1f ms  p95 %8.1f ms  %,10d bytes", call.getKey(),
-                        percentile(ms, 0.5), percentile(ms, 0.95), api.lastBytes));
+            result.put("endpoints", ENDPOINTS);
+            result.put("rounds", rounds);
+            result.put("fill_alerts_s", round(alertSeconds));
+            result.put("enrol_s", round(enrolSeconds));
+            result.put("fill_events_s", round(eventSeconds));
+            result.put("fill_events_cpu_s", round(eventCpu));
+
+            double[] baseline = api.time("/api/v1/alerts?last=24h&limit=5000", rounds);
+            result.put("baseline_overview_5000_alerts_p95_ms", round(percentile(baseline, 0.95)));
+            log(out, json, String.format("%-34s p50 %8.1f ms  p95 %8.1f ms  %,10d bytes", "baseline: overview as before",
+                    percentile(baseline, 0.5), percentile(baseline, 0.95), api.lastBytes));
+            double worst = 0;
+            for (var page : pages().entrySet()) {
+                double[] ms = api.page(page.getValue(), rounds);
+                worst = Math.max(worst, percentile(ms, 0.95));
+                result.put("page_" + page.getKey() + "_p50_ms", round(percentile(ms, 0.5)));
+                result.put("page_" + page.getKey() + "_p95_ms", round(percentile(ms, 0.95)));
+                result.put("page_" + page.getKey() + "_bytes", api.lastBytes);
+                log(out, json, String.format("page %-29s p50 %8.1f ms  p95 %8.1f ms  %,10d bytes  (%d calls)", page.getKey(),
+                        percentile(ms, 0.5), percentile(ms, 0.95), api.lastBytes, page.getValue().size()));
             }
-            result.put("overview_p95_over_baseline", round(percentile(measured.get("overview_summary"), 0.95)
-                    / percentile(measured.get("baseline_overview_5000_alerts"), 0.95)));
-            double worst = measured.entrySet().stream().filter(e -> !e.getKey().startsWith("baseline"))
-                    .mapToDouble(e -> percentile(e.getValue(), 0.95)).max().orElse(0);
-            result.put("worst_page_call_p95_ms", round(worst));
+            result.put("overview_p95_over_baseline", round(((Number) result.get("page_overview_p95_ms")).doubleValue()
+                    / percentile(baseline, 0.95)));
+            result.put("worst_page_p95_ms", round(worst));
             result.put("under_1s", worst < 1000);
+
+            // Not a page load: the Rules page's "Test" of a built-in rule over 24 hours of the whole store, bounded at 20 s.
+            long trialStart = System.nanoTime();
+            JsonNode trial = JSON.readTree(api.post("/api/v1/rules/" + REVSHELL_RULE + "/test?last=24h&limit=20"));
+            double trialMs = (System.nanoTime() - trialStart) / 1e6;
+            result.put("rule_test_24h_ms", round(trialMs));
+            result.put("rule_test_24h_scanned", trial.path("scanned").asLong());
+            result.put("rule_test_24h_complete", trial.path("complete").asBoolean());
+            log(out, json, String.format("rule test over 24 h: %,d events evaluated in %.0f ms%s", trial.path("scanned").asLong(), trialMs,
+                    trial.path("complete").asBoolean() ? "" : " (cut: " + trial.path("cut").asText() + ")"));
         }
+        result.put("total_s", round((System.nanoTime() - benchStart) / 1e9));
+        result.put("total_cpu_s", round((cpuNanos() - cpuStart) / 1e9));
         if (json) out.println(JSON.writeValueAsString(result));
-        else out.printf("worst page call p95 %.1f ms (target: every page interactive within 1 s)%n", (double) result.get("worst_page_call_p95_ms"));
+        else out.printf("worst page p95 %.1f ms (target: every page interactive within 1 s); whole run %.0f s wall, %.0f s CPU%n",
+                (double) result.get("worst_page_p95_ms"), (double) result.get("total_s"), (double) result.get("total_cpu_s"));
         return 0;
+    }
+
+    /** 1,000 endpoints enrolled in the real state store, each with an inventory and a recent heartbeat. */
+    private static void enrol(KirokuServer server, Instant now, Random random) throws IOException {
+        var state = server.fleet().state();
+        for (int host = 0; host < ENDPOINTS; host++) {
+            String agent = String.format("agent-%04d", host);
+            String name = String.format("host-%04d", host);
+            state.enrol(agent, name, host % 10 == 0 ? "servers" : "default", Long.toHexString(random.nextLong()), now.minus(Duration.ofDays(20)));
+            Map<String, Object> inventory = new LinkedHashMap<>();
+            inventory.put("hostName", name);
+            inventory.put("osName", "Debian GNU/Linux");
+            inventory.put("osVersion", "13");
+            inventory.put("kernel", "6.12.0-" + (host % 5) + "-amd64");
+            inventory.put("agentVersion", "0.4.0");
+            inventory.put("isolation", "not isolated");
+            inventory.put("lastRecordedSequence", 1_000 + random.nextInt(10_000));
+            inventory.put("journalBytes", 1L << 26);
+            inventory.put("sensors", List.of(Map.of("name", "process", "state", "running", "mode", "audit"),
+                    Map.of("name", "file", "state", "running", "mode", "fanotify"), Map.of("name", "network", "state", "running", "mode", "audit")));
+            inventory.put("losses", Map.of("queue", 0, "fanotify", host % 97 == 0 ? 12 : 0, "journal", 0));
+            state.heartbeat(agent, JSON.writeValueAsString(inventory), host % 20 == 0 ? now.minus(Duration.ofHours(2)) : now);
+        }
+    }
+
+    private static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static Occurrence occurrence(Random random, int i, int hosts, Instant now) {
@@ -120,18 +205,20 @@ public final class ConsoleBench {
                 Map.of("process.name", "bench", "host.name", host), Map.of(), List.of());
     }
 
-    private static Event event(Random random, int i, int hosts, Instant now) {
-        int host = random.nextInt(hosts);
+    private static Event event(Random random, long i, long[] sequences, Instant now) {
+        int host = random.nextInt(sequences.length);
         String agent = String.format("agent-%04d", host);
+        long sequence = ++sequences[host];
         Instant time = now.minusMillis((long) (random.nextDouble() * Duration.ofHours(24).toMillis()));
         String name = random.nextInt(50) == 0 ? "curl" : "worker-" + random.nextInt(200);
-        ProcessInfo process = new ProcessInfo("e-" + host + "-" + i, 1000 + i % 30_000, time, null, "/usr/bin/" + name,
-                List.of(name, "--job", Integer.toString(i)), "/srv", null, new ProcessInfo.Credentials(1000, "app", 1000, "app", 1000, 1000, 1000),
+        ProcessInfo process = new ProcessInfo("e-" + host + "-" + i, 1000 + (int) (i % 30_000), time, null, "/usr/bin/" + name,
+                List.of(name, "--job", Long.toString(i)), "/srv", null, new ProcessInfo.Credentials(1000, "app", 1000, "app", 1000, 1000, 1000),
                 1, null, null);
+        String hostName = String.format("host-%04d", host);
         return i % 4 == 3
-                ? new Event(agent, i + 1, time, String.format("host-%04d", host), List.of(),
+                ? new Event(agent, sequence, time, hostName, List.of(),
                         new FileChange(FileChange.Action.MODIFY, "/srv/data/file-" + random.nextInt(10_000), null, false, process))
-                : new Event(agent, i + 1, time, String.format("host-%04d", host), List.of(), new ProcessStart(process, false));
+                : new Event(agent, sequence, time, hostName, List.of(), new ProcessStart(process, false));
     }
 
     private static String encode(String text) {
@@ -163,6 +250,39 @@ public final class ConsoleBench {
             this.http = dev.kiroku.server.api.ServerTrust.httpClient(caCertificate).build();
             this.base = base;
             this.authorization = "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes());
+        }
+
+        /** Times a page: its calls made at once, from the first request to the last answer read. */
+        double[] page(List<String> paths, int rounds) throws Exception {
+            double[] ms = new double[rounds];
+            try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+                for (int i = -2; i < rounds; i++) {            // two warm-up loads
+                    long start = System.nanoTime();
+                    List<java.util.concurrent.Future<Integer>> answers = new ArrayList<>();
+                    for (String path : paths) answers.add(pool.submit(() -> get(path).length));
+                    long total = 0;
+                    for (var answer : answers) total += answer.get();
+                    if (i >= 0) ms[i] = (System.nanoTime() - start) / 1e6;
+                    lastBytes = total;
+                }
+            }
+            return ms;
+        }
+
+        String post(String path) throws IOException, InterruptedException {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", authorization)
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) throw new IOException("POST " + path + " answered " + response.statusCode() + ": " + response.body());
+            return response.body();
+        }
+
+        private byte[] get(String path) throws IOException, InterruptedException {
+            HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", authorization)
+                    .header("Accept", "application/json").build(), HttpResponse.BodyHandlers.ofByteArray());
+            if (response.statusCode() != 200) {
+                throw new IOException("GET " + path + " answered " + response.statusCode() + ": " + new String(response.body()));
+            }
+            return response.body();
         }
 
         double[] time(String path, int rounds) throws IOException, InterruptedException {

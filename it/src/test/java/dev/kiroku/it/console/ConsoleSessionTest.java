@@ -71,6 +71,15 @@ class ConsoleSessionTest {
             assertThat(viewerActs.statusCode()).isEqualTo(403);
             assertThat(viewerActs.body()).contains("viewer").contains("analyst");
 
+            // A role change applies to a session at once, without signing in again, both ways.
+            assertThat(basic(base, admin, "/api/v1/users", "{\"name\":\"vera\",\"role\":\"analyst\",\"password\":\"viewer-password-1\"}").statusCode()).isIn(200, 201);
+            assertThat(send(base, "POST", "/api/v1/blocklist", viewerCookie, viewerCsrf, block.replace("203.0.113.9", "203.0.113.10")).statusCode())
+                    .as("promoted to analyst").isEqualTo(201);
+            assertThat(JSON.readTree(send(base, "GET", "/api/v1/session", viewerCookie, null, null).body()).path("role").asText()).isEqualTo("analyst");
+            assertThat(basic(base, admin, "/api/v1/users", "{\"name\":\"vera\",\"role\":\"viewer\",\"password\":\"viewer-password-1\"}").statusCode()).isIn(200, 201);
+            assertThat(send(base, "POST", "/api/v1/blocklist", viewerCookie, viewerCsrf, block.replace("203.0.113.9", "203.0.113.11")).statusCode())
+                    .as("demoted to viewer again").isEqualTo(403);
+
             assertThat(send(base, "DELETE", "/api/v1/session", cookie, null, null).statusCode()).isEqualTo(204);
             assertThat(send(base, "GET", "/api/v1/alerts", cookie, null, null).statusCode()).isEqualTo(401);
             assertThat(send(base, "GET", "/api/v1/alerts", "kiroku_session=made-up", null, null).statusCode()).isEqualTo(401);

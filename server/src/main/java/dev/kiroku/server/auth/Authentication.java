@@ -38,7 +38,10 @@ public final class Authentication {
      */
     public void register(io.javalin.config.JavalinConfig config) {
         config.routes.post(SESSION_PATH, this::signIn);
-        config.routes.get(SESSION_PATH, ctx -> json(ctx, 200, view(session(ctx))));
+        config.routes.get(SESSION_PATH, ctx -> {
+            ConsoleSessions.Session session = session(ctx);
+            json(ctx, 200, view(session, currentRole(ctx, session)));
+        });
         config.routes.delete(SESSION_PATH, ctx -> {
             sessions.close(ctx.cookie(ConsoleSessions.COOKIE));
             ctx.removeCookie(ConsoleSessions.COOKIE, "/");
@@ -59,15 +62,23 @@ public final class Authentication {
         var opened = sessions.open(user, role.get());
         ctx.header("Set-Cookie", ConsoleSessions.COOKIE + "=" + opened.getKey() + "; Path=/; HttpOnly; SameSite=Strict"
                 + (ctx.scheme().equals("https") ? "; Secure" : ""));
-        json(ctx, 201, view(opened.getValue()));
+        json(ctx, 201, view(opened.getValue(), opened.getValue().role()));
     }
 
     private static void json(Context ctx, int status, Object body) throws com.fasterxml.jackson.core.JsonProcessingException {
         ctx.status(status).contentType("application/json").result(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(body));
     }
 
-    private static java.util.Map<String, Object> view(ConsoleSessions.Session s) {
-        return java.util.Map.of("user", s.user(), "role", s.role().label(), "csrf_token", s.csrfToken());
+    private static java.util.Map<String, Object> view(ConsoleSessions.Session s, Role role) {
+        return java.util.Map.of("user", s.user(), "role", role.label(), "csrf_token", s.csrfToken());
+    }
+
+    /** The session user's role as it is now: a role change applies at once; a user who no longer exists is signed out. */
+    private Role currentRole(Context ctx, ConsoleSessions.Session session) {
+        return users.role(session.user()).orElseThrow(() -> {
+            sessions.close(ctx.cookie(ConsoleSessions.COOKIE));
+            return new Refused(401, "user " + session.user() + " no longer exists; sign in again");
+        });
     }
 
     private ConsoleSessions.Session session(Context ctx) {
@@ -103,8 +114,9 @@ public final class Authentication {
                 throw new Refused(403, "missing or wrong " + ConsoleSessions.CSRF_HEADER + " header for this console session");
             }
             Role needed = needed(ctx.method(), ctx.path());
-            if (!session.role().allows(needed)) {
-                throw new Refused(403, "user " + session.user() + " is " + session.role().label() + "; this needs " + needed.label());
+            Role now = currentRole(ctx, session);
+            if (!now.allows(needed)) {
+                throw new Refused(403, "user " + session.user() + " is " + now.label() + "; this needs " + needed.label());
             }
             ctx.attribute(USER, session.user());
             return;

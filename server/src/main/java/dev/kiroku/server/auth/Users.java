@@ -26,6 +26,7 @@ public final class Users {
     private final StateStore state;
     private final InstantSource clock;
     private final Map<String, Role> verified = new ConcurrentHashMap<>();
+    private final Map<String, Role> roles = new ConcurrentHashMap<>();
 
     public Users(StateStore state, InstantSource clock) {
         this.state = state;
@@ -54,12 +55,25 @@ public final class Users {
         return Optional.of(role);
     }
 
+    /**
+     * The user's role now, as the state store holds it (cached until a user is created or replaced), so a console
+     * session follows a role change at its next request; empty for an unknown user.
+     */
+    public Optional<Role> role(String name) {
+        Role cached = roles.get(name);
+        if (cached != null) return Optional.of(cached);
+        Optional<Role> role = state.user(name).map(user -> Role.parse(user.role()));
+        role.ifPresent(r -> roles.put(name, r));
+        return role;
+    }
+
     /** Creates or replaces a user. */
     public void put(String name, Role role, String password, String actor) {
         if (!name.matches("[A-Za-z0-9._@-]{1,100}")) throw new IllegalArgumentException("user name must be 1-100 of letters, digits, . _ @ -");
         if (password.length() < 12) throw new IllegalArgumentException("password must have at least 12 characters");
         state.putUser(new StateStore.User(name, role.label(), PasswordHash.hash(password)));
         verified.clear();
+        roles.clear();
         state.audit(actor, "user.put", name + " (" + role.label() + ")", clock.instant());
     }
 

@@ -29,7 +29,7 @@ import java.util.StringJoiner;
  * store query text). The run is bounded in time and in events read; when it stops early the result says where.
  */
 public final class RuleTrial {
-    private static final int DEFAULT_PAGE = 2_000;
+    private static final int DEFAULT_PAGE = EventQuery.MAX_LIMIT;
 
     /**
      * What a trial found.

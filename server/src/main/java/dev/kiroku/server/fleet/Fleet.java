@@ -134,14 +134,53 @@ public final class Fleet implements AutoCloseable {
         return state.agents().stream().map(agent -> endpoint(agent, now)).toList();
     }
 
+    /** One endpoint as {@link #endpoints()} shows it, read alone (the endpoint page asks for it every few seconds). */
+    public java.util.Optional<Map<String, Object>> endpoint(String agentId) {
+        return state.agent(agentId).map(agent -> endpoint(agent, clock.instant()));
+    }
+
+    /**
+     * A page of the endpoints, ordered by host name: {@code text} (case-insensitive) is looked for in the agent id, host
+     * name and inventory; {@code status} is online, offline, revoked, isolated or loss (some event loss reported), or
+     * null for all. Only the page's endpoints are turned into answers.
+     */
+    public EndpointPage endpoints(String text, String status, int offset, int limit) {
+        Instant now = clock.instant();
+        String needle = text == null || text.isBlank() ? null : text.strip().toLowerCase(java.util.Locale.ROOT);
+        List<StateStore.AgentRecord> matching = state.agents().stream()
+                .filter(a -> needle == null || (a.agentId() + "\n" + a.hostName() + "\n" + a.inventoryJson()).toLowerCase(java.util.Locale.ROOT).contains(needle))
+                .filter(a -> status == null || status.isBlank() || hasStatus(a, status, now))
+                .toList();
+        List<Map<String, Object>> page = matching.stream().skip(offset).limit(limit).map(a -> endpoint(a, now)).toList();
+        return new EndpointPage(page, matching.size());
+    }
+
+    /** Endpoints of one page and how many matched in all. */
+    public record EndpointPage(List<Map<String, Object>> endpoints, int total) {
+    }
+
+    private boolean hasStatus(StateStore.AgentRecord agent, String status, Instant now) {
+        return switch (status) {
+            case "online", "offline", "revoked" -> status.equals(status(agent, now));
+            case "isolated" -> "isolated".equals(inventory(agent.inventoryJson()).get("isolation"));
+            case "loss" -> inventory(agent.inventoryJson()).get("losses") instanceof Map<?, ?> losses
+                    && losses.values().stream().anyMatch(v -> v instanceof Number n && n.longValue() > 0);
+            default -> throw new IllegalArgumentException("status must be online, offline, revoked, isolated or loss, not " + status);
+        };
+    }
+
+    private String status(StateStore.AgentRecord agent, Instant now) {
+        return agent.revoked() != null ? "revoked"
+                : agent.lastSeen() != null && Duration.between(agent.lastSeen(), now).compareTo(offlineAfter) <= 0 ? "online" : "offline";
+    }
+
     private Map<String, Object> endpoint(StateStore.AgentRecord agent, Instant now) {
         Map<String, Object> row = new LinkedHashMap<>();
         Map<?, ?> inventory = inventory(agent.inventoryJson());
         row.put("agentId", agent.agentId());
         row.put("hostName", agent.hostName());
         row.put("group", agent.group());
-        row.put("status", agent.revoked() != null ? "revoked"
-                : agent.lastSeen() != null && Duration.between(agent.lastSeen(), now).compareTo(offlineAfter) <= 0 ? "online" : "offline");
+        row.put("status", status(agent, now));
         row.put("enrolled", agent.enrolled().toString());
         row.put("revoked", agent.revoked() == null ? null : agent.revoked().toString());
         row.put("lastSeen", agent.lastSeen() == null ? null : agent.lastSeen().toString());

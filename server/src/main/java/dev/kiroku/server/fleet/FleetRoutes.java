@@ -31,7 +31,7 @@ public final class FleetRoutes {
     }
 
     public void register(JavalinConfig config) {
-        config.routes.get("/api/v1/endpoints", ctx -> json(ctx, 200, Map.of("endpoints", fleet.endpoints())));
+        config.routes.get("/api/v1/endpoints", this::endpoints);
         config.routes.get("/api/v1/endpoints/summary", ctx -> json(ctx, 200, FleetSummary.of(fleet.endpoints(), 20)));
         config.routes.get("/api/v1/endpoints/{id}", ctx -> json(ctx, 200, endpoint(ctx.pathParam("id"))));
         config.routes.post("/api/v1/endpoints/{id}/revoke", this::revoke);
@@ -44,8 +44,29 @@ public final class FleetRoutes {
     }
 
     private Map<String, Object> endpoint(String id) {
-        return fleet.endpoints().stream().filter(e -> e.get("agentId").equals(id)).findFirst()
-                .orElseThrow(() -> new NotFound("no endpoint with agent id " + id));
+        return fleet.endpoint(id).orElseThrow(() -> new NotFound("no endpoint with agent id " + id));
+    }
+
+    /** Every endpoint, or a page of them ({@code q}, {@code status}, {@code offset}, {@code limit}) with the total matched. */
+    private void endpoints(Context ctx) {
+        String q = ctx.queryParam("q");
+        String status = ctx.queryParam("status");
+        int offset = number(ctx, "offset", 0, 0, Integer.MAX_VALUE);
+        int limit = number(ctx, "limit", Integer.MAX_VALUE, 1, Integer.MAX_VALUE);
+        Fleet.EndpointPage page = fleet.endpoints(q, status, offset, limit);
+        json(ctx, 200, Map.of("endpoints", page.endpoints(), "total", page.total(), "offset", offset));
+    }
+
+    private static int number(Context ctx, String name, int absent, int min, int max) {
+        String value = ctx.queryParam(name);
+        if (value == null || value.isBlank()) return absent;
+        try {
+            int n = Integer.parseInt(value.strip());
+            if (n < min || n > max) throw new IllegalArgumentException("parameter '" + name + "' must be at least " + min + ", not " + n);
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("parameter '" + name + "' is not a number: " + value);
+        }
     }
 
     private void revoke(Context ctx) {

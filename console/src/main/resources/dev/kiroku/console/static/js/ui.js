@@ -1,9 +1,11 @@
 // Small DOM and formatting helpers shared by every page. No framework: pages build DOM with h().
 
-/** Creates an element: h('a.link', {href: '#/x', onclick}, 'text', child, [children]). */
+/** Creates an element: h('a.link', {href: '#/x', onclick}, 'text', child, [children]); 'textarea.code#rule-yaml' sets an id. */
 export function h(tag, attrs, ...children) {
-  const [name, ...classes] = tag.split('.');
+  const id = /#([\w-]+)/.exec(tag);
+  const [name, ...classes] = tag.replace(/#[\w-]+/, '').split('.');
   const el = document.createElement(name || 'div');
+  if (id) el.id = id[1];
   if (classes.length) el.className = classes.join(' ');
   // Anything but a plain object is a child, including 0 and ''.
   if (attrs !== undefined && attrs !== null && (typeof attrs !== 'object' || attrs instanceof Node || Array.isArray(attrs))) {

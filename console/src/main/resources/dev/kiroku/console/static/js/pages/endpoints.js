@@ -4,9 +4,9 @@ import {fact, ago, badge, bytes, h, levelBadge, link, replace, section, table, t
 import {totalLoss} from './overview.js';
 import {responseButtons} from './response.js';
 
-/** The endpoints the server knows, in the console's shape. */
-export async function loadEndpoints() {
-  const body = await api.get('/api/v1/endpoints');
+/** The endpoints the server knows (or those matching the list parameters), in the console's shape. */
+export async function loadEndpoints(params) {
+  const body = await api.get('/api/v1/endpoints', params);
   return (body.endpoints || []).map(normalise);
 }
 
@@ -36,32 +36,51 @@ export function endpointState(e) {
   return e.status || 'offline';
 }
 
+const PAGE = 100;
+
 export async function render(params, args) {
   if (args.length) return endpointPage(args[0]);
   const filter = h('input', {type: 'search', placeholder: 'Filter by name, address, OS…', value: params.filter || ''});
-  const stateFilter = h('select', {'aria-label': 'State'}, ['all', 'online', 'offline', 'isolated', 'with loss'].map(s => h('option', {value: s}, s)));
+  const stateFilter = h('select', {'aria-label': 'State'}, [['all', 'all'], ['online', 'online'], ['offline', 'offline'],
+    ['isolated', 'isolated'], ['loss', 'with loss']].map(([value, label]) => h('option', {value}, label)));
   stateFilter.value = params.state || 'all';
   const results = h('div');
-  const endpoints = await loadEndpoints();
-  const refresh = () => {
-    const text = filter.value.toLowerCase();
-    const wanted = stateFilter.value;
-    const rows = endpoints.filter(e =>
-      (!text || JSON.stringify([e.id, e.hostname, e.os, e.kernel, e.addresses]).toLowerCase().includes(text))
-      && (wanted === 'all' || (wanted === 'isolated' ? e.isolated : wanted === 'with loss' ? totalLoss(e) > 0 : endpointState(e) === wanted)));
-    replace(results, table(rows, [
+  // Filtered and paged by the server (GET /api/v1/endpoints?q=&status=&offset=&limit=): a fleet of thousands stays quick.
+  let shown = [];
+  let timer = null;
+  const load = async (append) => {
+    const body = await api.get('/api/v1/endpoints', {q: filter.value.trim(), status: stateFilter.value === 'all' ? '' : stateFilter.value,
+      offset: append ? shown.length : 0, limit: PAGE});
+    shown = (append ? shown : []).concat((body.endpoints || []).map(normalise));
+    const more = body.total > shown.length
+      ? h('div.toolbar', h('span', `${shown.length} of ${body.total} endpoints`), h('button.secondary', {onclick: () => load(true)}, `Show ${Math.min(PAGE, body.total - shown.length)} more`))
+      : h('p.hint', `${body.total} endpoint${body.total === 1 ? '' : 's'}`);
+    replace(results, table(shown, [
       {title: 'Endpoint', value: e => link('#/endpoints/' + encodeURIComponent(e.id), {}, e.hostname || e.id)},
       {title: 'State', value: e => [badge(endpointState(e), endpointState(e)), e.isolated ? badge('isolated', 'danger') : '']},
       {title: 'OS', value: e => [e.os, e.kernel].filter(Boolean).join(' · ')},
       {title: 'Addresses', value: e => (e.addresses || []).join(', ')},
       {title: 'Last seen', value: e => ago(e.lastSeen)},
       {title: 'Events lost', value: e => totalLoss(e), className: 'num'},
-    ], {empty: endpoints.length ? 'No endpoint matches.' : 'No endpoint has enrolled yet.'}));
+    ], {empty: filter.value || stateFilter.value !== 'all' ? 'No endpoint matches.' : 'No endpoint has enrolled yet.'}), more);
   };
-  filter.addEventListener('input', refresh);
-  stateFilter.addEventListener('change', refresh);
-  refresh();
+  filter.addEventListener('input', () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => load(false).catch(e => replace(results, h('p.error', e.message))), 250);
+  });
+  stateFilter.addEventListener('change', () => load(false).catch(e => replace(results, h('p.error', e.message))));
+  await load(false);
   return h('div', h('h1', 'Endpoints'), h('div.toolbar', filter, stateFilter), results);
+}
+
+/** One endpoint in the console's shape, or null when the server does not know it. */
+async function loadEndpoint(id) {
+  try {
+    return normalise(await api.get(`/api/v1/endpoints/${encodeURIComponent(id)}`));
+  } catch (e) {
+    if (e.status === 404) return null;
+    throw e;
+  }
 }
 
 /** Calls update every few seconds while the element is on the page (live pages update without reload). */
@@ -112,7 +131,7 @@ function timeline(events) {
 }
 
 async function endpointPage(id) {
-  const endpoint = (await loadEndpoints()).find(e => e.id === id);
+  const endpoint = await loadEndpoint(id);
   if (!endpoint) return h('p.error', `No endpoint ${id} is known to this server.`);
   const title = h('h1.endpoint-title', heading(endpoint, id));
   const facts = h('div', inventory(endpoint, id));
@@ -132,7 +151,7 @@ async function endpointPage(id) {
   };
   filter.addEventListener('change', loadTimeline);
   const refresh = async () => {
-    const now = (await loadEndpoints()).find(e => e.id === id);
+    const now = await loadEndpoint(id);
     if (!now) return;
     replace(title, heading(now, id));
     replace(facts, inventory(now, id));

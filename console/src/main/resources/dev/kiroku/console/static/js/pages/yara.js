@@ -27,7 +27,7 @@ function sweepTable(sweeps) {
 }
 
 async function sweepForm() {
-  const endpoints = await loadEndpoints();
+  const endpoints = await loadEndpoints({status: 'online', limit: 200});
   const rules = h('textarea.code#yara-rules', {rows: 10, spellcheck: 'false',
     placeholder: 'rule suspicious_script {\n  strings: $a = "curl http://"\n  condition: $a\n}'});
   const name = h('input#yara-name', {value: 'console.yar', size: 30});
@@ -52,7 +52,7 @@ async function sweepForm() {
     h('label', 'Rule file name ', name), rules,
     h('label', 'Paths to scan, one per line', paths),
     h('label', 'Processes to scan (memory) ', processes),
-    h('fieldset', h('legend', 'Endpoints (none chosen: all)'), boxes.length ? boxes.map(([e, box]) =>
+    h('fieldset', h('legend', 'Endpoints online now, first 200 (none chosen: every endpoint, also those offline, when they return)'), boxes.length ? boxes.map(([e, box]) =>
       h('label.check', box, ` ${e.hostname || e.id} `, badge(e.status || 'unknown', e.status))) : h('p.empty', 'No endpoint is enrolled.')),
     error, h('div.toolbar', h('button#yara-start', {onclick: start}, 'Start sweep')));
 }
