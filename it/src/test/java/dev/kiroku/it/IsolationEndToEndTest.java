@@ -65,7 +65,7 @@ class IsolationEndToEndTest {
             Path serverData = data.resolve("server");
             processes.start("server", "server", "--data", serverData.toString(), "--host", hostAddress,
                     "--port", "" + apiPort, "--fleet-port", "" + fleetPort, "--offline-after", "10s");
-            Api api = new Api("http://" + hostAddress + ":" + apiPort, serverData.resolve("credentials"));
+            Api api = new Api("https://" + hostAddress + ":" + apiPort, serverData.resolve("credentials"));
             KirokuProcesses.awaitHealthy(api);
             String token = api.post("/api/v1/tokens", "{\"expires\":\"1h\"}").path("token").asText();
             Path secret = secretFile(data.resolve("admin-secret"), "at the machine: 7f3c9a1e");
