@@ -106,8 +106,11 @@ final class EventDocuments {
         switch (spec.type()) {
             case KEYWORD -> keyword(doc, spec, value.toString());
             case KEYWORD_TEXT -> {
-                keyword(doc, spec, value.toString());
-                doc.add(new Field(Fields.words(name), value.toString(), WORDS));
+                String text = value.toString();
+                keyword(doc, spec, text);
+                if (text.length() > IGNORE_ABOVE || !Fields.WORDS_FROM_KEYWORDS.contains(name)) {
+                    doc.add(new Field(Fields.words(name), text, WORDS));
+                }
             }
             case TEXT -> {
                 if (spec.indexesOwnWords()) doc.add(new Field(Fields.words(name), value.toString(), WORDS));

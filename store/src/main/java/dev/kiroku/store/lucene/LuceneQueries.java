@@ -73,11 +73,16 @@ final class LuceneQueries {
                             "'" + words.text() + "' has no searchable words (letters or digits) for a full-text field");
                 }
                 yield anyField(words.fields(), field -> {
-                    if (tokens.size() == 1) return new TermQuery(new Term(Fields.words(field), tokens.getFirst()));
-                    return new PhraseQuery(Fields.words(field), tokens.toArray(String[]::new));
+                    org.apache.lucene.search.Query own = tokens.size() == 1
+                            ? new TermQuery(new Term(Fields.words(field), tokens.getFirst()))
+                            : new PhraseQuery(Fields.words(field), tokens.toArray(String[]::new));
+                    return Fields.WORDS_FROM_KEYWORDS.contains(field) ? WordsOfKeywordsQuery.phrase(field, tokens, own) : own;
                 });
             }
-            case Query.WordPattern pattern -> anyField(pattern.fields(), field -> wildcard(Fields.words(field), pattern.pattern()));
+            case Query.WordPattern pattern -> anyField(pattern.fields(), field -> {
+                org.apache.lucene.search.Query own = wildcard(Fields.words(field), pattern.pattern());
+                return Fields.WORDS_FROM_KEYWORDS.contains(field) ? WordsOfKeywordsQuery.pattern(field, pattern.pattern(), own) : own;
+            });
             case Query.LongRange range -> longRange(range.field(), range.min(), range.max());
             case Query.TimeRange range -> range.field().equals(EventSchema.TIMESTAMP)
                     ? timestamp(Nanos.of(range.from()), Nanos.of(range.to()))
