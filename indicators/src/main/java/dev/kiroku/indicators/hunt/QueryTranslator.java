@@ -25,13 +25,20 @@ import java.util.Optional;
  *   command lines the value's words as a phrase.</li>
  *   <li>contains / starts-with / ends-with and regex literals: wildcards on keyword fields
  *   ({@code *v*}), a word pattern or a phrase on command lines.</li>
- *   <li>Addresses and CIDR ranges, numbers and numeric comparisons map one to one.</li>
+ *   <li>Addresses and CIDR ranges, numbers and numeric comparisons map one to one; "contains" a whole IPv4
+ *   address selects that address (no other IPv4 address contains it as text).</li>
+ *   <li>Hash fields hold lower-case hex: a hash is looked up lower-cased only.</li>
  *   <li>Domains and URLs found in command lines: a phrase of their words on {@code process.command_line}.</li>
  *   <li>NOT, EXISTS and regexes without literal text are left open; unsupported terms and fields the
  *   store does not index select nothing.</li>
  * </ul>
  */
 public final class QueryTranslator {
+    /** Fields of lower-case hex digests ({@code process.hash.md5}, {@code .sha1}, {@code .sha256}). */
+    private static final String HASH_FIELDS = "process.hash.";
+    private static final java.util.regex.Pattern IPV4 =
+            java.util.regex.Pattern.compile("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
+
     private QueryTranslator() {
     }
 
@@ -67,7 +74,9 @@ public final class QueryTranslator {
         if (spec.isEmpty()) return StoreQuery.nothing();
         String f = spec.get().name();
         return switch (spec.get().type()) {
-            case KEYWORD, KEYWORD_TEXT -> keyword(c, f, spec.get().type() == dev.kiroku.store.FieldType.KEYWORD_TEXT);
+            case KEYWORD, KEYWORD_TEXT -> f.startsWith(HASH_FIELDS) && c.operator() == Operator.IS
+                    ? StoreQuery.text(f + ":" + quote(v.toLowerCase(Locale.ROOT)))
+                    : keyword(c, f, spec.get().type() == dev.kiroku.store.FieldType.KEYWORD_TEXT);
             case TEXT -> text(c, f);
             case LONG -> number(c, f);
             case IP -> ip(c, f);
@@ -159,6 +168,8 @@ public final class QueryTranslator {
         return switch (c.operator()) {
             case IN_CIDR -> StoreQuery.text(f + ":" + IpRange.parse(c.value()));
             case IS -> IpRange.address(c.value()).isPresent() ? StoreQuery.text(f + ":" + IpRange.parse(c.value())) : StoreQuery.nothing();
+            case CONTAINS -> IPV4.matcher(c.value().strip()).matches()
+                    ? StoreQuery.text(f + ":" + IpRange.parse(c.value().strip())) : StoreQuery.everything();
             default -> StoreQuery.everything();
         };
     }

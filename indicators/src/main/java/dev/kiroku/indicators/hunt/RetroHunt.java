@@ -22,8 +22,9 @@ import java.util.function.Consumer;
 
 /**
  * Sweeps stored history with indicators: each indicator is translated into a store query
- * ({@link QueryTranslator}); indicators are hunted in groups whose queries are OR-ed, and every event
- * found is re-checked with a {@link LiveMatcher} over the group, in time order, so results equal what
+ * ({@link QueryTranslator}); indicators are hunted in groups whose queries are OR-ed (a disjunction of more
+ * than {@value #MAX_TERMS} field terms is run as several store queries whose events are joined), and every
+ * event found is re-checked with a {@link LiveMatcher} over the group, in time order, so results equal what
  * live matching would have raised (multi-event STIX patterns included). Hits are marked retrospective.
  *
  * <p>The server calls {@link #huntAfterImport} when indicators arrive, over its retention window.
@@ -31,6 +32,8 @@ import java.util.function.Consumer;
 public final class RetroHunt {
     /** Indicators per store query (keeps each query under Lucene's clause limit). */
     static final int GROUP = 64;
+    /** Field terms per store query, well under Lucene's default limit of 1024 clauses. */
+    static final int MAX_TERMS = 400;
     private static final int PAGE = 1000;
 
     private final EventStore store;
@@ -109,23 +112,29 @@ public final class RetroHunt {
 
     private boolean group(List<Indicator> indicators, Instant from, Instant to, List<IndicatorHit> hits,
                           List<String> queries, long[] examined) {
-        String text = StoreQuery.or(indicators.stream()
-                .map(i -> StoreQuery.text(QueryTranslator.translate(i).orElseThrow())).toList()).text();
-        queries.add(text);
-        EventQuery query = (text.equals("*") ? EventQuery.all() : EventQuery.parse(text, clock)).between(from, to).limit(PAGE);
-        List<Event> events = new ArrayList<>();
+        StoreQuery union = StoreQuery.or(indicators.stream().map(i -> QueryTranslator.query(i.condition())).toList());
+        List<String> texts = union.chunks(MAX_TERMS);
+        java.util.Map<String, Event> found = new java.util.LinkedHashMap<>();
         boolean truncated = false;
-        while (true) {
-            Page page = store.search(query);
-            for (Hit hit : page.hits()) events.add(hit.event());
-            examined[0] += page.hits().size();
-            if (examined[0] >= maxEvents) {
-                truncated = page.hasMore();
-                break;
+        for (String text : texts) {
+            queries.add(text);
+            EventQuery query = (text.equals("*") ? EventQuery.all() : EventQuery.parse(text, clock)).between(from, to).limit(PAGE);
+            while (!truncated) {
+                Page page = store.search(query);
+                for (Hit hit : page.hits()) {
+                    Event e = hit.event();
+                    found.putIfAbsent(e.agentId() + '\u0000' + e.sequence(), e); // an event two chunks found counts once
+                }
+                examined[0] += page.hits().size();
+                if (examined[0] >= maxEvents) {
+                    truncated = page.hasMore();
+                    break;
+                }
+                if (!page.hasMore()) break;
+                query = query.after(page.next());
             }
-            if (!page.hasMore()) break;
-            query = query.after(page.next());
         }
+        List<Event> events = new ArrayList<>(found.values());
         events.sort(Comparator.comparing(Event::timestamp).thenComparing(Event::agentId).thenComparingLong(Event::sequence));
         LiveMatcher matcher = LiveMatcher.build(indicators, clock);
         for (Event event : events) {

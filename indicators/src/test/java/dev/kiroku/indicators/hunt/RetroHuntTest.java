@@ -113,6 +113,49 @@ class RetroHuntTest {
         assertThat(narrowed).isGreaterThan(all.size() * 9 / 10);
     }
 
+    /**
+     * An OpenIOC file with 900 MD5s (upper case, as incident reports write them) and a "contains" on a remote IP: it
+     * is hunted with a few store queries (none a full scan, each under the clause limit) and finds the exec with that
+     * MD5 and the connection to that address, exactly as live matching does.
+     */
+    @Test
+    void aLargeOpenIocFileIsHuntedInAFewNarrowQueriesByMd5AndAddress() throws Exception {
+        String md5 = "079a440bee0f86d8a59ebc5c4b523a07";
+        StringBuilder items = new StringBuilder();
+        java.util.Random random = new java.util.Random(5);
+        for (int i = 0; i < 900; i++) {
+            String value = i == 450 ? md5 : String.format("%032x", new java.math.BigInteger(128, random));
+            items.append("<IndicatorItem condition=\"is\"><Context search=\"FileItem/Md5sum\"/><Content type=\"md5\">")
+                    .append(value.toUpperCase(java.util.Locale.ROOT)).append("</Content></IndicatorItem>\n");
+        }
+        items.append("<IndicatorItem condition=\"contains\"><Context search=\"PortItem/remoteIP\"/><Content type=\"IP\">203.0.113.66</Content></IndicatorItem>");
+        String ioc = "<OpenIOC xmlns=\"http://openioc.org/schemas/OpenIOC_1.1\" id=\"ioc-md5\"><metadata><short_description>md5s</short_description></metadata>"
+                + "<criteria><Indicator operator=\"OR\">" + items + "</Indicator></criteria></OpenIOC>";
+        List<Indicator> indicators = new OpenIocParser().parse("md5s.ioc", ioc.getBytes(StandardCharsets.UTF_8)).evaluable();
+        assertThat(indicators).hasSize(1);
+
+        List<Event> events = new ArrayList<>(recordedHistory());
+        dev.kiroku.event.ProcessInfo dropper = Events.process(777, "/tmp/dropper", null, "/tmp/dropper").withHashes(md5, null, null);
+        events.add(new Event(events.getFirst().agentId(), 100_000, Events.T0.plusSeconds(400), "host-0", List.of(),
+                new dev.kiroku.event.ProcessStart(dropper, false)));
+        try (LuceneEventStore store = new LuceneEventStore(dir, InstantSource.fixed(NOW), LuceneStoreOptions.defaults())) {
+            store.append(events);
+            store.commit();
+            RetroHunt.Result result = new RetroHunt(store, InstantSource.fixed(NOW), 10_000_000)
+                    .hunt(indicators, Events.T0.minus(Duration.ofDays(1)), NOW);
+
+            assertThat(result.queries()).hasSizeBetween(2, 5).doesNotContain("*")
+                    .allSatisfy(q -> assertThat(StoreQuery.terms(q)).isLessThanOrEqualTo(RetroHunt.MAX_TERMS));
+            assertThat(result.eventsExamined()).isLessThan(10);
+            LiveMatcher live = LiveMatcher.build(indicators, InstantSource.fixed(NOW));
+            Set<String> expected = new java.util.HashSet<>();
+            for (Event e : events) for (IndicatorHit h : live.match(e)) expected.add(key(h));
+            assertThat(expected).hasSize(2);
+            assertThat(result.hits().stream().map(RetroHuntTest::key).collect(Collectors.toSet())).isEqualTo(expected);
+            assertThat(result.hits()).anySatisfy(h -> assertThat(h.processEntityId()).isEqualTo(dropper.entityId()));
+        }
+    }
+
     private static String key(IndicatorHit h) {
         return h.indicator().id() + "@" + h.agentId() + "#" + h.event().sequence();
     }

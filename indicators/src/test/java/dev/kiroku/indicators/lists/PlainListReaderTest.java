@@ -49,10 +49,9 @@ class PlainListReaderTest {
         assertThat(sha256.source().location()).isEqualTo("line 5");
         assertThat(result.indicators().stream().filter(i -> i.type() == IndicatorType.DOMAIN).findFirst().orElseThrow().value())
                 .isEqualTo("evil.example");
-        // MD5 and SHA-1 are read but Kiroku records neither: not evaluable, with the reason
+        // MD5 and SHA-1 are evaluated: the agent records process.hash.md5 and .sha1 beside the SHA-256
         Indicator md5 = result.indicators().stream().filter(i -> i.type() == IndicatorType.MD5).findFirst().orElseThrow();
-        assertThat(md5.evaluable()).isFalse();
-        assertThat(md5.notEvaluableReason()).contains("process.hash.md5");
+        assertThat(md5.evaluable()).isTrue();
         assertThat(result.problems()).extracting(p -> p.line()).containsExactly(12, 13, 14);
         assertThat(result.problems()).allMatch(p -> p.file().equals("feed.txt") && !p.reason().isBlank());
     }

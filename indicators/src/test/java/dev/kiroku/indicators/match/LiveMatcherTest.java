@@ -69,7 +69,10 @@ class LiveMatcherTest {
         indicators.set(1, indicators.get(1).withExpiry(now.minusSeconds(1)));
         indicators.addAll(new PlainListReader().read(Path.of("md5.txt"), List.of("44d88612fea8a8f36de82e1278abb02f")).indicators());
         LiveMatcher matcher = LiveMatcher.build(indicators, InstantSource.fixed(now));
-        assertThat(matcher.size()).isEqualTo(6);
+        assertThat(matcher.size()).isEqualTo(7); // the MD5 is loaded (Kiroku records it), the expired one is not
+        assertThat(matcher.match(new dev.kiroku.event.Event("agent-1", 1, Events.T0, "web-1", List.of(),
+                new dev.kiroku.event.ProcessStart(Events.process(9, "/tmp/eicar", null, "eicar")
+                        .withHashes("44d88612fea8a8f36de82e1278abb02f", null, null), false)))).hasSize(1);
         assertThat(matcher.match(Events.connect("203.0.113.7", 443))).isEmpty();
     }
 

@@ -140,9 +140,12 @@ class OpenIocParserTest {
                   </IndicatorItem>
                 </Indicator>"""));
         assertThat(mixed.evaluable()).isTrue();
-        assertThat(mixed.unsupportedTerms()).extracting(u -> u.term()).containsExactly("FileItem/Md5sum");
+        assertThat(mixed.unsupportedTerms()).isEmpty(); // the MD5 is recorded as process.hash.md5
         assertThat(eval(mixed, Events.file("/tmp/dropper.bin", FileChange.Action.CREATE))).isEqualTo(Truth.TRUE);
-        assertThat(eval(mixed, Events.file("/tmp/other.bin", FileChange.Action.CREATE))).isEqualTo(Truth.UNKNOWN);
+        assertThat(eval(mixed, Events.exec(7, "/tmp/x", null, "x"))).isNotEqualTo(Truth.TRUE);
+        assertThat(eval(mixed, new dev.kiroku.event.Event("agent-1", 1, Events.T0, "web-1", List.of(),
+                new dev.kiroku.event.ProcessStart(Events.process(7, "/tmp/x", null, "x")
+                        .withHashes("f6fafb7c30b1114befc93f39d0698560", null, null), false)))).isEqualTo(Truth.TRUE);
     }
 
     @Test
