@@ -78,8 +78,19 @@ public final class ProcessRecordTable implements ProcessIndex {
         }
         if (starts.isEmpty() && exits.isEmpty()) return 0;
         try (Connection c = dataSource.getConnection()) {
-            if (!starts.isEmpty()) insertImages(c, starts);
-            if (!exits.isEmpty()) insertExits(c, exits);
+            // One transaction per batch: committing row by row costs several times the inserts themselves.
+            boolean autoCommit = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try {
+                if (!starts.isEmpty()) insertImages(c, starts);
+                if (!exits.isEmpty()) insertExits(c, exits);
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(autoCommit);
+            }
         } catch (SQLException e) {
             throw Sql.failure("indexing " + starts.size() + " process starts and " + exits.size() + " exits", e);
         }
