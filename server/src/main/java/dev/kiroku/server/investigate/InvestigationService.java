@@ -39,6 +39,7 @@ public final class InvestigationService implements AutoCloseable {
     private final FileInventory inventory;
     private final ProcessRecordTable processes;
     private final Thread indexBuild;
+    private volatile boolean closing;
     private final Incidents incidents;
     private final InvestigationRoutes routes;
     private final ThreadPoolExecutor grouping;
@@ -63,7 +64,7 @@ public final class InvestigationService implements AutoCloseable {
                 (task, executor) -> groupingSkipped.incrementAndGet());
         indexBuild = processes.complete() ? null : Thread.ofPlatform().name("kiroku-process-index-build").daemon().start(() -> {
             try {
-                long read = processes.rebuildFrom(store, clock);
+                long read = processes.rebuildFrom(store, clock, () -> closing);
                 if (read > 0 && processes.complete()) System.out.printf("kiroku investigation: process record index built from %,d recorded starts%n", read);
             } catch (RuntimeException e) {
                 System.err.println("kiroku investigation: could not build the process record index (investigation asks the store): " + e);
@@ -130,10 +131,8 @@ public final class InvestigationService implements AutoCloseable {
     public void close() throws InterruptedException {
         grouping.shutdown();
         grouping.awaitTermination(10, TimeUnit.SECONDS);
-        if (indexBuild != null) {
-            indexBuild.interrupt();
-            indexBuild.join(TimeUnit.SECONDS.toMillis(10));
-        }
+        closing = true;
+        if (indexBuild != null) indexBuild.join(TimeUnit.SECONDS.toMillis(30));
         database.dispose();
     }
 }
