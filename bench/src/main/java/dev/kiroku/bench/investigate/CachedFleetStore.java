@@ -60,7 +60,7 @@ final class CachedFleetStore {
         if (built == null) deleteTree(directory);
         LuceneEventStore store = new LuceneEventStore(directory.resolve("events"), clock, options());
         JdbcConnectionPool database = JdbcConnectionPool.create("jdbc:h2:file:" + directory.resolve("investigation/kiroku-investigation")
-                + ";DB_CLOSE_ON_EXIT=FALSE", "sa", "");
+                + ";DB_CLOSE_ON_EXIT=FALSE;CACHE_SIZE=131072", "sa", "");
         try {
             ProcessRecordTable processes = new ProcessRecordTable(database, clock);
             if (built != null) {

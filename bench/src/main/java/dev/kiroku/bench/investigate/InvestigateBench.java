@@ -127,16 +127,16 @@ public final class InvestigateBench {
     }
 
     /** Ancestry, root-cause and scope latencies of one way of investigating, sorted. */
-    private record Latencies(double[] ancestry, double[] rootCause, double[] scope) {
+    private record Latencies(Timings ancestry, Timings rootCause, Timings scope) {
         static Latencies measure(Supplier<Investigator> fresh, int queries, List<String> samples, List<SimulatedFleet.Planted> planted) {
             Random random = new Random(11);
-            double[] ancestry = time(queries, i -> {
+            Timings ancestry = timings(queries, i -> {
                 Ancestry a = fresh.get().rootCause().ancestors(samples.get(random.nextInt(samples.size())), TrackingLimits.defaults());
                 if (a.processes().size() < 3) throw new IllegalStateException("a sampled process has too short an ancestry: " + a);
             });
-            double[] rootCause = time(queries, i -> fresh.get().rootCause()
+            Timings rootCause = timings(queries, i -> fresh.get().rootCause()
                     .trace(planted.get(i % planted.size()).payloadEntityId(), TrackingLimits.defaults()));
-            double[] scope = time(queries, i -> fresh.get().scope().byHash(planted.get(i % planted.size()).payloadSha256(), null, Window.ALL));
+            Timings scope = timings(queries, i -> fresh.get().scope().byHash(planted.get(i % planted.size()).payloadSha256(), null, Window.ALL));
             return new Latencies(ancestry, rootCause, scope);
         }
 
@@ -146,10 +146,12 @@ public final class InvestigateBench {
             put(r, prefix + "scope", scope, lookupP95);
         }
 
-        private static void put(Map<String, Object> r, String name, double[] sorted, double lookupP95) {
-            r.put(name + "_p50_ms", round(percentile(sorted, 0.50)));
-            r.put(name + "_p95_ms", round(percentile(sorted, 0.95)));
-            r.put(name + "_p95_over_lookup", round(percentile(sorted, 0.95) / lookupP95));
+        private static void put(Map<String, Object> r, String name, Timings t, double lookupP95) {
+            r.put(name + "_p50_ms", round(percentile(t.wall(), 0.50)));
+            r.put(name + "_p95_ms", round(percentile(t.wall(), 0.95)));
+            r.put(name + "_p95_over_lookup", round(percentile(t.wall(), 0.95) / lookupP95));
+            r.put(name + "_cpu_p50_ms", round(percentile(t.cpu(), 0.50)));
+            r.put(name + "_cpu_p95_ms", round(percentile(t.cpu(), 0.95)));
         }
     }
 
@@ -177,16 +179,33 @@ public final class InvestigateBench {
         void run(int i);
     }
 
+    /** Wall milliseconds per query, sorted. */
     private static double[] time(int n, Query q) {
+        return timings(n, q).wall();
+    }
+
+    /**
+     * Wall and CPU milliseconds per query (this thread's CPU: the store's searches and the embedded database's lookups
+     * run on it), each sorted. On a loaded machine the wall time is mostly waiting for a core; the CPU time is not.
+     */
+    private record Timings(double[] wall, double[] cpu) {
+    }
+
+    private static Timings timings(int n, Query q) {
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
         for (int i = 0; i < Math.min(20, n); i++) q.run(i); // warm-up
         double[] ms = new double[n];
+        double[] cpu = new double[n];
         for (int i = 0; i < n; i++) {
+            long c = threads.getCurrentThreadCpuTime();
             long t = System.nanoTime();
             q.run(i);
             ms[i] = (System.nanoTime() - t) / 1e6;
+            cpu[i] = (threads.getCurrentThreadCpuTime() - c) / 1e6;
         }
         Arrays.sort(ms);
-        return ms;
+        Arrays.sort(cpu);
+        return new Timings(ms, cpu);
     }
 
     private static double percentile(double[] sorted, double p) {

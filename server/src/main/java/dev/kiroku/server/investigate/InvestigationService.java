@@ -4,7 +4,6 @@ import dev.kiroku.event.Event;
 import dev.kiroku.investigate.api.InvestigationRoutes;
 import dev.kiroku.investigate.incident.IncidentRepository;
 import dev.kiroku.investigate.incident.Incidents;
-import dev.kiroku.investigate.index.ProcessRecordTable;
 import dev.kiroku.investigate.inventory.FileInventory;
 import dev.kiroku.investigate.workflow.AlertRef;
 import dev.kiroku.investigate.workflow.Investigator;
@@ -27,8 +26,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Investigation in the server: the file inventory and the process record index fed by every stored batch (the index
- * is built from the store once, in the background, when it is missing), the investigator over the event store, and incidents that new alerts are grouped into automatically. Grouping needs a root-cause walk (store
+ * Investigation in the server: the file inventory fed by every stored batch, the investigator over the event
+ * store, and incidents that new alerts are grouped into automatically. Grouping needs a root-cause walk (store
  * lookups), so it runs on its own thread behind a bounded queue and never slows detection; alerts that find the
  * queue full are counted and can still be grouped through the API.
  */
@@ -37,8 +36,6 @@ public final class InvestigationService implements AutoCloseable {
 
     private final JdbcConnectionPool database;
     private final FileInventory inventory;
-    private final ProcessRecordTable processes;
-    private final Thread indexBuild;
     private final Incidents incidents;
     private final InvestigationRoutes routes;
     private final ThreadPoolExecutor grouping;
@@ -50,8 +47,7 @@ public final class InvestigationService implements AutoCloseable {
         database = JdbcConnectionPool.create("jdbc:h2:file:" + directory.resolve("kiroku-investigation") + ";DB_CLOSE_ON_EXIT=FALSE", "sa", "");
         try {
             inventory = new FileInventory(database, clock);
-            processes = new ProcessRecordTable(database, clock);
-            Investigator investigator = Investigator.over(store, processes, inventory, clock);
+            Investigator investigator = Investigator.over(store, inventory, clock);
             incidents = new Incidents(new IncidentRepository(database, clock), investigator, inventory);
             routes = new InvestigationRoutes(investigator, incidents, id -> alert(alerts, id));
         } catch (RuntimeException e) {
@@ -61,20 +57,11 @@ public final class InvestigationService implements AutoCloseable {
         grouping = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(GROUPING_QUEUE),
                 Thread.ofPlatform().name("kiroku-incident-grouping").daemon().factory(),
                 (task, executor) -> groupingSkipped.incrementAndGet());
-        indexBuild = processes.complete() ? null : Thread.ofPlatform().name("kiroku-process-index-build").daemon().start(() -> {
-            try {
-                long read = processes.rebuildFrom(store, clock);
-                if (read > 0 && processes.complete()) System.out.printf("kiroku investigation: process record index built from %,d recorded starts%n", read);
-            } catch (RuntimeException e) {
-                System.err.println("kiroku investigation: could not build the process record index (investigation asks the store): " + e);
-            }
-        });
     }
 
-    /** Every stored batch: executables and scripts seen go into the file inventory, process starts into the index. */
+    /** Every stored batch: executables and scripts seen go into the file inventory. */
     public void afterStore(List<Event> batch) {
         inventory.ingest(batch);
-        processes.ingest(batch);
     }
 
     /** A newly opened alert joins the incident of its causal root (or opens one), in the background. */
@@ -97,10 +84,6 @@ public final class InvestigationService implements AutoCloseable {
         return inventory;
     }
 
-    public ProcessRecordTable processes() {
-        return processes;
-    }
-
     public Incidents incidents() {
         return incidents;
     }
@@ -108,7 +91,7 @@ public final class InvestigationService implements AutoCloseable {
     /** Counters for the health of incident grouping. */
     public Map<String, Object> status() {
         return Map.of("grouping_queued", grouping.getQueue().size(), "grouping_skipped", groupingSkipped.get(),
-                "grouping_failed", groupingFailed.get(), "process_index_complete", processes.complete());
+                "grouping_failed", groupingFailed.get());
     }
 
     private static Optional<AlertRef> alert(AlertStore alerts, String id) {
@@ -130,10 +113,6 @@ public final class InvestigationService implements AutoCloseable {
     public void close() throws InterruptedException {
         grouping.shutdown();
         grouping.awaitTermination(10, TimeUnit.SECONDS);
-        if (indexBuild != null) {
-            indexBuild.interrupt();
-            indexBuild.join(TimeUnit.SECONDS.toMillis(10));
-        }
         database.dispose();
     }
 }
