@@ -24,8 +24,8 @@ import static dev.kiroku.investigate.history.QueryText.exactPath;
 /**
  * The questions investigation asks of the event store, each one query (or a few pages). Questions about process
  * records go to the {@link ProcessIndex} first when there is one (one lookup instead of a store search), to the
- * store otherwise. Process records are cached by entity id for the life of this object: a process's start never
- * changes once recorded.
+ * store otherwise. Process records found are cached by entity id (a process's start never changes once recorded);
+ * absence is not, because events become searchable a moment after they are stored.
  */
 public final class EventHistory {
     private static final String WRITES = "event.action:(creation OR modification OR rename)";
@@ -35,6 +35,8 @@ public final class EventHistory {
     private final EventStore store;
     private final InstantSource clock;
     private final ProcessIndex index;
+    /** Found process records kept per history; a server's history lives as long as the server. */
+    private static final int CACHE_ENTRIES = 100_000;
     private final Map<String, Optional<ProcessRecord>> processes = new ConcurrentHashMap<>();
     private final Map<String, List<ProcessRecord>> images = new ConcurrentHashMap<>();
 
@@ -93,7 +95,18 @@ public final class EventHistory {
      */
     public Optional<ProcessRecord> process(String entityId) {
         if (entityId == null || entityId.isBlank()) return Optional.empty();
-        return processes.computeIfAbsent(entityId, this::lookUp);
+        Optional<ProcessRecord> cached = processes.get(entityId);
+        if (cached != null) return cached;
+        Optional<ProcessRecord> found = lookUp(entityId);
+        // Absence is never cached: the process's events may not be searchable yet (a server indexes behind its ingest).
+        if (found.isPresent()) remember(processes, entityId, found);
+        return found;
+    }
+
+    /** Caches a found answer; a long-lived history drops its cache when it is full rather than grow without bound. */
+    private static <V> void remember(Map<String, V> cache, String key, V value) {
+        if (cache.size() >= CACHE_ENTRIES) cache.clear();
+        cache.put(key, value);
     }
 
     private Optional<ProcessRecord> lookUp(String entityId) {
@@ -109,18 +122,24 @@ public final class EventHistory {
      */
     public List<ProcessRecord> images(String entityId) {
         if (entityId == null || entityId.isBlank()) return List.of();
-        return images.computeIfAbsent(entityId, id -> {
-            if (index != null) {
-                List<ProcessRecord> indexed = index.images(id);
-                if (!indexed.isEmpty() || index.complete()) return indexed;
-            }
-            List<ProcessRecord> out = new ArrayList<>();
-            for (Event e : eventsAscending(exact("process.entity_id", id) + " AND " + STARTS, Window.ALL, 50)) {
-                ProcessRecord r = ProcessRecord.of(e);
-                if (r != null) out.add(r);
-            }
-            return List.copyOf(out);
-        });
+        List<ProcessRecord> cached = images.get(entityId);
+        if (cached != null) return cached;
+        List<ProcessRecord> found = lookUpImages(entityId);
+        if (!found.isEmpty()) remember(images, entityId, found);
+        return found;
+    }
+
+    private List<ProcessRecord> lookUpImages(String id) {
+        if (index != null) {
+            List<ProcessRecord> indexed = index.images(id);
+            if (!indexed.isEmpty() || index.complete()) return indexed;
+        }
+        List<ProcessRecord> out = new ArrayList<>();
+        for (Event e : eventsAscending(exact("process.entity_id", id) + " AND " + STARTS, Window.ALL, 50)) {
+            ProcessRecord r = ProcessRecord.of(e);
+            if (r != null) out.add(r);
+        }
+        return List.copyOf(out);
     }
 
     /**

@@ -16,6 +16,7 @@ import org.h2.jdbcx.JdbcConnectionPool;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.io.IOException;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Investigation in the server: the file inventory fed by every stored batch, the investigator over the event
@@ -33,6 +35,11 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class InvestigationService implements AutoCloseable {
     private static final int GROUPING_QUEUE = 10_000;
+    /**
+     * An alert is raised while its batch is being stored; the batch's events become searchable at the store's next
+     * refresh (every second). Grouping walks the root cause through searches, so it starts after this delay.
+     */
+    private static final Duration SEARCHABLE_AFTER = Duration.ofSeconds(2);
 
     private final JdbcConnectionPool database;
     private final FileInventory inventory;
@@ -66,14 +73,21 @@ public final class InvestigationService implements AutoCloseable {
 
     /** A newly opened alert joins the incident of its causal root (or opens one), in the background. */
     public void alertOpened(Alert alert) {
+        long searchable = System.nanoTime() + SEARCHABLE_AFTER.toNanos();
         grouping.execute(() -> {
             try {
+                awaitSearchable(searchable);
                 incidents.raise(reference(alert));
             } catch (RuntimeException e) {
                 groupingFailed.incrementAndGet();
                 System.err.println("kiroku investigation: could not group alert " + alert.id() + " into an incident: " + e);
             }
         });
+    }
+
+    /** Waits out what is left of the alert's searchable delay (the queue is FIFO, so later alerts wait less). */
+    private static void awaitSearchable(long deadlineNanos) {
+        for (long left; (left = deadlineNanos - System.nanoTime()) > 0; ) LockSupport.parkNanos(left);
     }
 
     public void register(JavalinConfig config) {
