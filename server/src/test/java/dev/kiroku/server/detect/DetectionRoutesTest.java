@@ -1,17 +1,12 @@
 package dev.kiroku.server.detect;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.javalin.Javalin;
+import dev.kiroku.server.detect.DetectionApi.Reply;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -19,42 +14,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The detection API over HTTP: a real Javalin on a free port with the routes registered, real store and H2. */
 class DetectionRoutesTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private final HttpClient http = HttpClient.newHttpClient();
-
     @TempDir
     Path data;
+    DetectionApi api;
     Endpoint endpoint;
-    Javalin app;
-    String base;
     Endpoint.Process shell;
-
-    record Reply(int status, JsonNode body) {
-    }
 
     @BeforeEach
     void start() {
-        endpoint = new Endpoint(data);
-        DetectionRoutes routes = new DetectionRoutes(endpoint.detection);
-        app = Javalin.create(config -> {
-            config.startup.showJavalinBanner = false;
-            routes.register(config);
-        }).start("127.0.0.1", 0);
-        base = "http://127.0.0.1:" + app.port();
-        shell = endpoint.process("e-shell", "/usr/bin/bash", List.of("-bash"), null);
+        api = new DetectionApi(data);
+        endpoint = api.endpoint;
+        shell = api.shell;
     }
 
     @AfterEach
     void stop() {
-        app.stop();
-        endpoint.close();
+        api.close();
     }
 
     Reply call(String method, String path, String body) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path));
-        request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        return new Reply(response.statusCode(), JSON.readTree(response.body()));
+        return api.call(method, path, body);
     }
 
     @Test
