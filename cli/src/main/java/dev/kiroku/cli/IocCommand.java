@@ -41,6 +41,13 @@ final class IocCommand implements Runnable {
         @Parameters(arity = "1..*", paramLabel = "FILE", description = "OpenIOC, STIX 2.1 bundles or indicator lists")
         List<Path> files;
 
+        @Option(names = "--action", paramLabel = "log|alert|block",
+                description = "set every indicator's action; block puts hashes, addresses and domains on the fleet's block list")
+        String action;
+
+        @Option(names = "--expires", paramLabel = "DURATION", description = "set every indicator's expiry (24h, 7d, or an ISO-8601 instant)")
+        String expires;
+
         @picocli.CommandLine.Mixin
         ServerAddress server;
 
@@ -52,10 +59,20 @@ final class IocCommand implements Runnable {
                 for (Path file : files) {
                     String content = java.nio.file.Files.readString(file);
                     try {
-                        var r = api.post("/api/v1/indicators", java.util.Map.of("name", file.getFileName().toString()), content, "text/plain");
+                        java.util.Map<String, String> query = new java.util.LinkedHashMap<>();
+                        query.put("name", file.getFileName().toString());
+                        if (action != null) query.put("action", action);
+                        if (expires != null) query.put("expires", expires);
+                        var r = api.post("/api/v1/indicators", query, content, "text/plain");
                         System.out.printf("%s: %d indicators stored, %d evaluable%s%n", file, r.path("stored").asInt(), r.path("evaluable").asInt(),
                                 r.path("not_evaluable").size() > 0 ? ", " + r.path("not_evaluable").size() + " not evaluable" : "");
                         for (var problem : r.path("problems")) System.out.println("  " + problem.asText());
+                        long blocked = 0;
+                        for (var b : r.path("blocks")) {
+                            if (b.path("blocked").asBoolean()) blocked++;
+                            else System.out.println("  not blocked: " + b.path("value").asText() + ": " + b.path("reason").asText());
+                        }
+                        if (blocked > 0) System.out.printf("  %d blocked on every endpoint%n", blocked);
                     } catch (ApiClient.ApiException e) {
                         refused++;
                         System.err.println(file + ": refused: " + e.getMessage());

@@ -26,8 +26,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The fleet-wide block list: a hash blocked through the REST API is enforced by a real agent's exec blocker, reaches
- * an agent that enrols afterwards, and runs again once the entry is removed.
+ * The fleet-wide block list: a hash blocked through the REST API, or imported in an indicator file with action
+ * {@code block}, is enforced by a real agent's exec blocker, reaches an agent that enrols afterwards, and runs again
+ * once the entry (or the indicators' source) is removed.
  */
 class BlockListTest {
 
@@ -68,6 +69,35 @@ class BlockListTest {
                 assertThat(runs(tool)).as("unblocked on both agents").isTrue();
             }
             assertThat(runs(tool)).isTrue();
+        }
+    }
+
+    @Test
+    void anIndicatorFileImportedWithActionBlockIsEnforcedUntilItsSourceIsRemoved(@TempDir Path directory) throws Exception {
+        try (KirokuServer server = new KirokuServer(new ServerConfig(directory.resolve("server"), "127.0.0.1", 0, Duration.ofDays(1))
+                .withFleetPort(0), InstantSource.system()).start();
+             FleetAgent agent = agent(server, directory, "importer", true)) {
+            Path tool = directory.resolve("bin/dropper");
+            Files.createDirectories(tool.getParent());
+            Files.write(tool, concat(Files.readAllBytes(Path.of("/bin/true")), ("kiroku-ioc-block-" + System.nanoTime()).getBytes()));
+            Files.setPosixFilePermissions(tool, PosixFilePermissions.fromString("rwxr-xr-x"));
+            String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(tool)));
+            String md5 = HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(Files.readAllBytes(tool)));
+            assertThat(runs(tool)).isTrue();
+
+            String list = "# incident 42: the dropper\n" + sha256 + "\n" + md5 + "\n";
+            HttpResponse<String> imported = rest(server, "POST", "/api/v1/indicators?name=incident-42.txt&action=block&expires=7d", list);
+            assertThat(imported.statusCode()).as(imported.body()).isEqualTo(201);
+            assertThat(imported.body()).contains("\"blocked\":true").contains("md5 indicators cannot be enforced on the endpoint: alert only");
+            await().atMost(Duration.ofSeconds(30)).until(() -> !runs(tool));
+            String entries = rest(server, "GET", "/api/v1/blocklist", null).body();
+            assertThat(entries).contains(sha256).contains("indicator:incident-42.txt").doesNotContain(md5);
+            assertThat(rest(server, "POST", "/api/v1/indicators?name=x.txt&action=quarantine", list).statusCode()).isEqualTo(400);
+
+            assertThat(rest(server, "DELETE", "/api/v1/indicators?source=incident-42.txt", null).statusCode()).isEqualTo(200);
+            awaitSucceeded(server, agent.agent().agentId(), "unblock_hash");
+            assertThat(rest(server, "GET", "/api/v1/blocklist", null).body()).doesNotContain(sha256);
+            assertThat(runs(tool)).as("the source removed, the block is lifted").isTrue();
         }
     }
 

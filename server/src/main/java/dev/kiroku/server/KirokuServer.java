@@ -101,6 +101,7 @@ public final class KirokuServer implements AutoCloseable {
             teardown.push(fleet);
             BlockList blockList = new BlockList(config.dataDirectory().resolve("blocklist"), fleet, clock, Duration.ofSeconds(10));
             teardown.push(blockList);
+            indicators.enforceBlocksWith(blockList); // indicators imported with action block are blocked fleet-wide
             YaraSweeps yaraSweeps = new YaraSweeps(config.dataDirectory().resolve("yara-sweeps"), fleet, detection, clock, Duration.ofSeconds(2));
             teardown.push(yaraSweeps);
             InventoryScans inventoryScans = new InventoryScans(config.dataDirectory().resolve("inventory-scans"), fleet,

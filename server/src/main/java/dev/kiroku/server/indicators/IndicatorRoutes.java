@@ -5,9 +5,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.kiroku.indicators.Indicator;
+import dev.kiroku.indicators.IndicatorAction;
+import dev.kiroku.server.api.Durations;
+import dev.kiroku.server.auth.Authentication;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,8 +46,30 @@ public final class IndicatorRoutes {
         if (name == null || name.isBlank()) throw new IllegalArgumentException("parameter 'name' (the file's name, e.g. report.ioc) is required");
         byte[] content = ctx.bodyAsBytes();
         if (content.length == 0) throw new IllegalArgumentException("the body is empty: send the indicator file's bytes");
-        IndicatorService.Imported imported = indicators.importFile(name, content);
+        IndicatorService.Imported imported = indicators.importFile(name, content, action(ctx.queryParam("action")),
+                expires(ctx.queryParam("expires")), Authentication.user(ctx));
         json(ctx, imported.refused() ? 422 : 201, imported);
+    }
+
+    /** {@code action}: log, alert or block for every indicator of the file; absent keeps the file's own. */
+    private static IndicatorAction action(String value) {
+        if (value == null || value.isBlank()) return null;
+        try {
+            return IndicatorAction.valueOf(value.strip().toUpperCase());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("parameter 'action' must be log, alert or block, not '" + value + "'");
+        }
+    }
+
+    /** {@code expires}: a duration from now (24h, 7d) or an ISO-8601 instant; absent keeps the file's own. */
+    private static Instant expires(String value) {
+        if (value == null || value.isBlank()) return null;
+        String text = value.strip();
+        try {
+            return text.contains("T") ? Instant.parse(text) : Instant.now().plus(Durations.parse(text));
+        } catch (DateTimeParseException | IllegalArgumentException e) {
+            throw new IllegalArgumentException("parameter 'expires' must be a duration (24h, 7d) or an ISO-8601 instant, not '" + text + "'");
+        }
     }
 
     private void list(Context ctx) {
@@ -55,7 +82,7 @@ public final class IndicatorRoutes {
 
     private void remove(Context ctx) {
         String id = ctx.pathParam("id");
-        if (!indicators.remove(id)) {
+        if (!indicators.remove(id, Authentication.user(ctx))) {
             json(ctx, 404, Map.of("error", "no indicator " + id));
             return;
         }
@@ -65,7 +92,7 @@ public final class IndicatorRoutes {
     private void removeSource(Context ctx) {
         String source = ctx.queryParam("source");
         if (source == null || source.isBlank()) throw new IllegalArgumentException("parameter 'source' is required to remove a whole source");
-        json(ctx, 200, Map.of("removed", indicators.removeSource(source), "source", source));
+        json(ctx, 200, Map.of("removed", indicators.removeSource(source, Authentication.user(ctx)), "source", source));
     }
 
     private void hunt(Context ctx) {

@@ -13,6 +13,7 @@ import dev.kiroku.server.alerts.Alert;
 import dev.kiroku.server.alerts.Occurrence;
 import dev.kiroku.server.alerts.RuleInfo;
 import dev.kiroku.server.detect.Detection;
+import dev.kiroku.server.response.BlockList;
 import dev.kiroku.store.EventStore;
 import org.h2.jdbcx.JdbcConnectionPool;
 
@@ -20,6 +21,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -47,6 +49,7 @@ public final class IndicatorService implements AutoCloseable {
     private final AtomicLong liveHits = new AtomicLong();
     private final AtomicLong retroHits = new AtomicLong();
     private volatile LiveMatcher matcher;
+    private volatile BlockingIndicators blocking;
 
     public IndicatorService(Path directory, EventStore store, Detection detection, Duration retention, InstantSource clock)
             throws IOException {
@@ -60,19 +63,46 @@ public final class IndicatorService implements AutoCloseable {
         rebuild();
     }
 
-    /** What an import did: indicators stored, those that cannot be evaluated, problems, and the hunt started. */
+    /** Indicators imported with action {@code block} go to this block list, which every agent enforces. */
+    public void enforceBlocksWith(BlockList blockList) {
+        this.blocking = new BlockingIndicators(blockList);
+    }
+
+    /**
+     * What an import did: indicators stored, those that cannot be evaluated, problems, the hunt started, and for an
+     * import with action {@code block} what each indicator became on the block list.
+     */
     public record Imported(String file, int stored, int evaluable, boolean refused, List<String> problems,
-                           List<Map<String, Object>> notEvaluable) {
+                           List<Map<String, Object>> notEvaluable, List<Map<String, Object>> blocks) {
     }
 
     /** Imports one file (OpenIOC, STIX bundle or plain list, told apart by content and name) and hunts back with it. */
     public Imported importFile(String name, byte[] content) {
+        return importFile(name, content, null, null, "system");
+    }
+
+    /**
+     * Imports one file with every indicator's action (and expiry) set as given, e.g. a block list from an incident
+     * report: with {@link IndicatorAction#BLOCK} the enforceable ones go to the fleet's block list at once.
+     *
+     * @param action  null keeps what the file says (alert, unless the format carries an action)
+     * @param expires null keeps the file's expiries
+     */
+    public Imported importFile(String name, byte[] content, IndicatorAction action, Instant expires, String actor) {
         ImportResult result = IndicatorFiles.read(name, content);
         List<String> problems = result.problems().stream().map(Object::toString).toList();
-        if (result.refused()) return new Imported(name, 0, 0, true, problems, List.of());
-        repository.saveAll(result.indicators());
+        if (result.refused()) return new Imported(name, 0, 0, true, problems, List.of(), List.of());
+        List<Indicator> indicators = result.indicators().stream().map(i -> withAction(i, action, expires)).toList();
+        repository.saveAll(indicators);
         rebuild();
-        List<Indicator> evaluable = result.evaluable();
+        List<Map<String, Object>> blocks = List.of();
+        List<Indicator> toBlock = indicators.stream().filter(i -> i.action() == IndicatorAction.BLOCK).toList();
+        if (!toBlock.isEmpty()) {
+            BlockingIndicators enforcer = blocking;
+            if (enforcer == null) throw new IllegalStateException("this server has no block list to enforce indicators with");
+            blocks = enforcer.enforce(toBlock, actor);
+        }
+        List<Indicator> evaluable = indicators.stream().filter(Indicator::evaluable).toList();
         if (!evaluable.isEmpty()) {
             retroHunt.huntAfterImport(evaluable, retention, hit -> raise(hit), hunts).exceptionally(e -> {
                 System.err.println("kiroku indicators: the retro-hunt after importing " + name + " failed: " + e);
@@ -80,25 +110,40 @@ public final class IndicatorService implements AutoCloseable {
             });
         }
         List<Map<String, Object>> notEvaluable = new ArrayList<>();
-        for (Indicator i : result.indicators()) {
+        for (Indicator i : indicators) {
             if (!i.evaluable()) notEvaluable.add(Map.of("id", i.id(), "reason", i.notEvaluableReason()));
         }
-        return new Imported(name, result.indicators().size(), evaluable.size(), false, problems, notEvaluable);
+        return new Imported(name, indicators.size(), evaluable.size(), false, problems, notEvaluable, blocks);
+    }
+
+    private static Indicator withAction(Indicator i, IndicatorAction action, Instant expires) {
+        if (action == null && expires == null) return i;
+        return new Indicator(i.id(), i.source(), i.type(), i.value(), i.condition(), i.sequence(),
+                action == null ? i.action() : action, expires == null ? i.expires() : expires, i.tags(), i.description());
     }
 
     public List<Indicator> list() {
         return repository.findAll();
     }
 
-    public boolean remove(String id) {
+    /** Removes one indicator; a block it put on the block list is lifted too. */
+    public boolean remove(String id, String actor) {
+        Indicator indicator = repository.findAll().stream().filter(i -> i.id().equals(id)).findFirst().orElse(null);
         boolean removed = repository.delete(id);
         if (removed) rebuild();
+        BlockingIndicators enforcer = blocking;
+        if (removed && enforcer != null && indicator.action() == IndicatorAction.BLOCK) {
+            enforcer.release(indicator.source().origin(), indicator.value(), actor);
+        }
         return removed;
     }
 
-    public int removeSource(String origin) {
+    /** Removes every indicator of a source, and the blocks they put on the block list. */
+    public int removeSource(String origin, String actor) {
         int removed = repository.deleteBySource(origin);
         if (removed > 0) rebuild();
+        BlockingIndicators enforcer = blocking;
+        if (enforcer != null) enforcer.release(origin, null, actor);
         return removed;
     }
 
