@@ -13,6 +13,7 @@ public final class EventSchema {
     public static final String TIMESTAMP = "@timestamp";
     public static final String SEQUENCE = "event.sequence";
     public static final String AGENT_ID = "agent.id";
+    public static final String HOST_NAME = "host.name";
 
     /** Fields bare words (no {@code field:}) search. */
     public static final List<String> DEFAULT_WORD_FIELDS =

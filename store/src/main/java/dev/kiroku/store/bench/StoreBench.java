@@ -41,7 +41,7 @@ public final class StoreBench {
     /** Consecutive events of one agent in an append: what one agent ships in a second at 50 events/s. */
     private static final int AGENT_RUN = 50;
     /** Changes with the document layout, so that a kept store of another layout is built again. */
-    private static final String LAYOUT = "2";
+    private static final String LAYOUT = "3";
     /** Beside the store: which events the kept store holds, written once its ingest is complete. */
     private static final String MARKER = "store-complete.txt";
 
@@ -86,7 +86,7 @@ public final class StoreBench {
         r.put("events", events);
         // A full run builds its 10 M events once: the next full run over the same --dir searches them again.
         String identity = "events=" + events + " hosts=" + hosts + " span=" + span + " pool=" + poolSize
-                + " fresh=" + Boolean.getBoolean("kiroku.bench.freshProcesses") + " layout=" + LAYOUT;
+                + " fresh=" + Boolean.getBoolean("kiroku.bench.freshProcesses") + " moreHashes=" + moreHashes() + " layout=" + LAYOUT;
         Path marker = workDir.resolve(MARKER);
         boolean reuse = !quick && identity.equals(readMarker(marker));
         if (!reuse) {
@@ -100,6 +100,10 @@ public final class StoreBench {
         boolean fresh = Boolean.getBoolean("kiroku.bench.freshProcesses");
         SyntheticEvents generator = fresh ? new SyntheticEvents(42, hosts) : SyntheticEvents.withProcessTables(42, hosts);
         r.put("process_model", fresh ? "fresh process per event" : "running processes per host");
+        // The agent hashes executables with MD5 and SHA-1 besides SHA-256 (since 2026-11-26);
+        // -Dkiroku.bench.moreHashes=false generates the events of earlier runs.
+        if (moreHashes()) generator.withMoreHashes();
+        r.put("md5_sha1", moreHashes());
         List<List<Event>> pools = new ArrayList<>();
         for (int t = 0; t < THREADS; t++) pools.add(new ArrayList<>());
         for (int i = 0; i < poolSize; i++) {
@@ -211,6 +215,10 @@ public final class StoreBench {
         r.put("ingest_eps_per_cpu_s", Math.round(events / (ingestCpuNanos / 1e9)));
         r.put("ingest_capacity_eps", Math.round(events / (ingestCpuNanos / 1e9) * Math.min(THREADS, Runtime.getRuntime().availableProcessors())));
         log(out, json, "ingested " + events + " events in " + round1(ingestNanos / 1e9) + " s");
+    }
+
+    private static boolean moreHashes() {
+        return Boolean.parseBoolean(System.getProperty("kiroku.bench.moreHashes", "true"));
     }
 
     private static long stepNanos(Duration span, long events) {

@@ -38,10 +38,14 @@ public final class SyntheticEvents {
             "/opt/app/tmp", "/var/spool/cron", "/usr/local/lib", "/run/user/1000"};
     private static final String[] EXTENSIONS = {"log", "tmp", "sh", "py", "conf", "json", "txt", "so", "gz", "db"};
 
+    private final long seed;
     private final Random random;
     private final int hosts;
     private final List<String> executables = new ArrayList<>();
     private final List<String> hashes = new ArrayList<>();
+    /** MD5 and SHA-1 per executable (the agent computes them with the SHA-256), or null when left out. */
+    private List<String> md5s;
+    private List<String> sha1s;
     /** Running processes per host, or null when every event has a process of its own. */
     private List<ProcessInfo>[] running;
 
@@ -56,7 +60,28 @@ public final class SyntheticEvents {
         return events;
     }
 
+    /**
+     * The same events, with the MD5 and SHA-1 of every executable as well (drawn from a random
+     * generator of their own, so the rest of the events stays the same).
+     */
+    public SyntheticEvents withMoreHashes() {
+        Random own = new Random(~seed);
+        HexFormat hex = HexFormat.of();
+        md5s = new ArrayList<>();
+        sha1s = new ArrayList<>();
+        for (int i = 0; i < executables.size(); i++) {
+            byte[] md5 = new byte[16];
+            byte[] sha1 = new byte[20];
+            own.nextBytes(md5);
+            own.nextBytes(sha1);
+            md5s.add(hex.formatHex(md5));
+            sha1s.add(hex.formatHex(sha1));
+        }
+        return this;
+    }
+
     public SyntheticEvents(long seed, int hosts) {
+        this.seed = seed;
         this.random = new Random(seed);
         this.hosts = hosts;
         HexFormat hex = HexFormat.of();
@@ -124,10 +149,11 @@ public final class SyntheticEvents {
         int ppid = 1 + random.nextInt(3000);
         String user = USERS[skewed(USERS.length)];
         int uid = user.equals("root") ? 0 : 1000 + user.length();
-        return new ProcessInfo(EntityIds.process(agent, pid, start), pid, Instant.ofEpochSecond(1_740_000_000L + start / 100),
+        ProcessInfo process = new ProcessInfo(EntityIds.process(agent, pid, start), pid, Instant.ofEpochSecond(1_740_000_000L + start / 100),
                 new ProcessInfo.ParentRef(EntityIds.process(agent, ppid, start / 2), ppid, executables.get(skewed(12)), List.of()),
                 executable, args, "/home/" + user, hashes.get(exe),
                 new ProcessInfo.Credentials(uid, user, uid, user, uid, uid, uid), random.nextInt(500), null, null);
+        return md5s == null ? process : process.withHashes(md5s.get(exe), sha1s.get(exe), process.sha256());
     }
 
     /** A new process, child of one running on the host, which then runs on (replacing an arbitrary one when the table is full). */
@@ -138,7 +164,7 @@ public final class SyntheticEvents {
         ProcessInfo child = new ProcessInfo(fresh.entityId(), fresh.pid(), fresh.startTime(),
                 new ProcessInfo.ParentRef(parent.entityId(), parent.pid(), parent.executable(), parent.args()),
                 fresh.executable(), fresh.args(), fresh.workingDirectory(), fresh.sha256(), fresh.user(), fresh.session(),
-                fresh.tty(), fresh.namespaces());
+                fresh.tty(), fresh.namespaces(), fresh.md5(), fresh.sha1());
         if (table.size() < RUNNING_PER_HOST) table.add(child);
         else table.set(RUNNING_PER_HOST / 4 + random.nextInt(RUNNING_PER_HOST - RUNNING_PER_HOST / 4), child);
         return child;

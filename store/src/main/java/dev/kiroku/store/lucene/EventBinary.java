@@ -13,6 +13,7 @@ import dev.kiroku.event.ProcessExit;
 import dev.kiroku.event.ProcessInfo;
 import dev.kiroku.event.ProcessStart;
 import dev.kiroku.event.UserActivity;
+import dev.kiroku.store.EventSchema;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -39,9 +40,16 @@ import java.util.List;
  * {@link Envelope}.
  */
 final class EventBinary {
+    /**
+     * Version 4 (layout 5): the host name and the process executable are written as 1 when the
+     * document's {@code host.name} / {@code process.executable} doc values hold them (as a string's
+     * length + 2 otherwise), and MD5 / SHA-1 as hash kind 3 when {@link Fields#PROCESS_MD5} /
+     * {@link Fields#PROCESS_SHA1} hold them.
+     */
+    private static final byte VERSION = 4;
     /** Version 3: the process hash of file, network and user events may come from doc values too. */
-    private static final byte VERSION = 3;
-    /** Version 2 documents have the same layout (only process events' hashes in doc values). */
+    private static final byte VERSION_3 = 3;
+    /** Version 2 documents have the same layout as 3 (only process events' hashes in doc values). */
     private static final byte VERSION_2 = 2;
     /** A process record's first byte: 0 = none, 1 = a process, 2 = a process followed by its MD5 and SHA-1. */
     private static final int PROCESS = 1;
@@ -142,6 +150,21 @@ final class EventBinary {
             }
         }
 
+        /** A string that the document's doc values may hold ({@code inColumn}): 0 = null, 1 = in the doc values, else length + 2 and UTF-8. */
+        void strOrColumn(String s, boolean inColumn) {
+            if (s == null) {
+                b(0);
+            } else if (inColumn) {
+                b(1);
+            } else {
+                byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+                uvarint(utf8.length + 2L);
+                ensure(utf8.length);
+                System.arraycopy(utf8, 0, buf, len, utf8.length);
+                len += utf8.length;
+            }
+        }
+
         void instant(Instant t) {
             if (t == null) {
                 b(0);
@@ -181,6 +204,9 @@ final class EventBinary {
 
         /** The process hash doc value of the document ({@code process.hash.sha256}, else {@link Fields#PROCESS_SHA256}). */
         String hash();
+
+        /** The (first) doc value of a keyword field of the document, or null. */
+        String column(String field);
     }
 
     /** The envelope of a known event (tests, and re-encoding). */
@@ -202,11 +228,22 @@ final class EventBinary {
                 ProcessInfo p = processOf(e.payload());
                 return p == null ? null : p.sha256();
             }
+
+            public String column(String field) {
+                ProcessInfo p = processOf(e.payload());
+                return switch (field) {
+                    case EventSchema.HOST_NAME -> e.hostName();
+                    case "process.executable" -> p == null ? null : p.executable();
+                    case Fields.PROCESS_MD5 -> p == null ? null : p.md5();
+                    case Fields.PROCESS_SHA1 -> p == null ? null : p.sha1();
+                    default -> null;
+                };
+            }
         };
     }
 
     /** The process an event's payload is about or was caused by, or null. */
-    private static ProcessInfo processOf(Payload payload) {
+    static ProcessInfo processOf(Payload payload) {
         return switch (payload) {
             case ProcessStart p -> p.process();
             case ProcessExit p -> p.process();
@@ -229,6 +266,15 @@ final class EventBinary {
         return hashInDocValues(p) ? p.sha256() : null;
     }
 
+    /**
+     * True when a keyword value is kept in doc values, so the stored bytes need not repeat it: the
+     * ECS writer leaves out null and empty values, and the store indexes keywords up to
+     * {@link EventDocuments#IGNORE_ABOVE}.
+     */
+    static boolean inColumn(String value) {
+        return value != null && !value.isEmpty() && value.length() <= EventDocuments.IGNORE_ABOVE;
+    }
+
     /** True when the hash of this process is kept as doc values (see EventDocuments). */
     private static boolean hashInDocValues(ProcessInfo p) {
         return p != null && p.sha256() != null && !p.sha256().isEmpty() && p.sha256().length() <= EventDocuments.IGNORE_ABOVE;
@@ -243,7 +289,7 @@ final class EventBinary {
     static void encode(Event e, Out out) {
         out.reset();
         out.b(VERSION);
-        out.str(e.hostName());
+        out.strOrColumn(e.hostName(), inColumn(e.hostName()));
         out.uvarint(e.incomplete().size());
         for (Incomplete i : e.incomplete()) out.uvarint(i.ordinal());
         switch (e.payload()) {
@@ -328,7 +374,7 @@ final class EventBinary {
             out.str(parent.executable());
             out.strings(parent.args());
         }
-        out.str(p.executable());
+        out.strOrColumn(p.executable(), inColumn(p.executable()));
         out.strings(p.args());
         out.str(p.workingDirectory());
         if (hashInDocValues) out.b(3);
@@ -360,8 +406,10 @@ final class EventBinary {
             out.varint(ns.netNamespace());
         }
         if (moreHashes) {
-            out.hash(p.md5(), 16);
-            out.hash(p.sha1(), 20);
+            if (inColumn(p.md5())) out.b(3);
+            else out.hash(p.md5(), 16);
+            if (inColumn(p.sha1())) out.b(3);
+            else out.hash(p.sha1(), 20);
         }
     }
 
@@ -370,11 +418,11 @@ final class EventBinary {
     /** @throws MalformedEventException when the bytes are neither this format nor EventCodec JSON */
     static Event decode(byte[] bytes, int offset, int length, Envelope envelope) {
         if (length > 0 && bytes[offset] == '{') return EventCodec.decode(bytes, offset, length);
-        if (length == 0 || bytes[offset] != VERSION && bytes[offset] != VERSION_2) {
+        if (length == 0 || bytes[offset] != VERSION && bytes[offset] != VERSION_3 && bytes[offset] != VERSION_2) {
             throw new MalformedEventException("not a stored Kiroku event (format byte)", null);
         }
         try {
-            return new In(bytes, offset + 1, offset + length, envelope).event();
+            return new In(bytes, offset + 1, offset + length, bytes[offset], envelope).event();
         } catch (RuntimeException e) {
             throw new MalformedEventException("corrupt stored event: " + e, e);
         }
@@ -385,8 +433,10 @@ final class EventBinary {
         private int pos;
         private final int end;
         private final Envelope envelope;
+        private final int version;
 
-        In(byte[] buf, int pos, int end, Envelope envelope) {
+        In(byte[] buf, int pos, int end, int version, Envelope envelope) {
+            this.version = version;
             this.buf = buf;
             this.pos = pos;
             this.end = end;
@@ -431,11 +481,30 @@ final class EventBinary {
             return s;
         }
 
-        /** A hash written by {@link Out#hash(String, int)}, not kept in doc values. */
-        String hash(int bytes) {
+        /** A string written by {@link Out#strOrColumn}: inline, or the first doc value of {@code field}. */
+        String strOrColumn(String field) {
+            long n = uvarint();
+            if (n == 0) return null;
+            if (n == 1) return column(field);
+            int len = Math.toIntExact(n - 2);
+            if (len > end - pos) throw new IllegalStateException("truncated string");
+            String s = new String(buf, pos, len, StandardCharsets.UTF_8);
+            pos += len;
+            return s;
+        }
+
+        private String column(String field) {
+            String value = envelope.column(field);
+            if (value == null) throw new IllegalStateException("no " + field + " doc value");
+            return value;
+        }
+
+        /** A hash written by {@link Out#hash(String, int)}, or kind 3: the doc value of {@code field}. */
+        String hash(int bytes, String field) {
             int kind = b();
             if (kind == 0) return null;
             if (kind == 2) return str();
+            if (kind == 3) return column(field);
             if (kind != 1) throw new IllegalStateException("bad hash kind " + kind);
             return hex(bytes);
         }
@@ -478,7 +547,7 @@ final class EventBinary {
         }
 
         Event event() {
-            String host = str();
+            String host = version >= VERSION ? strOrColumn(EventSchema.HOST_NAME) : str();
             int flags = Math.toIntExact(uvarint());
             List<Incomplete> incomplete = new ArrayList<>(Math.min(flags, INCOMPLETE.length));
             for (int i = 0; i < flags; i++) incomplete.add(INCOMPLETE[Math.toIntExact(uvarint())]);
@@ -522,7 +591,7 @@ final class EventBinary {
             Instant start = instant();
             ProcessInfo.ParentRef parent = null;
             if (b() != 0) parent = new ProcessInfo.ParentRef(str(), int32(), str(), strings());
-            String executable = str();
+            String executable = version >= VERSION ? strOrColumn("process.executable") : str();
             List<String> args = strings();
             String cwd = str();
             String sha = hash();
@@ -532,8 +601,8 @@ final class EventBinary {
             String tty = str();
             ProcessInfo.Namespaces ns = null;
             if (b() != 0) ns = new ProcessInfo.Namespaces(str(), str(), varint(), varint(), varint());
-            String md5 = marker == PROCESS_WITH_MORE_HASHES ? hash(16) : null;
-            String sha1 = marker == PROCESS_WITH_MORE_HASHES ? hash(20) : null;
+            String md5 = marker == PROCESS_WITH_MORE_HASHES ? hash(16, Fields.PROCESS_MD5) : null;
+            String sha1 = marker == PROCESS_WITH_MORE_HASHES ? hash(20, Fields.PROCESS_SHA1) : null;
             return new ProcessInfo(entityId, pid, start, parent, executable, args, cwd, sha, user, session, tty, ns, md5, sha1);
         }
     }

@@ -1,6 +1,7 @@
 package dev.kiroku.store.lucene;
 
 import dev.kiroku.event.Event;
+import dev.kiroku.event.ProcessInfo;
 import dev.kiroku.store.EventSchema;
 import dev.kiroku.store.FieldSpec;
 import org.apache.lucene.document.Document;
@@ -56,24 +57,28 @@ final class EventDocuments {
     /** @throws IllegalArgumentException when the event cannot be indexed (the reason is the message) */
     static Document of(Event event) {
         Document doc = envelope(event);
-        event.writeEcs((name, value) -> field(doc, name, value));
+        CombinedKeywords.Pairs pairs = new CombinedKeywords.Pairs();
+        event.writeEcs((name, value) -> field(doc, pairs, name, value));
+        pairs.addTo(doc);
         return doc;
     }
 
     /** The same document built from the {@link Event#toEcs()} map; the reference the tests compare {@link #of} with. */
     static Document ofEcs(Event event) {
         Document doc = envelope(event);
-        event.toEcs().forEach((name, value) -> field(doc, name, value));
+        CombinedKeywords.Pairs pairs = new CombinedKeywords.Pairs();
+        event.toEcs().forEach((name, value) -> field(doc, pairs, name, value));
+        pairs.addTo(doc);
         return doc;
     }
 
-    private static void field(Document doc, String name, Object value) {
+    private static void field(Document doc, CombinedKeywords.Pairs pairs, String name, Object value) {
         if (name.equals(EventSchema.TIMESTAMP)) return; // indexed exactly by the envelope
         FieldSpec spec = SPECS.get(name);
         if (value instanceof List<?> list) {
-            for (Object item : list) add(doc, name, spec, item);
+            for (Object item : list) add(doc, pairs, name, spec, item);
         } else {
-            add(doc, name, spec, value);
+            add(doc, pairs, name, spec, value);
         }
     }
 
@@ -94,17 +99,25 @@ final class EventDocuments {
         doc.add(new StoredField(Fields.SOURCE, out.toByteArray()));
         String causeHash = EventBinary.hashOfCause(event);
         if (causeHash != null) doc.add(new SortedDocValuesField(Fields.PROCESS_SHA256, new BytesRef(causeHash)));
+        ProcessInfo process = EventBinary.processOf(event.payload());
+        if (process != null) {
+            if (EventBinary.inColumn(process.md5())) doc.add(new SortedDocValuesField(Fields.PROCESS_MD5, new BytesRef(process.md5())));
+            if (EventBinary.inColumn(process.sha1())) doc.add(new SortedDocValuesField(Fields.PROCESS_SHA1, new BytesRef(process.sha1())));
+        }
         return doc;
     }
 
-    private static void add(Document doc, String name, FieldSpec spec, Object value) {
+    private static void add(Document doc, CombinedKeywords.Pairs pairs, String name, FieldSpec spec, Object value) {
         if (spec == null) {
             if (value instanceof Number n) doc.add(new LongPoint(name, n.longValue()));
             else if (value.toString().length() <= IGNORE_ABOVE) doc.add(new StringField(name, value.toString(), Field.Store.NO));
             return;
         }
         switch (spec.type()) {
-            case KEYWORD -> keyword(doc, spec, value.toString());
+            case KEYWORD -> {
+                String text = value.toString();
+                if (text.length() > IGNORE_ABOVE || !pairs.add(name, text)) keyword(doc, spec, text);
+            }
             case KEYWORD_TEXT -> {
                 String text = value.toString();
                 keyword(doc, spec, text);

@@ -15,6 +15,14 @@ final class Fields {
     static final String PROCESS_SHA256 = "_process_sha256";
 
     /**
+     * Sorted doc values (not searchable) with the MD5 and SHA-1 of the event's process, for every
+     * event that has them (process events also index them as {@code process.hash.md5/sha1}): like
+     * the SHA-256, they repeat per executable and cost an ordinal per event instead of 38 stored bytes.
+     */
+    static final String PROCESS_MD5 = "_process_md5";
+    static final String PROCESS_SHA1 = "_process_sha1";
+
+    /**
      * Keyword fields with few distinct values whose words are found from the keyword terms when a
      * query runs ({@link WordsOfKeywordsQuery}) instead of a {@code .words} field in every document:
      * executables repeat over millions of events, and their words were a sixth of the postings.

@@ -4,6 +4,7 @@ import dev.kiroku.event.Event;
 import dev.kiroku.store.EventSchema;
 import org.apache.lucene.index.DocValues;
 import org.apache.lucene.index.IndexReader;
+import org.apache.lucene.index.LeafReader;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.index.SortedDocValues;
@@ -69,6 +70,39 @@ final class HitReader {
         return events;
     }
 
+    /** The keyword doc values a stored event may refer to ({@link EventBinary}), of one segment, read forward. */
+    private static final class Columns {
+        private final SortedSetDocValues hosts;
+        private final SortedSetDocValues executables;
+        private final SortedDocValues md5s;
+        private final SortedDocValues sha1s;
+
+        Columns(LeafReader leaf) throws IOException {
+            hosts = DocValues.getSortedSet(leaf, EventSchema.HOST_NAME);
+            executables = DocValues.getSortedSet(leaf, "process.executable");
+            md5s = DocValues.getSorted(leaf, Fields.PROCESS_MD5);
+            sha1s = DocValues.getSorted(leaf, Fields.PROCESS_SHA1);
+        }
+
+        String value(String field, int doc) {
+            try {
+                return switch (field) {
+                    case EventSchema.HOST_NAME -> first(hosts, doc);
+                    case "process.executable" -> first(executables, doc);
+                    case Fields.PROCESS_MD5 -> md5s.advanceExact(doc) ? md5s.lookupOrd(md5s.ordValue()).utf8ToString() : null;
+                    case Fields.PROCESS_SHA1 -> sha1s.advanceExact(doc) ? sha1s.lookupOrd(sha1s.ordValue()).utf8ToString() : null;
+                    default -> null;
+                };
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        private static String first(SortedSetDocValues values, int doc) throws IOException {
+            return values.advanceExact(doc) ? values.lookupOrd(values.nextOrd()).utf8ToString() : null;
+        }
+    }
+
     private static void read(IndexReader reader, FieldDoc[] hits, Integer[] order, int from, int to, Event[] events) throws IOException {
         List<LeafReaderContext> leaves = reader.leaves();
         StoredFields stored = reader.storedFields(); // one per thread
@@ -76,6 +110,7 @@ final class HitReader {
         int leafIndex = -1;
         SortedSetDocValues hashes = null;
         SortedDocValues causeHashes = null;
+        Columns columns = null;
         for (int k = from; k < to; k++) {
             int i = order[k];
             FieldDoc hit = hits[i];
@@ -84,10 +119,12 @@ final class HitReader {
                 leafIndex = leaf;
                 hashes = DocValues.getSortedSet(leaves.get(leaf).reader(), "process.hash.sha256");
                 causeHashes = DocValues.getSorted(leaves.get(leaf).reader(), Fields.PROCESS_SHA256);
+                columns = new Columns(leaves.get(leaf).reader());
             }
             int leafDoc = hit.doc - leaves.get(leaf).docBase;
             SortedSetDocValues leafHashes = hashes;
             SortedDocValues leafCauseHashes = causeHashes;
+            Columns leafColumns = columns;
             visitor.reset();
             stored.document(hit.doc, visitor);
             byte[] source = visitor.source();
@@ -111,6 +148,10 @@ final class HitReader {
                     } catch (IOException e) {
                         throw new UncheckedIOException(e);
                     }
+                }
+
+                public String column(String field) {
+                    return leafColumns.value(field, leafDoc);
                 }
             });
         }

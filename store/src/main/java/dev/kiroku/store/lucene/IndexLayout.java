@@ -8,6 +8,9 @@ import org.apache.lucene.index.TieredMergePolicy;
 import org.apache.lucene.search.Sort;
 import org.apache.lucene.search.SortField;
 
+import java.nio.file.Path;
+import java.util.Map;
+
 /** How a partition's index is laid out: codec, sort order, buffers. */
 final class IndexLayout {
     /**
@@ -21,7 +24,40 @@ final class IndexLayout {
             new SortField(EventSchema.SEQUENCE, SortField.Type.LONG, true),
             new SortField(EventSchema.AGENT_ID, SortField.Type.STRING, true));
 
+    /**
+     * The document layout a partition's newest segments were written with, kept in its commit
+     * under {@link #LAYOUT_KEY}. 5 (2026-11-27): the low-cardinality keyword fields are combined
+     * into one term per document ({@link CombinedKeywords}). Partitions without the key are older
+     * layouts, which queries still read (they search both structures); a partition of a newer
+     * layout than this build knows is refused, never misread.
+     */
+    static final int LAYOUT = 5;
+    static final String LAYOUT_KEY = "kiroku.layout";
+
     private IndexLayout() {
+    }
+
+    /** @throws IllegalStateException when the partition was written with a layout this build does not know */
+    static void checkReadable(Path partition, Iterable<Map.Entry<String, String>> commitData) {
+        for (Map.Entry<String, String> entry : commitData) {
+            if (!entry.getKey().equals(LAYOUT_KEY)) continue;
+            int written;
+            try {
+                written = Integer.parseInt(entry.getValue());
+            } catch (NumberFormatException e) {
+                written = Integer.MAX_VALUE;
+            }
+            if (written > LAYOUT) {
+                throw new IllegalStateException("the event store partition " + partition + " was written with store layout '"
+                        + entry.getValue() + "'; this Kiroku reads layouts up to " + LAYOUT
+                        + ": run a newer Kiroku, or move the partition out of the store directory");
+            }
+        }
+    }
+
+    /** The commit data that marks what this build writes. */
+    static Map<String, String> commitData() {
+        return Map.of(LAYOUT_KEY, Integer.toString(LAYOUT));
     }
 
     static IndexWriterConfig writerConfig(LuceneStoreOptions options) {

@@ -64,8 +64,14 @@ final class LuceneQueries {
                     .add(new MatchAllDocsQuery(), Occur.FILTER)
                     .add(translate(not.clause(), text), Occur.MUST_NOT)
                     .build();
-            case Query.Exact exact -> new TermQuery(new Term(exact.field(), exact.value()));
-            case Query.Pattern pattern -> wildcard(pattern.field(), pattern.pattern());
+            case Query.Exact exact -> {
+                org.apache.lucene.search.Query own = new TermQuery(new Term(exact.field(), exact.value()));
+                yield CombinedKeywords.combines(exact.field()) ? CombinedKeywords.exact(exact.field(), exact.value(), own) : own;
+            }
+            case Query.Pattern pattern -> {
+                org.apache.lucene.search.Query own = wildcard(pattern.field(), pattern.pattern());
+                yield CombinedKeywords.combines(pattern.field()) ? CombinedKeywords.pattern(pattern.field(), pattern.pattern(), own) : own;
+            }
             case Query.Words words -> {
                 List<String> tokens = WordAnalyzer.INSTANCE.words("", words.text());
                 if (tokens.isEmpty()) {

@@ -2,10 +2,12 @@ package dev.kiroku.store.lucene;
 
 import dev.kiroku.store.EventSchema;
 import org.apache.lucene.document.Document;
+import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.DocValues;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.NumericDocValues;
+import org.apache.lucene.index.SegmentInfos;
 import org.apache.lucene.index.SortedDocValues;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.SearcherManager;
@@ -56,7 +58,11 @@ final class Partition implements AutoCloseable {
     private void openIndex() throws IOException {
         directory = options.directories().open(path);
         try {
+            if (DirectoryReader.indexExists(directory)) {
+                IndexLayout.checkReadable(path, SegmentInfos.readLatestCommit(directory).getUserData().entrySet());
+            }
             writer = new IndexWriter(directory, IndexLayout.writerConfig(options));
+            writer.setLiveCommitData(IndexLayout.commitData().entrySet(), false); // recorded by the next commit
             searchers = new SearcherManager(writer, false, false, null);
             loadSequences();
         } catch (IOException | RuntimeException e) {

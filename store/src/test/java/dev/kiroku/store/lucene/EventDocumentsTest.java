@@ -88,4 +88,30 @@ class EventDocumentsTest {
                 .isInstanceOf(dev.kiroku.event.MalformedEventException.class);
         assertThatThrownBy(() -> EventBinary.decode(new byte[]{9, 1, 2}, 0, 3, null)).isInstanceOf(dev.kiroku.event.MalformedEventException.class);
     }
+
+    /**
+     * Bytes the version 3 encoder wrote (2026-11-26) for a file event whose process has all three
+     * hashes: host, executable, MD5 and SHA-1 inline, the SHA-256 in doc values. Version 4 keeps the
+     * first four in doc values too; stores written before still read the same event.
+     */
+    @Test
+    void events_stored_in_version_3_are_still_read() {
+        String v3 = "03067765622d310003010a2f746d702f782e736800000206656e742d31a44201e098f6fc0c000106656e742d3002192f7573722f6c69"
+                + "622f73797374656d642f73797374656d64010873797374656d640e2f7573722f62696e2f6375726c03056375726c032d730968747470"
+                + "3a2f2f780c2f686f6d652f616c6963650301d00f06616c696365d00f06616c696365d00fd00fd00f06067074732f300001cdcdcdcdcd"
+                + "cdcdcdcdcdcdcdcdcdcdcd01efefefefefefefefefefefefefefefefefefefef";
+        ProcessInfo p = new ProcessInfo("ent-1", 4242, Instant.parse("2025-03-10T11:00:00Z"),
+                new ProcessInfo.ParentRef("ent-0", 1, "/usr/lib/systemd/systemd", List.of("systemd")),
+                "/usr/bin/curl", List.of("curl", "-s", "http://x"), "/home/alice", "ab".repeat(32),
+                new ProcessInfo.Credentials(1000, "alice", 1000, "alice", 1000, 1000, 1000), 3, "pts/0", null)
+                .withHashes("cd".repeat(16), "ef".repeat(20), "ab".repeat(32));
+        Event e = new Event("agent-1", 7, Instant.parse("2025-03-10T12:00:00Z"), "web-1", List.of(),
+                new FileChange(FileChange.Action.CREATE, "/tmp/x.sh", null, false, p));
+        byte[] bytes = java.util.HexFormat.of().parseHex(v3);
+        assertThat(EventBinary.decode(bytes, 0, bytes.length, EventBinary.envelopeOf(e))).isEqualTo(e);
+        byte[] v4 = EventBinary.encode(e);
+        assertThat(v4.length).as("host, executable, MD5 and SHA-1 left to the doc values")
+                .isEqualTo(bytes.length - "web-1".length() - "/usr/bin/curl".length() - 16 - 20);
+        assertThat(EventBinary.decode(v4, 0, v4.length, EventBinary.envelopeOf(e))).isEqualTo(e);
+    }
 }

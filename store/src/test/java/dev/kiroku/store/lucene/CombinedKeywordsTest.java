@@ -1,0 +1,142 @@
+package dev.kiroku.store.lucene;
+
+import dev.kiroku.event.Event;
+import dev.kiroku.event.ProcessInfo;
+import dev.kiroku.event.ProcessStart;
+import dev.kiroku.store.EventQuery;
+import dev.kiroku.store.MutableClock;
+import dev.kiroku.store.bench.SyntheticEvents;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.Field;
+import org.apache.lucene.document.StringField;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.store.FSDirectory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+import static dev.kiroku.store.TestEvents.exec;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The low-cardinality keyword fields indexed as one combined term per document
+ * ({@link CombinedKeywords}) answer exact values, wildcards and negations exactly as their own
+ * fields did, over several segments, beside documents of the older layout; a partition written
+ * with a newer layout is refused.
+ */
+class CombinedKeywordsTest {
+    private static final Instant T0 = Instant.parse("2025-03-10T12:00:00Z");
+    private static final List<String> FIELDS = List.of("event.kind", "host.os.type", "event.type", "event.outcome",
+            "network.direction", "network.type", "file.type", "user.id", "user.effective.id", "user.effective.name",
+            "group.id", "process.user.login_id");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void every_value_of_every_combined_field_finds_exactly_the_events_that_have_it() {
+        MutableClock clock = new MutableClock(T0.plus(Duration.ofHours(2)));
+        SyntheticEvents generator = SyntheticEvents.withProcessTables(11, 6);
+        List<Event> events = new ArrayList<>();
+        for (int i = 0; i < 3_000; i++) events.add(generator.event(i % 6, i + 1, T0.plusMillis(i)));
+        // expected counts per field and value, from the ECS view of the events
+        Map<String, Map<String, Long>> expected = new TreeMap<>();
+        for (Event e : events) {
+            Map<String, Object> ecs = e.toEcs();
+            for (String field : FIELDS) {
+                Object v = ecs.get(field);
+                List<?> values = v == null ? List.of() : v instanceof List<?> l ? l : List.of(v);
+                for (String value : new TreeSet<String>(values.stream().map(Object::toString).toList())) {
+                    expected.computeIfAbsent(field, f -> new TreeMap<>()).merge(value, 1L, Long::sum);
+                }
+            }
+        }
+        assertThat(expected.keySet()).as("the generated events cover the fields").containsAll(
+                List.of("event.type", "event.outcome", "network.direction", "user.effective.name", "group.id"));
+        try (LuceneEventStore store = new LuceneEventStore(dir, clock, LuceneStoreOptions.defaults())) {
+            for (int from = 0; from < events.size(); from += 700) { // several segments
+                store.append(events.subList(from, Math.min(events.size(), from + 700)));
+                store.commit();
+            }
+            expected.forEach((field, values) -> values.forEach((value, count) -> {
+                assertThat(store.count(EventQuery.parse(field + ":\"" + value + "\"", clock))).as(field + ":" + value).isEqualTo(count);
+                assertThat(store.count(EventQuery.parse("NOT " + field + ":\"" + value + "\"", clock))).as("NOT " + field + ":" + value)
+                        .isEqualTo(events.size() - (long) count);
+            }));
+            long withType = expected.get("event.type").values().stream().mapToLong(Long::longValue).sum();
+            assertThat(store.count(EventQuery.parse("event.type:*", clock))).isLessThanOrEqualTo(withType).isPositive();
+            assertThat(store.count(EventQuery.parse("user.effective.name:r*", clock))).isEqualTo(expected.get("user.effective.name").get("root"));
+            assertThat(store.count(EventQuery.parse("event.outcome:failure AND network.direction:egress", clock)))
+                    .isEqualTo(events.stream().filter(e -> "failure".equals(e.toEcs().get("event.outcome"))
+                            && "egress".equals(e.toEcs().get("network.direction"))).count());
+        }
+    }
+
+    @Test
+    void a_value_holding_a_separator_is_indexed_on_its_own_and_still_found() {
+        MutableClock clock = new MutableClock(T0.plus(Duration.ofHours(1)));
+        ProcessInfo p = exec("a1", 1, T0, "web-1", "/usr/bin/id", "id").payload() instanceof ProcessStart s ? s.process() : null;
+        ProcessInfo odd = new ProcessInfo(p.entityId(), p.pid(), p.startTime(), p.parent(), p.executable(), p.args(),
+                p.workingDirectory(), p.sha256(), new ProcessInfo.Credentials(7, "u", 8, "we\u001fird\u001eone", 7, 9, 9),
+                p.session(), p.tty(), p.namespaces());
+        try (LuceneEventStore store = new LuceneEventStore(dir, clock, LuceneStoreOptions.defaults())) {
+            store.append(List.of(new Event("a1", 1, T0, "web-1", List.of(), new ProcessStart(odd, false))));
+            store.commit();
+            assertThat(store.count(EventQuery.parse("user.effective.name:we*", clock))).isEqualTo(1L);
+            assertThat(store.count(EventQuery.parse("user.effective.id:8 AND group.id:9", clock))).isEqualTo(1L);
+        }
+    }
+
+    @Test
+    void documents_of_the_older_layout_with_fields_of_their_own_are_still_found() throws Exception {
+        MutableClock clock = new MutableClock(T0.plus(Duration.ofHours(1)));
+        Event now = exec("a1", 1, T0, "web-1", "/usr/bin/curl", "curl");
+        Event old = exec("a2", 1, T0.plusSeconds(1), "old-1", "/usr/bin/curl", "curl");
+        try (LuceneEventStore store = new LuceneEventStore(dir, clock, LuceneStoreOptions.defaults())) {
+            store.append(List.of(now));
+        }
+        // the document as layout 4 wrote it: every low-cardinality field with a term of its own
+        Document doc = new Document();
+        for (var field : EventDocuments.of(old).getFields()) {
+            if (!field.name().startsWith("_event") && !field.name().startsWith("_identity")) doc.add(field);
+        }
+        old.toEcs().forEach((name, value) -> {
+            if (!CombinedKeywords.combines(name)) return;
+            for (Object v : value instanceof List<?> l ? l : List.of(value)) doc.add(new StringField(name, v.toString(), Field.Store.NO));
+        });
+        try (IndexWriter writer = new IndexWriter(FSDirectory.open(dir.resolve("2025-03-10")),
+                IndexLayout.writerConfig(LuceneStoreOptions.defaults()))) {
+            writer.addDocument(doc);
+        }
+        try (LuceneEventStore store = new LuceneEventStore(dir, clock, LuceneStoreOptions.defaults())) {
+            assertThat(store.count(EventQuery.parse("event.type:start AND host.os.type:linux", clock))).isEqualTo(2L);
+            assertThat(store.count(EventQuery.parse("event.type:start AND host.name:old-1", clock))).isEqualTo(1L);
+        }
+    }
+
+    @Test
+    void a_partition_written_with_a_newer_layout_is_refused_with_its_path() throws Exception {
+        MutableClock clock = new MutableClock(T0.plus(Duration.ofHours(1)));
+        try (LuceneEventStore store = new LuceneEventStore(dir, clock, LuceneStoreOptions.defaults())) {
+            store.append(List.of(exec("a1", 1, T0, "web-1", "/usr/bin/curl", "curl")));
+        }
+        Path day = dir.resolve("2025-03-10");
+        try (IndexWriter writer = new IndexWriter(FSDirectory.open(day), IndexLayout.writerConfig(LuceneStoreOptions.defaults()))) {
+            assertThat(writer.getLiveCommitData()).as("the store recorded its layout")
+                    .contains(Map.entry(IndexLayout.LAYOUT_KEY, Integer.toString(IndexLayout.LAYOUT)));
+            writer.setLiveCommitData(Map.of(IndexLayout.LAYOUT_KEY, "99").entrySet());
+            writer.commit();
+        }
+        assertThatThrownBy(() -> new LuceneEventStore(dir, clock, LuceneStoreOptions.defaults()))
+                .hasMessageContaining(day.toString()).hasMessageContaining("layout '99'");
+    }
+}
