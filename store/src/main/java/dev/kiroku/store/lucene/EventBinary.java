@@ -41,10 +41,10 @@ import java.util.List;
  */
 final class EventBinary {
     /**
-     * Version 4 (layout 5): the host name and the process executable are written as 1 when the
-     * document's {@code host.name} / {@code process.executable} doc values hold them (as a string's
-     * length + 2 otherwise), and MD5 / SHA-1 as hash kind 3 when {@link Fields#PROCESS_MD5} /
-     * {@link Fields#PROCESS_SHA1} hold them.
+     * Version 4 (layout 5): the host name, the process executable and the parent's executable are
+     * written as 1 when the document's {@code host.name} / {@code process.executable} /
+     * {@link Fields#PARENT_EXECUTABLE} doc values hold them (as a string's length + 2 otherwise), and
+     * MD5 / SHA-1 as hash kind 3 when {@link Fields#PROCESS_MD5} / {@link Fields#PROCESS_SHA1} hold them.
      */
     private static final byte VERSION = 4;
     /** Version 3: the process hash of file, network and user events may come from doc values too. */
@@ -234,6 +234,7 @@ final class EventBinary {
                 return switch (field) {
                     case EventSchema.HOST_NAME -> e.hostName();
                     case "process.executable" -> p == null ? null : p.executable();
+                    case Fields.PARENT_EXECUTABLE -> p == null || p.parent() == null ? null : p.parent().executable();
                     case Fields.PROCESS_MD5 -> p == null ? null : p.md5();
                     case Fields.PROCESS_SHA1 -> p == null ? null : p.sha1();
                     default -> null;
@@ -371,7 +372,7 @@ final class EventBinary {
             out.b(1);
             out.str(parent.entityId());
             out.varint(parent.pid());
-            out.str(parent.executable());
+            out.strOrColumn(parent.executable(), inColumn(parent.executable()));
             out.strings(parent.args());
         }
         out.strOrColumn(p.executable(), inColumn(p.executable()));
@@ -590,7 +591,12 @@ final class EventBinary {
             int pid = int32();
             Instant start = instant();
             ProcessInfo.ParentRef parent = null;
-            if (b() != 0) parent = new ProcessInfo.ParentRef(str(), int32(), str(), strings());
+            if (b() != 0) {
+                String parentId = str();
+                int parentPid = int32();
+                String parentExecutable = version >= VERSION ? strOrColumn(Fields.PARENT_EXECUTABLE) : str();
+                parent = new ProcessInfo.ParentRef(parentId, parentPid, parentExecutable, strings());
+            }
             String executable = version >= VERSION ? strOrColumn("process.executable") : str();
             List<String> args = strings();
             String cwd = str();

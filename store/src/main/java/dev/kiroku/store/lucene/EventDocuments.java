@@ -101,6 +101,9 @@ final class EventDocuments {
         if (causeHash != null) doc.add(new SortedDocValuesField(Fields.PROCESS_SHA256, new BytesRef(causeHash)));
         ProcessInfo process = EventBinary.processOf(event.payload());
         if (process != null) {
+            if (process.parent() != null && EventBinary.inColumn(process.parent().executable())) {
+                doc.add(new SortedDocValuesField(Fields.PARENT_EXECUTABLE, new BytesRef(process.parent().executable())));
+            }
             if (EventBinary.inColumn(process.md5())) doc.add(new SortedDocValuesField(Fields.PROCESS_MD5, new BytesRef(process.md5())));
             if (EventBinary.inColumn(process.sha1())) doc.add(new SortedDocValuesField(Fields.PROCESS_SHA1, new BytesRef(process.sha1())));
         }

@@ -20,6 +20,13 @@ final class Fields {
      * the SHA-256, they repeat per executable and cost an ordinal per event instead of 38 stored bytes.
      */
     static final String PROCESS_MD5 = "_process_md5";
+
+    /**
+     * Sorted doc values (not searchable; {@code process.parent.executable} is searched by its terms)
+     * with the executable of the event's parent process, which the stored event then leaves out: a
+     * few hundred executables are parents of millions of events.
+     */
+    static final String PARENT_EXECUTABLE = "_parent_executable";
     static final String PROCESS_SHA1 = "_process_sha1";
 
     /**

@@ -74,12 +74,14 @@ final class HitReader {
     private static final class Columns {
         private final SortedSetDocValues hosts;
         private final SortedSetDocValues executables;
+        private final SortedDocValues parentExecutables;
         private final SortedDocValues md5s;
         private final SortedDocValues sha1s;
 
         Columns(LeafReader leaf) throws IOException {
             hosts = DocValues.getSortedSet(leaf, EventSchema.HOST_NAME);
             executables = DocValues.getSortedSet(leaf, "process.executable");
+            parentExecutables = DocValues.getSorted(leaf, Fields.PARENT_EXECUTABLE);
             md5s = DocValues.getSorted(leaf, Fields.PROCESS_MD5);
             sha1s = DocValues.getSorted(leaf, Fields.PROCESS_SHA1);
         }
@@ -89,13 +91,18 @@ final class HitReader {
                 return switch (field) {
                     case EventSchema.HOST_NAME -> first(hosts, doc);
                     case "process.executable" -> first(executables, doc);
-                    case Fields.PROCESS_MD5 -> md5s.advanceExact(doc) ? md5s.lookupOrd(md5s.ordValue()).utf8ToString() : null;
-                    case Fields.PROCESS_SHA1 -> sha1s.advanceExact(doc) ? sha1s.lookupOrd(sha1s.ordValue()).utf8ToString() : null;
+                    case Fields.PARENT_EXECUTABLE -> one(parentExecutables, doc);
+                    case Fields.PROCESS_MD5 -> one(md5s, doc);
+                    case Fields.PROCESS_SHA1 -> one(sha1s, doc);
                     default -> null;
                 };
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+        }
+
+        private static String one(SortedDocValues values, int doc) throws IOException {
+            return values.advanceExact(doc) ? values.lookupOrd(values.ordValue()).utf8ToString() : null;
         }
 
         private static String first(SortedSetDocValues values, int doc) throws IOException {

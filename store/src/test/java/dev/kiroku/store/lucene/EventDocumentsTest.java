@@ -91,8 +91,8 @@ class EventDocumentsTest {
 
     /**
      * Bytes the version 3 encoder wrote (2026-11-26) for a file event whose process has all three
-     * hashes: host, executable, MD5 and SHA-1 inline, the SHA-256 in doc values. Version 4 keeps the
-     * first four in doc values too; stores written before still read the same event.
+     * hashes: host, executables, MD5 and SHA-1 inline, the SHA-256 in doc values. Version 4 keeps the
+     * first five in doc values too; stores written before still read the same event.
      */
     @Test
     void events_stored_in_version_3_are_still_read() {
@@ -110,8 +110,8 @@ class EventDocumentsTest {
         byte[] bytes = java.util.HexFormat.of().parseHex(v3);
         assertThat(EventBinary.decode(bytes, 0, bytes.length, EventBinary.envelopeOf(e))).isEqualTo(e);
         byte[] v4 = EventBinary.encode(e);
-        assertThat(v4.length).as("host, executable, MD5 and SHA-1 left to the doc values")
-                .isEqualTo(bytes.length - "web-1".length() - "/usr/bin/curl".length() - 16 - 20);
+        assertThat(v4.length).as("host, executable, parent executable, MD5 and SHA-1 left to the doc values")
+                .isEqualTo(bytes.length - "web-1".length() - "/usr/bin/curl".length() - "/usr/lib/systemd/systemd".length() - 16 - 20);
         assertThat(EventBinary.decode(v4, 0, v4.length, EventBinary.envelopeOf(e))).isEqualTo(e);
     }
 }
