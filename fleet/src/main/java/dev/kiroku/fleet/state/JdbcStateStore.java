@@ -237,6 +237,11 @@ public final class JdbcStateStore implements StateStore {
 
     private static final String COMMAND_COLUMNS = "c.id, c.target, c.type, c.parameters, c.issued_by, c.issued, c.expires";
 
+    /** A delivery selected as {@link #COMMAND_COLUMNS} followed by the delivery's agent, state, times and output. */
+    private static Delivery deliveryRow(ResultSet r) throws SQLException {
+        return new Delivery(commandRow(r), r.getString(8), r.getString(9), instant(r, 10), instant(r, 11), r.getString(12));
+    }
+
     private static Command commandRow(ResultSet r) throws SQLException {
         try {
             return new Command(r.getString(1), r.getString(2), r.getString(3), JSON.readValue(r.getString(4), PARAMETERS),
@@ -303,8 +308,15 @@ public final class JdbcStateStore implements StateStore {
         String sql = "SELECT " + COMMAND_COLUMNS + ", d.agent_id, d.state, d.delivered, d.finished, d.output FROM commands c "
                 + "JOIN command_deliveries d ON d.command_id = c.id" + (commandId == null ? "" : " WHERE c.id = ?")
                 + " ORDER BY c.issued DESC, d.agent_id FETCH FIRST " + Math.max(1, limit) + " ROWS ONLY";
-        SqlRow<Delivery> row = r -> new Delivery(commandRow(r), r.getString(8), r.getString(9), instant(r, 10), instant(r, 11), r.getString(12));
-        return commandId == null ? list(sql, row) : list(sql, row, commandId);
+        return commandId == null ? list(sql, JdbcStateStore::deliveryRow) : list(sql, JdbcStateStore::deliveryRow, commandId);
+    }
+
+    @Override
+    public synchronized List<Delivery> finishedDeliveries(java.util.Collection<String> commandIds) {
+        if (commandIds.isEmpty()) return List.of();
+        return list("SELECT " + COMMAND_COLUMNS + ", d.agent_id, d.state, d.delivered, d.finished, d.output FROM commands c "
+                        + "JOIN command_deliveries d ON d.command_id = c.id WHERE c.id = ANY(?) AND d.state IN ('succeeded', 'failed', 'expired')",
+                JdbcStateStore::deliveryRow, (Object) commandIds.toArray(String[]::new));
     }
 
     @Override

@@ -115,6 +115,12 @@ public interface StateStore extends AutoCloseable {
     /** Deliveries of one command, or of all commands newest first when {@code commandId} is null. */
     List<Delivery> deliveries(String commandId, int limit);
 
+    /**
+     * The deliveries of these commands that have an outcome (succeeded, failed or expired), in one query: periodic
+     * jobs that wait for the results of many per-agent commands ask once, not once per agent.
+     */
+    List<Delivery> finishedDeliveries(java.util.Collection<String> commandIds);
+
     void putUser(User user);
 
     Optional<User> user(String name);
