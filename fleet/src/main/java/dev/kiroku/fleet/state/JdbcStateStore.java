@@ -173,8 +173,27 @@ public final class JdbcStateStore implements StateStore {
 
     @Override
     public synchronized void delivered(String agentId, long events, long highestSequence, Instant now) {
-        update("UPDATE agents SET events_received = events_received + ?, last_stored_sequence = GREATEST(last_stored_sequence, ?), "
-                + "last_seen = ? WHERE agent_id = ?", events, highestSequence, time(now), agentId);
+        update(DELIVERED, events, highestSequence, time(now), agentId);
+    }
+
+    private static final String DELIVERED = "UPDATE agents SET events_received = events_received + ?, "
+            + "last_stored_sequence = GREATEST(last_stored_sequence, ?), last_seen = ? WHERE agent_id = ?";
+
+    @Override
+    public synchronized void delivered(java.util.Collection<Deliveries> tallies) {
+        if (tallies.isEmpty()) return;
+        inTransaction(() -> {
+            try (PreparedStatement p = connection.prepareStatement(DELIVERED)) {
+                for (Deliveries d : tallies) {
+                    p.setLong(1, d.events());
+                    p.setLong(2, d.highestSequence());
+                    p.setObject(3, time(d.lastSeen()));
+                    p.setString(4, d.agentId());
+                    p.addBatch();
+                }
+                p.executeBatch();
+            }
+        });
     }
 
     @Override

@@ -78,6 +78,15 @@ public interface StateStore extends AutoCloseable {
     /** Counts a stored batch. */
     void delivered(String agentId, long events, long highestSequence, Instant now);
 
+    /** What an agent's stored batches added up to since the counters were last written. */
+    record Deliveries(String agentId, long events, long highestSequence, Instant lastSeen) {
+    }
+
+    /** Counts the batches of many agents at once (one transaction where the store can). */
+    default void delivered(java.util.Collection<Deliveries> tallies) {
+        for (Deliveries d : tallies) delivered(d.agentId(), d.events(), d.highestSequence(), d.lastSeen());
+    }
+
     void heartbeat(String agentId, String inventoryJson, Instant now);
 
     /**
