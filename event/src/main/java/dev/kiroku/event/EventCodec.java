@@ -45,7 +45,20 @@ public final class EventCodec {
         return decode(bytes, 0, bytes.length);
     }
 
+    /**
+     * Reads the canonical JSON with {@link EventJsonReader} (no reflection); what it does not take (other shapes, bad
+     * input) is read by the mapper, so the result, or the error, is always the mapper's.
+     */
     public static Event decode(byte[] bytes, int offset, int length) {
+        try {
+            return EventJsonReader.read(bytes, offset, length);
+        } catch (EventJsonReader.NotCanonical e) {
+            return decodeWithMapper(bytes, offset, length);
+        }
+    }
+
+    /** The reference reading of {@link #decode}, by the Jackson mapper. */
+    static Event decodeWithMapper(byte[] bytes, int offset, int length) {
         try {
             return JSON.readValue(bytes, offset, length, Event.class);
         } catch (IOException e) {

@@ -70,7 +70,8 @@ class EventJsonWriterTest {
         }
     }
 
-    private static Event event(Random r) {
+    /** A random event of any payload type, with random optional parts (shared with {@code EventJsonReaderTest}). */
+    static Event event(Random r) {
         List<Incomplete> flags = new ArrayList<>();
         for (Incomplete f : Incomplete.values()) if (r.nextInt(8) == 0) flags.add(f);
         Instant at = Instant.ofEpochSecond(1_700_000_000L + r.nextInt(100_000_000), r.nextInt(4) == 0 ? 0 : r.nextInt(1_000_000_000));

@@ -67,8 +67,11 @@ class FleetProtocolTest {
         }
         assertThat(fleet.stored("agent-a")).isEqualTo(599);
         assertThat(fleet.store.sequenceGaps("agent-a", 1, 599).missing()).isEmpty();
-        assertThat(fleet.state.agent("agent-a").orElseThrow().eventsReceived()).isEqualTo(599);
-        assertThat(fleet.state.agent("agent-a").orElseThrow().lastStoredSequence()).isEqualTo(599);
+        // the delivery counters are written once a second (DeliveryCounters)
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(fleet.state.agent("agent-a").orElseThrow().eventsReceived()).isEqualTo(599);
+            assertThat(fleet.state.agent("agent-a").orElseThrow().lastStoredSequence()).isEqualTo(599);
+        });
     }
 
     @Test

@@ -1,6 +1,9 @@
 package dev.kiroku.investigate;
 
 import dev.kiroku.agent.inventory.ExecutableInventoryScanner;
+import dev.kiroku.event.Event;
+import dev.kiroku.event.ProcessInfo;
+import dev.kiroku.event.ProcessStart;
 import dev.kiroku.investigate.inventory.FileInventory;
 import dev.kiroku.investigate.inventory.InventoryEntry;
 import dev.kiroku.investigate.inventory.InventoryRecord;
@@ -84,5 +87,51 @@ class InventoryTest {
         assertThat(inventory.byMd5("aa".repeat(16))).singleElement().satisfies(e -> assertThat(e.agentId()).isEqualTo("a"));
         assertThat(inventory.bySha1("BB".repeat(20))).singleElement().satisfies(e -> assertThat(e.path()).isEqualTo("/opt/x"));
         assertThat(inventory.byMd5("cc".repeat(16))).isEmpty();
+    }
+
+    /** An endpoint running the same programs all day writes a sighting a minute, and the entries stay right. */
+    @Test
+    void repeatedSightingsFromEventsAreWrittenOnceAMinuteAndTheEntriesStayRight() {
+        JdbcDataSource db = new JdbcDataSource();
+        db.setURL("jdbc:h2:mem:inventory-coalesce;DB_CLOSE_DELAY=-1");
+        FileInventory inventory = new FileInventory(db, InstantSource.system());
+        Instant t = Instant.parse("2026-11-27T10:00:00Z");
+        String sha = "ab".repeat(32);
+        int written = 0;
+        for (int first = 0; first < 1_000; first += 50) { // an exec every 0.6 s for 10 minutes, in batches of 50
+            List<Event> batch = new java.util.ArrayList<>();
+            for (int i = first; i < first + 50; i++) batch.add(exec("a", "/usr/bin/curl", sha, t.plusMillis(600L * i)));
+            written += inventory.ingest(batch);
+        }
+        assertThat(written).as("sightings written for 1,000 executions over 10 minutes").isBetween(10, 12);
+        InventoryEntry curl = inventory.byPath("a", "/usr/bin/curl").getFirst();
+        assertThat(curl.firstSeen()).isEqualTo(t);
+        assertThat(curl.lastSeen()).isBetween(t.plusMillis(600L * 999).minusSeconds(60), t.plusMillis(600L * 999));
+        assertThat(curl.executed()).isTrue();
+
+        // What changes an entry is written at once: a new version, an earlier sighting, another endpoint, hashes.
+        Instant later = t.plusSeconds(601);
+        assertThat(inventory.ingest(List.of(exec("a", "/usr/bin/curl", "cd".repeat(32), later)))).isEqualTo(1);
+        assertThat(inventory.ingest(List.of(exec("a", "/usr/bin/curl", sha, t.minusSeconds(5))))).isEqualTo(1);
+        assertThat(inventory.ingest(List.of(exec("b", "/usr/bin/curl", sha, later)))).isEqualTo(1);
+        assertThat(inventory.byPath("a", "/usr/bin/curl")).extracting(InventoryEntry::sha256).containsExactlyInAnyOrder(sha, "cd".repeat(32));
+        assertThat(inventory.byPath("a", "/usr/bin/curl")).filteredOn(e -> e.sha256().equals(sha)).singleElement()
+                .satisfies(e -> assertThat(e.firstSeen()).isEqualTo(t.minusSeconds(5)));
+        // A scan's record (size, source "scan") is never skipped, and a later exec sighting is written again.
+        inventory.record(List.of(new InventoryRecord("a", "h", "/usr/bin/curl", sha, 4321, later, false, "scan")));
+        assertThat(inventory.ingest(List.of(exec("a", "/usr/bin/curl", sha, later.plusSeconds(1))))).isEqualTo(1);
+        assertThat(inventory.byPath("a", "/usr/bin/curl")).filteredOn(e -> e.sha256().equals(sha)).singleElement()
+                .satisfies(e -> assertThat(e.size()).isEqualTo(4321));
+
+        // Another inventory over the same database (a restarted server) knows nothing yet and writes once.
+        FileInventory restarted = new FileInventory(db, InstantSource.system());
+        assertThat(restarted.ingest(List.of(exec("a", "/usr/bin/curl", sha, later.plusSeconds(2)),
+                exec("a", "/usr/bin/curl", sha, later.plusSeconds(3))))).isEqualTo(1);
+    }
+
+    private static Event exec(String agent, String executable, String sha256, Instant at) {
+        ProcessInfo process = new ProcessInfo("e-" + at.toEpochMilli(), 100, at, null, executable, List.of(executable), "/",
+                sha256, null, -1, null, null);
+        return new Event(agent, 1, at, "h", List.of(), new ProcessStart(process, false));
     }
 }

@@ -89,6 +89,8 @@ public final class FleetServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             server.shutdownNow();
+        } finally {
+            fleet.close();
         }
     }
 }

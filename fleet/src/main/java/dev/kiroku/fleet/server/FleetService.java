@@ -38,6 +38,7 @@ final class FleetService extends FleetGrpc.FleetImplBase {
     private final InstantSource clock;
     private final Semaphore storing;
     private final CommandPush push;
+    private final DeliveryCounters counters;
     private final Map<String, Semaphore> inFlight = new ConcurrentHashMap<>();
     private final AtomicLong eventsStored = new AtomicLong();
     private final AtomicLong eventsRejected = new AtomicLong();
@@ -48,6 +49,7 @@ final class FleetService extends FleetGrpc.FleetImplBase {
         this.clock = clock;
         this.storing = new Semaphore(concurrentStores, true);
         this.push = new CommandPush(state, clock);
+        this.counters = new DeliveryCounters(state);
     }
 
     @Override
@@ -76,7 +78,7 @@ final class FleetService extends FleetGrpc.FleetImplBase {
             }
             eventsStored.addAndGet(receipt.stored());
             eventsRejected.addAndGet(answer.getRejectedCount());
-            state.delivered(agentId, receipt.stored(), decoded.highestSequence(), clock.instant());
+            counters.add(agentId, receipt.stored(), decoded.highestSequence(), clock.instant());
             response.onNext(answer.build());
             response.onCompleted();
         } catch (BatchDecoder.BatchRefused e) {
@@ -156,5 +158,10 @@ final class FleetService extends FleetGrpc.FleetImplBase {
 
     long eventsRejected() {
         return eventsRejected.get();
+    }
+
+    /** Writes the delivery counters not yet written; the service takes no more batches after this. */
+    void close() {
+        counters.close();
     }
 }

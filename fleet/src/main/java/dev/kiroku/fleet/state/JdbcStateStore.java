@@ -173,8 +173,27 @@ public final class JdbcStateStore implements StateStore {
 
     @Override
     public synchronized void delivered(String agentId, long events, long highestSequence, Instant now) {
-        update("UPDATE agents SET events_received = events_received + ?, last_stored_sequence = GREATEST(last_stored_sequence, ?), "
-                + "last_seen = ? WHERE agent_id = ?", events, highestSequence, time(now), agentId);
+        update(DELIVERED, events, highestSequence, time(now), agentId);
+    }
+
+    private static final String DELIVERED = "UPDATE agents SET events_received = events_received + ?, "
+            + "last_stored_sequence = GREATEST(last_stored_sequence, ?), last_seen = ? WHERE agent_id = ?";
+
+    @Override
+    public synchronized void delivered(java.util.Collection<Deliveries> tallies) {
+        if (tallies.isEmpty()) return;
+        inTransaction(() -> {
+            try (PreparedStatement p = connection.prepareStatement(DELIVERED)) {
+                for (Deliveries d : tallies) {
+                    p.setLong(1, d.events());
+                    p.setLong(2, d.highestSequence());
+                    p.setObject(3, time(d.lastSeen()));
+                    p.setString(4, d.agentId());
+                    p.addBatch();
+                }
+                p.executeBatch();
+            }
+        });
     }
 
     @Override
@@ -236,6 +255,11 @@ public final class JdbcStateStore implements StateStore {
     }
 
     private static final String COMMAND_COLUMNS = "c.id, c.target, c.type, c.parameters, c.issued_by, c.issued, c.expires";
+
+    /** A delivery selected as {@link #COMMAND_COLUMNS} followed by the delivery's agent, state, times and output. */
+    private static Delivery deliveryRow(ResultSet r) throws SQLException {
+        return new Delivery(commandRow(r), r.getString(8), r.getString(9), instant(r, 10), instant(r, 11), r.getString(12));
+    }
 
     private static Command commandRow(ResultSet r) throws SQLException {
         try {
@@ -303,8 +327,15 @@ public final class JdbcStateStore implements StateStore {
         String sql = "SELECT " + COMMAND_COLUMNS + ", d.agent_id, d.state, d.delivered, d.finished, d.output FROM commands c "
                 + "JOIN command_deliveries d ON d.command_id = c.id" + (commandId == null ? "" : " WHERE c.id = ?")
                 + " ORDER BY c.issued DESC, d.agent_id FETCH FIRST " + Math.max(1, limit) + " ROWS ONLY";
-        SqlRow<Delivery> row = r -> new Delivery(commandRow(r), r.getString(8), r.getString(9), instant(r, 10), instant(r, 11), r.getString(12));
-        return commandId == null ? list(sql, row) : list(sql, row, commandId);
+        return commandId == null ? list(sql, JdbcStateStore::deliveryRow) : list(sql, JdbcStateStore::deliveryRow, commandId);
+    }
+
+    @Override
+    public synchronized List<Delivery> finishedDeliveries(java.util.Collection<String> commandIds) {
+        if (commandIds.isEmpty()) return List.of();
+        return list("SELECT " + COMMAND_COLUMNS + ", d.agent_id, d.state, d.delivered, d.finished, d.output FROM commands c "
+                        + "JOIN command_deliveries d ON d.command_id = c.id WHERE c.id = ANY(?) AND d.state IN ('succeeded', 'failed', 'expired')",
+                JdbcStateStore::deliveryRow, (Object) commandIds.toArray(String[]::new));
     }
 
     @Override

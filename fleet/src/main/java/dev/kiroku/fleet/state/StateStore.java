@@ -78,6 +78,15 @@ public interface StateStore extends AutoCloseable {
     /** Counts a stored batch. */
     void delivered(String agentId, long events, long highestSequence, Instant now);
 
+    /** What an agent's stored batches added up to since the counters were last written. */
+    record Deliveries(String agentId, long events, long highestSequence, Instant lastSeen) {
+    }
+
+    /** Counts the batches of many agents at once (one transaction where the store can). */
+    default void delivered(java.util.Collection<Deliveries> tallies) {
+        for (Deliveries d : tallies) delivered(d.agentId(), d.events(), d.highestSequence(), d.lastSeen());
+    }
+
     void heartbeat(String agentId, String inventoryJson, Instant now);
 
     /**
@@ -114,6 +123,12 @@ public interface StateStore extends AutoCloseable {
 
     /** Deliveries of one command, or of all commands newest first when {@code commandId} is null. */
     List<Delivery> deliveries(String commandId, int limit);
+
+    /**
+     * The deliveries of these commands that have an outcome (succeeded, failed or expired), in one query: periodic
+     * jobs that wait for the results of many per-agent commands ask once, not once per agent.
+     */
+    List<Delivery> finishedDeliveries(java.util.Collection<String> commandIds);
 
     void putUser(User user);
 

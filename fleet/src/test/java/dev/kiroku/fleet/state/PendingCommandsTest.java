@@ -14,7 +14,7 @@ import java.util.Random;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Taking pending commands for many agents at once (the push of a fleet-wide command) gives exactly what one
+ * Reading the outcomes of many commands at once equals reading them command by command. Taking pending commands for many agents at once (the push of a fleet-wide command) gives exactly what one
  * {@code takePending} per agent would: each agent's unexpired pending commands, oldest first, marked delivered, and
  * expired ones marked expired. Checked on the H2 store against a second store driven agent by agent.
  */
@@ -58,6 +58,25 @@ class PendingCommandsTest {
                 assertThat(states(batched, "c" + c)).as("c" + c).isEqualTo(states(single, "c" + c));
             }
             assertThat(batched.takePending(agents, now)).as("nothing is handed out twice").isEmpty();
+
+            // Results come back for some: finishedDeliveries answers for many commands at once what deliveries() says one by one.
+            for (int c = 0; c < 30; c += 3) {
+                for (StateStore.Delivery d : batched.deliveries("c" + c, 1000)) {
+                    if (d.state().equals("delivered")) batched.result("c" + c, d.agentId(), c % 2 == 0, "out " + c, now);
+                }
+            }
+            List<String> ids = new ArrayList<>();
+            for (int c = 0; c < 30; c++) ids.add("c" + c);
+            List<String> expected = new ArrayList<>();
+            for (String id : ids) {
+                for (StateStore.Delivery d : batched.deliveries(id, 1000)) {
+                    if (List.of("succeeded", "failed", "expired").contains(d.state())) expected.add(id + "/" + d.agentId() + "=" + d.state());
+                }
+            }
+            assertThat(expected).hasSizeGreaterThan(20);
+            assertThat(batched.finishedDeliveries(ids)).extracting(d -> d.command().id() + "/" + d.agentId() + "=" + d.state())
+                    .containsExactlyInAnyOrderElementsOf(expected);
+            assertThat(batched.finishedDeliveries(List.of())).isEmpty();
         }
     }
 

@@ -24,7 +24,11 @@ public final class FileInventory {
     private static final String COLUMNS = "agent_id, host_name, path, name, sha256, size_bytes, first_seen, last_seen, executed, "
             + "last_executed, source, md5, sha1";
 
+    /** Entries kept in memory to skip event sightings that would change nothing (about 300 bytes each). */
+    private static final int RECENT_SIGHTINGS = 100_000;
+
     private final DataSource dataSource;
+    private final RecentSightings recent = new RecentSightings(RECENT_SIGHTINGS);
 
     public FileInventory(DataSource dataSource, InstantSource clock) {
         this.dataSource = dataSource;
@@ -83,18 +87,23 @@ public final class FileInventory {
                 p.addBatch();
             }
             p.executeBatch();
+            recent.written(records);
             return records.size();
         } catch (SQLException e) {
+            recent.forget(records);
             throw Sql.failure("recording " + records.size() + " inventory sightings", e);
         }
     }
 
-    /** Takes what recorded events say about executables: every exec (with its hash) and writes under executable locations. */
+    /**
+     * Takes what recorded events say about executables: every exec (with its hash) and writes under executable locations.
+     * Sightings that would change nothing ({@link RecentSightings}) are not written; returns how many were.
+     */
     public int ingest(List<Event> events) {
         List<InventoryRecord> records = new ArrayList<>();
         for (Event e : events) {
             InventoryRecord r = sighting(e);
-            if (r != null) records.add(r);
+            if (r != null && !recent.alreadyWritten(r)) records.add(r);
         }
         return record(records);
     }

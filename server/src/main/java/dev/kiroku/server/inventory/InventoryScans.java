@@ -89,14 +89,18 @@ public final class InventoryScans implements AutoCloseable {
         return Arrays.stream(property.split(":")).filter(s -> !s.isBlank()).map(Path::of).toList();
     }
 
-    /** Sends scans that are due and takes finished results. */
+    /** Sends scans that are due and takes finished results: three queries however many endpoints there are. */
     synchronized void tick() {
         Instant now = clock.instant();
         Map<String, Row> rows = rows().stream().collect(Collectors.toMap(Row::agentId, r -> r));
+        Map<String, StateStore.Delivery> finished = fleet.state().finishedDeliveries(rows.values().stream()
+                        .filter(r -> !r.taken()).map(Row::commandId).toList()).stream()
+                .collect(Collectors.toMap(d -> d.command().id(), d -> d, (a, b) -> a));
         for (StateStore.AgentRecord agent : fleet.state().agents()) {
             if (agent.revoked() != null) continue;
             Row row = rows.get(agent.agentId());
-            if (row != null && !row.taken()) take(row, agent.hostName());
+            StateStore.Delivery outcome = row == null || row.taken() ? null : finished.get(row.commandId());
+            if (outcome != null) take(row, outcome, agent.hostName());
             if (row == null || row.issued().plus(every).isBefore(now)) send(agent.agentId());
         }
     }
@@ -134,10 +138,7 @@ public final class InventoryScans implements AutoCloseable {
         return commandId;
     }
 
-    private void take(Row row, String hostName) {
-        List<StateStore.Delivery> deliveries = fleet.state().deliveries(row.commandId(), 1);
-        if (deliveries.isEmpty()) return;
-        StateStore.Delivery delivery = deliveries.getFirst();
+    private void take(Row row, StateStore.Delivery delivery, String hostName) {
         switch (delivery.state()) {
             case "succeeded" -> {
                 try {
