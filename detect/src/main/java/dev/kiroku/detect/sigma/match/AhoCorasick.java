@@ -39,6 +39,8 @@ final class AhoCorasick {
     private final int[] dictLink;
     private final int[][] outputs;
     private final boolean[] emits;
+    /** Per state, the length of the pattern prefix it stands for. */
+    private final int[] depth;
 
     AhoCorasick(List<String> patterns) {
         this(patterns, MAX_DENSE_CELLS);
@@ -85,6 +87,10 @@ final class AhoCorasick {
             for (int child : children.get(s).values()) order[tail++] = child;
         }
         for (int i = 0; i < n; i++) rank[order[i]] = i;
+        depth = new int[n];
+        for (int i = 0; i < n; i++) {
+            for (int child : children.get(order[i]).values()) depth[rank[child]] = depth[i] + 1;
+        }
         int cap = Integer.highestOneBit(Math.max(16, n * 2)) << 1;
         keys = new long[cap];
         Arrays.fill(keys, -1L);
@@ -149,6 +155,11 @@ final class AhoCorasick {
         }
     }
 
+    /** The size of the dense transition table, which a scan reads from all over. */
+    int tableBytes() {
+        return dense.length * Character.BYTES;
+    }
+
     private static int hash(long key) {
         long h = key * 0x9E3779B97F4A7C15L;
         return (int) (h ^ (h >>> 32));
@@ -179,12 +190,25 @@ final class AhoCorasick {
      * (never in a dense row) follow goto edges and failure links only.
      */
     void scan(char[] text, int n, Hits hits) {
+        scanPrefix(text, n, Integer.MAX_VALUE, hits);
+    }
+
+    /**
+     * Reports every pattern occurring in {@code text[0..n)} that starts before {@code keep}, and perhaps some of
+     * those that start later. It stops as soon as the automaton's state (the longest suffix of the text read that is
+     * a pattern prefix) starts at or after {@code keep}: from there on the scan would be that of
+     * {@code text[keep..n)} alone, and no occurrence starting earlier can still end. For a text that restates a
+     * value already scanned after a short prefix ("Image: C:\\x.exe"), this costs a few steps instead of a scan.
+     */
+    void scanPrefix(char[] text, int n, int keep, Hits hits) {
         int s = 0;
         final char[] dense = this.dense;
         final int classes = this.classes;
         final int denseStates = this.denseStates;
         final int[] asciiClass = this.asciiClass;
+        final int checkFrom = keep == Integer.MAX_VALUE ? Integer.MAX_VALUE : keep - 1;
         for (int i = 0; i < n; i++) {
+            if (i > checkFrom && i - depth[s] >= keep) return;
             char c = text[i];
             if (c >= 128) {
                 char lc = Character.toLowerCase(c);

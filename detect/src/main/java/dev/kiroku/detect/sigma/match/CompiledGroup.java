@@ -21,7 +21,8 @@ public final class CompiledGroup {
     private final String[] fieldNames;
     private final Node[] roots;
     private final int[] always;
-    private final Map<String, FieldFilter> filters;
+    private final NameTable<FieldFilter> filters;
+    private final int filterCount;
     private final FieldFilter keywordFilter;
     private final int[][] rulesOfLiteral;
 
@@ -32,10 +33,16 @@ public final class CompiledGroup {
      * @param exact rules that are candidates when a lower-cased value of the field equals the key (null if none)
      * @param byLine no pattern has a line break, so none occurs across one: a multi-line text may be scanned (and its
      *     lines remembered) line by line
+     * @param crFree no pattern has a carriage return, so none occurs across the one ending a Windows line
+     * @param remember the automaton is big enough (its table does not stay in the core's cache) that looking a
+     *     long text up in the thread's {@link ScanCache} costs less than scanning it; a small one scans every text
      */
     private record FieldFilter(int index, int field, AhoCorasick automaton, int[] literalIds, int[] present, Map<String, int[]> exact,
-                               boolean byLine) {
+                               boolean byLine, boolean crFree, boolean remember) {
     }
+
+    /** An automaton whose table is at most this big scans faster than a {@link ScanCache} lookup (in the L1 cache). */
+    private static final int SMALL_TABLE_BYTES = 16 * 1024;
 
     /** Scratch per thread: stamps avoid clearing arrays between events. */
     private static final class Scratch {
@@ -43,6 +50,9 @@ public final class CompiledGroup {
         int[] literalStamp = new int[0];
         int[] candidates = new int[0];
         char[] chars = new char[256];
+        /** The keyword pass's single-line texts (scanned whole) and multi-line texts (scanned after them). */
+        String[] lines = new String[64];
+        String[] texts = new String[8];
         /** Per filter index, the patterns found in recent texts. */
         ScanCache[] caches = new ScanCache[0];
         EventContext context;
@@ -79,7 +89,7 @@ public final class CompiledGroup {
         for (int id = 0; id < rulesOfLiteral.length; id++) {
             rulesOfLiteral[id] = rulesOf.getOrDefault(id, List.of()).stream().mapToInt(Integer::intValue).toArray();
         }
-        filters = new HashMap<>();
+        Map<String, FieldFilter> byName = new HashMap<>();
         Set<String> fields = new LinkedHashSet<>(presentOf.keySet());
         fields.addAll(exactOf.keySet());
         table.fields().forEach(fields::add);
@@ -93,9 +103,14 @@ public final class CompiledGroup {
             List<String> patterns = table.patterns(field);
             AhoCorasick automaton = patterns.isEmpty() ? null : new AhoCorasick(patterns);
             boolean byLine = patterns.stream().noneMatch(p -> p.indexOf('\n') >= 0);
-            filters.put(field, new FieldFilter(filters.size(), compiler.field(field), automaton, table.ids(field), present, exact, byLine));
+            boolean crFree = patterns.stream().noneMatch(p -> p.indexOf('\r') >= 0);
+            boolean remember = automaton != null && automaton.tableBytes() > SMALL_TABLE_BYTES;
+            byName.put(field, new FieldFilter(byName.size(), compiler.field(field), automaton, table.ids(field), present, exact, byLine,
+                    crFree, remember));
         }
-        keywordFilter = filters.remove(Literals.ANY_VALUE);
+        keywordFilter = byName.remove(Literals.ANY_VALUE);
+        filterCount = byName.size();
+        filters = new NameTable<>(byName);
         fieldNames = compiler.names();
     }
 
@@ -120,7 +135,7 @@ public final class CompiledGroup {
         }
         if (s.literalStamp.length < rulesOfLiteral.length) s.literalStamp = new int[rulesOfLiteral.length];
         if (s.context == null) s.context = new EventContext(fieldNames);
-        if (s.caches.length < filters.size() + 1) s.caches = new ScanCache[filters.size() + 1];
+        if (s.caches.length < filterCount + 1) s.caches = new ScanCache[filterCount + 1];
         EventContext ctx = s.context;
         ctx.reset(doc);
         int stamp = ++s.stamp;
@@ -132,14 +147,8 @@ public final class CompiledGroup {
         ctx.literals(s.literalStamp, stamp);
         Candidates c = new Candidates(s.ruleStamp, s.literalStamp, s.candidates, stamp, rulesOfLiteral);
         for (int r : always) c.add(r);
-        if (keywordFilter != null) {
-            c.filter = keywordFilter;
-            for (Object v : doc.values()) {
-                if (v instanceof String text) scan(keywordFilter, text, s, c);
-                else for (String text : EventContext.toTexts(v)) scan(keywordFilter, text, s, c);
-            }
-        }
-        if (!filters.isEmpty()) {
+        if (keywordFilter != null) keywordPass(doc, s, c);
+        if (filterCount > 0) {
             for (String name : doc.fieldNames()) {
                 FieldFilter f = filters.get(name);
                 if (f == null) continue;
@@ -168,6 +177,74 @@ public final class CompiledGroup {
     }
 
     /**
+     * Scans every value of the event for keyword literals. Single-line texts first, then multi-line ones line by
+     * line; a line that only restates a single-line text of the same event after its field name ("Image: C:\\x.exe"
+     * in a rendered Windows event message, where the value is the event's {@code Image}) is scanned only until the
+     * automaton has left its "Image: " prefix, as the value's own scan reports everything after it.
+     */
+    private void keywordPass(Document doc, Scratch s, Candidates c) {
+        FieldFilter f = keywordFilter;
+        c.filter = f;
+        int lines = 0;
+        int texts = 0;
+        for (Object v : doc.values()) {
+            if (v instanceof String text) {
+                if (f.byLine() && f.remember() && text.length() >= ScanCache.MIN_LENGTH && text.indexOf('\n') >= 0) {
+                    if (texts == s.texts.length) s.texts = java.util.Arrays.copyOf(s.texts, texts * 2);
+                    s.texts[texts++] = text;
+                    continue;
+                }
+                scan(f, text, s, c);
+                if (lines == s.lines.length) s.lines = java.util.Arrays.copyOf(s.lines, lines * 2);
+                s.lines[lines++] = text;
+            } else {
+                for (String text : EventContext.toTexts(v)) scan(f, text, s, c);
+            }
+        }
+        for (int i = 0; i < texts; i++) {
+            String text = s.texts[i];
+            int n = text.length();
+            for (int from = 0; from < n; ) {
+                int lineEnd = text.indexOf('\n', from);
+                int to = lineEnd < 0 ? n : lineEnd;
+                if (to - from < ScanCache.MIN_LENGTH) {
+                    scanChars(f.automaton(), text, from, to, s, c);
+                } else {
+                    int end = f.crFree() && text.charAt(to - 1) == '\r' ? to - 1 : to;
+                    int prefix = restatedPrefix(text, from, end, doc, s.lines, lines);
+                    if (prefix > 0) scanPrefix(f.automaton(), text, from, end, prefix, s, c);
+                    else remembered(f, text.substring(from, to), s, c);
+                }
+                from = to + 1;
+            }
+        }
+        java.util.Arrays.fill(s.lines, 0, lines, null);
+        java.util.Arrays.fill(s.texts, 0, texts, null);
+    }
+
+    /**
+     * The length of the prefix "NAME: " if {@code text[from..to)} is "NAME: VALUE" where VALUE is the event's field
+     * NAME and one of the single-line texts {@code lines[0..count)} already scanned whole (the same object); else -1.
+     */
+    private static int restatedPrefix(String text, int from, int to, Document doc, String[] lines, int count) {
+        int colon = text.indexOf(':', from, to);
+        if (colon <= from || colon + 1 >= to || text.charAt(colon + 1) != ' ') return -1;
+        int valueFrom = colon + 2;
+        int length = to - valueFrom;
+        if (!(doc.get(text.substring(from, colon)) instanceof String value) || value.length() != length) return -1;
+        boolean scanned = false;
+        for (int i = 0; i < count && !scanned; i++) scanned = lines[i] == value;
+        return scanned && text.regionMatches(valueFrom, value, 0, length) ? valueFrom - from : -1;
+    }
+
+    private static void scanPrefix(AhoCorasick automaton, String text, int from, int to, int prefix, Scratch s, Candidates c) {
+        int n = to - from;
+        if (s.chars.length < n) s.chars = new char[Math.max(n, s.chars.length * 2)];
+        text.getChars(from, to, s.chars, 0);
+        automaton.scanPrefix(s.chars, n, prefix, c);
+    }
+
+    /**
      * Scans a text with the filter's automaton through the thread's char buffer (cheaper per char than
      * {@link String#charAt}); a long text scanned recently is answered from the thread's {@link ScanCache} instead.
      * A multi-line text (a rendered Windows event message: unique as a whole, but most of its lines repeat) goes
@@ -175,7 +252,7 @@ public final class CompiledGroup {
      */
     private static void scan(FieldFilter f, String text, Scratch s, Candidates c) {
         int n = text.length();
-        if (n < ScanCache.MIN_LENGTH) {
+        if (n < ScanCache.MIN_LENGTH || !f.remember()) {
             scanChars(f.automaton(), text, 0, n, s, c);
             return;
         }

@@ -60,6 +60,31 @@ class AhoCorasickTest {
         }
     }
 
+    @Test
+    void a_prefix_scan_and_a_scan_of_the_rest_find_what_a_scan_of_the_whole_text_finds() {
+        long seed = new Random().nextLong();
+        Random r = new Random(seed);
+        for (int attempt = 0; attempt < 300; attempt++) {
+            List<String> patterns = new ArrayList<>();
+            int count = 1 + r.nextInt(40);
+            for (int i = 0; i < count; i++) patterns.add(Values.lower(random(r, 1, 6)));
+            AhoCorasick automaton = new AhoCorasick(patterns, r.nextBoolean() ? 1 << 21 : 1 + r.nextInt(50));
+            for (int t = 0; t < 20; t++) {
+                String prefix = random(r, 0, 12);
+                String rest = random(r, 0, 30);
+                String whole = prefix + rest;
+                Set<Integer> prefixHits = new TreeSet<>();
+                automaton.scanPrefix(whole.toCharArray(), whole.length(), prefix.length(), prefixHits::add);
+                Set<Integer> expected = expected(patterns, whole);
+                String as = String.format("seed %d, attempt %d, patterns %s, prefix '%s', rest '%s'", seed, attempt, patterns, prefix, rest);
+                assertThat(expected).as(as).containsAll(prefixHits);
+                Set<Integer> union = new TreeSet<>(prefixHits);
+                union.addAll(found(automaton, rest));
+                assertThat(union).as(as).isEqualTo(expected);
+            }
+        }
+    }
+
     private static String random(Random r, int min, int max) {
         int n = min + r.nextInt(max - min + 1);
         StringBuilder b = new StringBuilder(n);

@@ -1,0 +1,120 @@
+package dev.kiroku.detect.sigma;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Rendered Windows event messages restate the event's fields ("Image: C:\x.exe" lines), and the compiled matcher
+ * scans such a line only until it has left the "Image: " prefix when the value is a field of the same event. Keyword
+ * and {@code Message} rules with literals inside values, across the name and the value, across lines, and messages
+ * with "\n" and "\r\n" line ends, values restated exactly, changed, or of another field: the compiled matcher
+ * finds exactly what the oracle finds. A rule with hundreds of keywords makes the keyword automaton big enough for
+ * the matcher's scan cache and restated-line shortcut. Seeded: the seed is in every failure message.
+ */
+class KeywordMessageTest {
+    private static final List<String> FIELDS = List.of("Image", "User", "CommandLine", "a");
+    private static final String CHARS = "abAB: -\\x.\u00e4";
+
+    @Test
+    void compiled_matcher_agrees_with_the_oracle_on_messages_restating_fields() {
+        long seed = new Random().nextLong();
+        Random r = new Random(seed);
+        int matched = 0;
+        for (int attempt = 0; attempt < 80; attempt++) {
+            List<Map<String, Object>> events = new ArrayList<>();
+            for (int i = 0; i < 10; i++) events.add(event(r));
+            Map<String, String> rules = new LinkedHashMap<>();
+            rules.put("padding.yml", rule(0, padding(r)));
+            for (int i = 1; i <= 6; i++) rules.put("r" + i + ".yml", rule(i, i % 3 == 0 ? messageSearch(r, events) : keywordSearch(r, events)));
+            RuleSet set = SigmaLoader.loadTexts(rules, LoadOptions.defaults()).rules();
+            assertThat(set.rules()).as("seed %d: every generated rule loads", seed).hasSize(rules.size());
+            Matcher compiled = Matcher.raw(set);
+            Matcher oracle = Matcher.oracle(set, FieldMapping.raw());
+            for (Map<String, Object> e : events) {
+                Document d = new MapDocument(e);
+                List<Match> expected = oracle.match(d);
+                assertThat(compiled.match(d)).as("seed %d, attempt %d, rules %s, event %s", seed, attempt, rules.values(), e).isEqualTo(expected);
+                matched += expected.size();
+            }
+        }
+        assertThat(matched).as("seed %d: rules match often", seed).isGreaterThan(150);
+    }
+
+    private static String rule(int id, String search) {
+        return "title: r" + id + "\nid: " + String.format("00000000-0000-0000-0000-%012d", id)
+                + "\nlogsource:\n  product: test\ndetection:\n  sel:\n" + search + "\n  condition: sel\n";
+    }
+
+    /** Hundreds of keywords that rarely occur, so the keyword automaton is too big to scan without the cache. */
+    private static String padding(Random r) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < 300; i++) b.append("    - ").append(quote(random(r, "qrstuvwyz0123456789:", 8, 12))).append('\n');
+        return b.toString().stripTrailing();
+    }
+
+    private static String keywordSearch(Random r, List<Map<String, Object>> events) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < 1 + r.nextInt(3); i++) b.append("    - ").append(quote(literal(r, events))).append('\n');
+        return b.toString().stripTrailing();
+    }
+
+    private static String messageSearch(Random r, List<Map<String, Object>> events) {
+        return "    Message|contains: " + quote(literal(r, events));
+    }
+
+    /** A piece of some event's message (often across a name and its value, or a line end), or random text. */
+    private static String literal(Random r, List<Map<String, Object>> events) {
+        String message = (String) events.get(r.nextInt(events.size())).get("Message");
+        if (message == null || message.length() < 4 || r.nextInt(5) == 0) return random(r, CHARS, 3, 6);
+        int from = r.nextInt(message.length() - 3);
+        int to = Math.min(message.length(), from + 3 + r.nextInt(10));
+        String piece = message.substring(from, to);
+        return r.nextBoolean() ? piece.toUpperCase(java.util.Locale.ROOT) : piece;
+    }
+
+    private static Map<String, Object> event(Random r) {
+        Map<String, Object> e = new HashMap<>();
+        for (String f : FIELDS) {
+            int kind = r.nextInt(8);
+            if (kind == 0) continue;
+            e.put(f, kind == 1 ? (Object) r.nextInt(100) : random(r, CHARS, 0, 24));
+        }
+        if (r.nextInt(6) == 0) e.put("Nested", Map.of("Image", random(r, CHARS, 0, 20)));
+        List<String> lines = new ArrayList<>();
+        lines.add(r.nextBoolean() ? "Process accessed:" : "");
+        for (String f : FIELDS) {
+            Object v = e.get(f);
+            String text = switch (r.nextInt(6)) {
+                case 0 -> random(r, CHARS, 0, 24);
+                case 1 -> String.valueOf(e.get(FIELDS.get(r.nextInt(FIELDS.size()))));
+                case 2 -> v + "x";
+                default -> String.valueOf(v);
+            };
+            lines.add(f + (r.nextInt(8) == 0 ? ":" : ": ") + text);
+        }
+        if (r.nextBoolean()) lines.add("Nested.Image: " + e.getOrDefault("Nested", Map.of()));
+        java.util.Collections.shuffle(lines, r);
+        String end = r.nextBoolean() ? "\r\n" : "\n";
+        String message = String.join(end, lines) + (r.nextBoolean() ? end : "");
+        if (r.nextInt(10) > 0) e.put("Message", message);
+        return e;
+    }
+
+    private static String random(Random r, String chars, int min, int max) {
+        int n = min + r.nextInt(max - min + 1);
+        StringBuilder b = new StringBuilder(n);
+        for (int i = 0; i < n; i++) b.append(chars.charAt(r.nextInt(chars.length())));
+        return b.toString();
+    }
+
+    private static String quote(String s) {
+        return "'" + s.replace("'", "''") + "'";
+    }
+}
