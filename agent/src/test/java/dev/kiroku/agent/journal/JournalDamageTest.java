@@ -188,6 +188,19 @@ class JournalDamageTest {
     }
 
     @Test
+    void aSegmentOfAFutureVersionIsLeftAloneAndReported() throws IOException {
+        writeAndClose(10);
+        Path future = dir.resolve(Segment.fileName(11));
+        Files.write(future, ByteBuffer.allocate(64).putInt(Segment.MAGIC).putInt(Segment.VERSION + 1).putLong(11).array());
+        try (Journal journal = Journal.open(dir, CONFIG, clock)) {
+            assertThat(journal.readFrom(1, 100).events()).hasSize(10);
+            assertThat(journal.status().lastError()).contains("journal segment version " + (Segment.VERSION + 1))
+                    .contains("reads versions 1 to " + Segment.VERSION);
+        }
+        assertThat(future).exists();
+    }
+
+    @Test
     void anUnreadableCursorResetsTheAcknowledgementAndSaysSo() throws IOException {
         try (Journal journal = Journal.open(dir, CONFIG, clock)) {
             source.take(10).forEach(journal::append);
