@@ -22,9 +22,9 @@ import java.util.List;
 
 /**
  * The journal's binary event records (block format {@link BlockFormat#RECORDS_V1}): every field of
- * an {@link Event} in a fixed order (but the sequence: the block's first plus the record's place),
- * one record after the other without lengths, integers as varints, and strings interned per block, so that
- * the agent id, host name, executables, entity ids, users and cgroups an exec storm repeats are
+ * an {@link Event} but its sequence (the block's first plus the record's place) in a fixed order, one
+ * record after the other without lengths, integers as varints, and strings interned per block, so
+ * that the agent id, host name, executables, entity ids, users and cgroups an exec storm repeats are
  * written once per block and then referenced by number. Records of one block are read in order with
  * one {@link Reader} (a reference points back to an earlier record of the same block).
  *
@@ -50,7 +50,7 @@ final class EventRecords {
     private EventRecords() {
     }
 
-    /** Writes the records of one block into a growing byte buffer; {@link #reset} starts the next block. */
+    /** Writes the records of one block into a growing byte buffer; {@link Writer#reset} starts the next block. */
     static final class Writer {
         private final HashMap<String, Integer> table = new HashMap<>();
         private byte[] buf = new byte[16 * 1024];
