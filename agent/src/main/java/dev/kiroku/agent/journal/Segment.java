@@ -17,7 +17,9 @@ import java.util.regex.Pattern;
  */
 final class Segment {
     static final int MAGIC = 0x4B4A5347; // "KJSG"
-    static final int VERSION = 1;
+    /** Version 2 segments hold blocks of {@link BlockFormat#RECORDS_V1}; version 1 segments (still read) JSON blocks. */
+    static final int VERSION = 2;
+    static final int OLDEST_READABLE_VERSION = 1;
     static final int HEADER_BYTES = 16;
     private static final Pattern NAME = Pattern.compile("\\d{20}\\.seg");
 
@@ -86,8 +88,11 @@ final class Segment {
             if (size < HEADER_BYTES) return new Scan(List.of(), 0, size, 0, "file shorter than its header");
             if (size > Integer.MAX_VALUE) return new Scan(List.of(), HEADER_BYTES, size, 1, "file larger than 2 GiB");
             MappedByteBuffer map = channel.map(FileChannel.MapMode.READ_ONLY, 0, size);
-            if (map.getInt(0) != MAGIC || map.getInt(4) != VERSION) {
-                return new Scan(List.of(), 0, size, 0, "not a version " + VERSION + " journal segment");
+            int version = map.getInt(4);
+            if (map.getInt(0) != MAGIC || version < OLDEST_READABLE_VERSION || version > VERSION) {
+                return new Scan(List.of(), 0, size, 0, map.getInt(0) != MAGIC ? "not a journal segment"
+                        : "journal segment version " + version + ", this agent reads versions "
+                        + OLDEST_READABLE_VERSION + " to " + VERSION);
             }
             List<Block> blocks = new ArrayList<>();
             int damaged = 0;
@@ -122,8 +127,8 @@ final class Segment {
         return -1;
     }
 
-    /** Reads one block's frame and returns its events' codec bytes. */
-    static byte[][] read(Path path, Block block) throws IOException, BlockFormat.CorruptBlockException {
+    /** Reads one block's frame and returns its uncompressed records. */
+    static byte[] read(Path path, Block block) throws IOException, BlockFormat.CorruptBlockException {
         BlockFormat.Header expected = block.header();
         ByteBuffer frame = ByteBuffer.allocate(expected.frameBytes());
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
@@ -141,6 +146,6 @@ final class Segment {
         if (!BlockFormat.crcMatches(frame, actual)) {
             throw new BlockFormat.CorruptBlockException("block at offset " + block.offset() + " fails its CRC");
         }
-        return BlockFormat.events(frame, actual);
+        return BlockFormat.records(frame, actual);
     }
 }

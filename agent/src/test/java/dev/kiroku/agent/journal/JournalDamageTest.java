@@ -107,11 +107,7 @@ class JournalDamageTest {
         encoded.add(dev.kiroku.event.EventCodec.encode(events.get(0).withSequence(1)));
         encoded.add("{\"agentId\":\"a\",\"payload\":{\"type\":\"nonsense\"}}".getBytes(StandardCharsets.UTF_8));
         encoded.add(dev.kiroku.event.EventCodec.encode(events.get(2).withSequence(3)));
-        ByteBuffer frame = BlockFormat.encode(encoded, 0, 3, 1, 0, Long.MAX_VALUE / 2, new Deflater());
-        Path segment = dir.resolve(Segment.fileName(1));
-        try (var channel = java.nio.channels.FileChannel.open(segment, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-            channel.write(new ByteBuffer[]{Segment.header(1), frame});
-        }
+        writeVersion1Segment(encoded);
         try (Journal journal = Journal.open(dir, CONFIG, clock)) {
             assertThat(journal.readFrom(1, 10).events()).extracting(Event::sequence).containsExactly(1L, 3L);
             try (var range = journal.readRange(Instant.EPOCH, Instant.parse("2100-01-01T00:00:00Z"))) {
@@ -120,6 +116,50 @@ class JournalDamageTest {
             assertThat(journal.status().undecodableEvents()).isEqualTo(1);
             assertThat(journal.status().lastError()).contains("undecodable event 2");
             assertThat(journal.append(source.next()).sequence()).isEqualTo(4);
+        }
+    }
+
+    /** A segment as agents before the binary records wrote it: version 1, one Deflate block of JSON events from sequence 1. */
+    private void writeVersion1Segment(List<byte[]> jsonEvents) throws IOException {
+        java.io.ByteArrayOutputStream raw = new java.io.ByteArrayOutputStream();
+        for (byte[] json : jsonEvents) {
+            for (int length = json.length; ; length >>>= 7) {
+                if ((length & ~0x7F) == 0) {
+                    raw.write(length);
+                    break;
+                }
+                raw.write((length & 0x7F) | 0x80);
+            }
+            raw.write(json, 0, json.length);
+        }
+        ByteBuffer frame = BlockFormat.encode(raw.toByteArray(), raw.size(), jsonEvents.size(), 1, 0, Long.MAX_VALUE / 2,
+                BlockFormat.JSON_EVENTS, new Deflater());
+        ByteBuffer header = ByteBuffer.allocate(Segment.HEADER_BYTES).putInt(Segment.MAGIC).putInt(1).putLong(1).flip();
+        try (var channel = java.nio.channels.FileChannel.open(dir.resolve(Segment.fileName(1)), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE)) {
+            channel.write(new ByteBuffer[]{header, frame});
+        }
+    }
+
+    @Test
+    void version1SegmentsOfJsonEventsAreStillRead() throws IOException {
+        List<Event> events = source.take(50);
+        List<byte[]> encoded = new ArrayList<>();
+        for (int i = 0; i < events.size(); i++) encoded.add(dev.kiroku.event.EventCodec.encode(events.get(i).withSequence(i + 1)));
+        writeVersion1Segment(encoded);
+        try (Journal journal = Journal.open(dir, CONFIG, clock)) {
+            List<Event> read = journal.readFrom(1, 100).events();
+            assertThat(read).hasSize(50);
+            for (int i = 0; i < 50; i++) assertThat(read.get(i)).isEqualTo(events.get(i).withSequence(i + 1));
+            Event next = journal.append(source.next());
+            assertThat(next.sequence()).isEqualTo(51);
+            journal.flush();
+            assertThat(journal.readFrom(50, 10).events()).extracting(Event::sequence).containsExactly(50L, 51L);
+            assertThat(journal.status().undecodableEvents()).isZero();
+        }
+        try (Journal reopened = Journal.open(dir, CONFIG, clock)) {
+            assertThat(reopened.readFrom(1, 100).events()).hasSize(51);
+            assertThat(reopened.segmentFiles()).hasSize(2);
         }
     }
 
@@ -142,9 +182,22 @@ class JournalDamageTest {
         try (Journal journal = Journal.open(dir, CONFIG, clock)) {
             assertThat(journal.readFrom(1, 100).events()).hasSize(10);
             assertThat(journal.status().corruptBlocks()).isEqualTo(1);
-            assertThat(journal.status().lastError()).contains("not a version 1 journal segment");
+            assertThat(journal.status().lastError()).contains("not a journal segment");
         }
         assertThat(foreign).exists();
+    }
+
+    @Test
+    void aSegmentOfAFutureVersionIsLeftAloneAndReported() throws IOException {
+        writeAndClose(10);
+        Path future = dir.resolve(Segment.fileName(11));
+        Files.write(future, ByteBuffer.allocate(64).putInt(Segment.MAGIC).putInt(Segment.VERSION + 1).putLong(11).array());
+        try (Journal journal = Journal.open(dir, CONFIG, clock)) {
+            assertThat(journal.readFrom(1, 100).events()).hasSize(10);
+            assertThat(journal.status().lastError()).contains("journal segment version " + (Segment.VERSION + 1))
+                    .contains("reads versions 1 to " + Segment.VERSION);
+        }
+        assertThat(future).exists();
     }
 
     @Test

@@ -1,0 +1,507 @@
+package dev.kiroku.agent.journal;
+
+import dev.kiroku.event.Event;
+import dev.kiroku.event.ExecutionBlocked;
+import dev.kiroku.event.FileChange;
+import dev.kiroku.event.Incomplete;
+import dev.kiroku.event.LossReport;
+import dev.kiroku.event.MalformedEventException;
+import dev.kiroku.event.NetworkActivity;
+import dev.kiroku.event.Payload;
+import dev.kiroku.event.ProcessExit;
+import dev.kiroku.event.ProcessInfo;
+import dev.kiroku.event.ProcessStart;
+import dev.kiroku.event.UserActivity;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+
+/**
+ * The journal's binary event records (block format {@link BlockFormat#RECORDS_V1}): every field of
+ * an {@link Event} but its sequence (the block's first plus the record's place) in a fixed order, one
+ * record after the other without lengths, integers as varints, and strings interned per block, so
+ * that the agent id, host name, executables, entity ids, users and cgroups an exec storm repeats are
+ * written once per block and then referenced by number. Records of one block are read in order with
+ * one {@link Reader} (a reference points back to an earlier record of the same block).
+ *
+ * <p>Strings: a varint {@code tag}; {@code 0} is null; otherwise {@code tag & 3} is the kind and
+ * {@code tag >>> 2} its argument: 1 = UTF-8 literal of that many bytes, 2 = the same, and the string
+ * takes the next number of the block's table, 3 = the table's string of that number. Lists are a
+ * count then their strings; instants a flag, zig-zag seconds and nanoseconds; the event's own
+ * timestamp is nanoseconds relative to the previous record's (zig-zag). Enums are ordinal + 1 (0 =
+ * null). See JOURNAL.md for the record layout.
+ */
+final class EventRecords {
+    /** Strings longer than this (argument vectors of 100 KB) are written as literals, not interned. */
+    static final int INTERN_MAX_CHARS = 512;
+    private static final Incomplete[] INCOMPLETE = Incomplete.values();
+    private static final FileChange.Action[] FILE_ACTIONS = FileChange.Action.values();
+    private static final NetworkActivity.Action[] NETWORK_ACTIONS = NetworkActivity.Action.values();
+    private static final UserActivity.Action[] USER_ACTIONS = UserActivity.Action.values();
+    private static final ExecutionBlocked.Attempt[] BLOCKED_ATTEMPTS = ExecutionBlocked.Attempt.values();
+    private static final int LITERAL = 1;
+    private static final int INTERNED = 2;
+    private static final int REFERENCE = 3;
+
+    private EventRecords() {
+    }
+
+    /** Writes the records of one block into a growing byte buffer; {@link Writer#reset} starts the next block. */
+    static final class Writer {
+        private final HashMap<String, Integer> table = new HashMap<>();
+        private byte[] buf = new byte[16 * 1024];
+        private int len;
+        private long previousNanos;
+        private int records;
+
+        /** Forgets the block's bytes and strings (keeps the buffer). */
+        void reset() {
+            table.clear();
+            len = 0;
+            previousNanos = 0;
+            records = 0;
+        }
+
+        int length() {
+            return len;
+        }
+
+        int records() {
+            return records;
+        }
+
+        byte[] buffer() {
+            return buf;
+        }
+
+        /** Appends one event as a record. */
+        void write(Event e) {
+            str(e.agentId());
+            long nanos = epochNanos(e.timestamp());
+            if (nanos == Long.MIN_VALUE) {
+                b(1);
+                instant(e.timestamp());
+            } else {
+                b(0);
+                varint(nanos - previousNanos);
+                previousNanos = nanos;
+            }
+            str(e.hostName());
+            incomplete(e.incomplete());
+            payload(e.payload());
+            records++;
+        }
+
+        private void incomplete(List<Incomplete> flags) {
+            long bits = 0;
+            for (Incomplete f : flags) bits |= 1L << f.ordinal();
+            if (Long.bitCount(bits) == flags.size()) {
+                uvarint(bits << 1);
+                return;
+            }
+            uvarint((long) flags.size() << 1 | 1); // repeated flags: kept as a list, in order
+            for (Incomplete f : flags) uvarint(f.ordinal());
+        }
+
+        private void payload(Payload payload) {
+            switch (payload) {
+                case ProcessStart p -> {
+                    b(1);
+                    process(p.process());
+                    b(p.snapshot() ? 1 : 0);
+                }
+                case ProcessExit p -> {
+                    b(2);
+                    process(p.process());
+                    varint(p.exitCode());
+                    varint(p.signal());
+                }
+                case FileChange f -> {
+                    b(3);
+                    ordinal(f.action());
+                    str(f.path());
+                    str(f.oldPath());
+                    b(f.directory() ? 1 : 0);
+                    process(f.process());
+                }
+                case NetworkActivity n -> {
+                    b(4);
+                    ordinal(n.action());
+                    str(n.transport());
+                    str(n.sourceIp());
+                    varint(n.sourcePort());
+                    str(n.destinationIp());
+                    varint(n.destinationPort());
+                    b(n.success() ? 1 : 0);
+                    process(n.process());
+                }
+                case UserActivity u -> {
+                    b(5);
+                    ordinal(u.action());
+                    str(u.userName());
+                    varint(u.uid());
+                    b(u.success() ? 1 : 0);
+                    str(u.sourceIp());
+                    str(u.terminal());
+                    str(u.recordType());
+                    str(u.message());
+                    process(u.process());
+                }
+                case LossReport l -> {
+                    b(6);
+                    str(l.source());
+                    varint(l.count());
+                    instant(l.from());
+                    instant(l.to());
+                    str(l.reason());
+                }
+                case ExecutionBlocked x -> {
+                    b(7);
+                    ordinal(x.attempt());
+                    str(x.path());
+                    str(x.sha256());
+                    str(x.reason());
+                    process(x.process());
+                }
+            }
+        }
+
+        private void process(ProcessInfo p) {
+            if (p == null) {
+                b(0);
+                return;
+            }
+            b(1);
+            str(p.entityId());
+            varint(p.pid());
+            instant(p.startTime());
+            parent(p.parent());
+            str(p.executable());
+            strings(p.args());
+            str(p.workingDirectory());
+            str(p.sha256());
+            str(p.md5());
+            str(p.sha1());
+            credentials(p.user());
+            varint(p.session());
+            str(p.tty());
+            namespaces(p.namespaces());
+        }
+
+        private void parent(ProcessInfo.ParentRef parent) {
+            if (parent == null) {
+                b(0);
+                return;
+            }
+            b(1);
+            str(parent.entityId());
+            varint(parent.pid());
+            str(parent.executable());
+            strings(parent.args());
+        }
+
+        private void credentials(ProcessInfo.Credentials c) {
+            if (c == null) {
+                b(0);
+                return;
+            }
+            b(1);
+            varint(c.uid());
+            str(c.name());
+            varint(c.euid());
+            str(c.effectiveName());
+            varint(c.loginUid());
+            varint(c.gid());
+            varint(c.egid());
+        }
+
+        private void namespaces(ProcessInfo.Namespaces ns) {
+            if (ns == null) {
+                b(0);
+                return;
+            }
+            b(1);
+            str(ns.cgroup());
+            str(ns.containerId());
+            varint(ns.pidNamespace());
+            varint(ns.mountNamespace());
+            varint(ns.netNamespace());
+        }
+
+        private void ordinal(Enum<?> value) {
+            uvarint(value == null ? 0 : value.ordinal() + 1);
+        }
+
+        private void strings(List<String> list) {
+            uvarint(list.size());
+            for (String s : list) str(s);
+        }
+
+        private void instant(Instant t) {
+            if (t == null) {
+                b(0);
+                return;
+            }
+            b(1);
+            varint(t.getEpochSecond());
+            uvarint(t.getNano());
+        }
+
+        private void str(String s) {
+            if (s == null) {
+                b(0);
+                return;
+            }
+            boolean internable = s.length() <= INTERN_MAX_CHARS;
+            if (internable) {
+                Integer number = table.get(s);
+                if (number != null) {
+                    uvarint((long) number << 2 | REFERENCE);
+                    return;
+                }
+                table.put(s, table.size());
+            }
+            literal(s, internable ? INTERNED : LITERAL);
+        }
+
+        private void literal(String s, int kind) {
+            int n = s.length();
+            int i = 0;
+            while (i < n && s.charAt(i) < 0x80) i++;
+            if (i == n) {
+                uvarint((long) n << 2 | kind);
+                ensure(n);
+                for (int c = 0; c < n; c++) buf[len++] = (byte) s.charAt(c);
+            } else {
+                byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+                uvarint((long) utf8.length << 2 | kind);
+                ensure(utf8.length);
+                System.arraycopy(utf8, 0, buf, len, utf8.length);
+                len += utf8.length;
+            }
+        }
+
+        private void ensure(int more) {
+            if (len + more > buf.length) buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + more));
+        }
+
+        private void b(int v) {
+            ensure(1);
+            buf[len++] = (byte) v;
+        }
+
+        private void uvarint(long v) {
+            ensure(10);
+            while ((v & ~0x7FL) != 0) {
+                buf[len++] = (byte) ((v & 0x7F) | 0x80);
+                v >>>= 7;
+            }
+            buf[len++] = (byte) v;
+        }
+
+        private void varint(long v) {
+            uvarint((v << 1) ^ (v >> 63));
+        }
+    }
+
+    /** An instant as nanoseconds since the epoch, or {@link Long#MIN_VALUE} when it does not fit. */
+    private static long epochNanos(Instant t) {
+        long seconds = t.getEpochSecond();
+        if (seconds <= Long.MIN_VALUE / 1_000_000_000L + 1 || seconds >= Long.MAX_VALUE / 1_000_000_000L - 1) {
+            return Long.MIN_VALUE;
+        }
+        return seconds * 1_000_000_000L + t.getNano();
+    }
+
+    /**
+     * Reads the records of one block in order. After a record that does not decode, the rest of the
+     * block is refused too: its string numbers may no longer match the writer's.
+     */
+    static final class Reader {
+        private final byte[] buf;
+        private final ArrayList<String> table = new ArrayList<>();
+        private final int limit;
+        private int pos;
+        private long previousNanos;
+        private String failure;
+
+        /** Reads the records in {@code buf[offset, end)}. */
+        Reader(byte[] buf, int offset, int end) {
+            this.buf = buf;
+            this.pos = offset;
+            this.limit = end;
+        }
+
+        /** True when every record has been read. */
+        boolean atEnd() {
+            return pos == limit;
+        }
+
+        /**
+         * Reads the next record as the event with {@code sequence}.
+         *
+         * @throws MalformedEventException naming what is wrong; every later record of the block fails too
+         */
+        Event read(long sequence) {
+            try {
+                if (failure != null) throw new IllegalStateException("follows a record that did not decode (" + failure + ")");
+                return event(sequence);
+            } catch (RuntimeException e) {
+                if (failure == null) failure = e.getMessage();
+                throw new MalformedEventException("corrupt journal record: " + e.getMessage(), e);
+            }
+        }
+
+        private Event event(long sequence) {
+            String agent = str();
+            Instant timestamp;
+            if (b() == 0) {
+                long nanos = previousNanos + varint();
+                previousNanos = nanos;
+                timestamp = Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L));
+            } else {
+                timestamp = instant();
+                if (timestamp == null) throw new IllegalStateException("event without a timestamp");
+            }
+            String host = str();
+            List<Incomplete> incomplete = incomplete();
+            Payload payload = payload();
+            if (agent == null) throw new IllegalStateException("event without an agent id");
+            return new Event(agent, sequence, timestamp, host, incomplete, payload);
+        }
+
+        private List<Incomplete> incomplete() {
+            long v = uvarint();
+            List<Incomplete> flags = new ArrayList<>();
+            if ((v & 1) == 0) {
+                long bits = v >>> 1;
+                for (int i = 0; bits != 0; i++, bits >>>= 1) {
+                    if ((bits & 1) != 0) flags.add(at(INCOMPLETE, i));
+                }
+            } else {
+                long n = v >>> 1;
+                if (n > limit - pos) throw new IllegalStateException("truncated flags");
+                for (long i = 0; i < n; i++) flags.add(at(INCOMPLETE, uvarint()));
+            }
+            return flags;
+        }
+
+        private Payload payload() {
+            return switch (b()) {
+                case 1 -> new ProcessStart(process(), b() != 0);
+                case 2 -> new ProcessExit(process(), int32(), int32());
+                case 3 -> {
+                    FileChange.Action action = ordinal(FILE_ACTIONS);
+                    yield new FileChange(action, str(), str(), b() != 0, process());
+                }
+                case 4 -> {
+                    NetworkActivity.Action action = ordinal(NETWORK_ACTIONS);
+                    yield new NetworkActivity(action, str(), str(), int32(), str(), int32(), b() != 0, process());
+                }
+                case 5 -> {
+                    UserActivity.Action action = ordinal(USER_ACTIONS);
+                    yield new UserActivity(action, str(), int32(), b() != 0, str(), str(), str(), str(), process());
+                }
+                case 6 -> new LossReport(str(), varint(), instant(), instant(), str());
+                case 7 -> {
+                    ExecutionBlocked.Attempt attempt = ordinal(BLOCKED_ATTEMPTS);
+                    yield new ExecutionBlocked(attempt, str(), str(), str(), process());
+                }
+                default -> throw new IllegalStateException("unknown payload tag");
+            };
+        }
+
+        private ProcessInfo process() {
+            if (b() == 0) return null;
+            String entityId = str();
+            int pid = int32();
+            Instant start = instant();
+            ProcessInfo.ParentRef parent = b() == 0 ? null : new ProcessInfo.ParentRef(str(), int32(), str(), strings());
+            String executable = str();
+            List<String> args = strings();
+            String cwd = str();
+            String sha256 = str();
+            String md5 = str();
+            String sha1 = str();
+            ProcessInfo.Credentials user = b() == 0 ? null
+                    : new ProcessInfo.Credentials(int32(), str(), int32(), str(), int32(), int32(), int32());
+            long session = varint();
+            String tty = str();
+            ProcessInfo.Namespaces ns = b() == 0 ? null
+                    : new ProcessInfo.Namespaces(str(), str(), varint(), varint(), varint());
+            return new ProcessInfo(entityId, pid, start, parent, executable, args, cwd, sha256, user, session, tty, ns, md5, sha1);
+        }
+
+        private List<String> strings() {
+            long n = uvarint();
+            if (n > limit - pos) throw new IllegalStateException("truncated list");
+            List<String> list = new ArrayList<>((int) n);
+            for (long i = 0; i < n; i++) list.add(str());
+            return list;
+        }
+
+        private Instant instant() {
+            if (b() == 0) return null;
+            long seconds = varint();
+            return Instant.ofEpochSecond(seconds, uvarint());
+        }
+
+        private String str() {
+            long tag = uvarint();
+            if (tag == 0) return null;
+            long argument = tag >>> 2;
+            int kind = (int) (tag & 3);
+            if (kind == REFERENCE) {
+                if (argument >= table.size()) {
+                    throw new IllegalStateException("string reference " + argument + " beyond the block's " + table.size() + " strings");
+                }
+                return table.get((int) argument);
+            }
+            if (kind != LITERAL && kind != INTERNED) throw new IllegalStateException("bad string tag " + tag);
+            if (argument > limit - pos) throw new IllegalStateException("truncated string");
+            int n = (int) argument;
+            String s = new String(buf, pos, n, StandardCharsets.UTF_8);
+            pos += n;
+            if (kind == INTERNED) table.add(s);
+            return s;
+        }
+
+        private <T> T ordinal(T[] values) {
+            long v = uvarint();
+            return v == 0 ? null : at(values, v - 1);
+        }
+
+        private static <T> T at(T[] values, long index) {
+            if (index < 0 || index >= values.length) throw new IllegalStateException("unknown value " + index);
+            return values[(int) index];
+        }
+
+        private int b() {
+            if (pos >= limit) throw new IllegalStateException("truncated");
+            return buf[pos++] & 0xFF;
+        }
+
+        private long uvarint() {
+            long v = 0;
+            for (int shift = 0; shift < 64; shift += 7) {
+                int x = b();
+                v |= (long) (x & 0x7F) << shift;
+                if ((x & 0x80) == 0) return v;
+            }
+            throw new IllegalStateException("varint too long");
+        }
+
+        private long varint() {
+            long u = uvarint();
+            return (u >>> 1) ^ -(u & 1);
+        }
+
+        private int int32() {
+            return Math.toIntExact(varint());
+        }
+    }
+}
