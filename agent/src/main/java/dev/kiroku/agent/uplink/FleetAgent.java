@@ -141,6 +141,11 @@ public final class FleetAgent implements AutoCloseable {
         return agent;
     }
 
+    /** The YARA scans by policy (their counters). */
+    public PolicyScans policyScans() {
+        return scans;
+    }
+
     public Uplink uplink() {
         return uplink;
     }
