@@ -66,6 +66,10 @@ public final class Agent implements AutoCloseable {
     private final AtomicLong excludedByPolicy = new AtomicLong();
     private final AtomicLong outOfScope = new AtomicLong();
     private final AtomicLong discardedByPolicy = new AtomicLong();
+    /** Told of every recorded event, on the recording thread (policy scans queue written files from it). */
+    private volatile java.util.function.Consumer<Event> recordedTap = event -> { };
+    /** Told of every new policy before it applies; may refuse it with an IllegalArgumentException; answers a note. */
+    private final List<java.util.function.Function<Policy, String>> policyListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** Events the agent itself makes (blocked executions), recorded on the enrichment thread. */
     private final java.util.Queue<Runnable> findings = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
@@ -179,15 +183,38 @@ public final class Agent implements AutoCloseable {
         }
         journal.append(event);
         recorded.incrementAndGet();
+        recordedTap.accept(event);
+    }
+
+    /** Hands every recorded event to {@code tap} on the recording thread; the tap must be quick and never block. */
+    public void tapRecorded(java.util.function.Consumer<Event> tap) {
+        recordedTap = tap;
+    }
+
+    /**
+     * Tells {@code listener} the running policy now and every new one before it applies; the listener may refuse a
+     * policy by throwing IllegalArgumentException (nothing changes then), and answers a note for the command result.
+     */
+    public String onPolicy(java.util.function.Function<Policy, String> listener) {
+        policyListeners.add(listener);
+        return listener.apply(policy);
+    }
+
+    /** Registers a loss counter of a part started beside the agent (reported with the agent's loss reports). */
+    public void registerLoss(String source, String reason, java.util.function.LongSupplier lost) {
+        losses.register(source, reason, lost);
     }
 
     /**
      * Applies a policy from now on, without a restart: muted sensors and exclusions at once; the
      * policy is kept in the data directory and its journal limits are taken at the next start.
      */
-    public void applyPolicy(Policy newPolicy) throws IOException {
+    public List<String> applyPolicy(Policy newPolicy) throws IOException {
+        List<String> notes = new ArrayList<>();
+        for (var listener : policyListeners) notes.add(listener.apply(newPolicy));
         PolicyFile.save(config.dataDirectory(), newPolicy);
         policy = newPolicy;
+        return notes;
     }
 
     public Policy policy() {

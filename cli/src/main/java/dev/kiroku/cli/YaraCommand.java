@@ -15,7 +15,8 @@ import java.util.concurrent.Callable;
 
 /** YARA through libyara: scan files, directories and processes; check rule files. */
 @Command(name = "yara", mixinStandardHelpOptions = true, description = "YARA scanning, rule checks (libyara) and fleet-wide sweeps.",
-        subcommands = {YaraCommand.Scan.class, YaraCommand.Lint.class, YaraSweepCommand.Start.class, YaraSweepCommand.Show.class})
+        subcommands = {YaraCommand.Scan.class, YaraCommand.Lint.class, YaraSweepCommand.Start.class, YaraSweepCommand.Show.class,
+                YaraPolicyCommand.class})
 final class YaraCommand implements Runnable {
     @Override
     public void run() {

@@ -1,6 +1,7 @@
 package dev.kiroku.event;
 
 import java.util.List;
+import java.util.Map;
 
 /** Flattens an {@link Event} into Elastic Common Schema field names; see docs/schema.md. */
 final class EcsWriter {
@@ -58,6 +59,7 @@ final class EcsWriter {
                 put("kiroku.loss.reason", loss.reason());
             }
             case ExecutionBlocked blocked -> blocked(blocked);
+            case YaraDetection yara -> yara(yara);
         }
     }
 
@@ -79,6 +81,34 @@ final class EcsWriter {
         put("file.name", blocked.name());
         put("file.hash.sha256", blocked.sha256());
         if (blocked.process() != null) processRef(blocked.process());
+    }
+
+    /** A YARA rule matched a file scanned by policy; outcome failure when its execution was refused. */
+    private void yara(YaraDetection yara) {
+        put("event.category", List.of("intrusion_detection", "file"));
+        put("event.type", yara.blocked() ? List.of("denied", "info") : List.of("info"));
+        put("event.action", "yara_match");
+        if (yara.blocked()) put("event.outcome", "failure");
+        if (yara.trigger() != null) put("kiroku.yara.trigger", yara.trigger().name().toLowerCase());
+        put("rule.name", yara.rule());
+        put("rule.ruleset", yara.namespace());
+        if (!yara.tags().isEmpty()) put("tags", yara.tags());
+        put("file.path", yara.path());
+        put("file.name", yara.name());
+        put("file.hash.sha256", yara.sha256());
+        if (!yara.strings().isEmpty()) {
+            List<Map<String, Object>> strings = new java.util.ArrayList<>(yara.strings().size());
+            for (YaraDetection.StringHit hit : yara.strings()) {
+                Map<String, Object> s = new java.util.LinkedHashMap<>();
+                s.put("identifier", hit.identifier());
+                s.put("offset", hit.offset());
+                s.put("length", hit.length());
+                s.put("preview", hit.preview());
+                strings.add(s);
+            }
+            put("yara.strings", strings);
+        }
+        if (yara.process() != null) processRef(yara.process());
     }
 
     private void file(FileChange file) {

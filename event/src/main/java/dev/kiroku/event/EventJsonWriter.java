@@ -102,6 +102,32 @@ final class EventJsonWriter {
                 string("reason", x.reason());
                 process("process", x.process());
             }
+            case YaraDetection y -> {
+                raw("{\"type\":\"yara_detection\"");
+                enumValue("trigger", y.trigger());
+                bool("blocked", y.blocked());
+                string("path", y.path());
+                string("sha256", y.sha256());
+                string("rule", y.rule());
+                string("namespace", y.namespace());
+                strings("tags", y.tags());
+                name("strings");
+                b('[');
+                for (int i = 0; i < y.strings().size(); i++) {
+                    YaraDetection.StringHit hit = y.strings().get(i);
+                    if (i > 0) b(',');
+                    b('{');
+                    int hitStart = len;
+                    string("identifier", hit.identifier());
+                    number("offset", hit.offset());
+                    number("length", hit.length());
+                    string("preview", hit.preview());
+                    firstWithoutComma(hitStart);
+                    b('}');
+                }
+                b(']');
+                process("process", y.process());
+            }
         }
         b('}');
     }

@@ -13,7 +13,9 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
         @JsonSubTypes.Type(value = UserActivity.class, name = "user"),
         @JsonSubTypes.Type(value = LossReport.class, name = "loss"),
         @JsonSubTypes.Type(value = ExecutionBlocked.class, name = "execution_blocked"),
+        @JsonSubTypes.Type(value = YaraDetection.class, name = "yara_detection"),
 })
 public sealed interface Payload
-        permits ProcessStart, ProcessExit, FileChange, NetworkActivity, UserActivity, LossReport, ExecutionBlocked {
+        permits ProcessStart, ProcessExit, FileChange, NetworkActivity, UserActivity, LossReport, ExecutionBlocked,
+        YaraDetection {
 }

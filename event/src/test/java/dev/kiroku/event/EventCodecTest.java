@@ -24,7 +24,9 @@ class EventCodecTest {
                 new NetworkActivity(NetworkActivity.Action.CONNECT, "tcp", null, 0, "127.0.0.1", 8080, true, CURL),
                 new UserActivity(UserActivity.Action.LOGON, "alice", 1000, true, "10.0.0.1", "ssh", "USER_LOGIN", "login", null),
                 new LossReport("audit", 12, Instant.EPOCH, Instant.EPOCH.plusSeconds(5), "kernel lost counter"),
-                new ExecutionBlocked(ExecutionBlocked.Attempt.OPEN, "/tmp/x.sh", "ab".repeat(32), "sandbox verdict high", CURL));
+                new ExecutionBlocked(ExecutionBlocked.Attempt.OPEN, "/tmp/x.sh", "ab".repeat(32), "sandbox verdict high", CURL),
+                new YaraDetection(YaraDetection.Trigger.EXEC, true, "/tmp/drop/evil", "cd".repeat(32), "Dropper", "team-rules",
+                        List.of("linux"), List.of(new YaraDetection.StringHit("$marker", 4096, 12, "kiroku-test")), CURL));
         for (Payload payload : payloads) {
             Event event = new Event("agent-1", 7, Instant.parse("2026-11-27T01:02:03.456789Z"), "host-a",
                     List.of(Incomplete.HASH), payload);
@@ -59,6 +61,25 @@ class EventCodecTest {
                 .containsEntry("process.entity_id", "e1")
                 .containsEntry("process.pid", 4242)
                 .containsEntry("process.executable", "/usr/bin/curl");
+    }
+
+    @Test
+    void aYaraDetectionFlattensToRuleFileAndMatchedStrings() {
+        var ecs = Event.of("agent-1", Instant.EPOCH, "host-a",
+                new YaraDetection(YaraDetection.Trigger.WRITE, false, "/tmp/drop/evil", "cd".repeat(32), "Dropper", "team-rules",
+                        List.of("linux"), List.of(new YaraDetection.StringHit("$marker", 4096, 12, "kiroku-test")), CURL)).toEcs();
+        assertThat(ecs).containsEntry("event.category", List.of("intrusion_detection", "file"))
+                .containsEntry("event.action", "yara_match")
+                .containsEntry("kiroku.yara.trigger", "write")
+                .containsEntry("rule.name", "Dropper")
+                .containsEntry("rule.ruleset", "team-rules")
+                .containsEntry("tags", List.of("linux"))
+                .containsEntry("file.path", "/tmp/drop/evil")
+                .containsEntry("file.hash.sha256", "cd".repeat(32))
+                .containsEntry("yara.strings", List.of(java.util.Map.of("identifier", "$marker", "offset", 4096L, "length", 12,
+                        "preview", "kiroku-test")))
+                .containsEntry("process.pid", 4242)
+                .doesNotContainKey("event.outcome");
     }
 
     @Test

@@ -75,7 +75,7 @@ class EventJsonWriterTest {
         List<Incomplete> flags = new ArrayList<>();
         for (Incomplete f : Incomplete.values()) if (r.nextInt(8) == 0) flags.add(f);
         Instant at = Instant.ofEpochSecond(1_700_000_000L + r.nextInt(100_000_000), r.nextInt(4) == 0 ? 0 : r.nextInt(1_000_000_000));
-        Payload payload = switch (r.nextInt(7)) {
+        Payload payload = switch (r.nextInt(8)) {
             case 0 -> new ProcessStart(process(r), r.nextBoolean());
             case 1 -> new ProcessExit(process(r), r.nextInt(300) - 20, r.nextInt(40));
             case 2 -> new FileChange(pick(r, FileChange.Action.values()), text(r), maybe(r), r.nextBoolean(), maybeProcess(r));
@@ -85,6 +85,10 @@ class EventJsonWriterTest {
                     maybe(r), maybe(r), maybe(r), maybe(r), maybeProcess(r));
             case 5 -> new ExecutionBlocked(r.nextInt(5) == 0 ? null : pick(r, ExecutionBlocked.Attempt.values()), maybe(r), maybe(r),
                     maybe(r), maybeProcess(r));
+            case 6 -> new YaraDetection(r.nextInt(5) == 0 ? null : pick(r, YaraDetection.Trigger.values()), r.nextBoolean(), maybe(r),
+                    maybe(r), maybe(r), maybe(r), r.nextBoolean() ? List.of() : List.of(text(r), text(r)),
+                    r.nextBoolean() ? List.of() : List.of(new YaraDetection.StringHit(text(r), r.nextLong() & Long.MAX_VALUE,
+                            r.nextInt(100), maybe(r))), maybeProcess(r));
             default -> new LossReport(maybe(r), r.nextLong(), r.nextBoolean() ? null : at, r.nextBoolean() ? null : at.plusSeconds(5), maybe(r));
         };
         return new Event(text(r), r.nextInt(3) == 0 ? 0 : r.nextLong() & Long.MAX_VALUE, at, r.nextInt(10) == 0 ? null : text(r),

@@ -6,6 +6,7 @@ import dev.kiroku.response.execblock.BlockHashAction;
 import dev.kiroku.response.execblock.BlockedAttempt;
 import dev.kiroku.response.execblock.BlockerSettings;
 import dev.kiroku.response.execblock.ExecBlocker;
+import dev.kiroku.response.execblock.ExecInspector;
 import dev.kiroku.response.execblock.HashBlockList;
 import dev.kiroku.response.isolation.IsolateAction;
 import dev.kiroku.response.isolation.IsolationStateFile;
@@ -142,6 +143,17 @@ public final class EndpointResponse implements AutoCloseable {
      */
     public synchronized java.util.Optional<ExecBlocker> runningExecBlocker() {
         return java.util.Optional.ofNullable(execBlocker);
+    }
+
+    /**
+     * Asks {@code inspector} about every execution the block list allows (a YARA scan before execution), starting the
+     * exec blocker if it is not running yet; {@link ExecInspector#NONE} stops inspecting.
+     *
+     * @throws IOException when the exec blocker cannot start (fanotify refused)
+     */
+    public synchronized void inspectExecutions(ExecInspector inspector) throws IOException {
+        if (inspector == ExecInspector.NONE && execBlocker == null) return;
+        execBlocker().inspectWith(inspector);
     }
 
     /** The exec blocker, started with the saved block list on first need. */

@@ -7,6 +7,7 @@ import dev.kiroku.response.Outcome;
 import dev.kiroku.response.ResponseAction;
 import dev.kiroku.response.execblock.BlockedAttempt;
 import dev.kiroku.response.execblock.BlockerSettings;
+import dev.kiroku.response.execblock.ExecInspector;
 import dev.kiroku.response.nft.Endpoint;
 import dev.kiroku.response.nft.Nft;
 
@@ -104,6 +105,14 @@ public final class EndpointCommands implements AutoCloseable {
         var status = response.isolation().status();
         if (status.error() != null && !status.error().isBlank()) return "unknown: " + status.error();
         return status.isolated() ? "isolated" : "not isolated";
+    }
+
+    /**
+     * Has every execution the block list allows inspected by {@code inspector} (YARA scans before execution), starting
+     * the exec blocker when needed; {@link ExecInspector#NONE} stops it.
+     */
+    public void inspectExecutions(ExecInspector inspector) throws IOException {
+        response.inspectExecutions(inspector);
     }
 
     public long blockedExecutions() {

@@ -1,5 +1,6 @@
 package dev.kiroku.agent.policy;
 
+import dev.kiroku.agent.scanning.ScanPolicy;
 import dev.kiroku.event.Event;
 import dev.kiroku.event.FileChange;
 import dev.kiroku.event.NetworkActivity;
@@ -27,9 +28,10 @@ import java.util.stream.Collectors;
  * @param excludedProcesses events of processes with these executables are not recorded
  * @param journalMaxBytes   the journal's size cap, 0 = unchanged
  * @param journalRetention  how long the journal keeps acknowledged events, null = unchanged
+ * @param yara              YARA scans by policy: newly written executables, files before execution ({@link ScanPolicy})
  */
 public record Policy(long version, Set<String> mutedSensors, List<String> excludedPaths, Set<String> excludedProcesses,
-                     long journalMaxBytes, Duration journalRetention) {
+                     long journalMaxBytes, Duration journalRetention, ScanPolicy yara) {
     public static final Policy DEFAULT = new Policy(0, Set.of(), List.of(), Set.of(), 0, null);
     private static final Set<String> SENSORS = Set.of("audit", "proc_connector", "fanotify", "socket_inventory");
 
@@ -37,12 +39,20 @@ public record Policy(long version, Set<String> mutedSensors, List<String> exclud
         mutedSensors = Set.copyOf(mutedSensors);
         excludedPaths = List.copyOf(excludedPaths);
         excludedProcesses = Set.copyOf(excludedProcesses);
+        if (yara == null) yara = ScanPolicy.OFF;
+    }
+
+    /** A policy without YARA scans. */
+    public Policy(long version, Set<String> mutedSensors, List<String> excludedPaths, Set<String> excludedProcesses,
+                  long journalMaxBytes, Duration journalRetention) {
+        this(version, mutedSensors, excludedPaths, excludedProcesses, journalMaxBytes, journalRetention, ScanPolicy.OFF);
     }
 
     /**
      * Reads a policy from a {@code policy.apply} command's parameters: {@code version} (required),
      * {@code sensors.muted}, {@code exclude.paths}, {@code exclude.processes} (comma-separated),
-     * {@code journal.max_bytes}, {@code journal.retention_hours}.
+     * {@code journal.max_bytes}, {@code journal.retention_hours}, and the {@code yara.*} parameters of
+     * {@link ScanPolicy#fromParameters}.
      *
      * @throws IllegalArgumentException naming the bad parameter
      */
@@ -61,7 +71,7 @@ public record Policy(long version, Set<String> mutedSensors, List<String> exclud
         long maxBytes = number(parameters, "journal.max_bytes", 0);
         if (maxBytes != 0 && maxBytes < (1 << 20)) throw new IllegalArgumentException("journal.max_bytes must be 0 (unchanged) or at least 1 MiB");
         return new Policy(version, muted, paths, Set.copyOf(list(parameters.get("exclude.processes"))),
-                maxBytes, hours > 0 ? Duration.ofHours(hours) : null);
+                maxBytes, hours > 0 ? Duration.ofHours(hours) : null, ScanPolicy.fromParameters(parameters));
     }
 
     /** True when the event falls under an exclusion and is not to be recorded. */

@@ -59,6 +59,7 @@ public record Scope(Kind kind, long netNamespace, String cgroup, String label) {
             case NetworkActivity network -> network.process();
             case UserActivity user -> user.process();
             case dev.kiroku.event.ExecutionBlocked blocked -> blocked.process();
+            case dev.kiroku.event.YaraDetection yara -> yara.process();
             default -> null;
         };
         if (process == null) return event.payload() instanceof dev.kiroku.event.LossReport;

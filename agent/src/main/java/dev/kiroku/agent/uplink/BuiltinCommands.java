@@ -26,11 +26,12 @@ final class BuiltinCommands {
                 throw new IllegalArgumentException("policy version " + policy.version() + " is older than the running "
                         + agent.policy().version());
             }
-            agent.applyPolicy(policy);
+            var notes = agent.applyPolicy(policy);
             uplink.refreshSoon();
             return "policy " + policy.version() + " applied: muted " + policy.mutedSensors() + ", "
                     + policy.excludedPaths().size() + " path and " + policy.excludedProcesses().size() + " process exclusions"
-                    + (policy.journalMaxBytes() > 0 || policy.journalRetention() != null ? "; journal limits take effect at the next start" : "");
+                    + (policy.journalMaxBytes() > 0 || policy.journalRetention() != null ? "; journal limits take effect at the next start" : "")
+                    + (notes.isEmpty() ? "" : "; " + String.join("; ", notes));
         }));
         registry.register(handler("policy.status", parameters -> {
             var status = agent.status().policy();

@@ -9,7 +9,10 @@ import dev.kiroku.agent.Agent;
 import dev.kiroku.agent.AgentConfig;
 import dev.kiroku.agent.AgentIdentity;
 import dev.kiroku.agent.inventory.InventoryProbe;
+import dev.kiroku.agent.scanning.PolicyScans;
+import dev.kiroku.agent.scanning.ScanPolicy;
 import dev.kiroku.agent.scope.Scope;
+import dev.kiroku.response.execblock.ExecInspector;
 import dev.kiroku.response.nft.Nft;
 import dev.kiroku.fleet.client.AgentCredentials;
 import dev.kiroku.fleet.client.Enroller;
@@ -31,8 +34,10 @@ public final class FleetAgent implements AutoCloseable {
     private final FleetClient client;
     private final Uplink uplink;
     private final EndpointCommands endpointCommands;
+    private final PolicyScans scans;
 
-    private FleetAgent(Agent agent, FleetClient client, Uplink uplink, EndpointCommands endpointCommands) {
+    private FleetAgent(Agent agent, FleetClient client, Uplink uplink, EndpointCommands endpointCommands, PolicyScans scans) {
+        this.scans = scans;
         this.endpointCommands = endpointCommands;
         this.agent = agent;
         this.client = client;
@@ -89,8 +94,39 @@ public final class FleetAgent implements AutoCloseable {
                         networkOf(config.scope()), BlockedExecutions.recordedBy(agent))
                 : null;
         if (endpointCommands != null) probe.reportIsolationFrom(endpointCommands::isolationState);
+        PolicyScans scans = policyScans(agent, endpointCommands);
         uplink.start();
-        return new FleetAgent(agent, client, uplink, endpointCommands);
+        return new FleetAgent(agent, client, uplink, endpointCommands, scans);
+    }
+
+    /**
+     * YARA scans by policy: written files reach them from the recording thread, executions through the exec blocker
+     * (response mode only); each policy the server pushes is applied to them first.
+     */
+    private static PolicyScans policyScans(Agent agent, EndpointCommands endpointCommands) {
+        PolicyScans scans = new PolicyScans(agent::recordAbout);
+        agent.registerLoss("yara_policy", "YARA policy scans dropped: queue full (over the scan budget)", scans::dropped);
+        agent.tapRecorded(scans::onRecorded);
+        try {
+            System.err.println("kiroku agent: " + agent.onPolicy(policy -> applyScans(scans, policy.yara(), endpointCommands)));
+        } catch (RuntimeException e) {
+            System.err.println("kiroku agent: the saved YARA policy cannot be applied: " + e.getMessage());
+        }
+        return scans;
+    }
+
+    private static String applyScans(PolicyScans scans, ScanPolicy policy, EndpointCommands endpointCommands) {
+        String note = scans.apply(policy);
+        boolean beforeExec = policy.enabled() && policy.beforeExec() != ScanPolicy.ExecMode.OFF;
+        if (endpointCommands == null) {
+            return beforeExec ? note + "; scanning before execution needs the agent's response mode (--response): not active" : note;
+        }
+        try {
+            endpointCommands.inspectExecutions(beforeExec ? scans : ExecInspector.NONE);
+        } catch (IOException e) {
+            return note + "; scanning before execution unavailable: " + e.getMessage();
+        }
+        return note;
     }
 
     /** Network actions apply where the agent's scope is: its network namespace, or the host. */
@@ -103,6 +139,11 @@ public final class FleetAgent implements AutoCloseable {
 
     public Agent agent() {
         return agent;
+    }
+
+    /** The YARA scans by policy (their counters). */
+    public PolicyScans policyScans() {
+        return scans;
     }
 
     public Uplink uplink() {
@@ -119,6 +160,7 @@ public final class FleetAgent implements AutoCloseable {
                 System.err.println("kiroku agent: stopping response failed: " + e);
             }
         }
+        scans.close();
         agent.close();
         client.close();
     }

@@ -24,6 +24,7 @@ public final class EventProcesses {
             case UserActivity u -> u.process();
             case LossReport ignored -> null;
             case dev.kiroku.event.ExecutionBlocked b -> b.process();
+            case dev.kiroku.event.YaraDetection y -> y.process();
         };
     }
 }

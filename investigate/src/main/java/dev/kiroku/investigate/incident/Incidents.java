@@ -164,6 +164,7 @@ public final class Incidents {
             case UserActivity u -> u.action().name().toLowerCase(java.util.Locale.ROOT) + " " + u.userName();
             case dev.kiroku.event.LossReport l -> "events lost";
             case dev.kiroku.event.ExecutionBlocked b -> "blocked " + (b.attempt() == null ? "" : b.attempt().name().toLowerCase(java.util.Locale.ROOT) + " of ") + b.path();
+            case dev.kiroku.event.YaraDetection y -> "YARA rule " + y.rule() + " matched " + y.path() + (y.blocked() ? " (execution refused)" : "");
         };
         String action = e.toEcs().getOrDefault("event.action", "").toString();
         return new TimelineEntry(e.timestamp(), e.agentId(), e.hostName(), p == null ? null : p.entityId(), p == null ? null : p.name(),

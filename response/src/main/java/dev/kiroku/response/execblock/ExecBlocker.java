@@ -80,6 +80,8 @@ public final class ExecBlocker implements AutoCloseable {
     private volatile boolean draining;
     private final LongAdder emptyPolls = new LongAdder();
     private final Counters counters = new Counters();
+    /** Asked about every execution the block list allows; replaced under the write lock of {@link #policy}. */
+    private volatile ExecInspector inspector = ExecInspector.NONE;
 
     private ExecBlocker(BlockerSettings settings, HashBlockList blockList, Consumer<BlockedAttempt> onBlocked,
                         PermissionGroup group) {
@@ -187,6 +189,22 @@ public final class ExecBlocker implements AutoCloseable {
                 + (guarded.isEmpty() ? "" : "; open guard on " + guarded.size() + " file(s)")
                 + (notes.isEmpty() ? "" : "; " + String.join("; ", notes));
         return added ? ActionResult.done(BLOCK, hash, detail, data) : ActionResult.already(BLOCK, hash, detail, data);
+    }
+
+    /**
+     * Asks {@code newInspector} about every execution from now on, also of files whose execs were ignored in the kernel
+     * so far (every ignore mark is dropped). Called again with the same inspector after its rules changed, it makes
+     * every file be inspected again.
+     */
+    public void inspectWith(ExecInspector newInspector) {
+        policy.writeLock().lock();
+        try {
+            inspector = newInspector;
+            group.flushInodeMarks();
+            guardedFiles.values().forEach(guarded -> guarded.forEach(group::markFile));
+        } finally {
+            policy.writeLock().unlock();
+        }
     }
 
     /** Lifts a block and removes the open guards placed for it. */
@@ -299,33 +317,48 @@ public final class ExecBlocker implements AutoCloseable {
     }
 
     private void decide(Pending p) {
-        boolean allow = true;
+        Decision decision = Decision.ALLOW;
         try {
             settings.beforeVerdict().run();
-            allow = verdict(p);
+            decision = verdict(p);
         } catch (Throwable t) {
             counters.errors.increment();
+            decision = Decision.ALLOW;
         } finally {
-            answer(p, allow);
+            boolean answered = answer(p, decision.allow());
             Sys.close(p.event.fd());
+            boolean refused = answered && !decision.allow();
+            if (refused) report(decision.attempt());
+            if (decision.inspected() != null) tell(decision.inspected(), refused);
         }
     }
 
-    /** True to allow. Only what is needed: no hashing while nothing is blocked, cached hashes otherwise. */
-    private boolean verdict(Pending p) {
+    /** A verdict: allow, or refuse with the attempt to report; {@code inspected} hears whether an inspector's denial held. */
+    private record Decision(boolean allow, BlockedAttempt attempt, ExecInspector.Verdict inspected) {
+        static final Decision ALLOW = new Decision(true, null, null);
+
+        static Decision allow(boolean ignored) {
+            return ALLOW;
+        }
+    }
+
+    /** Only what is needed: no hashing while nothing is blocked and nothing inspected, cached hashes otherwise. */
+    private Decision verdict(Pending p) {
         if (draining) {
-            return true;
+            return Decision.ALLOW;
         }
         if (!p.event.exec() && p.event.pid() == SELF) {
-            return true; // the agent itself reads guarded files: to quarantine, collect or hash them
+            return Decision.ALLOW; // the agent itself reads guarded files: to quarantine, collect or hash them
         }
-        if (blockList.isEmpty()) {
-            return allowAndIgnore(p, null);
+        ExecInspector inspecting = p.event.exec() ? inspector : ExecInspector.NONE;
+        boolean inspect = inspecting.active();
+        if (blockList.isEmpty() && !inspect) {
+            return Decision.allow(allowAndIgnore(p, null, inspecting));
         }
         Sys.FileStat stat = Sys.fstat(p.event.fd());
         if (stat == null) {
             counters.errors.increment();
-            return true;
+            return Decision.ALLOW;
         }
         ContentHashCache.Key key = ContentHashCache.Key.of(stat);
         String hash = cache.get(key);
@@ -335,28 +368,35 @@ public final class ExecBlocker implements AutoCloseable {
             cache.put(key, hash);
         }
         if (!blockList.contains(hash)) {
-            return allowAndIgnore(p, hash);
+            if (inspect) {
+                String path = Sys.fdPath(p.event.fd());
+                ExecInspector.Verdict verdict = inspecting.inspect(new ExecutedFile(p.event.fd(), p.event.pid(), hash, stat.size(), path));
+                if (verdict.denyReason() != null) {
+                    return new Decision(false, new BlockedAttempt(Instant.now(), "exec", p.event.pid(), path, hash, exeOf(p.event.pid()),
+                            verdict.denyReason()), verdict);
+                }
+            }
+            return Decision.allow(allowAndIgnore(p, hash, inspecting));
         }
         String path = Sys.fdPath(p.event.fd());
         if (p.event.exec() && path != null && !path.endsWith(" (deleted)")) {
             guard(hash, Path.of(path));
         }
-        report(new BlockedAttempt(Instant.now(), p.event.exec() ? "exec" : "open", p.event.pid(), path, hash,
-                exeOf(p.event.pid()), blockList.reason(hash)));
-        return false;
+        return new Decision(false, new BlockedAttempt(Instant.now(), p.event.exec() ? "exec" : "open", p.event.pid(), path, hash,
+                exeOf(p.event.pid()), blockList.reason(hash)), null);
     }
 
     /**
      * Sets the kernel-side ignore mark for an allowed exec, unless a block for {@code hash} (or any
-     * block, when the list was empty and nothing was hashed) arrived meanwhile. Always allows.
+     * block, when the list was empty and nothing was hashed) or another inspector arrived meanwhile. Always allows.
      */
-    private boolean allowAndIgnore(Pending p, String hash) {
+    private boolean allowAndIgnore(Pending p, String hash, ExecInspector inspected) {
         if (!p.event.exec() || !settings.ignoreMarks()) {
             return true;
         }
         policy.readLock().lock();
         try {
-            boolean stillAllowed = hash == null ? blockList.isEmpty() : !blockList.contains(hash);
+            boolean stillAllowed = (hash == null ? blockList.isEmpty() : !blockList.contains(hash)) && inspected == inspector;
             if (stillAllowed && group.ignoreExecs(p.event.fd()) == 0) {
                 counters.ignoreMarks.increment();
             }
@@ -395,6 +435,20 @@ public final class ExecBlocker implements AutoCloseable {
             return Files.readSymbolicLink(Path.of("/proc/" + pid + "/exe")).toString();
         } catch (IOException | RuntimeException e) {
             return null;
+        }
+    }
+
+    private void tell(ExecInspector.Verdict verdict, boolean refused) {
+        try {
+            notifier.execute(() -> {
+                try {
+                    verdict.onAnswered().accept(refused);
+                } catch (RuntimeException e) {
+                    counters.errors.increment();
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            // closing
         }
     }
 

@@ -192,6 +192,9 @@ public final class Detection implements Consumer<List<Event>>, AutoCloseable {
         if (event.payload() instanceof dev.kiroku.event.ExecutionBlocked blocked) {
             alerting.raise(BlockedExecutionAlert.of(event, blocked, ecs));
         }
+        if (event.payload() instanceof dev.kiroku.event.YaraDetection yara) {
+            alerting.raise(YaraDetectionAlert.of(event, yara, ecs));
+        }
         MapDocument document = new MapDocument(ecs);
         for (Match match : now.matcher().match(document)) {
             if (!rules.enabled(match.ruleId())) continue;

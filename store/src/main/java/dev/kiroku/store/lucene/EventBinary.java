@@ -3,6 +3,7 @@ package dev.kiroku.store.lucene;
 import dev.kiroku.event.Event;
 import dev.kiroku.event.EventCodec;
 import dev.kiroku.event.ExecutionBlocked;
+import dev.kiroku.event.YaraDetection;
 import dev.kiroku.event.FileChange;
 import dev.kiroku.event.Incomplete;
 import dev.kiroku.event.LossReport;
@@ -59,6 +60,7 @@ final class EventBinary {
     private static final NetworkActivity.Action[] NETWORK_ACTIONS = NetworkActivity.Action.values();
     private static final UserActivity.Action[] USER_ACTIONS = UserActivity.Action.values();
     private static final ExecutionBlocked.Attempt[] BLOCKED_ATTEMPTS = ExecutionBlocked.Attempt.values();
+    private static final YaraDetection.Trigger[] YARA_TRIGGERS = YaraDetection.Trigger.values();
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
     private EventBinary() {
@@ -253,6 +255,7 @@ final class EventBinary {
             case UserActivity u -> u.process();
             case LossReport ignored -> null;
             case ExecutionBlocked x -> x.process();
+            case YaraDetection y -> y.process();
         };
     }
 
@@ -351,6 +354,24 @@ final class EventBinary {
                 out.hash(x.sha256());
                 out.str(x.reason());
                 process(out, x.process(), hashInDocValues(x.process()));
+            }
+            case YaraDetection y -> {
+                out.b(8);
+                out.uvarint(y.trigger() == null ? 0 : y.trigger().ordinal() + 1);
+                out.bool(y.blocked());
+                out.str(y.path());
+                out.hash(y.sha256());
+                out.str(y.rule());
+                out.str(y.namespace());
+                out.strings(y.tags());
+                out.uvarint(y.strings().size());
+                for (YaraDetection.StringHit hit : y.strings()) {
+                    out.str(hit.identifier());
+                    out.varint(hit.offset());
+                    out.varint(hit.length());
+                    out.str(hit.preview());
+                }
+                process(out, y.process(), hashInDocValues(y.process()));
             }
         }
     }
@@ -571,6 +592,20 @@ final class EventBinary {
                 case 7 -> {
                     ExecutionBlocked.Attempt attempt = action(BLOCKED_ATTEMPTS);
                     yield new ExecutionBlocked(attempt, str(), hash(), str(), process());
+                }
+                case 8 -> {
+                    YaraDetection.Trigger trigger = action(YARA_TRIGGERS);
+                    boolean blocked = bool();
+                    String path = str();
+                    String sha256 = hash();
+                    String rule = str();
+                    String namespace = str();
+                    List<String> tags = strings();
+                    int n = Math.toIntExact(uvarint());
+                    if (n > end - pos) throw new IllegalStateException("truncated list");
+                    List<YaraDetection.StringHit> hits = new ArrayList<>(n);
+                    for (int i = 0; i < n; i++) hits.add(new YaraDetection.StringHit(str(), varint(), Math.toIntExact(varint()), str()));
+                    yield new YaraDetection(trigger, blocked, path, sha256, rule, namespace, tags, hits, process());
                 }
                 default -> throw new IllegalStateException("unknown payload tag");
             };

@@ -64,6 +64,32 @@ class StoredEventsRoundTripTest {
         }
     }
 
+    @Test
+    void yaraDetectionsRoundTripAndAreFoundByRuleAndHash() {
+        Instant t0 = Instant.parse("2025-03-10T08:00:00Z");
+        String sha = "ef".repeat(32);
+        List<Event> events = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            dev.kiroku.event.ProcessInfo writer = i % 4 == 0 ? null : new dev.kiroku.event.ProcessInfo("w" + i, 200 + i, t0, null,
+                    "/usr/bin/cp", List.of("cp", "a", "b" + i), "/tmp", null, null, -1, null, null);
+            var hits = i % 3 == 0 ? List.<dev.kiroku.event.YaraDetection.StringHit>of()
+                    : List.of(new dev.kiroku.event.YaraDetection.StringHit("$m", 100L * i, 8, "marker" + i),
+                    new dev.kiroku.event.YaraDetection.StringHit("$n", 1L << 40, 3, null));
+            events.add(new Event("a", i + 1, t0.plusMillis(i), "h", List.of(), new dev.kiroku.event.YaraDetection(
+                    i % 2 == 0 ? dev.kiroku.event.YaraDetection.Trigger.WRITE : dev.kiroku.event.YaraDetection.Trigger.EXEC, i % 2 == 1,
+                    "/tmp/drop/y" + i, i % 5 == 0 ? null : sha, "Dropper" + (i % 3), "team", i % 2 == 0 ? List.of() : List.of("linux"),
+                    hits, writer)));
+        }
+        InstantSource clock = InstantSource.fixed(t0.plusSeconds(3600));
+        try (LuceneEventStore store = new LuceneEventStore(dir, clock, LuceneStoreOptions.defaults())) {
+            store.append(events);
+            store.commit();
+            assertThat(all(store)).isEqualTo(new HashSet<>(events));
+            assertThat(store.search(EventQuery.parse("event.action:yara_match AND file.hash.sha256:" + sha, clock)
+                    .limit(100)).hits()).hasSize(24);
+        }
+    }
+
     private static HashSet<Event> all(LuceneEventStore store) {
         Page page = store.search(EventQuery.all().limit(10_000));
         HashSet<Event> found = new HashSet<>();

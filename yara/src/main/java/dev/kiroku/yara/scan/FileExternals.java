@@ -23,6 +23,12 @@ final class FileExternals {
     }
 
     static Map<String, String> of(Path file, OpenFile open) {
+        byte[] head = new byte[HEAD_BYTES];
+        return of(file, head, open.readHead(head));
+    }
+
+    /** The variables of a file whose first {@code headLength} bytes are in {@code head}. */
+    static Map<String, String> of(Path file, byte[] head, int headLength) {
         Path absolute = file.toAbsolutePath();
         Path name = absolute.getFileName();
         String fileName = name == null ? "" : name.toString();
@@ -32,8 +38,7 @@ final class FileExternals {
         values.put(ExternalVariables.FILENAME, fileName);
         values.put(ExternalVariables.FILEPATH, absolute.getParent() == null ? "/" : absolute.getParent().toString());
         values.put(ExternalVariables.EXTENSION, extension);
-        byte[] head = new byte[HEAD_BYTES];
-        values.put(ExternalVariables.FILETYPE, FileTypes.of(head, open.readHead(head), extension));
+        values.put(ExternalVariables.FILETYPE, FileTypes.of(head, Math.min(headLength, HEAD_BYTES), extension));
         values.put(ExternalVariables.OWNER, owner(file));
         return values;
     }

@@ -192,6 +192,18 @@ public final class YaraScanner implements AutoCloseable {
         }
     }
 
+    /**
+     * Scans the content of {@code file} already read into memory (for example through a descriptor the kernel handed over,
+     * so that what is scanned is what runs), with the file's external variables; the matches name the file.
+     */
+    public java.util.List<YaraMatch> scanContent(Path file, byte[] data) {
+        for (Map.Entry<String, String> external : FileExternals.of(file, data, data.length).entrySet()) {
+            scanner.defineString(external.getKey(), external.getValue());
+        }
+        String path = file.toString();
+        return scanBytes(data).stream().map(m -> m.inFile(path)).toList();
+    }
+
     /** Scans a buffer (for example a file's content already in memory); returns the matching rules. */
     public java.util.List<YaraMatch> scanBytes(byte[] data) {
         try (var arena = java.lang.foreign.Arena.ofConfined()) {
