@@ -207,8 +207,8 @@ await step('trials: an indicator file and a YARA set tried before use', async ()
   await page.locator('#ioc-test').click();
   await page.locator('#ioc-test-report .test-summary', {hasText: /^[1-9]\d* matching events for 1 of 1 evaluable/}).waitFor();
   await page.locator('#ioc-test-report tbody tr', {hasText: C2}).first().waitFor();
-  await page.locator('#ioc-test-report').scrollIntoViewIfNeeded();
-  await shot('indicator-tested');
+  await page.locator('section.card', {has: page.locator('#ioc-test-report')})
+    .screenshot({path: path.join(ARTIFACTS, 'indicator-tested.png')}); // the section: the rule list above is long
   await page.locator('#yara-check-rules').fill('rule broken {\n  strings: $a = "x"\n  condition: $b\n}\n');
   await page.locator('#yara-check').click();
   await page.locator('#yara-check-report li', {hasText: /Line [34]: error: .*\$b/}).waitFor();
