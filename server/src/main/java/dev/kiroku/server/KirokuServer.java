@@ -6,6 +6,7 @@ import dev.kiroku.fleet.state.StateStore;
 import dev.kiroku.server.api.AgentDirectory;
 import dev.kiroku.server.api.ApiServer;
 import dev.kiroku.server.auth.Authentication;
+import dev.kiroku.server.auth.ConsoleSessions;
 import dev.kiroku.server.auth.Users;
 import dev.kiroku.server.detect.Detection;
 import dev.kiroku.server.indicators.IndicatorRoutes;
@@ -124,7 +125,9 @@ public final class KirokuServer implements AutoCloseable {
             ResponsePolicyRoutes policyRoutes = new ResponsePolicyRoutes(responsePolicies,
                     (actor, action, detail) -> state.audit(actor, action, detail, clock.instant()));
             AgentDirectory agents = () -> localAgents.stream().map(Supplier::get).toList();
-            ApiServer api = new ApiServer(store, agents, clock, new Authentication(users), new DetectionRoutes(detection),
+            ConsoleSessions sessions = new ConsoleSessions(config.dataDirectory().resolve("sessions"), clock); // survive restarts
+            teardown.push(sessions);
+            ApiServer api = new ApiServer(store, agents, clock, new Authentication(users, sessions), new DetectionRoutes(detection),
                     new FleetRoutes(fleet, users), List.of(investigation::register, new IndicatorRoutes(indicators)::register,
                     sandbox::register, collectedSamples::register, new BlockListRoutes(blockList)::register, policyRoutes::register,
                     new YaraSweepRoutes(yaraSweeps)::register, new InventoryRoutes(inventoryScans)::register),

@@ -91,9 +91,10 @@ class ConsolePlaywrightTest {
             assertThat(e2e.exitValue()).as("the Playwright walk-through passed:\n" + log).isZero();
             assertThat(log).contains("PASS isolate", "PASS viewer refused", "PASS incident closed",
                     "PASS rules: problems by line, tested on history, added", "PASS policies: a dry-run policy added",
-                    "PASS yara sweep: progress per endpoint and a hit");
+                    "PASS yara sweep: progress per endpoint and a hit", "PASS trials: an indicator file and a YARA set tried before use",
+                    "PASS every page interactive: timed in the browser");
             for (String page : List.of("overview", "endpoint-isolated", "alert", "graph-root-cause", "graph-cross-endpoint",
-                    "investigate-c2", "incident-closed", "rule-tested", "policies", "yara-sweep", "viewer-refused")) {
+                    "investigate-c2", "incident-closed", "rule-tested", "policies", "yara-sweep", "indicator-tested", "yara-trial", "viewer-refused")) {
                 assertThat(ARTIFACTS.resolve(page + ".png")).as("screenshot of " + page).isNotEmptyFile();
             }
             assertThat(server.fleet().endpoints().stream().filter(e -> agentId.equals(e.get("agentId"))).findFirst().orElseThrow()

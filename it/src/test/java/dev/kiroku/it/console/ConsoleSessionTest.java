@@ -87,6 +87,63 @@ class ConsoleSessionTest {
         }
     }
 
+    @Test
+    void sessionsSurviveARestartButSignOutAndRoleChangesStillApplyAtOnce(@TempDir Path directory) throws Exception {
+        ServerConfig config = new ServerConfig(directory.resolve("server"), "127.0.0.1", 0, Duration.ofDays(1)).withFleetPort(0);
+        String[] admin;
+        String adminCookie;
+        String adminCsrf;
+        String veraCookie;
+        String goneCookie;
+        String block = "{\"kind\":\"destination\",\"value\":\"203.0.113.20\",\"reason\":\"restart test\"}";
+        try (KirokuServer server = new KirokuServer(config, InstantSource.system()).start()) {
+            admin = Files.readString(server.credentialsFile()).trim().split(":", 2);
+            String base = server.url();
+            http = ServerRest.client(server);
+            HttpResponse<String> signIn = signIn(base, admin[0], admin[1]);
+            adminCookie = signIn.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
+            adminCsrf = JSON.readTree(signIn.body()).path("csrf_token").asText();
+            assertThat(basic(base, admin, "/api/v1/users", "{\"name\":\"vera\",\"role\":\"analyst\",\"password\":\"analyst-password-1\"}").statusCode()).isIn(200, 201);
+            veraCookie = signIn(base, "vera", "analyst-password-1").headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
+            goneCookie = signIn(base, admin[0], admin[1]).headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
+            assertThat(send(base, "DELETE", "/api/v1/session", goneCookie, null, null).statusCode()).isEqualTo(204);
+        }
+        Path database = directory.resolve("server/sessions/kiroku-sessions.mv.db");
+        assertThat(database).exists();
+        assertThat(new String(Files.readAllBytes(database), java.nio.charset.StandardCharsets.ISO_8859_1))
+                .as("the database holds hashes of session ids, not the ids").doesNotContain(adminCookie.substring(adminCookie.indexOf('=') + 1));
+
+        try (KirokuServer server = new KirokuServer(config, InstantSource.system()).start()) {
+            String base = server.url();
+            http = ServerRest.client(server);
+            JsonNode session = JSON.readTree(send(base, "GET", "/api/v1/session", adminCookie, null, null).body());
+            assertThat(session.path("user").asText()).as("still signed in after the restart").isEqualTo("admin");
+            assertThat(session.path("csrf_token").asText()).isEqualTo(adminCsrf);
+            assertThat(send(base, "POST", "/api/v1/blocklist", adminCookie, adminCsrf, block).statusCode()).isEqualTo(201);
+            assertThat(send(base, "POST", "/api/v1/blocklist", adminCookie, null, block).statusCode()).as("CSRF still required").isEqualTo(403);
+            assertThat(send(base, "GET", "/api/v1/alerts", goneCookie, null, null).statusCode()).as("signed out before the restart").isEqualTo(401);
+
+            assertThat(basic(base, admin, "/api/v1/users", "{\"name\":\"vera\",\"role\":\"viewer\",\"password\":\"analyst-password-1\"}").statusCode()).isIn(200, 201);
+            HttpResponse<String> demoted = send(base, "GET", "/api/v1/session", veraCookie, null, null);
+            assertThat(JSON.readTree(demoted.body()).path("role").asText()).as("a role change applies to a restored session").isEqualTo("viewer");
+
+            assertThat(send(base, "DELETE", "/api/v1/session", adminCookie, null, null).statusCode()).isEqualTo(204);
+            assertThat(send(base, "GET", "/api/v1/alerts", adminCookie, null, null).statusCode()).isEqualTo(401);
+        }
+        try (KirokuServer server = new KirokuServer(config, InstantSource.system()).start()) {
+            http = ServerRest.client(server);
+            assertThat(send(server.url(), "GET", "/api/v1/alerts", adminCookie, null, null).statusCode()).as("sign-out is kept too").isEqualTo(401);
+            assertThat(send(server.url(), "GET", "/api/v1/alerts", veraCookie, null, null).statusCode()).isEqualTo(200);
+        }
+    }
+
+    private HttpResponse<String> signIn(String base, String user, String password) throws Exception {
+        HttpResponse<String> response = send(base, "POST", "/api/v1/session", null, null,
+                JSON.writeValueAsString(java.util.Map.of("user", user, "password", password)));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        return response;
+    }
+
     private HttpResponse<String> send(String base, String method, String path, String cookie, String csrf, String body) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));

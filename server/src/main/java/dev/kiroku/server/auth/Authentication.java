@@ -26,9 +26,15 @@ public final class Authentication {
     private final Users users;
     private final ConsoleSessions sessions;
 
+    /** Console sessions in memory only (a restart signs everyone out). */
     public Authentication(Users users) {
+        this(users, new ConsoleSessions(java.time.InstantSource.system()));
+    }
+
+    /** @param sessions the console's sessions, e.g. kept in the server's data directory to survive restarts */
+    public Authentication(Users users, ConsoleSessions sessions) {
         this.users = users;
-        this.sessions = new ConsoleSessions(java.time.InstantSource.system());
+        this.sessions = sessions;
     }
 
     /**

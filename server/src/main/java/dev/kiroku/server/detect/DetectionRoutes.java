@@ -11,6 +11,7 @@ import dev.kiroku.server.alerts.AlertSummary;
 import dev.kiroku.server.alerts.Exclusion;
 import dev.kiroku.server.alerts.Triage;
 import dev.kiroku.server.api.Durations;
+import dev.kiroku.server.api.TrialWindow;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
@@ -166,16 +167,8 @@ public final class DetectionRoutes {
      * 20, at most 200) matched events are returned.
      */
     private void trial(Context ctx, dev.kiroku.detect.sigma.RuleSet rules) {
-        Instant to = instant(ctx, "to");
-        if (to == null) to = detection.clock().instant();
-        Instant from = instant(ctx, "from");
-        String last = ctx.queryParam("last");
-        if (from != null && last != null) throw new IllegalArgumentException("give either 'last' or 'from', not both");
-        if (from == null) from = to.minus(Durations.parse(last == null || last.isBlank() ? "24h" : last));
-        if (!from.isBefore(to)) throw new IllegalArgumentException("the window is empty: 'from' " + from + " is not before 'to' " + to);
-        long limit = number(ctx.queryParam("limit"), "limit", 20);
-        if (limit < 0 || limit > 200) throw new IllegalArgumentException("'limit' must be 0..200, not " + limit);
-        json(ctx, 200, detection.trial().run(rules, from, to, (int) limit).toJson());
+        TrialWindow window = TrialWindow.of(ctx, detection.clock());
+        json(ctx, 200, detection.trial().run(rules, window.from(), window.to(), window.limit()).toJson());
     }
 
     private void setEnabled(Context ctx, boolean enabled) {

@@ -5,6 +5,7 @@ import dev.kiroku.detect.sigma.MapDocument;
 import dev.kiroku.detect.sigma.Match;
 import dev.kiroku.detect.sigma.Matcher;
 import dev.kiroku.detect.sigma.RuleSet;
+import dev.kiroku.detect.sigma.model.Expr;
 import dev.kiroku.store.EventQuery;
 import dev.kiroku.store.EventSchema;
 import dev.kiroku.store.EventStore;
@@ -99,9 +100,16 @@ public final class RuleTrial {
         long deadline = started + budget.toNanos();
         FieldMapping.Binding binding = mapping.bind(rules.rules());
         List<String> ids = rules.rules().stream().map(r -> r.meta().key()).toList();
-        String storeQuery = storeQuery(binding);
+        String storeQuery = storeQuery(binding, true);
         Matcher matcher = Matcher.compiled(rules, mapping);
-        EventQuery query = (storeQuery.isEmpty() ? EventQuery.all() : EventQuery.parse(storeQuery, clock)).between(from, to).limit(page);
+        EventQuery query;
+        try {
+            query = storeQuery.isEmpty() || storeQuery.equals(CandidateQuery.NONE) ? EventQuery.all() : EventQuery.parse(storeQuery, clock);
+        } catch (RuntimeException e) { // a translation the store refuses only loses the narrowing, never matches
+            storeQuery = storeQuery(binding, false);
+            query = storeQuery.isEmpty() ? EventQuery.all() : EventQuery.parse(storeQuery, clock);
+        }
+        query = query.between(from, to).limit(page);
         Map<String, Long> perRule = new LinkedHashMap<>();
         ids.forEach(id -> perRule.put(id, 0L));
         List<Map<String, Object>> first = new ArrayList<>();
@@ -109,7 +117,7 @@ public final class RuleTrial {
         long hits = 0;
         Instant oldest = null;
         String cut = null;
-        boolean nothingApplies = binding.bound().stream().allMatch(b -> b.rules().isEmpty());
+        boolean nothingApplies = binding.bound().stream().allMatch(b -> b.rules().isEmpty()) || storeQuery.equals(CandidateQuery.NONE);
         while (!nothingApplies) {
             Page read = store.search(query);
             for (Hit hit : read.hits()) {
@@ -134,15 +142,16 @@ public final class RuleTrial {
             }
             query = query.after(read.next());
         }
-        return new Result(ids, binding.skipped(), from, to, storeQuery, scanned, hits, perRule, first, cut == null,
+        return new Result(ids, binding.skipped(), from, to, storeQuery.equals(CandidateQuery.NONE) ? "(no event can match)" : storeQuery, scanned, hits, perRule, first, cut == null,
                 cut, cut == null ? null : oldest, (System.nanoTime() - started) / 1_000_000);
     }
 
     /**
-     * The events any bound rule can apply to: an OR over the mapping targets the rules bind to, each an AND of its
-     * {@code when} conditions on fields the store indexes. Empty when some target has no such condition.
+     * The events any bound rule can match: an OR over the mapping targets the rules bind to, each the AND of its
+     * {@code when} conditions on fields the store indexes and of the candidates of its rules' detections
+     * ({@link CandidateQuery}) when {@code withDetections}. Empty when some target can narrow nothing.
      */
-    static String storeQuery(FieldMapping.Binding binding) {
+    static String storeQuery(FieldMapping.Binding binding, boolean withDetections) {
         Set<String> alternatives = new LinkedHashSet<>();
         for (FieldMapping.Bound bound : binding.bound()) {
             if (bound.rules().isEmpty()) continue;
@@ -153,10 +162,13 @@ public final class RuleTrial {
                 when.getValue().forEach(value -> any.add(quoted(value)));
                 all.add(any.toString());
             }
+            String detections = withDetections ? CandidateQuery.of(new Expr.Or(bound.detections())) : CandidateQuery.ANY;
+            if (detections.equals(CandidateQuery.NONE)) continue;
+            if (!detections.equals(CandidateQuery.ANY)) all.add(detections);
             if (all.length() == 0) return "";
             alternatives.add("(" + all + ")");
         }
-        return String.join(" OR ", alternatives);
+        return alternatives.isEmpty() ? CandidateQuery.NONE : String.join(" OR ", alternatives);
     }
 
     private static String quoted(String value) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.kiroku.indicators.Indicator;
 import dev.kiroku.indicators.IndicatorAction;
 import dev.kiroku.server.api.Durations;
+import dev.kiroku.server.api.TrialWindow;
 import dev.kiroku.server.auth.Authentication;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
@@ -38,6 +39,7 @@ public final class IndicatorRoutes {
         config.routes.delete("/api/v1/indicators", this::removeSource);
         config.routes.delete("/api/v1/indicators/{id}", this::remove);
         config.routes.post("/api/v1/indicators/hunt", this::hunt);
+        config.routes.post("/api/v1/indicators/test", this::test);
         config.routes.get("/api/v1/indicators/status", ctx -> json(ctx, 200, indicators.status()));
     }
 
@@ -49,6 +51,17 @@ public final class IndicatorRoutes {
         IndicatorService.Imported imported = indicators.importFile(name, content, action(ctx.queryParam("action")),
                 expires(ctx.queryParam("expires")), Authentication.user(ctx));
         json(ctx, imported.refused() ? 422 : 201, imported);
+    }
+
+    /** Tries a file on the recorded history ({@code last} or {@code from}/{@code to}, {@code limit}) without importing it. */
+    private void test(Context ctx) {
+        String name = ctx.queryParam("name");
+        if (name == null || name.isBlank()) throw new IllegalArgumentException("parameter 'name' (the file's name, e.g. report.ioc) is required");
+        byte[] content = ctx.bodyAsBytes();
+        if (content.length == 0) throw new IllegalArgumentException("the body is empty: send the indicator file's bytes");
+        TrialWindow window = TrialWindow.of(ctx, indicators.clock());
+        Map<String, Object> body = indicators.test(name, content, window.from(), window.to(), window.limit());
+        json(ctx, Boolean.TRUE.equals(body.get("refused")) ? 422 : 200, body);
     }
 
     /** {@code action}: log, alert or block for every indicator of the file; absent keeps the file's own. */

@@ -41,6 +41,7 @@ public final class IndicatorService implements AutoCloseable {
     private final JdbcConnectionPool database;
     private final IndicatorRepository repository;
     private final RetroHunt retroHunt;
+    private final IndicatorTrial trial;
     private final Detection detection;
     private final Duration retention;
     private final InstantSource clock;
@@ -57,6 +58,7 @@ public final class IndicatorService implements AutoCloseable {
         this.database = JdbcConnectionPool.create("jdbc:h2:file:" + directory.resolve("kiroku-indicators") + ";DB_CLOSE_ON_EXIT=FALSE", "sa", "");
         this.repository = new IndicatorRepository(database);
         this.retroHunt = new RetroHunt(store, clock, 1_000_000);
+        this.trial = new IndicatorTrial(retroHunt);
         this.detection = detection;
         this.retention = retention;
         this.clock = clock;
@@ -114,6 +116,18 @@ public final class IndicatorService implements AutoCloseable {
             if (!i.evaluable()) notEvaluable.add(Map.of("id", i.id(), "reason", i.notEvaluableReason()));
         }
         return new Imported(name, indicators.size(), evaluable.size(), false, problems, notEvaluable, blocks);
+    }
+
+    /**
+     * Tries an indicator file on the events of {@code [from, to)} without importing it: nothing is stored, blocked
+     * or alerted (see {@link IndicatorTrial}); at most {@code keep} matching events are returned.
+     */
+    public Map<String, Object> test(String name, byte[] content, Instant from, Instant to, int keep) {
+        return trial.run(name, content, from, to, keep);
+    }
+
+    public InstantSource clock() {
+        return clock;
     }
 
     private static Indicator withAction(Indicator i, IndicatorAction action, Instant expires) {

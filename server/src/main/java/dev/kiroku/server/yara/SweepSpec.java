@@ -15,9 +15,10 @@ import java.util.List;
  * @param endpoints     agent ids; empty means every enrolled endpoint
  * @param options       walk filters and the CPU and I/O budget of each endpoint
  * @param waitFor       how long the sweep waits for an offline endpoint to come back
+ * @param trial         a test of the rules on one endpoint before they are used: its matches are shown, never alerted
  */
 public record SweepSpec(List<RuleSource> rules, List<String> paths, List<String> processNames, List<String> endpoints,
-                        ScanOptions options, Duration waitFor) {
+                        ScanOptions options, Duration waitFor, boolean trial) {
     public static final Duration DEFAULT_WAIT = Duration.ofDays(7);
 
     public SweepSpec {
@@ -39,8 +40,17 @@ public record SweepSpec(List<RuleSource> rules, List<String> paths, List<String>
         for (String path : paths) {
             if (!path.startsWith("/")) throw new IllegalArgumentException("sweep path '" + path + "' must be absolute");
         }
+        if (trial && endpoints.size() != 1) {
+            throw new IllegalArgumentException("a test of YARA rules runs on exactly one endpoint ('endpoints': [agent id]), not " + endpoints.size());
+        }
         if (waitFor.isNegative() || waitFor.isZero() || waitFor.compareTo(Duration.ofDays(30)) > 0) {
             throw new IllegalArgumentException("a sweep waits more than 0 and at most 30 days for offline endpoints, not " + waitFor);
         }
+    }
+
+    /** A sweep that alerts on its matches. */
+    public SweepSpec(List<RuleSource> rules, List<String> paths, List<String> processNames, List<String> endpoints,
+                     ScanOptions options, Duration waitFor) {
+        this(rules, paths, processNames, endpoints, options, waitFor, false);
     }
 }

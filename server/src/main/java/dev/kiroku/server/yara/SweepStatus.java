@@ -17,11 +17,25 @@ import java.util.Map;
 public record SweepStatus(YaraSweeps.Sweep sweep, List<Endpoint> endpoints, Map<String, Integer> states, int matches,
                           int percent) {
 
-    /** One endpoint's part of a sweep; the counters are those reported so far. */
+    /**
+     * One endpoint's part of a sweep; the counters are those reported so far, {@code found} the first
+     * {@value #FOUND_SHOWN} matches of a finished scan (what a trial, which raises no alert, shows).
+     */
     public record Endpoint(String agentId, String hostName, String state, int percent, long filesScanned,
                            long processesScanned, long bytesScanned, int matches, int skipped, int refusedRules,
-                           String detail) {
+                           String detail, List<Found> found) {
+        Endpoint(String agentId, String hostName, String state, int percent, long filesScanned, long processesScanned,
+                 long bytesScanned, int matches, int skipped, int refusedRules, String detail) {
+            this(agentId, hostName, state, percent, filesScanned, processesScanned, bytesScanned, matches, skipped,
+                    refusedRules, detail, List.of());
+        }
     }
+
+    /** One match: the rule and the file or process it matched. */
+    public record Found(String rule, String file, Long pid) {
+    }
+
+    static final int FOUND_SHOWN = 100;
 
     static SweepStatus of(YaraSweeps.Sweep sweep, List<StateStore.Delivery> deliveries, Map<String, String> hostNames) {
         List<Endpoint> endpoints = deliveries.stream()
@@ -63,7 +77,8 @@ public record SweepStatus(YaraSweeps.Sweep sweep, List<Endpoint> endpoints, Map<
         try {
             YaraScanResult r = YaraJson.read(output, YaraScanResult.class);
             return new Endpoint(agentId, hostName, "done", 100, r.filesScanned(), r.processesScanned(), r.bytesScanned(),
-                    r.matches().size(), r.skipped().size(), r.refusedRules().size(), "took " + r.durationMillis() + " ms");
+                    r.matches().size(), r.skipped().size(), r.refusedRules().size(), "took " + r.durationMillis() + " ms",
+                    r.matches().stream().limit(FOUND_SHOWN).map(m -> new Found(m.rule(), m.file(), m.pid())).toList());
         } catch (RuntimeException e) {
             return new Endpoint(agentId, hostName, "failed", 0, 0, 0, 0, 0, 0, 0, "unreadable result: " + e.getMessage());
         }

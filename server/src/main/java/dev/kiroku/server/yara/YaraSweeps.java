@@ -49,9 +49,9 @@ import java.util.stream.Collectors;
 public final class YaraSweeps implements AutoCloseable {
     static final String COMMAND = "yara.scan";
 
-    /** A sweep as started. */
+    /** A sweep as started; a {@code trial} tests rules on one endpoint and raises no alert. */
     public record Sweep(String id, String createdBy, Instant created, List<String> rules, List<String> paths,
-                        List<String> processNames, List<String> commandIds) {
+                        List<String> processNames, List<String> commandIds, boolean trial) {
     }
 
     private final JdbcConnectionPool database;
@@ -75,6 +75,7 @@ public final class YaraSweeps implements AutoCloseable {
                       rules CLOB, paths CLOB, processes CLOB, command_ids CLOB NOT NULL, open BOOLEAN NOT NULL)""");
             s.execute("CREATE TABLE IF NOT EXISTS yara_sweep_alerted (command_id VARCHAR(64) NOT NULL, agent_id VARCHAR(200) NOT NULL, "
                     + "PRIMARY KEY (command_id, agent_id))");
+            s.execute("ALTER TABLE yara_sweep ADD COLUMN IF NOT EXISTS trial BOOLEAN DEFAULT FALSE NOT NULL");
         } catch (SQLException e) {
             database.dispose();
             throw new IOException("cannot open the YARA sweep database: " + e.getMessage(), e);
@@ -108,21 +109,21 @@ public final class YaraSweeps implements AutoCloseable {
             commandIds.add(String.valueOf(fleet.issue(target, COMMAND, Map.of("request", request, "sweep", id), spec.waitFor(), actor).get("id")));
         }
         Sweep sweep = new Sweep(id, actor, clock.instant(), spec.rules().stream().map(RuleSource::name).toList(), spec.paths(),
-                spec.processNames(), commandIds);
-        update("INSERT INTO yara_sweep (id, created_by, created, rules, paths, processes, command_ids, open) VALUES (?, ?, ?, ?, ?, ?, ?, TRUE)",
+                spec.processNames(), commandIds, spec.trial());
+        update("INSERT INTO yara_sweep (id, created_by, created, rules, paths, processes, command_ids, open, trial) VALUES (?, ?, ?, ?, ?, ?, ?, TRUE, ?)",
                 id, actor, Timestamp.from(sweep.created()), String.join("\n", sweep.rules()), String.join("\n", sweep.paths()),
-                String.join("\n", sweep.processNames()), String.join(",", commandIds));
+                String.join("\n", sweep.processNames()), String.join(",", commandIds), spec.trial());
         return sweep;
     }
 
     /** Sweeps, newest first. */
     public List<Sweep> list(int limit) {
-        return query("SELECT id, created_by, created, rules, paths, processes, command_ids FROM yara_sweep ORDER BY created DESC FETCH FIRST "
+        return query("SELECT id, created_by, created, rules, paths, processes, command_ids, trial FROM yara_sweep ORDER BY created DESC FETCH FIRST "
                 + Math.max(1, limit) + " ROWS ONLY");
     }
 
     public Optional<Sweep> find(String id) {
-        return query("SELECT id, created_by, created, rules, paths, processes, command_ids FROM yara_sweep WHERE id = ?", id).stream().findFirst();
+        return query("SELECT id, created_by, created, rules, paths, processes, command_ids, trial FROM yara_sweep WHERE id = ?", id).stream().findFirst();
     }
 
     /** A sweep with one row per endpoint (state, percent, counts, reason) and a summary; empty when unknown. */
@@ -130,15 +131,15 @@ public final class YaraSweeps implements AutoCloseable {
         return find(id).map(sweep -> SweepStatus.of(sweep, deliveries(sweep), hostNames()));
     }
 
-    /** Turns the matches of every newly finished endpoint result into alerts; closes sweeps with nothing left to run. */
+    /** Turns the matches of every newly finished endpoint result into alerts (a trial's stay on its page); closes sweeps with nothing left to run. */
     synchronized void collect() {
-        for (Sweep sweep : query("SELECT id, created_by, created, rules, paths, processes, command_ids FROM yara_sweep WHERE open")) {
+        for (Sweep sweep : query("SELECT id, created_by, created, rules, paths, processes, command_ids, trial FROM yara_sweep WHERE open")) {
             List<StateStore.Delivery> deliveries = deliveries(sweep);
             Map<String, String> hosts = hostNames();
             Set<String> alerted = alerted(sweep.commandIds());
             for (StateStore.Delivery delivery : deliveries) {
                 if (!delivery.state().equals("succeeded") || alerted.contains(delivery.command().id() + "|" + delivery.agentId())) continue;
-                raiseAlerts(sweep, delivery, hosts.getOrDefault(delivery.agentId(), delivery.agentId()));
+                if (!sweep.trial()) raiseAlerts(sweep, delivery, hosts.getOrDefault(delivery.agentId(), delivery.agentId()));
                 update("INSERT INTO yara_sweep_alerted (command_id, agent_id) VALUES (?, ?)", delivery.command().id(), delivery.agentId());
             }
             // The fleet addresses a command to the endpoints enrolled when it is issued, so once none is left waiting
@@ -217,7 +218,7 @@ public final class YaraSweeps implements AutoCloseable {
             try (ResultSet r = p.executeQuery()) {
                 while (r.next()) {
                     out.add(new Sweep(r.getString(1), r.getString(2), r.getTimestamp(3).toInstant(), lines(r.getString(4)),
-                            lines(r.getString(5)), lines(r.getString(6)), List.of(r.getString(7).split(","))));
+                            lines(r.getString(5)), lines(r.getString(6)), List.of(r.getString(7).split(",")), r.getBoolean(8)));
                 }
             }
         } catch (SQLException e) {

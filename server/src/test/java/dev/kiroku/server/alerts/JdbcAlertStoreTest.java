@@ -56,6 +56,24 @@ class JdbcAlertStoreTest {
     }
 
     @Test
+    void aBulkLoadStoresWhatOpeningOneByOneStores() {
+        try (JdbcAlertStore store = JdbcAlertStore.h2(data, clock)) {
+            Alert single = store.open(occurrence("one", "h-1", clock.instant().minusSeconds(60)));
+            List<Occurrence> bulk = new java.util.ArrayList<>();
+            for (int i = 0; i < 2_500; i++) bulk.add(occurrence("bulk-" + i, "h-" + (i % 7), clock.instant().minusSeconds(i)));
+            assertThat(store.openAll(bulk)).isEqualTo(2_500);
+            List<Alert> all = store.search(AlertQuery.all(AlertQuery.MAX_LIMIT));
+            assertThat(all).hasSize(2_501);
+            Alert loaded = store.latest("bulk-0").orElseThrow();
+            assertThat(loaded.id()).isGreaterThan(single.id());
+            assertThat(loaded.rule()).isEqualTo(single.rule());
+            assertThat(loaded.events()).isEqualTo(single.events());
+            assertThat(loaded.hostName()).isEqualTo("h-0");
+            assertThat(store.open(occurrence("after", "h-1", clock.instant())).id()).as("autocommit restored").isGreaterThan(loaded.id());
+        }
+    }
+
+    @Test
     void searchFiltersByHostLevelAndTime() {
         try (JdbcAlertStore store = JdbcAlertStore.h2(data, clock)) {
             Instant t = clock.instant();

@@ -37,17 +37,22 @@ function route() {
   return {name, args, params};
 }
 
+let navigation = 0;
+
 async function show() {
+  const ticket = ++navigation; // a page that finishes loading after a newer navigation began is not shown
   const {name, args, params} = route();
   const entry = PAGES.find(([key]) => key === name) || PAGES[0];
   document.querySelectorAll('#nav a').forEach(a => a.classList.toggle('active', a.dataset.page === entry[0]));
   document.title = `Kiroku · ${entry[1]}`;
   const page = document.getElementById('page');
+  let content;
   try {
-    replace(page, await entry[2].render(params, args));
+    content = await entry[2].render(params, args);
   } catch (e) {
-    replace(page, h('p.error', e.message));
+    content = h('p.error', e.message);
   }
+  if (ticket === navigation) replace(page, content);
 }
 
 function showLogin(message) {

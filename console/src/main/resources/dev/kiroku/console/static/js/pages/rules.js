@@ -1,9 +1,11 @@
 // Rules: the loaded rule set with search, enable/disable and reload; a Sigma editor that checks a rule as you write it
 // (problems by line and column), tests it against the recorded history before it is added, and adds it; any loaded
-// rule can be tested over history before it is enabled. APIs: /api/v1/rules, /rules/validate, /rules/test,
+// rule can be tested over history before it is enabled; indicator files and YARA sets are tried before use too
+// (trials.js). APIs: /api/v1/rules, /rules/validate, /rules/test,
 // /rules/{id}/test (docs/api.md).
 import {api} from '../api.js';
 import {badge, confirmAction, h, levelBadge, replace, section, table, time} from '../ui.js';
+import {indicatorTrial, yaraTrial} from './trials.js';
 
 const WINDOWS = [['1h', 'last hour'], ['24h', 'last 24 hours'], ['7d', 'last 7 days'], ['30d', 'last 30 days']];
 
@@ -36,6 +38,8 @@ export async function render(params) {
     results,
     list,
     section('Write or upload a rule (Sigma YAML)', () => ruleEditor(results, window)),
+    section('Test an indicator file', () => indicatorTrial(window)),
+    section('Check and test a YARA rule file', () => yaraTrial()),
     (body.problems || []).length ? section('Load problems', () => table(body.problems, [
       {title: 'File', value: p => p.file ?? ''}, {title: 'Line', value: p => p.line ?? ''}, {title: 'Problem', value: p => p.message ?? p.reason ?? JSON.stringify(p)},
     ])) : null);

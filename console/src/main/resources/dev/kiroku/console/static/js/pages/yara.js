@@ -60,13 +60,15 @@ async function sweepForm() {
 async function sweepPage(id) {
   const summary = h('dl.facts#yara-summary');
   const rows = h('div#yara-endpoints');
-  const page = h('div', h('h1', 'YARA sweep ', h('small', id)), link('#/yara', null, '← all sweeps'), summary, rows);
+  const found = h('div#yara-found');
+  const page = h('div', h('h1', 'YARA sweep ', h('small', id)), link('#/yara', null, '← all sweeps'), summary, rows, found);
   const update = async () => {
     const status = await api.get(`${PATH}/${encodeURIComponent(id)}`);
     const states = Object.entries(status.states || {}).filter(([, n]) => n > 0).map(([state, n]) => `${n} ${state}`).join(', ');
     replace(summary,
       fact('Progress', `${status.percent} %`), fact('Endpoints', states || 'none'),
-      fact('Hits', status.matches ? [String(status.matches), ' ', link('#/alerts', {last: '30d'}, 'see the alerts')] : 'none'),
+      fact('Hits', status.matches ? (status.sweep.trial ? `${status.matches} (a test: listed below, not alerted)`
+        : [String(status.matches), ' ', link('#/alerts', {last: '30d'}, 'see the alerts')]) : 'none'),
       fact('Rules', (status.sweep.rules || []).join(', ')), fact('Paths', (status.sweep.paths || []).join(', ') || '—'),
       fact('Processes', (status.sweep.processNames || []).join(', ') || '—'),
       fact('Started', `${time(status.sweep.created)} by ${status.sweep.createdBy}`));
@@ -81,6 +83,11 @@ async function sweepPage(id) {
         badge(String(e.matches), 'danger')) : '0'},
       {title: 'Detail', value: e => [e.skipped ? `${e.skipped} skipped ` : '', e.refusedRules ? `${e.refusedRules} rules refused ` : '', e.detail || '']},
     ], {empty: 'No endpoint in this sweep.'}));
+    const matches = (status.endpoints || []).flatMap(e => (e.found || []).map(f => ({...f, host: e.hostName || e.agentId})));
+    replace(found, matches.length ? [h('h2', 'Matches'), table(matches, [
+      {title: 'Endpoint', value: m => m.host}, {title: 'Rule', value: m => m.rule},
+      {title: 'File or process', value: m => m.file ?? `pid ${m.pid}`},
+    ])] : null);
     return (status.endpoints || []).every(e => FINISHED.includes(e.state));
   };
   await update();
