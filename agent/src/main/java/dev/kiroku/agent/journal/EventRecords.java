@@ -12,6 +12,7 @@ import dev.kiroku.event.ProcessExit;
 import dev.kiroku.event.ProcessInfo;
 import dev.kiroku.event.ProcessStart;
 import dev.kiroku.event.UserActivity;
+import dev.kiroku.event.YaraDetection;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -43,6 +44,7 @@ final class EventRecords {
     private static final NetworkActivity.Action[] NETWORK_ACTIONS = NetworkActivity.Action.values();
     private static final UserActivity.Action[] USER_ACTIONS = UserActivity.Action.values();
     private static final ExecutionBlocked.Attempt[] BLOCKED_ATTEMPTS = ExecutionBlocked.Attempt.values();
+    private static final YaraDetection.Trigger[] YARA_TRIGGERS = YaraDetection.Trigger.values();
     private static final int LITERAL = 1;
     private static final int INTERNED = 2;
     private static final int REFERENCE = 3;
@@ -166,6 +168,24 @@ final class EventRecords {
                     str(x.sha256());
                     str(x.reason());
                     process(x.process());
+                }
+                case YaraDetection y -> {
+                    b(8);
+                    ordinal(y.trigger());
+                    b(y.blocked() ? 1 : 0);
+                    str(y.path());
+                    str(y.sha256());
+                    str(y.rule());
+                    str(y.namespace());
+                    strings(y.tags());
+                    uvarint(y.strings().size());
+                    for (YaraDetection.StringHit hit : y.strings()) {
+                        str(hit.identifier());
+                        varint(hit.offset());
+                        varint(hit.length());
+                        str(hit.preview());
+                    }
+                    process(y.process());
                 }
             }
         }
@@ -411,8 +431,24 @@ final class EventRecords {
                     ExecutionBlocked.Attempt attempt = ordinal(BLOCKED_ATTEMPTS);
                     yield new ExecutionBlocked(attempt, str(), str(), str(), process());
                 }
+                case 8 -> yaraDetection();
                 default -> throw new IllegalStateException("unknown payload tag");
             };
+        }
+
+        private YaraDetection yaraDetection() {
+            YaraDetection.Trigger trigger = ordinal(YARA_TRIGGERS);
+            boolean blocked = b() != 0;
+            String path = str();
+            String sha256 = str();
+            String rule = str();
+            String namespace = str();
+            List<String> tags = strings();
+            long n = uvarint();
+            if (n > limit - pos) throw new IllegalStateException("truncated string hits");
+            List<YaraDetection.StringHit> hits = new ArrayList<>((int) n);
+            for (long i = 0; i < n; i++) hits.add(new YaraDetection.StringHit(str(), varint(), int32(), str()));
+            return new YaraDetection(trigger, blocked, path, sha256, rule, namespace, tags, hits, process());
         }
 
         private ProcessInfo process() {

@@ -12,6 +12,7 @@ import dev.kiroku.event.ProcessExit;
 import dev.kiroku.event.ProcessInfo;
 import dev.kiroku.event.ProcessStart;
 import dev.kiroku.event.UserActivity;
+import dev.kiroku.event.YaraDetection;
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
@@ -131,7 +132,7 @@ class EventRecordsTest {
         if (!flags.isEmpty() && r.nextInt(10) == 0) flags.add(flags.getFirst()); // a repeated flag stays repeated
         Instant at = r.nextInt(20) == 0 ? Instant.ofEpochSecond(r.nextLong(-1L << 40, 1L << 40), r.nextInt(1_000_000_000))
                 : T0.plusNanos(r.nextLong(0, 3_600_000_000_000L));
-        Payload payload = switch (r.nextInt(7)) {
+        Payload payload = switch (r.nextInt(8)) {
             case 0 -> new ProcessStart(process(r), r.nextBoolean());
             case 1 -> new ProcessExit(process(r), r.nextInt(), r.nextInt(40));
             case 2 -> new FileChange(pickOrNull(r, FileChange.Action.values()), text(r), maybe(r), r.nextBoolean(), maybeProcess(r));
@@ -140,6 +141,9 @@ class EventRecordsTest {
             case 4 -> new UserActivity(pickOrNull(r, UserActivity.Action.values()), maybe(r), r.nextInt(), r.nextBoolean(),
                     maybe(r), maybe(r), maybe(r), maybe(r), maybeProcess(r));
             case 5 -> new ExecutionBlocked(pickOrNull(r, ExecutionBlocked.Attempt.values()), maybe(r), maybe(r), maybe(r), maybeProcess(r));
+            case 6 -> new YaraDetection(pickOrNull(r, YaraDetection.Trigger.values()), r.nextBoolean(), maybe(r), maybe(r), maybe(r),
+                    maybe(r), args(r), List.of(new YaraDetection.StringHit(maybe(r), r.nextLong(0, 1L << 40), r.nextInt(1 << 16), maybe(r))),
+                    maybeProcess(r));
             default -> new LossReport(maybe(r), r.nextLong(), r.nextBoolean() ? null : at, r.nextBoolean() ? null : at.plusSeconds(5), maybe(r));
         };
         return new Event(text(r), 0, at, r.nextInt(10) == 0 ? "" : text(r), flags, payload);
