@@ -112,7 +112,8 @@ class CrashRecoveryTest {
     }
 
     private static void awaitHealthy(Api api) {
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+        // A first start (keys, store, rule pack) took about 60 s at load 37.
+        await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
                 .until(() -> api.status("/api/v1/health") == 200);
     }
 
