@@ -29,6 +29,10 @@ import java.util.Optional;
  *   address selects that address (no other IPv4 address contains it as text).</li>
  *   <li>Hash fields hold lower-case hex: a hash is looked up lower-cased only.</li>
  *   <li>Domains and URLs found in command lines: a phrase of their words on {@code process.command_line}.</li>
+ *   <li>"contains" a piece of an IPv4 address selects the few networks whose addresses contain it
+ *   ({@code "103.41.124."} → {@code 103.41.124.0/24}, {@link Ipv4Fragments}); any other comparison of an address field
+ *   selects at least the events that have an address there.</li>
+ *   <li>A regex on the process's directory selects executables containing its required literals.</li>
  *   <li>NOT, EXISTS and regexes without literal text are left open; unsupported terms and fields the
  *   store does not index select nothing.</li>
  * </ul>
@@ -64,6 +68,8 @@ public final class QueryTranslator {
             return switch (c.operator()) {
                 case IS -> StoreQuery.text("process.executable:" + wildcard(v + "/") + "*");
                 case CONTAINS, STARTS_WITH, ENDS_WITH -> StoreQuery.text("process.executable:*" + wildcard(v) + "*");
+                // the directory is a prefix of the executable's path: a literal the regex needs in one is in the other
+                case MATCHES -> literals(c, l -> StoreQuery.text("process.executable:*" + wildcard(l) + "*"));
                 default -> StoreQuery.everything();
             };
         }
@@ -169,9 +175,17 @@ public final class QueryTranslator {
             case IN_CIDR -> StoreQuery.text(f + ":" + IpRange.parse(c.value()));
             case IS -> IpRange.address(c.value()).isPresent() ? StoreQuery.text(f + ":" + IpRange.parse(c.value())) : StoreQuery.nothing();
             case CONTAINS -> IPV4.matcher(c.value().strip()).matches()
-                    ? StoreQuery.text(f + ":" + IpRange.parse(c.value().strip())) : StoreQuery.everything();
-            default -> StoreQuery.everything();
+                    ? StoreQuery.text(f + ":" + IpRange.parse(c.value().strip()))
+                    : Ipv4Fragments.networksContaining(c.value())
+                            .map(networks -> StoreQuery.or(networks.stream().map(n -> StoreQuery.text(f + ":" + n)).toList()))
+                            .orElseGet(() -> withAddress(f));
+            default -> withAddress(f);
         };
+    }
+
+    /** Events that have an address in field {@code f} at all (any IPv4 or IPv6 network): never more than the field's events. */
+    private static StoreQuery withAddress(String f) {
+        return StoreQuery.or(List.of(StoreQuery.text(f + ":0.0.0.0/0"), StoreQuery.text(f + ":" + quote("::/0"))));
     }
 
     private static Long parseLong(String s) {

@@ -156,6 +156,51 @@ class RetroHuntTest {
         }
     }
 
+    /**
+     * The two shared OpenIOC files that used to read every stored event: a "contains" on part of a remote address and a
+     * regex on a file path with only a character class between its literals. Now no shared indicator is left open, and
+     * an OpenIOC with those two terms finds the planted connection and exec after reading only a handful of events.
+     */
+    @Test
+    void anAddressPieceAndARegexOnAPathAreHuntedNarrowlyLikeLiveMatching() throws Exception {
+        List<String> open = new ArrayList<>();
+        for (Path file : Datasets.openIocFiles()) {
+            for (Indicator i : new OpenIocParser().parse(file.toString(), Files.readAllBytes(file)).evaluable()) {
+                if ("*".equals(QueryTranslator.translate(i).orElse(null))) open.add(file.getFileName().toString());
+            }
+        }
+        assertThat(open).as("shared OpenIOC indicators that read every event").isEmpty();
+
+        String ioc = "<OpenIOC xmlns=\"http://openioc.org/schemas/OpenIOC_1.1\" id=\"ioc-pieces\"><metadata><short_description>pieces"
+                + "</short_description></metadata><criteria><Indicator operator=\"OR\">"
+                + "<IndicatorItem condition=\"contains\"><Context search=\"PortItem/remoteIP\"/><Content type=\"IP\">103.41.124.</Content></IndicatorItem>"
+                + "<IndicatorItem condition=\"matches\"><Context search=\"FileItem/FilePath\"/><Content type=\"string\">really[^G]ood/Path</Content></IndicatorItem>"
+                + "</Indicator></criteria></OpenIOC>";
+        List<Indicator> indicators = new OpenIocParser().parse("pieces.ioc", ioc.getBytes(StandardCharsets.UTF_8)).evaluable();
+        List<Event> events = new ArrayList<>(recordedHistory());
+        List<Event> planted = List.of(Events.connect("103.41.124.77", 443),
+                Events.connect("13.41.124.77", 443), // contains "3.41.124." but not "103.41.124."
+                Events.exec(500, "/opt/really-ood/Path/run", null, "run"),
+                Events.exec(501, "/opt/reallyGood/Path/run", null, "run"));
+        for (int k = 0; k < planted.size(); k++) {
+            Event e = planted.get(k);
+            events.add(new Event(e.agentId(), 900_000 + k, Events.T0.plusSeconds(300 + k), e.hostName(), e.incomplete(), e.payload()));
+        }
+        try (LuceneEventStore store = new LuceneEventStore(dir, InstantSource.fixed(NOW), LuceneStoreOptions.defaults())) {
+            store.append(events);
+            store.commit();
+            RetroHunt.Result result = new RetroHunt(store, InstantSource.fixed(NOW), 10_000_000)
+                    .hunt(indicators, Events.T0.minus(Duration.ofDays(1)), NOW);
+            assertThat(result.queries()).doesNotContain("*");
+            assertThat(result.eventsExamined()).as(result.queries().toString()).isLessThan(20);
+            LiveMatcher live = LiveMatcher.build(indicators, InstantSource.fixed(NOW));
+            Set<String> expected = new java.util.HashSet<>();
+            for (Event e : events) for (IndicatorHit h : live.match(e)) expected.add(key(h));
+            assertThat(expected).hasSize(2);
+            assertThat(result.hits().stream().map(RetroHuntTest::key).collect(Collectors.toSet())).isEqualTo(expected);
+        }
+    }
+
     private static String key(IndicatorHit h) {
         return h.indicator().id() + "@" + h.agentId() + "#" + h.event().sequence();
     }
