@@ -60,7 +60,9 @@ public final class EventCodec {
     /** The reference reading of {@link #decode}, by the Jackson mapper. */
     static Event decodeWithMapper(byte[] bytes, int offset, int length) {
         try {
-            return JSON.readValue(bytes, offset, length, Event.class);
+            Event event = JSON.readValue(bytes, offset, length, Event.class);
+            if (event == null) throw new MalformedEventException("not a Kiroku event: a JSON null");
+            return event;
         } catch (IOException e) {
             throw new MalformedEventException("not a Kiroku event: " + (e instanceof com.fasterxml.jackson.core.JacksonException j ? j.getOriginalMessage() : e.getMessage()), e);
         }

@@ -82,6 +82,7 @@ final class EventJsonReader {
             case "user" -> user(p);
             case "loss" -> loss(p);
             case "execution_blocked" -> executionBlocked(p);
+            case "yara_detection" -> yaraDetection(p);
             default -> throw new NotCanonical("unknown payload type");
         };
     }
@@ -235,6 +236,61 @@ final class EventJsonReader {
         }
         endOfObject(p);
         return new ExecutionBlocked(attempt, path, sha256, reason, process);
+    }
+
+    private static YaraDetection yaraDetection(JsonParser p) throws IOException, NotCanonical {
+        YaraDetection.Trigger trigger = null;
+        boolean blocked = false;
+        String path = null;
+        String sha256 = null;
+        String rule = null;
+        String namespace = null;
+        List<String> tags = null;
+        List<YaraDetection.StringHit> strings = null;
+        ProcessInfo process = null;
+        for (String name; (name = p.nextFieldName()) != null; ) {
+            JsonToken value = p.nextToken();
+            switch (name) {
+                case "trigger" -> trigger = enumValue(p, value, YaraDetection.Trigger.class);
+                case "blocked" -> blocked = bool(value);
+                case "path" -> path = string(p, value);
+                case "sha256" -> sha256 = string(p, value);
+                case "rule" -> rule = string(p, value);
+                case "namespace" -> namespace = string(p, value);
+                case "tags" -> tags = strings(p, value);
+                case "strings" -> strings = stringHits(p, value);
+                case "process" -> process = process(p, value);
+                default -> p.skipChildren();
+            }
+        }
+        endOfObject(p);
+        return new YaraDetection(trigger, blocked, path, sha256, rule, namespace, tags, strings, process);
+    }
+
+    private static List<YaraDetection.StringHit> stringHits(JsonParser p, JsonToken value) throws IOException, NotCanonical {
+        if (value == JsonToken.VALUE_NULL) return null;
+        expect(value, JsonToken.START_ARRAY);
+        List<YaraDetection.StringHit> hits = new ArrayList<>();
+        for (JsonToken t; (t = p.nextToken()) != JsonToken.END_ARRAY; ) {
+            expect(t, JsonToken.START_OBJECT);
+            String identifier = null;
+            long offset = 0;
+            int length = 0;
+            String preview = null;
+            for (String name; (name = p.nextFieldName()) != null; ) {
+                JsonToken v = p.nextToken();
+                switch (name) {
+                    case "identifier" -> identifier = string(p, v);
+                    case "offset" -> offset = longValue(p, v);
+                    case "length" -> length = intValue(p, v);
+                    case "preview" -> preview = string(p, v);
+                    default -> p.skipChildren();
+                }
+            }
+            endOfObject(p);
+            hits.add(new YaraDetection.StringHit(identifier, offset, length, preview));
+        }
+        return hits;
     }
 
     private static ProcessInfo process(JsonParser p, JsonToken value) throws IOException, NotCanonical {
