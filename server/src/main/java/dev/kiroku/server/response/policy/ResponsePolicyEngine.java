@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -55,13 +56,17 @@ public final class ResponsePolicyEngine implements AutoCloseable {
 
     /** Evaluates the policies for a new alert in the background (the alerting path never waits for actions). */
     public void alertOpened(Alert alert) {
-        runner.execute(() -> {
-            try {
-                evaluate(alert);
-            } catch (RuntimeException e) {
-                System.err.println("kiroku response policies: alert " + alert.id() + ": " + e);
-            }
-        });
+        try {
+            runner.execute(() -> {
+                try {
+                    evaluate(alert);
+                } catch (RuntimeException e) {
+                    System.err.println("kiroku response policies: alert " + alert.id() + ": " + e);
+                }
+            });
+        } catch (RejectedExecutionException stopping) { // the server is stopping: the alert is kept, only its actions are not run
+            System.err.println("kiroku response policies: the server is stopping; alert " + alert.id() + " is kept, its policies not run");
+        }
     }
 
     /** Runs every matching policy now; returns what was done (or would have been). */
