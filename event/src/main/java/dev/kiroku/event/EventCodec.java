@@ -61,7 +61,7 @@ public final class EventCodec {
     static Event decodeWithMapper(byte[] bytes, int offset, int length) {
         try {
             Event event = JSON.readValue(bytes, offset, length, Event.class);
-            if (event == null) throw new MalformedEventException("not a Kiroku event: a JSON null");
+            if (event == null) throw new MalformedEventException("not a Kiroku event: a JSON null", null);
             return event;
         } catch (IOException e) {
             throw new MalformedEventException("not a Kiroku event: " + (e instanceof com.fasterxml.jackson.core.JacksonException j ? j.getOriginalMessage() : e.getMessage()), e);
