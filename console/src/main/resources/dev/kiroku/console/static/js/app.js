@@ -37,22 +37,17 @@ function route() {
   return {name, args, params};
 }
 
-let navigation = 0;
-
 async function show() {
-  const ticket = ++navigation; // a page that finishes loading after a newer navigation began is not shown
   const {name, args, params} = route();
   const entry = PAGES.find(([key]) => key === name) || PAGES[0];
   document.querySelectorAll('#nav a').forEach(a => a.classList.toggle('active', a.dataset.page === entry[0]));
   document.title = `Kiroku · ${entry[1]}`;
   const page = document.getElementById('page');
-  let content;
   try {
-    content = await entry[2].render(params, args);
+    replace(page, await entry[2].render(params, args));
   } catch (e) {
-    content = h('p.error', e.message);
+    replace(page, h('p.error', e.message));
   }
-  if (ticket === navigation) replace(page, content);
 }
 
 function showLogin(message) {
