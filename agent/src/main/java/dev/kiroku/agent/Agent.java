@@ -235,25 +235,37 @@ public final class Agent implements AutoCloseable {
         List<Observation> batch = new ArrayList<>(BATCH_MAX);
         while (running || !queue.isEmpty()) {
             try {
-                if (queue.drainTo(batch, BATCH_MAX) == 0) {
-                    Observation observation = queue.poll(100, TimeUnit.MILLISECONDS);
-                    if (observation != null) batch.add(observation);
-                }
-                Instant now = clock.instant();
-                for (Observation observation : batch) observeOne(observation, now);
-                batch.clear();
-                recordFindings();
-                drainDelayed(now);
+                recordBatch(batch);
             } catch (InterruptedException e) {
                 if (!running) break;
             }
-            Instant now = clock.instant();
-            if (!now.isBefore(nextTick)) {
-                table.expire(now);
-                for (var loss : losses.report(now)) recorder.emit(now, loss, EnumSet.noneOf(Incomplete.class));
-                nextTick = now.plus(config.lossReportInterval());
-            }
+            nextTick = reportLosses(nextTick);
         }
+    }
+
+    /*
+     * The loop's turns are methods of their own: the JIT compiles a method once it has been called often enough,
+     * but never recordLoop itself, which is entered once (the interpreter ran every turn before).
+     */
+
+    private void recordBatch(List<Observation> batch) throws InterruptedException {
+        if (queue.drainTo(batch, BATCH_MAX) == 0) {
+            Observation observation = queue.poll(100, TimeUnit.MILLISECONDS);
+            if (observation != null) batch.add(observation);
+        }
+        Instant now = clock.instant();
+        for (Observation observation : batch) observeOne(observation, now);
+        batch.clear();
+        recordFindings();
+        drainDelayed(now);
+    }
+
+    private Instant reportLosses(Instant nextTick) {
+        Instant now = clock.instant();
+        if (now.isBefore(nextTick)) return nextTick;
+        table.expire(now);
+        for (var loss : losses.report(now)) recorder.emit(now, loss, EnumSet.noneOf(Incomplete.class));
+        return now.plus(config.lossReportInterval());
     }
 
     /**

@@ -111,6 +111,57 @@ public final class AuditActivityMapper {
         return "yes".equals(r.raw("success"));
     }
 
+    /**
+     * The common case without the joining machinery: one EXECVE record, {@code argc=N a0=… … a(N-1)=…} and nothing
+     * else. Null for anything else (split or missing arguments), which {@link #argv} then joins.
+     */
+    private static Argv simpleArgv(List<AuditRecord> records) {
+        AuditRecord execve = null;
+        for (AuditRecord r : records) {
+            if (r.type() == AuditRecordTypes.EXECVE) {
+                if (execve != null) {
+                    return null;
+                }
+                execve = r;
+            }
+        }
+        if (execve == null || execve.fieldCount() == 0 || !execve.key(0).equals("argc")) {
+            return null;
+        }
+        long argc = AuditRecord.parseDecimal(execve.rawValue(0), -1);
+        if (argc != execve.fieldCount() - 1) {
+            return null;
+        }
+        String[] arguments = new String[(int) argc];
+        for (int i = 0; i < arguments.length; i++) {
+            String key = execve.key(i + 1);
+            if (argumentIndex(key) != i || execve.quoting(i + 1) == AuditRecord.Quoting.BARE
+                    && execve.rawValue(i + 1).equals("(null)")) {
+                return null;
+            }
+            arguments[i] = execve.quoting(i + 1) == AuditRecord.Quoting.BARE
+                    ? new String(execve.bytes(i + 1), StandardCharsets.UTF_8) : execve.rawValue(i + 1);
+        }
+        return new Argv(List.of(arguments), true);
+    }
+
+    /** N for a field named exactly {@code aN}, else -1. */
+    private static int argumentIndex(String key) {
+        int n = key.length();
+        if (n < 2 || n > 8 || key.charAt(0) != 'a' || (key.charAt(1) == '0' && n > 2)) {
+            return -1;
+        }
+        int index = 0;
+        for (int p = 1; p < n; p++) {
+            char c = key.charAt(p);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            index = index * 10 + (c - '0');
+        }
+        return index;
+    }
+
     /** Arguments of one exec, and whether every argument was found whole. */
     record Argv(List<String> arguments, boolean complete) {
     }
@@ -120,6 +171,10 @@ public final class AuditActivityMapper {
      * {@code aN_len=L aN[0]=… aN[1]=…}, possibly spread over several EXECVE records.
      */
     static Argv argv(List<AuditRecord> records) {
+        Argv simple = simpleArgv(records);
+        if (simple != null) {
+            return simple;
+        }
         long argc = -1;
         List<ByteArrayOutputStream> parts = new ArrayList<>();
         List<Long> expectedLengths = new ArrayList<>();

@@ -28,18 +28,25 @@ public final class AuditRecord {
     private final int millis;
     private final long serial;
     private final String[] keys;
+    /** The record's text; each value is {@code data[starts[i], ends[i])}, made a String only when asked. */
+    private final byte[] data;
+    private final int[] starts;
+    private final int[] ends;
     private final String[] values;
     private final Quoting[] quoting;
     private final int count;
 
-    AuditRecord(int type, long epochSeconds, int millis, long serial, String[] keys, String[] values, Quoting[] quoting,
-                int count) {
+    AuditRecord(int type, long epochSeconds, int millis, long serial, String[] keys, byte[] data, int[] starts, int[] ends,
+                Quoting[] quoting, int count) {
         this.type = type;
         this.epochSeconds = epochSeconds;
         this.millis = millis;
         this.serial = serial;
         this.keys = keys;
-        this.values = values;
+        this.data = data;
+        this.starts = starts;
+        this.ends = ends;
+        this.values = new String[count];
         this.quoting = quoting;
         this.count = count;
     }
@@ -74,7 +81,12 @@ public final class AuditRecord {
 
     /** The value as written, without its quotes. */
     public String rawValue(int index) {
-        return values[index];
+        String v = values[index];
+        if (v == null) {
+            v = new String(data, starts[index], ends[index] - starts[index], StandardCharsets.UTF_8);
+            values[index] = v;
+        }
+        return v;
     }
 
     public Quoting quoting(int index) {
@@ -97,7 +109,7 @@ public final class AuditRecord {
     /** The raw value of the first field named {@code key}, or null. */
     public String raw(String key) {
         int i = indexOf(key);
-        return i < 0 ? null : values[i];
+        return i < 0 ? null : rawValue(i);
     }
 
     /**
@@ -111,27 +123,70 @@ public final class AuditRecord {
     }
 
     public String text(int index) {
-        String v = values[index];
         if (quoting[index] != Quoting.BARE) {
-            return v;
+            return rawValue(index);
         }
-        if (v.equals("(null)") || v.equals("?") || v.equals("(none)")) {
+        if (is(index, "(null)") || is(index, "?") || is(index, "(none)")) {
             return null;
         }
         String k = keys[index];
-        if ((ENCODED_FIELDS.contains(k) || (type == AuditRecordTypes.EXECVE && isExecveArgument(k))) && isHex(v)) {
-            return new String(decodeHex(v), StandardCharsets.UTF_8);
+        if ((ENCODED_FIELDS.contains(k) || (type == AuditRecordTypes.EXECVE && isExecveArgument(k))) && isHex(index)) {
+            return new String(decodeHex(index), StandardCharsets.UTF_8);
         }
-        return v;
+        return rawValue(index);
     }
 
     /** The bytes of a value: hex-decoded when bare hex, else the UTF-8 bytes of the text. */
     public byte[] bytes(int index) {
-        String v = values[index];
-        if (quoting[index] == Quoting.BARE && isHex(v)) {
-            return decodeHex(v);
+        if (quoting[index] == Quoting.BARE && isHex(index)) {
+            return decodeHex(index);
         }
-        return v.getBytes(StandardCharsets.UTF_8);
+        return rawValue(index).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Whether the value is exactly this ASCII text. */
+    private boolean is(int index, String ascii) {
+        int from = starts[index];
+        int n = ends[index] - from;
+        if (n != ascii.length()) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            if (data[from + i] != ascii.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean isHex(int index) {
+        int from = starts[index];
+        int n = ends[index] - from;
+        if (n == 0 || (n & 1) != 0) {
+            return false;
+        }
+        for (int i = from; i < from + n; i++) {
+            if (hexDigit(data[i]) < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private byte[] decodeHex(int index) {
+        int from = starts[index];
+        byte[] out = new byte[(ends[index] - from) / 2];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (byte) (hexDigit(data[from + 2 * i]) << 4 | hexDigit(data[from + 2 * i + 1]));
+        }
+        return out;
+    }
+
+    private static int hexDigit(byte c) {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+        return -1;
     }
 
     /** A numeric field, or {@code fallback} when absent or not a decimal number. Unsigned 32-bit values above {@code Integer.MAX_VALUE} stay positive. */
@@ -140,7 +195,7 @@ public final class AuditRecord {
         if (i < 0) {
             return fallback;
         }
-        return parseDecimal(values[i], fallback);
+        return parseDecimal(data, starts[i], ends[i], fallback);
     }
 
     /** A hexadecimal field without prefix (syscall arguments, arch), or {@code fallback}. */
@@ -149,18 +204,23 @@ public final class AuditRecord {
         if (i < 0) {
             return fallback;
         }
-        String v = values[i];
-        if (v.startsWith("0x") || v.startsWith("0X")) {
-            v = v.substring(2);
+        int from = starts[i];
+        int to = ends[i];
+        if (to - from >= 2 && data[from] == '0' && (data[from + 1] == 'x' || data[from + 1] == 'X')) {
+            from += 2;
         }
-        if (v.isEmpty() || v.length() > 16) {
+        if (from == to || to - from > 16) {
             return fallback;
         }
-        try {
-            return Long.parseUnsignedLong(v, 16);
-        } catch (NumberFormatException e) {
-            return fallback;
+        long r = 0;
+        for (int at = from; at < to; at++) {
+            int d = hexDigit(data[at]);
+            if (d < 0) {
+                return fallback;
+            }
+            r = r << 4 | d;
         }
+        return r;
     }
 
     /** All fields, decoded, first occurrence of each name winning. */
@@ -170,6 +230,31 @@ public final class AuditRecord {
             map.putIfAbsent(keys[i], text(i));
         }
         return map;
+    }
+
+    /** {@link #parseDecimal(String, long)} of the ASCII bytes {@code b[from, to)}. */
+    static long parseDecimal(byte[] b, int from, int to, long fallback) {
+        int n = to - from;
+        if (n == 0 || n > 20) {
+            return fallback;
+        }
+        int i = from;
+        boolean negative = b[i] == '-';
+        if (negative && ++i == to) {
+            return fallback;
+        }
+        long r = 0;
+        for (; i < to; i++) {
+            byte c = b[i];
+            if (c < '0' || c > '9') {
+                return fallback;
+            }
+            r = r * 10 + (c - '0');
+            if (r < 0) {
+                return fallback;
+            }
+        }
+        return negative ? -r : r;
     }
 
     static long parseDecimal(String v, long fallback) {
@@ -204,34 +289,12 @@ public final class AuditRecord {
         return key.length() >= 2 && key.charAt(0) == 'a' && key.charAt(1) >= '0' && key.charAt(1) <= '9';
     }
 
-    static boolean isHex(String v) {
-        int n = v.length();
-        if (n == 0 || (n & 1) != 0) {
-            return false;
-        }
-        for (int i = 0; i < n; i++) {
-            char c = v.charAt(i);
-            if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'F') || (c >= 'a' && c <= 'f'))) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    static byte[] decodeHex(String v) {
-        byte[] out = new byte[v.length() / 2];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = (byte) ((Character.digit(v.charAt(2 * i), 16) << 4) | Character.digit(v.charAt(2 * i + 1), 16));
-        }
-        return out;
-    }
-
     @Override
     public String toString() {
         StringBuilder b = new StringBuilder(typeName()).append(" audit(").append(epochSeconds).append('.')
                 .append(String.format("%03d", millis)).append(':').append(serial).append("):");
         for (int i = 0; i < count; i++) {
-            b.append(' ').append(keys[i]).append('=').append(values[i]);
+            b.append(' ').append(keys[i]).append('=').append(rawValue(i));
         }
         return b.toString();
     }

@@ -14,7 +14,10 @@ public final class AuditRecordParser {
     private static final int MAX_FIELDS = 4096;
 
     private String[] keys = new String[32];
-    private String[] values = new String[32];
+    private int[] starts = new int[32];
+    private int[] ends = new int[32];
+    /** Where the fields of the record being parsed begin in the caller's buffer (value offsets are relative to it). */
+    private int base;
     private AuditRecord.Quoting[] quoting = new AuditRecord.Quoting[32];
     private int count;
     private final FieldNames names = new FieldNames();
@@ -85,8 +88,10 @@ public final class AuditRecordParser {
             at++;
         }
         count = 0;
+        base = at;
         parseFields(buffer, at, end, true);
-        return new AuditRecord(type, seconds, millis, serial, Arrays.copyOf(keys, count), Arrays.copyOf(values, count),
+        return new AuditRecord(type, seconds, millis, serial, Arrays.copyOf(keys, count),
+                Arrays.copyOfRange(buffer, at, end), Arrays.copyOf(starts, count), Arrays.copyOf(ends, count),
                 Arrays.copyOf(quoting, count), count);
     }
 
@@ -131,7 +136,7 @@ public final class AuditRecordParser {
             String key = names.of(b, keyStart, at - keyStart);
             at++; // '='
             if (at >= end) {
-                add(key, "", AuditRecord.Quoting.BARE);
+                add(key, at, at, AuditRecord.Quoting.BARE);
                 return;
             }
             byte first = b[at];
@@ -141,8 +146,7 @@ public final class AuditRecordParser {
                 while (close < end && b[close] != first) {
                     close++;
                 }
-                String value = new String(b, valueStart, close - valueStart, StandardCharsets.UTF_8);
-                add(key, value, first == '"' ? AuditRecord.Quoting.DOUBLE : AuditRecord.Quoting.SINGLE);
+                add(key, valueStart, close, first == '"' ? AuditRecord.Quoting.DOUBLE : AuditRecord.Quoting.SINGLE);
                 if (first == '\'' && allowNested) {
                     parseFields(b, valueStart, close, false);
                 }
@@ -152,7 +156,15 @@ public final class AuditRecordParser {
                 while (close < end && b[close] != '}') {
                     close++;
                 }
-                add(key, new String(b, at + 1, close - at - 1, StandardCharsets.UTF_8).trim(), AuditRecord.Quoting.BRACES);
+                int valueStart = at + 1;
+                int valueEnd = close;
+                while (valueStart < valueEnd && (b[valueStart] & 0xFF) <= ' ') {
+                    valueStart++;
+                }
+                while (valueEnd > valueStart && (b[valueEnd - 1] & 0xFF) <= ' ') {
+                    valueEnd--;
+                }
+                add(key, valueStart, valueEnd, AuditRecord.Quoting.BRACES);
                 at = close + 1;
             } else {
                 int valueStart = at;
@@ -172,23 +184,26 @@ public final class AuditRecordParser {
                 while (valueEnd > valueStart && (b[valueEnd - 1] == ',' || (!opens && b[valueEnd - 1] == ')'))) {
                     valueEnd--;
                 }
-                add(key, new String(b, valueStart, valueEnd - valueStart, StandardCharsets.UTF_8), AuditRecord.Quoting.BARE);
+                add(key, valueStart, valueEnd, AuditRecord.Quoting.BARE);
             }
         }
     }
 
-    private void add(String key, String value, AuditRecord.Quoting q) {
+    /** Adds a field whose value is {@code [valueStart, valueEnd)} of the caller's buffer. */
+    private void add(String key, int valueStart, int valueEnd, AuditRecord.Quoting q) {
         if (count >= MAX_FIELDS) {
             return;
         }
         if (count == keys.length) {
             int n = keys.length * 2;
             keys = Arrays.copyOf(keys, n);
-            values = Arrays.copyOf(values, n);
+            starts = Arrays.copyOf(starts, n);
+            ends = Arrays.copyOf(ends, n);
             quoting = Arrays.copyOf(quoting, n);
         }
         keys[count] = key;
-        values[count] = value;
+        starts[count] = valueStart - base;
+        ends[count] = valueEnd - base;
         quoting[count] = q;
         count++;
     }

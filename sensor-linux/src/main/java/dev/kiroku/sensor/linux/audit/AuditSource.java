@@ -414,22 +414,47 @@ public final class AuditSource implements AutoCloseable {
         };
         AuditRecordParser parser = new AuditRecordParser();
         AuditEventAssembler assembler = new AuditEventAssembler(counting, config.eventTimeout().toNanos(), MAX_OPEN_EVENTS);
-        long evictedSeen = 0;
         for (byte[] early : earlyDatagrams) {
             handle(early, early.length, early.length, parser, assembler, counting, System.nanoTime());
         }
         earlyDatagrams.clear();
-        byte[] buffer = new byte[DATAGRAM_BUFFER];
-        long statusEvery = config.statusInterval().toNanos();
-        long timeoutNanos = config.eventTimeout().toNanos();
-        long nextStatus = System.nanoTime() + statusEvery;
         NetlinkSocket socket = events;
         try {
             socket.setReceiveTimeout(100);
         } catch (ErrnoException e) {
             addProblem("receive timeout: " + e.getMessage());
         }
+        Reading reading = new Reading(socket, parser, assembler, counting);
         while (running) {
+            reading.turn();
+        }
+        assembler.flush();
+        pollKernelStatus();
+    }
+
+    /**
+     * The read loop's state and one turn of it (a method of its own: the JIT compiles a method called often, never
+     * the loop itself, which is entered once).
+     */
+    private final class Reading {
+        private final NetlinkSocket socket;
+        private final AuditRecordParser parser;
+        private final AuditEventAssembler assembler;
+        private final Consumer<AuditActivity> sink;
+        private final byte[] buffer = new byte[DATAGRAM_BUFFER];
+        private final long statusEvery = config.statusInterval().toNanos();
+        private final long timeoutNanos = config.eventTimeout().toNanos();
+        private long nextStatus = System.nanoTime() + statusEvery;
+        private long evictedSeen;
+
+        Reading(NetlinkSocket socket, AuditRecordParser parser, AuditEventAssembler assembler, Consumer<AuditActivity> sink) {
+            this.socket = socket;
+            this.parser = parser;
+            this.assembler = assembler;
+            this.sink = sink;
+        }
+
+        void turn() {
             int n;
             try {
                 n = socket.receiveWaiting(buffer);
@@ -437,18 +462,18 @@ public final class AuditSource implements AutoCloseable {
                 if (e.errno() == Errno.ENOBUFS) {
                     overruns.incrementAndGet();
                     internalDrops.incrementAndGet();
-                    continue;
+                    return;
                 }
                 if (!running) {
-                    break;
+                    return;
                 }
                 addProblem("receive: " + e.getMessage());
                 sleepQuietly();
-                continue;
+                return;
             }
             long now = System.nanoTime();
             if (n > 0) {
-                handle(buffer, Math.min(n, buffer.length), n, parser, assembler, counting, now);
+                handle(buffer, Math.min(n, buffer.length), n, parser, assembler, sink, now);
             }
             // Time events out with the normal timeout only when the socket is drained: while records are
             // queued (a stalled reader on a loaded machine), the rest of an event is still on its way.
@@ -462,8 +487,6 @@ public final class AuditSource implements AutoCloseable {
                 nextStatus = now + statusEvery;
             }
         }
-        assembler.flush();
-        pollKernelStatus();
     }
 
     private void handle(byte[] buffer, int length, int realLength, AuditRecordParser parser, AuditEventAssembler assembler,

@@ -133,34 +133,40 @@ public final class ProcConnectorSource implements AutoCloseable {
 
     private void readLoop(Consumer<ProcNotice> sink) {
         byte[] buffer = new byte[BUFFER];
-        while (running) {
-            int n;
-            try {
-                n = socket.receiveWaiting(buffer);
-            } catch (ErrnoException e) {
-                if (e.errno() == Errno.ENOBUFS) {
-                    deliver(sink, new ProcLossNotice(overruns.incrementAndGet(), clock.instant()));
-                    continue;
-                }
-                if (!running) {
-                    return;
-                }
-                try {
-                    Thread.sleep(100);
-                } catch (InterruptedException ie) {
-                    return;
-                }
-                continue;
-            }
-            if (n <= 0) {
-                continue;
-            }
-            received.incrementAndGet();
-            ProcNotice notice = decode(buffer, Math.min(n, buffer.length), epochMinusMonotonicNanos);
-            if (notice != null) {
-                deliver(sink, notice);
-            }
+        while (running && readOnce(sink, buffer)) {
+            // each turn is a method of its own: the JIT compiles it, never this loop, which is entered once
         }
+    }
+
+    /** Receives and delivers one notice; false when the reader must stop. */
+    private boolean readOnce(Consumer<ProcNotice> sink, byte[] buffer) {
+        int n;
+        try {
+            n = socket.receiveWaiting(buffer);
+        } catch (ErrnoException e) {
+            if (e.errno() == Errno.ENOBUFS) {
+                deliver(sink, new ProcLossNotice(overruns.incrementAndGet(), clock.instant()));
+                return true;
+            }
+            if (!running) {
+                return false;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException ie) {
+                return false;
+            }
+            return true;
+        }
+        if (n <= 0) {
+            return true;
+        }
+        received.incrementAndGet();
+        ProcNotice notice = decode(buffer, Math.min(n, buffer.length), epochMinusMonotonicNanos);
+        if (notice != null) {
+            deliver(sink, notice);
+        }
+        return true;
     }
 
     private void deliver(Consumer<ProcNotice> sink, ProcNotice notice) {
