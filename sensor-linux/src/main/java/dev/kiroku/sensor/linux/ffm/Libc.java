@@ -68,6 +68,8 @@ public final class Libc {
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle SEND = errnoHandle("send", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     private static final MethodHandle RECV = errnoHandle("recv", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    private static final MethodHandle RECVMMSG = errnoHandle("recvmmsg",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS));
     private static final MethodHandle RECVFROM = errnoHandle("recvfrom",
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS));
     private static final MethodHandle SETSOCKOPT = errnoHandle("setsockopt",
@@ -198,14 +200,6 @@ public final class Libc {
         return recvOrMinusOne(fd, buffer, length, flags | MSG_DONTWAIT);
     }
 
-    /**
-     * A blocking {@code recv} that returns -1 instead of throwing when the socket's receive timeout
-     * ({@link #setReceiveTimeout}) passed without a message or a signal interrupted it (EAGAIN, EINTR).
-     */
-    public static long recvWaiting(int fd, MemorySegment buffer, long length, int flags) throws ErrnoException {
-        return recvOrMinusOne(fd, buffer, length, flags & ~MSG_DONTWAIT);
-    }
-
     private static long recvOrMinusOne(int fd, MemorySegment buffer, long length, int flags) throws ErrnoException {
         MemorySegment s = SCRATCH.get();
         long r;
@@ -220,6 +214,40 @@ public final class Libc {
                 return -1;
             }
             throw new ErrnoException("recv", errno);
+        }
+        return r;
+    }
+
+    /** {@code recvmmsg(2)} flag: block for the first message only, then take what is already waiting. */
+    public static final int MSG_WAITFORONE = 0x10000;
+    /** Size of {@code struct mmsghdr} on x86_64 (a 56-byte {@code msghdr}, the received length, padding). */
+    public static final int MMSGHDR_SIZE = 64;
+    /** Offset of {@code msg_len} in {@code struct mmsghdr}. */
+    public static final int MMSGHDR_LENGTH_OFFSET = 56;
+
+    /**
+     * {@code recvmmsg(2)} without a timeout: several datagrams in one system call into the prepared
+     * {@code struct mmsghdr} array; each one's length is at {@link #MMSGHDR_LENGTH_OFFSET} of its entry.
+     * Blocking follows the socket ({@link #setReceiveTimeout}) and {@code flags} (e.g.
+     * {@link #MSG_WAITFORONE}).
+     *
+     * @return how many datagrams were received, or -1 when the receive timed out or was interrupted
+     *         (EAGAIN, EINTR)
+     */
+    public static int recvmmsg(int fd, MemorySegment messages, int count, int flags) throws ErrnoException {
+        MemorySegment s = SCRATCH.get();
+        int r;
+        try {
+            r = (int) RECVMMSG.invokeExact(s, fd, messages, count, flags, MemorySegment.NULL);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+        if (r < 0) {
+            int errno = errno(s);
+            if (errno == Errno.EAGAIN || errno == Errno.EINTR) {
+                return -1;
+            }
+            throw new ErrnoException("recvmmsg", errno);
         }
         return r;
     }

@@ -9,8 +9,10 @@ import java.lang.foreign.MemorySegment;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 
+import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 /**
@@ -38,6 +40,11 @@ public final class NetlinkSocket implements AutoCloseable {
     private final ReentrantLock sendLock = new ReentrantLock();
     private final AtomicInteger sequence = new AtomicInteger((int) (System.nanoTime() & 0x3FFFFFFF));
     private volatile boolean closed;
+    /** Datagrams received ahead by {@link #receiveWaiting} (made at its first call; one receiving thread). */
+    private ReceiveBatch batch;
+    /** Most native memory for datagrams received ahead, and most datagrams per system call. */
+    private static final long BATCH_BYTES = 512 * 1024;
+    private static final int MAX_BATCH = 64;
 
     private NetlinkSocket(int fd, int protocol, int bufferSize) {
         this.fd = fd;
@@ -171,16 +178,62 @@ public final class NetlinkSocket implements AutoCloseable {
     }
 
     /**
-     * Receives one datagram for a feed reader: blocks in {@code recv(2)} itself, up to the timeout
-     * set with {@link #setReceiveTimeout}, so each message costs one system call (no
-     * {@code poll(2)}, no high-resolution timer armed per wait).
+     * Receives one datagram for a feed reader: blocks in the kernel itself, up to the timeout set
+     * with {@link #setReceiveTimeout} (no {@code poll(2)}, no high-resolution timer armed per wait),
+     * and takes every datagram already waiting with the first in the same system call
+     * ({@code recvmmsg(2)} with {@code MSG_WAITFORONE}); the next calls hand those out without a
+     * system call. A reader that fell behind in a storm thus catches up with one call per batch.
      *
      * @return as {@link #receive}: the datagram's real length, or 0 when nothing arrived in time
      */
     public int receiveWaiting(byte[] destination) throws ErrnoException {
         ensureOpen();
-        long n = Libc.recvWaiting(fd, receiveBuffer, receiveBuffer.byteSize(), Libc.MSG_TRUNC);
-        return n < 0 ? 0 : copyOut(destination, n);
+        if (batch == null) batch = new ReceiveBatch(arena, receiveBuffer.byteSize());
+        return batch.next(fd, destination);
+    }
+
+    /**
+     * Datagrams received together by {@code recvmmsg(2)}: one slot of the socket's buffer size per
+     * datagram, at most {@link #BATCH_BYTES} in all, and the {@code mmsghdr}/{@code iovec} arrays
+     * pointing at them (prepared once; the kernel only writes the lengths).
+     */
+    private static final class ReceiveBatch {
+        private final MemorySegment slots;
+        private final MemorySegment headers;
+        private final long slotSize;
+        private final int capacity;
+        private int received;
+        private int next;
+
+        ReceiveBatch(Arena arena, long slotSize) {
+            this.slotSize = slotSize;
+            this.capacity = (int) Math.max(1, Math.min(MAX_BATCH, BATCH_BYTES / slotSize));
+            this.slots = arena.allocate(slotSize * capacity, 8);
+            this.headers = arena.allocate((long) Libc.MMSGHDR_SIZE * capacity, 8);
+            MemorySegment iovecs = arena.allocate(16L * capacity, 8);
+            for (int i = 0; i < capacity; i++) {
+                MemorySegment iovec = iovecs.asSlice(16L * i, 16);
+                iovec.set(ADDRESS, 0, slots.asSlice(slotSize * i, slotSize));
+                iovec.set(JAVA_LONG, 8, slotSize);
+                MemorySegment header = headers.asSlice((long) Libc.MMSGHDR_SIZE * i, Libc.MMSGHDR_SIZE);
+                header.set(ADDRESS, 16, iovec); // msg_iov (msg_name stays NULL: the sender is the kernel)
+                header.set(JAVA_LONG, 24, 1); // msg_iovlen
+            }
+        }
+
+        int next(int fd, byte[] destination) throws ErrnoException {
+            if (next == received) {
+                int n = Libc.recvmmsg(fd, headers, capacity, Libc.MSG_TRUNC | Libc.MSG_WAITFORONE);
+                if (n <= 0) return 0;
+                received = n;
+                next = 0;
+            }
+            int i = next++;
+            long length = Integer.toUnsignedLong(headers.get(JAVA_INT, (long) Libc.MMSGHDR_SIZE * i + Libc.MMSGHDR_LENGTH_OFFSET));
+            int copy = (int) Math.min(length, Math.min(destination.length, slotSize));
+            MemorySegment.copy(slots, JAVA_BYTE, slotSize * i, destination, 0, copy);
+            return (int) Math.min(length, Integer.MAX_VALUE);
+        }
     }
 
     private int copyOut(byte[] destination, long n) {
