@@ -58,8 +58,6 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class FleetBench {
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** The agent's batch size ({@code Agent}'s shipper). */
-    private static final int MAX_BATCH = 2000;
 
     private FleetBench() {
     }
@@ -138,8 +136,7 @@ public final class FleetBench {
                     SimulatedAgent agent = fleet.get(i);
                     int index = i;
                     long offset = (long) (1e9 * i / fleet.size());  // spread the agents over the second
-                    senders.submit(() -> send(agent, index, templates, perSecond, start + offset, perSecond * measured.toSeconds(), sent, failures,
-                            probes, longestGathering));
+                    senders.submit(() -> send(agent, index, templates, perSecond, start + offset, end, sent, failures, probes, longestGathering));
                 }
                 List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
                 java.util.concurrent.atomic.AtomicBoolean sending = new java.util.concurrent.atomic.AtomicBoolean(true);
@@ -198,7 +195,7 @@ public final class FleetBench {
                 result.put("p99_ingest_to_search_ms", percentile(sorted, 0.99));
                 result.put("latency_samples", sorted.size());
                 double cpuSeconds = (cpuAfter - cpuBefore) / 1e6;
-                // the senders record on a schedule and ship after each gathering; a server that keeps up finishes on time
+                // the senders ship after each gathering; a server that keeps up finishes on time
                 double overrun = wall - measured.toSeconds();
                 result.put("send_overrun_s", Math.round(overrun * 10) / 10.0);
                 // Held: the senders finished on schedule (within 1 s plus their last gathering), so no lag grew; then the
@@ -235,19 +232,18 @@ public final class FleetBench {
     }
 
     /**
-     * One agent's loop, like the agent's shipper: it "records" {@code perSecond} events a second from {@code firstTick}
-     * until it has recorded {@code total}, and ships what it recorded since its last batch (at most a full batch of
-     * 2,000) once it has gathered for a second, or as long as the server asked ({@code gather_ms}, at most 5 s),
-     * after its previous acknowledgement; a batch is sent again until acknowledged. An agent held up by a slow
-     * server catches up with larger batches, as a real agent's journal does.
+     * One agent's loop: a batch every second, or as often as the server's acknowledgements ask ({@code gather_ms},
+     * at most 5 s) with that many seconds' events, sent again until acknowledged (like the agent's shipper). The
+     * batch does not grow when the agent falls behind: with catch-up batches (up to 2,000 events, as a real journal
+     * would send) an overloaded server finished calls after the client's 60 s deadline, every agent sent its large
+     * batch again, and the run collapsed into retries (docs/performance.md, session 6).
      */
-    private static void send(SimulatedAgent agent, int index, List<Template> templates, int perSecond, long firstTick, long total,
+    private static void send(SimulatedAgent agent, int index, List<Template> templates, int perSecond, long firstTick, long end,
                              AtomicLong sent, AtomicLong failures, ConcurrentLinkedQueue<long[]> probes, AtomicLong longestGathering) {
         SplittableRandom random = new SplittableRandom(index);
         long tick = firstTick;
         long lastProbe = 0;
-        long recorded = 0;
-        while (recorded < total) {
+        while (tick < end) {
             long wait = tick - System.nanoTime();
             if (wait > 0) {
                 try {
@@ -256,15 +252,15 @@ public final class FleetBench {
                     return;
                 }
             }
-            // a second's events at the first tick, then perSecond a second
-            long due = Math.min(total, perSecond + (System.nanoTime() - firstTick) * perSecond / 1_000_000_000L);
-            int events = (int) Math.min(MAX_BATCH, due - recorded);
+            Duration requested = agent.client.requestedGathering();
+            long gatherMillis = requested == null ? 1000 : Math.clamp(requested.toMillis(), 1000, 5000);
+            longestGathering.accumulateAndGet(gatherMillis, Math::max);
+            int events = (int) Math.max(1, Math.round(perSecond * gatherMillis / 1000.0));
             List<Event> batch = new ArrayList<>(events);
             Instant now = Instant.now();
             for (int i = 0; i < events; i++) {
                 batch.add(templates.get(random.nextInt(templates.size())).event(agent.id, agent.nextSequence++, now, random));
             }
-            recorded += events;
             long sentAt = System.nanoTime();
             while (true) {
                 try {
@@ -287,10 +283,7 @@ public final class FleetBench {
                 probes.add(new long[]{index, agent.nextSequence - 1, sentAt});
                 lastProbe = sentAt;
             }
-            Duration requested = agent.client.requestedGathering();
-            long gatherMillis = requested == null ? 1000 : Math.clamp(requested.toMillis(), 1000, 5000);
-            longestGathering.accumulateAndGet(gatherMillis, Math::max);
-            tick = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(gatherMillis);
+            tick += TimeUnit.MILLISECONDS.toNanos(gatherMillis);
         }
     }
 
