@@ -26,7 +26,7 @@ final class ShipPacing {
 
     /** Notes that {@code agentId} shipped now and returns how long it should gather before its next partial batch. */
     Duration shipped(String agentId, long nowNanos) {
-        if (lastShipNanos.put(agentId, nowNanos) == null) active++;  // counted exactly again within a second
+        if (lastShipNanos.put(agentId, nowNanos) == null) active = lastShipNanos.size(); // stale agents leave at the next recount
         long counted = countedAt.get();
         if (nowNanos - counted >= 1_000_000_000L && countedAt.compareAndSet(counted, nowNanos)) recount(nowNanos);
         return gatherFor(active);
