@@ -1,5 +1,6 @@
 package dev.kiroku.event;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -16,6 +17,14 @@ public interface EventSink {
      * @throws DeliveryException when the receiver could not take the batch (nothing is acknowledged)
      */
     void deliver(List<Event> batch) throws DeliveryException;
+
+    /**
+     * How long the receiver asked the sender to gather events before its next partial batch (a server
+     * with many agents asks for fewer, larger calls), or null for the sender's own pace.
+     */
+    default Duration requestedGathering() {
+        return null;
+    }
 
     /** The receiver did not durably take a batch; the message says why. */
     final class DeliveryException extends Exception {

@@ -64,6 +64,7 @@ class FleetProtocolTest {
             client.deliver(first);
             client.deliver(first);                      // a retry after a lost acknowledgement
             client.deliver(TestFleet.events("agent-a", 400, 200)); // overlapping
+            assertThat(client.requestedGathering()).as("the server's pace, passed on to the shipper").isEqualTo(java.time.Duration.ofSeconds(1));
         }
         assertThat(fleet.stored("agent-a")).isEqualTo(599);
         assertThat(fleet.store.sequenceGaps("agent-a", 1, 599).missing()).isEmpty();
@@ -175,6 +176,7 @@ class FleetProtocolTest {
             assertThat(answer.getRejected(0).getReason()).contains("event 5 cannot be decoded");
             assertThat(answer.getRejected(2).getReason()).contains("no valid sequence");
             assertThat(answer.getAcknowledgedSequence()).isEqualTo(5);
+            assertThat(answer.getGatherMs()).as("one agent shipping: the agents' own pace").isEqualTo(1000);
         } finally {
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }

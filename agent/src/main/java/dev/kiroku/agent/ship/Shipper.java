@@ -27,6 +27,8 @@ public final class Shipper implements AutoCloseable {
      * before an event is searchable; after a quiet spell the first events ship at once.
      */
     static final Duration LINGER = Duration.ofSeconds(1);
+    /** The longest a server may ask the shipper to gather ({@link EventSink#requestedGathering}). */
+    static final Duration MAX_LINGER = Duration.ofSeconds(5);
 
     private final Journal journal;
     private final EventSink sink;
@@ -54,7 +56,7 @@ public final class Shipper implements AutoCloseable {
     private void run() {
         long next = journal.status().acknowledgedSequence() + 1;
         Duration backoff = Duration.ofMillis(200);
-        long lastDelivery = System.nanoTime() - LINGER.toNanos();
+        long lastDelivery = System.nanoTime() - MAX_LINGER.toNanos();
         while (running) {
             Batch batch;
             try {
@@ -63,7 +65,7 @@ public final class Shipper implements AutoCloseable {
                 JournalStatus status = journal.status();
                 long durable = status.lastSequence() - status.bufferedEvents();
                 long available = durable - next + 1;
-                boolean lingering = available < batchSize && System.nanoTime() - lastDelivery < LINGER.toNanos();
+                boolean lingering = available < batchSize && System.nanoTime() - lastDelivery < linger().toNanos();
                 batch = available <= 0 || lingering ? new Batch(java.util.List.of(), next)
                         : journal.readFrom(next, (int) Math.min(batchSize, available));
             } catch (RuntimeException e) {
@@ -93,6 +95,13 @@ public final class Shipper implements AutoCloseable {
                 backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
             }
         }
+    }
+
+    /** The server's requested gathering time when it asked for one (at most {@link #MAX_LINGER}), else {@link #LINGER}. */
+    private Duration linger() {
+        Duration requested = sink.requestedGathering();
+        if (requested == null || requested.compareTo(LINGER) <= 0) return LINGER;
+        return requested.compareTo(MAX_LINGER) > 0 ? MAX_LINGER : requested;
     }
 
     private static Duration jitter(Duration backoff) {

@@ -3,6 +3,7 @@ package dev.kiroku.agent.ship;
 import dev.kiroku.agent.journal.Journal;
 import dev.kiroku.agent.journal.JournalConfig;
 import dev.kiroku.event.Event;
+import dev.kiroku.event.EventSink;
 import dev.kiroku.event.LossReport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,6 +44,37 @@ class ShipperTest {
             // Without gathering, each 200 ms journal flush was a call: about 20 in 4 s.
             assertThat(calls.size()).as("calls in %.1f s", seconds).isLessThanOrEqualTo((int) Math.ceil(seconds) + 2);
             assertThat(journal.status().acknowledgedSequence()).isEqualTo(80);
+        }
+    }
+
+    @Test
+    void aServerAskingForLongerGatheringGetsFewerLargerCalls() throws Exception {
+        List<List<Long>> calls = Collections.synchronizedList(new ArrayList<>());
+        EventSink pacedSink = new EventSink() {
+            @Override
+            public void deliver(List<Event> batch) {
+                calls.add(batch.stream().map(Event::sequence).toList());
+            }
+
+            @Override
+            public Duration requestedGathering() {
+                return Duration.ofMillis(2500);
+            }
+        };
+        try (Journal journal = Journal.open(dir, JournalConfig.defaults().withFlushInterval(Duration.ofMillis(200)), InstantSource.system());
+             Shipper shipper = new Shipper(journal, pacedSink, 2000, InstantSource.system())) {
+            shipper.start();
+            long start = System.nanoTime();
+            for (int i = 0; i < 120; i++) { // 20 a second for 6 s
+                journal.append(Event.of("agent-1", Instant.now(), "host", new LossReport("test", i, null, null, "event " + i)));
+                Thread.sleep(50);
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> shipper.shipped() == 120);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            assertThat(calls.stream().flatMap(List::stream).toList()).as("every event once, in order").containsExactlyElementsOf(
+                    java.util.stream.LongStream.rangeClosed(1, 120).boxed().toList());
+            // At the agent's own pace (1 s) this is about 7 calls; at 2.5 s at most 4 (the first ships at once).
+            assertThat(calls.size()).as("calls in %.1f s", seconds).isLessThanOrEqualTo((int) Math.ceil(seconds / 2.5) + 2);
         }
     }
 

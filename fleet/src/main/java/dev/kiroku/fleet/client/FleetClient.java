@@ -21,6 +21,7 @@ import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -39,6 +40,7 @@ public final class FleetClient implements EventSink, AutoCloseable {
     private final FleetGrpc.FleetStub asyncStub;
     private final AtomicLong rejected = new AtomicLong();
     private volatile Status.Code lastRefusal;
+    private volatile Duration requestedGathering;
 
     public FleetClient(String address, AgentCredentials credentials) throws IOException {
         TlsChannelCredentials.Builder tls = TlsChannelCredentials.newBuilder()
@@ -62,10 +64,17 @@ public final class FleetClient implements EventSink, AutoCloseable {
                         + response.getRejected(0).getReason());
             }
             lastRefusal = null;
+            requestedGathering = response.getGatherMs() > 0 ? Duration.ofMillis(response.getGatherMs()) : null;
         } catch (StatusRuntimeException e) {
             lastRefusal = e.getStatus().getCode();
             throw new DeliveryException("server: " + describe(e), e);
         }
+    }
+
+    /** What the server's last acknowledgement asked: how long to gather before the next partial batch (null: no request). */
+    @Override
+    public Duration requestedGathering() {
+        return requestedGathering;
     }
 
     /** Reports inventory; returns the commands the server has waiting for this agent. */

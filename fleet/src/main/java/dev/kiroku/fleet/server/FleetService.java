@@ -39,6 +39,7 @@ final class FleetService extends FleetGrpc.FleetImplBase {
     private final Semaphore storing;
     private final CommandPush push;
     private final DeliveryCounters counters;
+    private final ShipPacing pacing = new ShipPacing();
     private final Map<String, Semaphore> inFlight = new ConcurrentHashMap<>();
     private final AtomicLong eventsStored = new AtomicLong();
     private final AtomicLong eventsRejected = new AtomicLong();
@@ -72,7 +73,8 @@ final class FleetService extends FleetGrpc.FleetImplBase {
                 storing.release();
             }
             ShipResponse.Builder answer = ShipResponse.newBuilder().setAcknowledgedSequence(decoded.highestSequence())
-                    .setStored(receipt.stored()).setDuplicates(receipt.duplicates()).addAllRejected(decoded.rejections());
+                    .setStored(receipt.stored()).setDuplicates(receipt.duplicates()).addAllRejected(decoded.rejections())
+                    .setGatherMs((int) pacing.shipped(agentId, System.nanoTime()).toMillis());
             for (BatchReceiver.Refused refused : receipt.refused()) {
                 answer.addRejected(BatchDecoder.rejection(0, refused.sequence(), refused.reason()));
             }

@@ -42,6 +42,7 @@ public final class StoreIngest implements EventSink, BatchReceiver, AutoCloseabl
     private final WriteAheadLog log;
     private final LogCheckpoints checkpoints;
     private final Semaphore appending = new Semaphore(Runtime.getRuntime().availableProcessors());
+    private final AtomicLong batches = new AtomicLong();
     private final AtomicLong stored = new AtomicLong();
     private final AtomicLong duplicates = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
@@ -132,6 +133,7 @@ public final class StoreIngest implements EventSink, BatchReceiver, AutoCloseabl
             Thread.currentThread().interrupt();
             throw new DeliveryException("interrupted while the batch was made durable", e);
         }
+        batches.incrementAndGet();
         stored.addAndGet(result.stored());
         duplicates.addAndGet(result.duplicates());
         rejected.addAndGet(result.rejected().size());
@@ -160,10 +162,18 @@ public final class StoreIngest implements EventSink, BatchReceiver, AutoCloseabl
         return rejected.get();
     }
 
+    /** Batches received and made durable since start. */
+    public long batches() {
+        return batches.get();
+    }
+
     /** With a log: commits the store one last time and removes the log's segments. */
     @Override
     public void close() throws IOException {
         if (checkpoints == null) return;
+        // what the ingest cost in calls and fsyncs (docs/performance.md, "where the server's time goes per event")
+        System.err.printf("kiroku ingest: %d batches, %d events stored, %d duplicates, %d ingest-log fsyncs since start%n",
+                batches.get(), stored.get(), duplicates.get(), log.syncs());
         try {
             checkpoints.close();
         } finally {
