@@ -99,6 +99,11 @@ public final class MapDocument implements Document {
     }
 
     @Override
+    public Iterable<? extends Map.Entry<String, ?>> fields() {
+        return index.entrySet();
+    }
+
+    @Override
     public Iterable<Object> values() {
         return leaves;
     }

@@ -174,12 +174,12 @@ public final class CompiledGroup {
         for (int r : always) c.add(r);
         if (keywordFilter != null) keywordPass(doc, s, c);
         if (filterCount > 0) {
-            for (String name : doc.fieldNames()) {
-                FieldFilter f = filters.get(name);
+            for (Map.Entry<String, ?> field : doc.fields()) {
+                FieldFilter f = filters.get(field.getKey());
                 if (f == null) continue;
                 for (int r : f.present()) c.add(r);
                 if (f.automaton() == null && f.exact() == null) continue;
-                ctx.preset(f.field(), doc.get(name));
+                ctx.preset(f.field(), field.getValue());
                 if (f.exact() != null) {
                     for (String value : ctx.lowerTexts(f.field())) {
                         int[] rules = f.exact().get(value);
@@ -230,7 +230,7 @@ public final class CompiledGroup {
                     scanChars(f.automaton(), text, from, to, s, c);
                 } else {
                     int end = f.crFree() && text.charAt(to - 1) == '\r' ? to - 1 : to;
-                    int prefix = restatedPrefix(text, from, end, doc, s.lines, lines);
+                    int prefix = restatedPrefix(text, from, end, s.lines, lines);
                     if (prefix > 0) scanPrefix(f.automaton(), text, from, end, prefix, s, c);
                     else if (worthRemembering(f, to - from)) remembered(f, text.substring(from, to), s, c);
                     else scanChars(f.automaton(), text, from, to, s, c);
@@ -243,18 +243,20 @@ public final class CompiledGroup {
     }
 
     /**
-     * The length of the prefix "NAME: " if {@code text[from..to)} is "NAME: VALUE" where VALUE is the event's field
-     * NAME and one of the single-line texts {@code lines[0..count)} already scanned whole (the same object); else -1.
+     * The length of the prefix "NAME: " if {@code text[from..to)} is "NAME: VALUE" where VALUE equals one of the
+     * single-line texts {@code lines[0..count)} already scanned whole (in a rendered Windows message, the value of the
+     * field NAME); else -1. Which field VALUE came from does not matter: every literal inside it was found already.
      */
-    private static int restatedPrefix(String text, int from, int to, Document doc, String[] lines, int count) {
+    private static int restatedPrefix(String text, int from, int to, String[] lines, int count) {
         int colon = text.indexOf(':', from, to);
         if (colon <= from || colon + 1 >= to || text.charAt(colon + 1) != ' ') return -1;
         int valueFrom = colon + 2;
         int length = to - valueFrom;
-        if (!(doc.get(text.substring(from, colon)) instanceof String value) || value.length() != length) return -1;
-        boolean scanned = false;
-        for (int i = 0; i < count && !scanned; i++) scanned = lines[i] == value;
-        return scanned && text.regionMatches(valueFrom, value, 0, length) ? valueFrom - from : -1;
+        for (int i = 0; i < count; i++) {
+            String value = lines[i];
+            if (value.length() == length && text.regionMatches(valueFrom, value, 0, length)) return valueFrom - from;
+        }
+        return -1;
     }
 
     private static void scanPrefix(AhoCorasick automaton, String text, int from, int to, int prefix, Scratch s, Candidates c) {
