@@ -261,6 +261,7 @@ public final class CompiledGroup {
 
     private static void scanPrefix(AhoCorasick automaton, String text, int from, int to, int prefix, Scratch s, Candidates c) {
         int n = to - from;
+        if (n < automaton.shortest()) return;
         if (s.chars.length < n) s.chars = new char[Math.max(n, s.chars.length * 2)];
         text.getChars(from, to, s.chars, 0);
         automaton.scanPrefix(s.chars, n, prefix, c);
@@ -318,6 +319,7 @@ public final class CompiledGroup {
 
     private static void scanChars(AhoCorasick automaton, String text, int from, int to, Scratch s, Candidates c) {
         int n = to - from;
+        if (n < automaton.shortest()) return;
         if (s.chars.length < n) s.chars = new char[Math.max(n, s.chars.length * 2)];
         text.getChars(from, to, s.chars, 0);
         automaton.scan(s.chars, n, c);
