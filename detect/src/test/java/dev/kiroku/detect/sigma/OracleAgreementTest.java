@@ -114,6 +114,50 @@ class OracleAgreementTest {
         assertThat(translatedMatches).isPositive();
     }
 
+    /** Logsources of every kind the Windows gate distinguishes (known, unknown, generic, other products, none). */
+    private static final List<String> LOGSOURCES = List.of("  product: test\n", "  product: windows\n  category: process_creation\n",
+            "  product: windows\n  category: process_access\n", "  product: windows\n  service: security\n", "  category: process_creation\n",
+            "  product: windows\n", "  product: windows\n  category: file_access\n", "  category: webserver\n",
+            "  product: linux\n  category: process_creation\n", "  product: windows\n  service: sysmon\n", "  service: apache\n", "  {}\n");
+    /** Channel and EventID pairs: classified, on a listed channel with another id, unlisted, spelled differently. */
+    private static final List<List<Object>> CHANNELS = List.of(List.of("Microsoft-Windows-Sysmon/Operational", 1),
+            List.of("Microsoft-Windows-Sysmon/Operational", 10), List.of("Microsoft-Windows-Sysmon/Operational", "1"),
+            List.of("Microsoft-Windows-Sysmon/Operational", 99), List.of("Security", 4688), List.of("security", 4624),
+            List.of("Linux-Sysmon/Operational", 1), List.of("Application", "x"));
+
+    @Test
+    void windows_events_are_gated_by_logsource_as_the_oracle_gates_them() {
+        int matched = 0;
+        int gated = 0;
+        for (int attempt = 0; attempt < tries; attempt++) {
+            Gen g = new Gen(random(seed, 3, attempt), FIELDS);
+            List<String> rules = g.list(1, 8, () -> g.rule(g.pick(LOGSOURCES)));
+            List<Map<String, Object>> events = g.list(1, 8, () -> {
+                Map<String, Object> e = g.event(false);
+                if (g.r.nextInt(5) > 0) {
+                    List<Object> channel = g.pick(CHANNELS);
+                    e.put("Channel", channel.get(0));
+                    e.put("EventID", channel.get(1));
+                }
+                return e;
+            });
+            RuleSet set = load(rules);
+            Matcher compiled = Matcher.raw(set);
+            Matcher oracle = Matcher.oracle(set, FieldMapping.raw());
+            for (Map<String, Object> e : events) {
+                Document d = new MapDocument(e);
+                List<Match> expected = oracle.match(d);
+                assertThat(compiled.match(d)).as("seed %d, try %d, rules %s, event %s", seed, attempt, rules, e).isEqualTo(expected);
+                matched += expected.size();
+                long ungated = set.rules().stream().filter(rule -> dev.kiroku.detect.sigma.match.Oracle.matches(rule.detection(), d)).count();
+                gated += (int) (ungated - expected.size());
+            }
+        }
+        System.out.printf("OracleAgreementTest (Windows logsources): %d tries, %d matches, %d rule matches gated away%n", tries, matched, gated);
+        assertThat(matched).isPositive();
+        assertThat(gated).as("the gate excludes some rules that would match").isPositive();
+    }
+
     private static RuleSet load(List<String> rules) {
         Map<String, String> texts = new LinkedHashMap<>();
         for (int i = 0; i < rules.size(); i++) texts.put("r" + i + ".yml", rules.get(i).replace("ID", String.format("00000000-0000-0000-0000-%012d", i)));
@@ -268,7 +312,12 @@ class OracleAgreementTest {
         }
 
         String rule() {
-            return "title: random\nid: ID\nlogsource:\n  product: test\ndetection:\n  sel_1:\n" + search() + "\n  sel_2:\n" + search()
+            return rule("  product: test\n");
+        }
+
+        /** A random rule with the given logsource lines. */
+        String rule(String logsource) {
+            return "title: random\nid: ID\nlogsource:\n" + logsource + "detection:\n  sel_1:\n" + search() + "\n  sel_2:\n" + search()
                     + "\n  filter:\n" + search() + "\n  condition: " + condition(2) + "\n";
         }
 

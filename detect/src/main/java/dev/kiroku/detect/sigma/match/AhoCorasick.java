@@ -41,6 +41,8 @@ final class AhoCorasick {
     private final boolean[] emits;
     /** Per state, the length of the pattern prefix it stands for. */
     private final int[] depth;
+    /** The length of the shortest pattern: a shorter text holds none and is not scanned. */
+    private final int shortest;
 
     AhoCorasick(List<String> patterns) {
         this(patterns, MAX_DENSE_CELLS);
@@ -48,6 +50,7 @@ final class AhoCorasick {
 
     /** {@code maxDenseCells} bounds the dense rows (tests make it tiny to exercise the goto-edge paths). */
     AhoCorasick(List<String> patterns, int maxDenseCells) {
+        shortest = patterns.stream().mapToInt(String::length).min().orElse(Integer.MAX_VALUE);
         // Trie in insertion order.
         List<Map<Character, Integer>> children = new ArrayList<>();
         List<List<Integer>> out = new ArrayList<>();
@@ -155,6 +158,11 @@ final class AhoCorasick {
         }
     }
 
+    /** The length of the shortest pattern: texts shorter than this need no scan. */
+    int shortest() {
+        return shortest;
+    }
+
     /** The size of the dense transition table, which a scan reads from all over. */
     int tableBytes() {
         return dense.length * Character.BYTES;
@@ -201,6 +209,7 @@ final class AhoCorasick {
      * value already scanned after a short prefix ("Image: C:\\x.exe"), this costs a few steps instead of a scan.
      */
     void scanPrefix(char[] text, int n, int keep, Hits hits) {
+        if (n < shortest) return;
         int s = 0;
         final char[] dense = this.dense;
         final int classes = this.classes;

@@ -43,6 +43,8 @@ public final class CompiledGroup {
 
     /** An automaton whose table is at most this big scans faster than a {@link ScanCache} lookup (in the L1 cache). */
     private static final int SMALL_TABLE_BYTES = 16 * 1024;
+    /** ... except for texts at least this long, which a small automaton's filter also looks up. */
+    static final int LONG_TEXT = 64;
 
     /** Scratch per thread: stamps avoid clearing arrays between events. */
     private static final class Scratch {
@@ -129,6 +131,29 @@ public final class CompiledGroup {
     /** Calls {@code sink} with the index of every matching rule, in increasing order. */
     public void match(Document doc, java.util.function.IntConsumer sink) {
         Scratch s = scratch.get();
+        int n = prefilter(doc, s);
+        int[] candidates = s.candidates;
+        EventContext ctx = s.context;
+        for (int i = 0; i < n; i++) {
+            int r = candidates[i];
+            if (roots[r].eval(ctx)) sink.accept(r);
+        }
+        ctx.reset(null);
+    }
+
+    /**
+     * Runs only the prefilter and returns how many candidate rules it leaves for full evaluation (for the
+     * benchmark's cost budget: {@link #match} is this plus the candidates' evaluation).
+     */
+    public int candidates(Document doc) {
+        Scratch s = scratch.get();
+        int n = prefilter(doc, s);
+        s.context.reset(null);
+        return n;
+    }
+
+    /** Finds the event's candidate rules: sorted in {@code s.candidates}, their number returned. */
+    private int prefilter(Document doc, Scratch s) {
         if (s.ruleStamp.length < roots.length) {
             s.ruleStamp = new int[roots.length];
             s.candidates = new int[roots.length];
@@ -149,12 +174,12 @@ public final class CompiledGroup {
         for (int r : always) c.add(r);
         if (keywordFilter != null) keywordPass(doc, s, c);
         if (filterCount > 0) {
-            for (String name : doc.fieldNames()) {
-                FieldFilter f = filters.get(name);
+            for (Map.Entry<String, ?> field : doc.fields()) {
+                FieldFilter f = filters.get(field.getKey());
                 if (f == null) continue;
                 for (int r : f.present()) c.add(r);
                 if (f.automaton() == null && f.exact() == null) continue;
-                ctx.preset(f.field(), doc.get(name));
+                ctx.preset(f.field(), field.getValue());
                 if (f.exact() != null) {
                     for (String value : ctx.lowerTexts(f.field())) {
                         int[] rules = f.exact().get(value);
@@ -166,14 +191,8 @@ public final class CompiledGroup {
                 for (String text : ctx.texts(f.field())) scan(f, text, s, c);
             }
         }
-        int n = c.count;
-        int[] candidates = s.candidates;
-        java.util.Arrays.sort(candidates, 0, n);
-        for (int i = 0; i < n; i++) {
-            int r = candidates[i];
-            if (roots[r].eval(ctx)) sink.accept(r);
-        }
-        ctx.reset(null);
+        java.util.Arrays.sort(s.candidates, 0, c.count);
+        return c.count;
     }
 
     /**
@@ -189,7 +208,7 @@ public final class CompiledGroup {
         int texts = 0;
         for (Object v : doc.values()) {
             if (v instanceof String text) {
-                if (f.byLine() && f.remember() && text.length() >= ScanCache.MIN_LENGTH && text.indexOf('\n') >= 0) {
+                if (f.byLine() && text.length() >= ScanCache.MIN_LENGTH && text.indexOf('\n') >= 0) {
                     if (texts == s.texts.length) s.texts = java.util.Arrays.copyOf(s.texts, texts * 2);
                     s.texts[texts++] = text;
                     continue;
@@ -211,9 +230,10 @@ public final class CompiledGroup {
                     scanChars(f.automaton(), text, from, to, s, c);
                 } else {
                     int end = f.crFree() && text.charAt(to - 1) == '\r' ? to - 1 : to;
-                    int prefix = restatedPrefix(text, from, end, doc, s.lines, lines);
+                    int prefix = restatedPrefix(text, from, end, s.lines, lines);
                     if (prefix > 0) scanPrefix(f.automaton(), text, from, end, prefix, s, c);
-                    else remembered(f, text.substring(from, to), s, c);
+                    else if (worthRemembering(f, to - from)) remembered(f, text.substring(from, to), s, c);
+                    else scanChars(f.automaton(), text, from, to, s, c);
                 }
                 from = to + 1;
             }
@@ -223,22 +243,25 @@ public final class CompiledGroup {
     }
 
     /**
-     * The length of the prefix "NAME: " if {@code text[from..to)} is "NAME: VALUE" where VALUE is the event's field
-     * NAME and one of the single-line texts {@code lines[0..count)} already scanned whole (the same object); else -1.
+     * The length of the prefix "NAME: " if {@code text[from..to)} is "NAME: VALUE" where VALUE equals one of the
+     * single-line texts {@code lines[0..count)} already scanned whole (in a rendered Windows message, the value of the
+     * field NAME); else -1. Which field VALUE came from does not matter: every literal inside it was found already.
      */
-    private static int restatedPrefix(String text, int from, int to, Document doc, String[] lines, int count) {
+    private static int restatedPrefix(String text, int from, int to, String[] lines, int count) {
         int colon = text.indexOf(':', from, to);
         if (colon <= from || colon + 1 >= to || text.charAt(colon + 1) != ' ') return -1;
         int valueFrom = colon + 2;
         int length = to - valueFrom;
-        if (!(doc.get(text.substring(from, colon)) instanceof String value) || value.length() != length) return -1;
-        boolean scanned = false;
-        for (int i = 0; i < count && !scanned; i++) scanned = lines[i] == value;
-        return scanned && text.regionMatches(valueFrom, value, 0, length) ? valueFrom - from : -1;
+        for (int i = 0; i < count; i++) {
+            String value = lines[i];
+            if (value.length() == length && text.regionMatches(valueFrom, value, 0, length)) return valueFrom - from;
+        }
+        return -1;
     }
 
     private static void scanPrefix(AhoCorasick automaton, String text, int from, int to, int prefix, Scratch s, Candidates c) {
         int n = to - from;
+        if (n < automaton.shortest()) return;
         if (s.chars.length < n) s.chars = new char[Math.max(n, s.chars.length * 2)];
         text.getChars(from, to, s.chars, 0);
         automaton.scanPrefix(s.chars, n, prefix, c);
@@ -252,7 +275,7 @@ public final class CompiledGroup {
      */
     private static void scan(FieldFilter f, String text, Scratch s, Candidates c) {
         int n = text.length();
-        if (n < ScanCache.MIN_LENGTH || !f.remember()) {
+        if (!worthRemembering(f, n)) {
             scanChars(f.automaton(), text, 0, n, s, c);
             return;
         }
@@ -260,13 +283,22 @@ public final class CompiledGroup {
         if (lineEnd >= 0) {
             for (int from = 0; from < n; lineEnd = text.indexOf('\n', from)) {
                 int to = lineEnd < 0 ? n : lineEnd;
-                if (to - from >= ScanCache.MIN_LENGTH) remembered(f, text.substring(from, to), s, c);
+                if (worthRemembering(f, to - from)) remembered(f, text.substring(from, to), s, c);
                 else scanChars(f.automaton(), text, from, to, s, c);
                 from = to + 1;
             }
             return;
         }
         remembered(f, text, s, c);
+    }
+
+    /**
+     * True if a text of this length is looked up in the {@link ScanCache} rather than scanned: from
+     * {@link ScanCache#MIN_LENGTH} chars for a big automaton (each char a likely cache miss in its table), from
+     * {@link #LONG_TEXT} for a small one (a fast scan, but hashing and comparing a long text is faster still).
+     */
+    private static boolean worthRemembering(FieldFilter f, int length) {
+        return length >= (f.remember() ? ScanCache.MIN_LENGTH : LONG_TEXT);
     }
 
     /** Scans a text, or replays what the thread's cache remembers of it. */
@@ -287,6 +319,7 @@ public final class CompiledGroup {
 
     private static void scanChars(AhoCorasick automaton, String text, int from, int to, Scratch s, Candidates c) {
         int n = to - from;
+        if (n < automaton.shortest()) return;
         if (s.chars.length < n) s.chars = new char[Math.max(n, s.chars.length * 2)];
         text.getChars(from, to, s.chars, 0);
         automaton.scan(s.chars, n, c);

@@ -92,8 +92,13 @@ final class NodeCompiler {
         return id < 0 ? null : id;
     }
 
+    /**
+     * An equality is not scanned for: its field's values are compared whole when a candidate rule is evaluated
+     * (evaluation is rare), which keeps exact values out of the field's automaton.
+     */
     private Node.Text text(String name, int fid, ValueTest.TextOp op, String pattern, boolean cased) {
-        return new Node.Text(fid, op, pattern, cased, literals.comparisonId(name, Values.lower(pattern)));
+        int literal = op == ValueTest.TextOp.EQUALS ? -1 : literals.comparisonId(name, Values.lower(pattern));
+        return new Node.Text(fid, op, pattern, cased, literal);
     }
 
     /** The longest literal piece of a glob: it must occur in every value the glob matches. */

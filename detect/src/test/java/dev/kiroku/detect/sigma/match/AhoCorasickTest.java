@@ -85,6 +85,28 @@ class AhoCorasickTest {
         }
     }
 
+    @Test
+    void texts_around_the_shortest_pattern_length_are_scanned_exactly() {
+        long seed = new Random().nextLong();
+        Random r = new Random(seed);
+        for (int attempt = 0; attempt < 300; attempt++) {
+            List<String> patterns = new ArrayList<>();
+            int shortest = 2 + r.nextInt(6);
+            int count = 1 + r.nextInt(20);
+            for (int i = 0; i < count; i++) patterns.add(Values.lower(random(r, shortest, shortest + 4)));
+            AhoCorasick automaton = new AhoCorasick(patterns, r.nextBoolean() ? 1 << 21 : 1 + r.nextInt(50));
+            assertThat(automaton.shortest()).isEqualTo(patterns.stream().mapToInt(String::length).min().orElseThrow());
+            for (int t = 0; t < 20; t++) {
+                // A text that is a case variant of a pattern, possibly cut short by one char.
+                String p = patterns.get(r.nextInt(patterns.size()));
+                String text = r.nextBoolean() ? p.toUpperCase(java.util.Locale.ROOT) : random(r, 0, shortest + 1);
+                if (r.nextBoolean() && !text.isEmpty()) text = text.substring(0, text.length() - 1);
+                assertThat(found(automaton, text)).as("seed %d, attempt %d, patterns %s, text '%s'", seed, attempt, patterns, text)
+                        .isEqualTo(expected(patterns, text));
+            }
+        }
+    }
+
     private static String random(Random r, int min, int max) {
         int n = min + r.nextInt(max - min + 1);
         StringBuilder b = new StringBuilder(n);
