@@ -127,8 +127,14 @@ final class EventRecords {
                     ordinal(f.action());
                     str(f.path());
                     str(f.oldPath());
-                    b(f.directory() ? 1 : 0);
+                    // bit 0: a directory; bit 1: the content's digests follow the process (older records have 0 or 1)
+                    b((f.directory() ? 1 : 0) | (f.hashed() ? 2 : 0));
                     process(f.process());
+                    if (f.hashed()) {
+                        str(f.sha256());
+                        str(f.md5());
+                        str(f.sha1());
+                    }
                 }
                 case NetworkActivity n -> {
                     b(4);
@@ -416,7 +422,13 @@ final class EventRecords {
                 case 2 -> new ProcessExit(process(), int32(), int32());
                 case 3 -> {
                     FileChange.Action action = ordinal(FILE_ACTIONS);
-                    yield new FileChange(action, str(), str(), b() != 0, process());
+                    String path = str();
+                    String oldPath = str();
+                    int flags = b();
+                    if ((flags & ~3) != 0) throw new IllegalStateException("bad file flags " + flags);
+                    ProcessInfo process = process();
+                    yield (flags & 2) == 0 ? new FileChange(action, path, oldPath, flags == 1, process)
+                            : new FileChange(action, path, oldPath, (flags & 1) != 0, process, str(), str(), str());
                 }
                 case 4 -> {
                     NetworkActivity.Action action = ordinal(NETWORK_ACTIONS);

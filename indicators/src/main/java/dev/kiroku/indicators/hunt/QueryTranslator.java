@@ -38,8 +38,9 @@ import java.util.Optional;
  * </ul>
  */
 public final class QueryTranslator {
-    /** Fields of lower-case hex digests ({@code process.hash.md5}, {@code .sha1}, {@code .sha256}). */
-    private static final String HASH_FIELDS = "process.hash.";
+    /** Fields of lower-case hex digests ({@code process.hash.md5}, {@code .sha1}, {@code .sha256}, {@code file.hash.*}). */
+    private static final java.util.Set<String> HASH_FIELDS = java.util.Set.of("process.hash.md5", "process.hash.sha1",
+            "process.hash.sha256", "file.hash.md5", "file.hash.sha1", "file.hash.sha256");
     private static final java.util.regex.Pattern IPV4 =
             java.util.regex.Pattern.compile("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
 
@@ -80,7 +81,7 @@ public final class QueryTranslator {
         if (spec.isEmpty()) return StoreQuery.nothing();
         String f = spec.get().name();
         return switch (spec.get().type()) {
-            case KEYWORD, KEYWORD_TEXT -> f.startsWith(HASH_FIELDS) && c.operator() == Operator.IS
+            case KEYWORD, KEYWORD_TEXT -> HASH_FIELDS.contains(f) && c.operator() == Operator.IS
                     ? StoreQuery.text(f + ":" + quote(v.toLowerCase(Locale.ROOT)))
                     : keyword(c, f, spec.get().type() == dev.kiroku.store.FieldType.KEYWORD_TEXT);
             case TEXT -> text(c, f);

@@ -55,6 +55,8 @@ final class EventBinary {
     /** A process record's first byte: 0 = none, 1 = a process, 2 = a process followed by its MD5 and SHA-1. */
     private static final int PROCESS = 1;
     private static final int PROCESS_WITH_MORE_HASHES = 2;
+    /** Payload tag of a file change whose content's SHA-256, MD5 and SHA-1 follow its process (tag 3: without). */
+    private static final int FILE_WITH_DIGESTS = 9;
     private static final Incomplete[] INCOMPLETE = Incomplete.values();
     private static final FileChange.Action[] FILE_ACTIONS = FileChange.Action.values();
     private static final NetworkActivity.Action[] NETWORK_ACTIONS = NetworkActivity.Action.values();
@@ -309,12 +311,17 @@ final class EventBinary {
                 out.varint(p.signal());
             }
             case FileChange f -> {
-                out.b(3);
+                out.b(f.hashed() ? FILE_WITH_DIGESTS : 3);
                 out.uvarint(f.action() == null ? 0 : f.action().ordinal() + 1);
                 out.str(f.path());
                 out.str(f.oldPath());
                 out.bool(f.directory());
                 process(out, f.process(), hashInDocValues(f.process()));
+                if (f.hashed()) {
+                    out.hash(f.sha256());
+                    out.hash(f.md5(), 16);
+                    out.hash(f.sha1(), 20);
+                }
             }
             case NetworkActivity n -> {
                 out.b(4);
@@ -579,6 +586,15 @@ final class EventBinary {
                 case 3 -> {
                     FileChange.Action action = action(FILE_ACTIONS);
                     yield new FileChange(action, str(), str(), bool(), process());
+                }
+                case FILE_WITH_DIGESTS -> {
+                    FileChange.Action action = action(FILE_ACTIONS);
+                    String path = str();
+                    String oldPath = str();
+                    boolean directory = bool();
+                    ProcessInfo process = process();
+                    yield new FileChange(action, path, oldPath, directory, process, hash(32, "file.hash.sha256"),
+                            hash(16, "file.hash.md5"), hash(20, "file.hash.sha1"));
                 }
                 case 4 -> {
                     NetworkActivity.Action action = action(NETWORK_ACTIONS);
