@@ -111,9 +111,9 @@ public final class IocBench {
                 out.println("bench ioc --store: no event store at " + root.toAbsolutePath());
                 return 2;
             }
-            retro = retroOver(root, iocFiles);
+            retro = retroOver(root, iocFiles, iocNames);
         } else {
-            retro = retro(Long.getLong("kiroku.bench.events", quick ? 50_000L : 10_000_000L), iocFiles, work);
+            retro = retro(Long.getLong("kiroku.bench.events", quick ? 50_000L : 10_000_000L), iocFiles, iocNames, work);
         }
         long stored = retro.events();
 
@@ -263,27 +263,28 @@ public final class IocBench {
      * Stores N events (or reuses the store a previous run with the same N left complete in the scratch directory, so
      * {@code --dir} makes a 10 M event store once), then hunts each OpenIOC file over the whole history.
      */
-    private static Retro retro(long n, List<Indicator> iocFiles, Path work) throws IOException {
+    private static Retro retro(long n, List<Indicator> iocFiles, List<String> names, Path work) throws IOException {
         Path dir = Files.createDirectories(work.resolve("ioc-store-" + n));
         Path complete = dir.resolve("kiroku-bench-complete");
         InstantSource clock = InstantSource.fixed(T0.plus(Duration.ofDays(30)));
         try (LuceneEventStore store = new LuceneEventStore(dir, clock, LuceneStoreOptions.defaults())) {
             double ingest = Files.exists(complete) ? 0 : ingest(store, n, complete);
-            return hunts(store, clock, iocFiles, ingest, n, "built " + dir);
+            return hunts(store, clock, iocFiles, names, ingest, n, "built " + dir);
         }
     }
 
     /** Hunts each OpenIOC file over an existing store (its whole history; "now" is the system clock). */
-    private static Retro retroOver(Path root, List<Indicator> iocFiles) {
+    private static Retro retroOver(Path root, List<Indicator> iocFiles, List<String> names) {
         InstantSource clock = InstantSource.system();
         try (LuceneEventStore store = new LuceneEventStore(root, clock, LuceneStoreOptions.defaults())) {
             long events = store.documentsPerDay().values().stream().mapToLong(Long::longValue).sum();
-            return hunts(store, clock, iocFiles, 0, events, "existing " + root.toAbsolutePath());
+            return hunts(store, clock, iocFiles, names, 0, events, "existing " + root.toAbsolutePath());
         }
     }
 
-    private static Retro hunts(LuceneEventStore store, InstantSource clock, List<Indicator> iocFiles, double ingest, long events,
-                               String description) {
+    /** Hunts each file in turn; a line per hunt on standard error shows the progress of a long run. */
+    private static Retro hunts(LuceneEventStore store, InstantSource clock, List<Indicator> iocFiles, List<String> names, double ingest,
+                               long events, String description) {
         RetroHunt hunt = new RetroHunt(store, clock, 20_000_000);
         int n = iocFiles.size();
         double[] latencies = new double[n];
@@ -304,6 +305,8 @@ public final class IocBench {
             hits += r.hits().size();
             if (r.queries().contains("*")) fullScans++;
             if (slowest < 0 || latencies[i] > latencies[slowest]) slowest = i;
+            System.err.printf("hunt %d/%d %s: %.1f ms wall, %.1f ms CPU, %d events examined, %d hits%n", i + 1, n, names.get(i),
+                    latencies[i], cpu[i], examined[i], hitsPerHunt[i]);
         }
         return new Retro(latencies, cpu, examined, hitsPerHunt, slowest, fullScans, hits, ingest, events, description);
     }
