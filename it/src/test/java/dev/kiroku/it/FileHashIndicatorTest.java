@@ -27,8 +27,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * A real agent (fanotify file sensor) enrolled with a real server: a newly written executable's file event carries the
  * SHA-256, MD5 and SHA-1 of its content (a text file's does not); a hash list imported with {@code kiroku ioc import}
- * finds the earlier event by its automatic retro-hunt (a retrospective alert) and by {@code POST
- * /api/v1/indicators/hunt}; an MD5 imported before its file is written raises a live alert when the file appears.
+ * finds the earlier event by its automatic retro-hunt (a retrospective alert) and by {@code kiroku ioc hunt} /
+ * {@code POST /api/v1/indicators/hunt} (endpoint, process, time, event); an MD5 imported before its file is written raises a live alert when the file appears.
  */
 class FileHashIndicatorTest {
     @Test
@@ -57,9 +57,12 @@ class FileHashIndicatorTest {
             assertThat(cli.out()).contains("1 indicators stored, 1 evaluable");
             await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> assertThat(alerts(server))
                     .contains("Retrospective indicator match").contains(sha256).contains(first.toString()));
-            HttpResponse<String> hunt = rest(server, "POST", "/api/v1/indicators/hunt?source=incident-7.txt", null);
-            assertThat(hunt.statusCode()).as(hunt.body()).isEqualTo(200);
-            assertThat(hunt.body()).matches(".*\"hits\":[1-9].*");
+            CommandLineTest.Run hunt = CommandLineTest.kiroku("ioc", "hunt", "--server", server.url(), "--source", "incident-7.txt");
+            assertThat(hunt.exitCode()).as(hunt.out() + hunt.err()).isZero();
+            assertThat(hunt.out()).containsPattern("^[1-9]\\d* hits, ").contains(first.toString()).contains("sha256 " + sha256);
+            HttpResponse<String> one = rest(server, "POST", "/api/v1/indicators/hunt?source=incident-7.txt&limit=1", null);
+            assertThat(one.statusCode()).as(one.body()).isEqualTo(200);
+            assertThat(one.body()).contains("\"results\":[{").contains("\"file.hash.sha256\":\"" + sha256 + "\"");
 
             // Live: the MD5 of an ELF executable is known before it is written.
             byte[] elf = appended(Files.readAllBytes(Path.of("/bin/true")), ("second " + System.nanoTime()).getBytes(StandardCharsets.UTF_8));
