@@ -123,6 +123,8 @@ public final class Agent implements AutoCloseable {
             }
             losses.register("queue", "enrichment queue full", queueDrops::get);
             losses.register("hash", "executable hashing skipped for CPU budget", hasher::skippedForBudget);
+            losses.register("file_hash", "written executables not hashed (over the size limit or unreadable)",
+                    hasher::writtenNotHashed);
             losses.register("audit_malformed", "audit records that could not be parsed", recorder::malformedRecords);
             losses.register("journal", "journal size cap or full disk", () -> journal.status().lost());
             step("shipper", () -> {

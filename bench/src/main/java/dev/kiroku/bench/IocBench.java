@@ -56,6 +56,15 @@ public final class IocBench {
     }
 
     public static int run(boolean quick, boolean json, PrintStream out, Path work) throws IOException {
+        return run(quick, json, out, work, null);
+    }
+
+    /**
+     * @param existingStore a Lucene event store to hunt over instead of building one ({@code --store}: the store's
+     *                      root, or a directory holding it as {@code events/}, e.g. {@code bench investigate}'s cached
+     *                      fleet); it is opened for writing by Lucene, so pass a copy
+     */
+    public static int run(boolean quick, boolean json, PrintStream out, Path work, Path existingStore) throws IOException {
         Path datasets = dev.kiroku.detect.sigma.Datasets.root();
         Path openIoc = datasets.resolve("openioc");
         if (!Files.isDirectory(openIoc)) {
@@ -95,8 +104,18 @@ public final class IocBench {
         double baseNs = median(base) / (double) events.size();
         double withNs = median(with) / (double) events.size();
 
-        long stored = Long.getLong("kiroku.bench.events", quick ? 50_000L : 10_000_000L);
-        Retro retro = retro(stored, iocFiles, work);
+        Retro retro;
+        if (existingStore != null) {
+            Path root = Files.isDirectory(existingStore.resolve("events")) ? existingStore.resolve("events") : existingStore;
+            if (!Files.isDirectory(root)) {
+                out.println("bench ioc --store: no event store at " + root.toAbsolutePath());
+                return 2;
+            }
+            retro = retroOver(root, iocFiles, iocNames);
+        } else {
+            retro = retro(Long.getLong("kiroku.bench.events", quick ? 50_000L : 10_000_000L), iocFiles, iocNames, work);
+        }
+        long stored = retro.events();
 
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("overhead_ratio", round(withNs / baseNs - 1, 4));
@@ -121,6 +140,8 @@ public final class IocBench {
         m.put("retro_full_scans", retro.fullScans());
         m.put("retro_hits", retro.hits());
         m.put("store_ingest_s", round(retro.ingestSeconds(), 1));
+        m.put("store", retro.store());
+        m.put("retro_files", retro.perFile(iocNames));
         if (json) {
             out.println(new ObjectMapper().writeValueAsString(m));
         } else {
@@ -131,7 +152,13 @@ public final class IocBench {
             out.printf("retro: %d stored events, %d OpenIOC hunts: p50 %.0f ms, p95 %.0f ms, max %.0f ms (%s); %d needed a full scan; %d hits%n",
                     stored, retro.latenciesMs().length, percentile(retro.latenciesMs(), 0.5), percentile(retro.latenciesMs(), 0.95),
                     percentile(retro.latenciesMs(), 1.0), m.get("retro_slowest_file"), retro.fullScans(), retro.hits());
-            out.printf("       CPU time per hunt: p50 %.0f ms, p95 %.0f ms%n", percentile(retro.cpuMs(), 0.5), percentile(retro.cpuMs(), 0.95));
+            out.printf("       CPU time per hunt: p50 %.0f ms, p95 %.0f ms; store %s%n", percentile(retro.cpuMs(), 0.5),
+                    percentile(retro.cpuMs(), 0.95), retro.store());
+            out.println("       slowest hunts (file, wall ms, CPU ms, events examined, hits):");
+            for (Map<String, Object> f : retro.perFile(iocNames).subList(0, Math.min(10, retro.latenciesMs().length))) {
+                out.printf("         %-50s %8.1f %8.1f %9d %5d%n", f.get("file"), (Double) f.get("wall_ms"), (Double) f.get("cpu_ms"),
+                        (Long) f.get("examined"), (Long) f.get("hits"));
+            }
         }
         return 0;
     }
@@ -209,38 +236,79 @@ public final class IocBench {
         return out;
     }
 
-    /** Hunt latencies by wall time and by the hunting thread's CPU time (steadier on a loaded machine). */
-    private record Retro(double[] latenciesMs, double[] cpuMs, int slowest, int fullScans, long hits, double ingestSeconds) {
+    /**
+     * Hunt latencies by wall time and by the hunting thread's CPU time (steadier on a loaded machine), per hunt the
+     * events the store queries returned and the hits, over a store of {@code events} events at {@code store}.
+     */
+    private record Retro(double[] latenciesMs, double[] cpuMs, long[] examined, long[] hitsPerHunt, int slowest, int fullScans,
+                         long hits, double ingestSeconds, long events, String store) {
+        /** Every hunt, slowest first: file, wall and CPU milliseconds, events examined, hits. */
+        List<Map<String, Object>> perFile(List<String> names) {
+            List<Map<String, Object>> rows = new ArrayList<>();
+            for (int i = 0; i < latenciesMs.length; i++) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("file", names.get(i));
+                row.put("wall_ms", round(latenciesMs[i], 1));
+                row.put("cpu_ms", round(cpuMs[i], 1));
+                row.put("examined", examined[i]);
+                row.put("hits", hitsPerHunt[i]);
+                rows.add(row);
+            }
+            rows.sort((a, b) -> Double.compare((Double) b.get("wall_ms"), (Double) a.get("wall_ms")));
+            return rows;
+        }
     }
 
     /**
      * Stores N events (or reuses the store a previous run with the same N left complete in the scratch directory, so
      * {@code --dir} makes a 10 M event store once), then hunts each OpenIOC file over the whole history.
      */
-    private static Retro retro(long n, List<Indicator> iocFiles, Path work) throws IOException {
+    private static Retro retro(long n, List<Indicator> iocFiles, List<String> names, Path work) throws IOException {
         Path dir = Files.createDirectories(work.resolve("ioc-store-" + n));
         Path complete = dir.resolve("kiroku-bench-complete");
         InstantSource clock = InstantSource.fixed(T0.plus(Duration.ofDays(30)));
         try (LuceneEventStore store = new LuceneEventStore(dir, clock, LuceneStoreOptions.defaults())) {
             double ingest = Files.exists(complete) ? 0 : ingest(store, n, complete);
-            RetroHunt hunt = new RetroHunt(store, clock, 20_000_000);
-            double[] latencies = new double[iocFiles.size()];
-            double[] cpu = new double[iocFiles.size()];
-            java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
-            int slowest = -1, fullScans = 0;
-            long hits = 0;
-            for (int i = 0; i < iocFiles.size(); i++) {
-                long t = System.nanoTime();
-                long c = threads.getCurrentThreadCpuTime();
-                RetroHunt.Result r = hunt.hunt(iocFiles.get(i), null, null);
-                latencies[i] = (System.nanoTime() - t) / 1e6;
-                cpu[i] = (threads.getCurrentThreadCpuTime() - c) / 1e6;
-                hits += r.hits().size();
-                if (r.queries().contains("*")) fullScans++;
-                if (slowest < 0 || latencies[i] > latencies[slowest]) slowest = i;
-            }
-            return new Retro(latencies, cpu, slowest, fullScans, hits, ingest);
+            return hunts(store, clock, iocFiles, names, ingest, n, "built " + dir);
         }
+    }
+
+    /** Hunts each OpenIOC file over an existing store (its whole history; "now" is the system clock). */
+    private static Retro retroOver(Path root, List<Indicator> iocFiles, List<String> names) {
+        InstantSource clock = InstantSource.system();
+        try (LuceneEventStore store = new LuceneEventStore(root, clock, LuceneStoreOptions.defaults())) {
+            long events = store.documentsPerDay().values().stream().mapToLong(Long::longValue).sum();
+            return hunts(store, clock, iocFiles, names, 0, events, "existing " + root.toAbsolutePath());
+        }
+    }
+
+    /** Hunts each file in turn; a line per hunt on standard error shows the progress of a long run. */
+    private static Retro hunts(LuceneEventStore store, InstantSource clock, List<Indicator> iocFiles, List<String> names, double ingest,
+                               long events, String description) {
+        RetroHunt hunt = new RetroHunt(store, clock, 20_000_000);
+        int n = iocFiles.size();
+        double[] latencies = new double[n];
+        double[] cpu = new double[n];
+        long[] examined = new long[n];
+        long[] hitsPerHunt = new long[n];
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        int slowest = -1, fullScans = 0;
+        long hits = 0;
+        for (int i = 0; i < n; i++) {
+            long t = System.nanoTime();
+            long c = threads.getCurrentThreadCpuTime();
+            RetroHunt.Result r = hunt.hunt(iocFiles.get(i), null, null);
+            latencies[i] = (System.nanoTime() - t) / 1e6;
+            cpu[i] = (threads.getCurrentThreadCpuTime() - c) / 1e6;
+            examined[i] = r.eventsExamined();
+            hitsPerHunt[i] = r.hits().size();
+            hits += r.hits().size();
+            if (r.queries().contains("*")) fullScans++;
+            if (slowest < 0 || latencies[i] > latencies[slowest]) slowest = i;
+            System.err.printf("hunt %d/%d %s: %.1f ms wall, %.1f ms CPU, %d events examined, %d hits%n", i + 1, n, names.get(i),
+                    latencies[i], cpu[i], examined[i], hitsPerHunt[i]);
+        }
+        return new Retro(latencies, cpu, examined, hitsPerHunt, slowest, fullScans, hits, ingest, events, description);
     }
 
     /** Appends the synthetic history (a planted exec every 100,000 events); returns the seconds it took. */

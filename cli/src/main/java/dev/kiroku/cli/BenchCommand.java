@@ -50,6 +50,10 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--samples", paramLabel = "DIR", description = "sandbox: sample directory with expected-verdicts.tsv (default: sandbox/src/test/resources/samples of the installation)")
     Path samples;
+
+    @Option(names = "--store", paramLabel = "DIR", description = "ioc: hunt over this existing event store (a copy: Lucene opens it for writing) instead of building one")
+    Path store;
+
     @Override
     public Integer call() throws Exception {
         Path work = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("kiroku-bench-");
@@ -60,7 +64,7 @@ final class BenchCommand implements Callable<Integer> {
             case sigma -> SigmaBench.run(quick, json, System.out);
             case atomics -> dev.kiroku.bench.AtomicsBench.run(quick, json, System.out, work);
             case fleet -> dev.kiroku.bench.FleetBench.run(quick, json, agents, rate, System.out, work);
-            case ioc -> dev.kiroku.bench.IocBench.run(quick, json, System.out, work);
+            case ioc -> dev.kiroku.bench.IocBench.run(quick, json, System.out, work, store);
             case yara -> dev.kiroku.bench.YaraBench.run(quick, json, System.out, work);
             case response -> dev.kiroku.bench.ResponseBench.run(quick, json, System.out, work);
             case investigate -> dev.kiroku.bench.investigate.InvestigateBench.run(quick, json, System.out, work);

@@ -12,7 +12,8 @@ import java.util.concurrent.Callable;
 
 /** Indicator-of-compromise tools (OpenIOC, STIX 2.1, plain and signature-base lists). */
 @Command(name = "ioc", mixinStandardHelpOptions = true, description = "Indicator-of-compromise tools.",
-        subcommands = {IocCommand.Lint.class, IocCommand.Import.class, IocCommand.ListCommand.class, IocCommand.Remove.class})
+        subcommands = {IocCommand.Lint.class, IocCommand.Import.class, IocCommand.ListCommand.class, IocCommand.Remove.class,
+                IocCommand.Hunt.class})
 final class IocCommand implements Runnable {
     @Override
     public void run() {
@@ -79,6 +80,50 @@ final class IocCommand implements Runnable {
                     }
                 }
                 return refused == 0 ? 0 : 1;
+            });
+        }
+    }
+
+    @Command(name = "hunt", mixinStandardHelpOptions = true,
+            description = "Hunt indicators over the recorded history (the retention window); hits also become retrospective alerts.")
+    static final class Hunt implements Callable<Integer> {
+        @Parameters(arity = "0..1", paramLabel = "ID", description = "one indicator (default: every indicator, or those of --source)")
+        String id;
+
+        @Option(names = "--source", paramLabel = "FILE", description = "only the indicators imported from this file name")
+        String source;
+
+        @Option(names = "--limit", defaultValue = "100", description = "hits to show, newest first (default ${DEFAULT-VALUE})")
+        int limit;
+
+        @Option(names = "--json", description = "print the server's answer as one JSON object")
+        boolean json;
+
+        @picocli.CommandLine.Mixin
+        ServerAddress server;
+
+        @Override
+        public Integer call() {
+            return RulesCommand.call("ioc hunt", () -> {
+                java.util.Map<String, String> query = new java.util.LinkedHashMap<>();
+                if (source != null) query.put("source", source);
+                if (id != null) query.put("id", id);
+                query.put("limit", Integer.toString(limit));
+                var r = new ApiClient(server.url()).post("/api/v1/indicators/hunt", query, "", "text/plain");
+                if (json) {
+                    System.out.println(r);
+                    return 0;
+                }
+                System.out.printf("%d hits, %d events examined in %d ms%s%n", r.path("hits").asInt(), r.path("events_examined").asLong(),
+                        r.path("took_ms").asLong(), r.path("truncated").asBoolean() ? " (stopped at the event limit)" : "");
+                for (var hit : r.path("results")) {
+                    var e = hit.path("event");
+                    System.out.printf("%s  %-20s %-22s %-40s %s  %s%n", e.path("@timestamp").asText(), e.path("host.name").asText(),
+                            e.path("event.action").asText(), e.path("file.path").asText(e.path("process.executable").asText()),
+                            e.path("process.entity_id").asText(), hit.path("indicator").path("type").asText() + " "
+                                    + hit.path("indicator").path("value").asText(hit.path("indicator").path("description").asText()));
+                }
+                return 0;
             });
         }
     }

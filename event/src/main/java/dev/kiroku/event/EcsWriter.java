@@ -133,6 +133,9 @@ final class EcsWriter {
         if (dot > 0 && dot < file.name().length() - 1) put("file.extension", file.name().substring(dot + 1));
         put("file.type", file.directory() ? "dir" : "file");
         put("file.Ext.original.path", file.oldPath());
+        put("file.hash.md5", file.md5());
+        put("file.hash.sha1", file.sha1());
+        put("file.hash.sha256", file.sha256());
         if (file.process() != null) processRef(file.process());
     }
 

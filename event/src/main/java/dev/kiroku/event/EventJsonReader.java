@@ -125,6 +125,9 @@ final class EventJsonReader {
         String oldPath = null;
         boolean directory = false;
         ProcessInfo process = null;
+        String sha256 = null;
+        String md5 = null;
+        String sha1 = null;
         for (String name; (name = p.nextFieldName()) != null; ) {
             JsonToken value = p.nextToken();
             switch (name) {
@@ -133,11 +136,14 @@ final class EventJsonReader {
                 case "oldPath" -> oldPath = string(p, value);
                 case "directory" -> directory = bool(value);
                 case "process" -> process = process(p, value);
+                case "sha256" -> sha256 = string(p, value);
+                case "md5" -> md5 = string(p, value);
+                case "sha1" -> sha1 = string(p, value);
                 default -> p.skipChildren();
             }
         }
         endOfObject(p);
-        return new FileChange(action, path, oldPath, directory, process);
+        return new FileChange(action, path, oldPath, directory, process, sha256, md5, sha1);
     }
 
     private static NetworkActivity network(JsonParser p) throws IOException, NotCanonical {

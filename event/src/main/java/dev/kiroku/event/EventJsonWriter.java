@@ -62,6 +62,9 @@ final class EventJsonWriter {
                 string("oldPath", f.oldPath());
                 bool("directory", f.directory());
                 process("process", f.process());
+                string("sha256", f.sha256());
+                string("md5", f.md5());
+                string("sha1", f.sha1());
             }
             case NetworkActivity n -> {
                 raw("{\"type\":\"network\"");

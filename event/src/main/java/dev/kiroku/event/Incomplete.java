@@ -6,7 +6,10 @@ public enum Incomplete {
     ARGS,
     /** The executable path is unknown (process gone before enrichment, or deleted). */
     EXECUTABLE,
-    /** The executable could not be hashed (deleted, unreadable, or over the CPU budget). */
+    /**
+     * The executable (of a process, or a created or written executable file) could not be hashed (deleted,
+     * unreadable, over the CPU budget or, for a written file, over the size limit).
+     */
     HASH,
     /** The working directory is unknown. */
     WORKING_DIRECTORY,

@@ -78,7 +78,8 @@ class EventJsonWriterTest {
         Payload payload = switch (r.nextInt(8)) {
             case 0 -> new ProcessStart(process(r), r.nextBoolean());
             case 1 -> new ProcessExit(process(r), r.nextInt(300) - 20, r.nextInt(40));
-            case 2 -> new FileChange(pick(r, FileChange.Action.values()), text(r), maybe(r), r.nextBoolean(), maybeProcess(r));
+            case 2 -> new FileChange(pick(r, FileChange.Action.values()), text(r), maybe(r), r.nextBoolean(), maybeProcess(r),
+                    maybe(r), maybe(r), maybe(r));
             case 3 -> new NetworkActivity(pick(r, NetworkActivity.Action.values()), maybe(r), maybe(r), r.nextInt(70_000),
                     maybe(r), r.nextInt(70_000), r.nextBoolean(), maybeProcess(r));
             case 4 -> new UserActivity(pick(r, UserActivity.Action.values()), maybe(r), r.nextInt(70_000) - 1, r.nextBoolean(),

@@ -60,6 +60,22 @@ class InventoryTest {
     }
 
     @Test
+    void aWrittenExecutableWithItsDigestsIsInventoriedByHashWhereverItLies() {
+        Instant t = Instant.parse("2026-11-27T10:00:00Z");
+        String sha = "5e".repeat(32);
+        var written = new dev.kiroku.event.FileChange(dev.kiroku.event.FileChange.Action.MODIFY, "/srv/app/dropper", null, false, null)
+                .withHashes("0d".repeat(16), "a1".repeat(20), sha);
+        InventoryRecord r = FileInventory.sighting(Event.of("a", t, "h", written));
+        assertThat(r).isEqualTo(new InventoryRecord("a", "h", "/srv/app/dropper", sha, -1, t, false, "file_event",
+                "0d".repeat(16), "a1".repeat(20)));
+        var unhashed = new dev.kiroku.event.FileChange(dev.kiroku.event.FileChange.Action.MODIFY, "/srv/app/notes.txt", null, false, null);
+        assertThat(FileInventory.sighting(Event.of("a", t, "h", unhashed))).isNull(); // not under an executable location
+        var deleted = new dev.kiroku.event.FileChange(dev.kiroku.event.FileChange.Action.DELETE, "/srv/app/dropper", null, false, null)
+                .withHashes(null, null, sha);
+        assertThat(FileInventory.sighting(Event.of("a", t, "h", deleted))).isNull();
+    }
+
+    @Test
     void sightingsMergeIntoOneEntryPerVersionAndAnExecutionSticks() {
         JdbcDataSource db = new JdbcDataSource();
         db.setURL("jdbc:h2:mem:inventory-merge;DB_CLOSE_DELAY=-1");

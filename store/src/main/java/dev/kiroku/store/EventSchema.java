@@ -51,7 +51,8 @@ public final class EventSchema {
                 "process.tty.name", "process.hash.md5", "process.hash.sha1", "process.cgroup", "container.id", "process.user.login_id", "user.id",
                 "user.effective.id", "user.effective.name", "group.id", "file.name", "file.directory",
                 "file.type", "network.direction", "network.type", "kiroku.loss.source", "kiroku.loss.reason",
-                "kiroku.audit.record_type", "file.hash.sha256", "event.reason", "kiroku.block.attempt")) {
+                "kiroku.audit.record_type", "file.hash.sha256", "event.reason", "kiroku.block.attempt",
+                "file.hash.md5", "file.hash.sha1")) {
             add(f, FieldType.KEYWORD, false, null);
         }
     }

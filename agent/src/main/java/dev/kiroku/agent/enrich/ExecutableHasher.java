@@ -12,12 +12,14 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * MD5, SHA-1 and SHA-256 of executables (one read computes all three, see {@link FileDigests}), cached by (device, inode, size, modification time) so a binary that
+ * MD5, SHA-1 and SHA-256 of executables, those that run and those just written (one read computes all three, see {@link FileDigests}), cached by (device, inode, size, modification time) so a binary that
  * runs a thousand times is read once, and limited by a byte budget per second so a storm of new
  * large binaries cannot take the agent's CPU. Work skipped for the budget is counted.
  */
 public final class ExecutableHasher {
     private static final int CACHE_ENTRIES = 4096;
+    /** Largest written executable that is hashed; a bigger one gets no digests and is counted. */
+    public static final long WRITTEN_FILE_LIMIT = 32L << 20;
 
     private final long bytesPerSecond;
     private final InstantSource clock;
@@ -30,6 +32,7 @@ public final class ExecutableHasher {
     private final FileDigests digests = new FileDigests();
     private final AtomicLong skippedForBudget = new AtomicLong();
     private final AtomicLong hashed = new AtomicLong();
+    private final AtomicLong writtenNotHashed = new AtomicLong();
     private long windowStartMillis;
     private long bytesInWindow;
 
@@ -40,7 +43,7 @@ public final class ExecutableHasher {
     }
 
     /** Why a hash is missing, when it is. */
-    public enum Skip { GONE, OVER_BUDGET, UNREADABLE }
+    public enum Skip { GONE, OVER_BUDGET, OVER_SIZE_LIMIT, UNREADABLE }
 
     public sealed interface Result {
         /** The executable's digests, lower-case hex. */
@@ -76,6 +79,25 @@ public final class ExecutableHasher {
         return new Result.Hashed(digest);
     }
 
+    /**
+     * The digests of a file just created or written when it is an executable ({@link ExecutableFiles}), within the
+     * same budget as executables that run and up to {@link #WRITTEN_FILE_LIMIT}; null when it is not an executable
+     * (or is gone). An executable over the budget or the limit, or unreadable, is a {@link Result.Skipped}, counted in
+     * {@link #skippedForBudget()} or {@link #writtenNotHashed()}. Never blocks on anything but the file's own read.
+     */
+    public Result hashWritten(String path) {
+        long size = ExecutableFiles.executableSize(path);
+        if (size < 0) return null;
+        if (size > WRITTEN_FILE_LIMIT) {
+            writtenNotHashed.incrementAndGet();
+            return new Result.Skipped(Skip.OVER_SIZE_LIMIT);
+        }
+        Result result = hash(path);
+        // over the budget: counted in skippedForBudget, like an executable that runs
+        if (result instanceof Result.Skipped skipped && skipped.reason() == Skip.UNREADABLE) writtenNotHashed.incrementAndGet();
+        return result;
+    }
+
     private boolean spend(long bytes) {
         long now = clock.millis();
         if (now - windowStartMillis >= 1000) {
@@ -89,6 +111,11 @@ public final class ExecutableHasher {
 
     public long skippedForBudget() {
         return skippedForBudget.get();
+    }
+
+    /** Written executables left without digests because of {@link #WRITTEN_FILE_LIMIT} or a failed read. */
+    public long writtenNotHashed() {
+        return writtenNotHashed.get();
     }
 
     public long hashedFiles() {

@@ -242,7 +242,22 @@ public final class Recorder {
             case RENAME -> FileChange.Action.RENAME;
             case ATTRIB -> FileChange.Action.ATTRIBUTES;
         };
-        emit(notice.time(), new FileChange(action, notice.path(), notice.oldPath(), notice.directory(), process), flags);
+        FileChange change = new FileChange(action, notice.path(), notice.oldPath(), notice.directory(), process);
+        emit(notice.time(), withDigestsOfExecutable(change, flags), flags);
+    }
+
+    /** A created or written executable with its content's digests; flagged {@link Incomplete#HASH} when they were skipped. */
+    private FileChange withDigestsOfExecutable(FileChange change, EnumSet<Incomplete> flags) {
+        boolean written = change.action() == FileChange.Action.CREATE || change.action() == FileChange.Action.MODIFY;
+        if (!written || change.directory()) return change;
+        return switch (hasher.hashWritten(change.path())) {
+            case null -> change;
+            case ExecutableHasher.Result.Hashed h -> change.withHashes(h.md5(), h.sha1(), h.sha256());
+            case ExecutableHasher.Result.Skipped ignored -> {
+                flags.add(Incomplete.HASH);
+                yield change;
+            }
+        };
     }
 
     private void fork(Observation.Fork fork) {

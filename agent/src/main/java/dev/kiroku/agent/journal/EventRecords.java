@@ -13,11 +13,11 @@ import dev.kiroku.event.ProcessInfo;
 import dev.kiroku.event.ProcessStart;
 import dev.kiroku.event.UserActivity;
 import dev.kiroku.event.YaraDetection;
+import dev.kiroku.event.binary.BinaryReader;
+import dev.kiroku.event.binary.BinaryWriter;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 
@@ -53,31 +53,26 @@ final class EventRecords {
     }
 
     /** Writes the records of one block into a growing byte buffer; {@link Writer#reset} starts the next block. */
-    static final class Writer {
+    static final class Writer extends BinaryWriter {
         private final HashMap<String, Integer> table = new HashMap<>();
-        private byte[] buf = new byte[16 * 1024];
-        private int len;
         private long previousNanos;
         private int records;
 
+        Writer() {
+            super(16 * 1024);
+        }
+
         /** Forgets the block's bytes and strings (keeps the buffer). */
-        void reset() {
+        @Override
+        public void reset() {
+            super.reset();
             table.clear();
-            len = 0;
             previousNanos = 0;
             records = 0;
         }
 
-        int length() {
-            return len;
-        }
-
         int records() {
             return records;
-        }
-
-        byte[] buffer() {
-            return buf;
         }
 
         /** Appends one event as a record. */
@@ -127,8 +122,14 @@ final class EventRecords {
                     ordinal(f.action());
                     str(f.path());
                     str(f.oldPath());
-                    b(f.directory() ? 1 : 0);
+                    // bit 0: a directory; bit 1: the content's digests follow the process (older records have 0 or 1)
+                    b((f.directory() ? 1 : 0) | (f.hashed() ? 2 : 0));
                     process(f.process());
+                    if (f.hashed()) {
+                        str(f.sha256());
+                        str(f.md5());
+                        str(f.sha1());
+                    }
                 }
                 case NetworkActivity n -> {
                     b(4);
@@ -252,26 +253,8 @@ final class EventRecords {
             varint(ns.netNamespace());
         }
 
-        private void ordinal(Enum<?> value) {
-            uvarint(value == null ? 0 : value.ordinal() + 1);
-        }
-
-        private void strings(List<String> list) {
-            uvarint(list.size());
-            for (String s : list) str(s);
-        }
-
-        private void instant(Instant t) {
-            if (t == null) {
-                b(0);
-                return;
-            }
-            b(1);
-            varint(t.getEpochSecond());
-            uvarint(t.getNano());
-        }
-
-        private void str(String s) {
+        @Override
+        public void str(String s) {
             if (s == null) {
                 b(0);
                 return;
@@ -285,47 +268,9 @@ final class EventRecords {
                 }
                 table.put(s, table.size());
             }
-            literal(s, internable ? INTERNED : LITERAL);
+            utf8(s, 2, internable ? INTERNED : LITERAL);
         }
 
-        private void literal(String s, int kind) {
-            int n = s.length();
-            int i = 0;
-            while (i < n && s.charAt(i) < 0x80) i++;
-            if (i == n) {
-                uvarint((long) n << 2 | kind);
-                ensure(n);
-                for (int c = 0; c < n; c++) buf[len++] = (byte) s.charAt(c);
-            } else {
-                byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
-                uvarint((long) utf8.length << 2 | kind);
-                ensure(utf8.length);
-                System.arraycopy(utf8, 0, buf, len, utf8.length);
-                len += utf8.length;
-            }
-        }
-
-        private void ensure(int more) {
-            if (len + more > buf.length) buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + more));
-        }
-
-        private void b(int v) {
-            ensure(1);
-            buf[len++] = (byte) v;
-        }
-
-        private void uvarint(long v) {
-            ensure(10);
-            while ((v & ~0x7FL) != 0) {
-                buf[len++] = (byte) ((v & 0x7F) | 0x80);
-                v >>>= 7;
-            }
-            buf[len++] = (byte) v;
-        }
-
-        private void varint(long v) {
-            uvarint((v << 1) ^ (v >> 63));
-        }
     }
 
     /** An instant as nanoseconds since the epoch, or {@link Long#MIN_VALUE} when it does not fit. */
@@ -341,24 +286,14 @@ final class EventRecords {
      * Reads the records of one block in order. After a record that does not decode, the rest of the
      * block is refused too: its string numbers may no longer match the writer's.
      */
-    static final class Reader {
-        private final byte[] buf;
+    static final class Reader extends BinaryReader {
         private final ArrayList<String> table = new ArrayList<>();
-        private final int limit;
-        private int pos;
         private long previousNanos;
         private String failure;
 
         /** Reads the records in {@code buf[offset, end)}. */
         Reader(byte[] buf, int offset, int end) {
-            this.buf = buf;
-            this.pos = offset;
-            this.limit = end;
-        }
-
-        /** True when every record has been read. */
-        boolean atEnd() {
-            return pos == limit;
+            super(buf, offset, end);
         }
 
         /**
@@ -404,7 +339,7 @@ final class EventRecords {
                 }
             } else {
                 long n = v >>> 1;
-                if (n > limit - pos) throw new IllegalStateException("truncated flags");
+                if (n > remaining()) throw new IllegalStateException("truncated flags");
                 for (long i = 0; i < n; i++) flags.add(at(INCOMPLETE, uvarint()));
             }
             return flags;
@@ -416,7 +351,13 @@ final class EventRecords {
                 case 2 -> new ProcessExit(process(), int32(), int32());
                 case 3 -> {
                     FileChange.Action action = ordinal(FILE_ACTIONS);
-                    yield new FileChange(action, str(), str(), b() != 0, process());
+                    String path = str();
+                    String oldPath = str();
+                    int flags = b();
+                    if ((flags & ~3) != 0) throw new IllegalStateException("bad file flags " + flags);
+                    ProcessInfo process = process();
+                    yield (flags & 2) == 0 ? new FileChange(action, path, oldPath, flags == 1, process)
+                            : new FileChange(action, path, oldPath, (flags & 1) != 0, process, str(), str(), str());
                 }
                 case 4 -> {
                     NetworkActivity.Action action = ordinal(NETWORK_ACTIONS);
@@ -445,7 +386,7 @@ final class EventRecords {
             String namespace = str();
             List<String> tags = strings();
             long n = uvarint();
-            if (n > limit - pos) throw new IllegalStateException("truncated string hits");
+            if (n > remaining()) throw new IllegalStateException("truncated string hits");
             List<YaraDetection.StringHit> hits = new ArrayList<>((int) n);
             for (long i = 0; i < n; i++) hits.add(new YaraDetection.StringHit(str(), varint(), int32(), str()));
             return new YaraDetection(trigger, blocked, path, sha256, rule, namespace, tags, hits, process());
@@ -472,21 +413,8 @@ final class EventRecords {
             return new ProcessInfo(entityId, pid, start, parent, executable, args, cwd, sha256, user, session, tty, ns, md5, sha1);
         }
 
-        private List<String> strings() {
-            long n = uvarint();
-            if (n > limit - pos) throw new IllegalStateException("truncated list");
-            List<String> list = new ArrayList<>((int) n);
-            for (long i = 0; i < n; i++) list.add(str());
-            return list;
-        }
-
-        private Instant instant() {
-            if (b() == 0) return null;
-            long seconds = varint();
-            return Instant.ofEpochSecond(seconds, uvarint());
-        }
-
-        private String str() {
+        @Override
+        public String str() {
             long tag = uvarint();
             if (tag == 0) return null;
             long argument = tag >>> 2;
@@ -498,46 +426,9 @@ final class EventRecords {
                 return table.get((int) argument);
             }
             if (kind != LITERAL && kind != INTERNED) throw new IllegalStateException("bad string tag " + tag);
-            if (argument > limit - pos) throw new IllegalStateException("truncated string");
-            int n = (int) argument;
-            String s = new String(buf, pos, n, StandardCharsets.UTF_8);
-            pos += n;
+            String s = utf8(argument);
             if (kind == INTERNED) table.add(s);
             return s;
-        }
-
-        private <T> T ordinal(T[] values) {
-            long v = uvarint();
-            return v == 0 ? null : at(values, v - 1);
-        }
-
-        private static <T> T at(T[] values, long index) {
-            if (index < 0 || index >= values.length) throw new IllegalStateException("unknown value " + index);
-            return values[(int) index];
-        }
-
-        private int b() {
-            if (pos >= limit) throw new IllegalStateException("truncated");
-            return buf[pos++] & 0xFF;
-        }
-
-        private long uvarint() {
-            long v = 0;
-            for (int shift = 0; shift < 64; shift += 7) {
-                int x = b();
-                v |= (long) (x & 0x7F) << shift;
-                if ((x & 0x80) == 0) return v;
-            }
-            throw new IllegalStateException("varint too long");
-        }
-
-        private long varint() {
-            long u = uvarint();
-            return (u >>> 1) ^ -(u & 1);
-        }
-
-        private int int32() {
-            return Math.toIntExact(varint());
         }
     }
 }

@@ -135,7 +135,8 @@ class EventRecordsTest {
         Payload payload = switch (r.nextInt(8)) {
             case 0 -> new ProcessStart(process(r), r.nextBoolean());
             case 1 -> new ProcessExit(process(r), r.nextInt(), r.nextInt(40));
-            case 2 -> new FileChange(pickOrNull(r, FileChange.Action.values()), text(r), maybe(r), r.nextBoolean(), maybeProcess(r));
+            case 2 -> new FileChange(pickOrNull(r, FileChange.Action.values()), text(r), maybe(r), r.nextBoolean(), maybeProcess(r),
+                    maybe(r), maybe(r), maybe(r));
             case 3 -> new NetworkActivity(pickOrNull(r, NetworkActivity.Action.values()), maybe(r), maybe(r), r.nextInt(70_000),
                     maybe(r), r.nextInt(70_000), r.nextBoolean(), maybeProcess(r));
             case 4 -> new UserActivity(pickOrNull(r, UserActivity.Action.values()), maybe(r), r.nextInt(), r.nextBoolean(),

@@ -38,8 +38,9 @@ import java.util.Optional;
  * </ul>
  */
 public final class QueryTranslator {
-    /** Fields of lower-case hex digests ({@code process.hash.md5}, {@code .sha1}, {@code .sha256}). */
-    private static final String HASH_FIELDS = "process.hash.";
+    /** Fields of lower-case hex digests ({@code process.hash.md5}, {@code .sha1}, {@code .sha256}, {@code file.hash.*}). */
+    private static final java.util.Set<String> HASH_FIELDS = java.util.Set.of("process.hash.md5", "process.hash.sha1",
+            "process.hash.sha256", "file.hash.md5", "file.hash.sha1", "file.hash.sha256");
     private static final java.util.regex.Pattern IPV4 =
             java.util.regex.Pattern.compile("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
 
@@ -80,7 +81,7 @@ public final class QueryTranslator {
         if (spec.isEmpty()) return StoreQuery.nothing();
         String f = spec.get().name();
         return switch (spec.get().type()) {
-            case KEYWORD, KEYWORD_TEXT -> f.startsWith(HASH_FIELDS) && c.operator() == Operator.IS
+            case KEYWORD, KEYWORD_TEXT -> HASH_FIELDS.contains(f) && c.operator() == Operator.IS
                     ? StoreQuery.text(f + ":" + quote(v.toLowerCase(Locale.ROOT)))
                     : keyword(c, f, spec.get().type() == dev.kiroku.store.FieldType.KEYWORD_TEXT);
             case TEXT -> text(c, f);
@@ -137,14 +138,25 @@ public final class QueryTranslator {
      * substring may cut is left out. Their phrase selects a superset of the values containing it.
      */
     private static StoreQuery innerWords(String f, String value) {
-        List<String> kept = new ArrayList<>(List.of(value.toLowerCase(Locale.ROOT).split("[^\\p{L}\\p{N}_]+")));
-        kept.removeIf(String::isEmpty);
-        if (kept.isEmpty()) return StoreQuery.everything();
-        String longest = kept.stream().max(java.util.Comparator.comparingInt(String::length)).orElseThrow();
-        if (!value.isEmpty() && isWordChar(value.charAt(0))) kept.removeFirst();
-        if (!value.isEmpty() && isWordChar(value.charAt(value.length() - 1)) && !kept.isEmpty()) kept.removeLast();
-        if (kept.isEmpty()) return StoreQuery.text(f + ":*" + longest + "*"); // some word contains the longest (cut) word
-        return StoreQuery.text(f + ":" + quote(String.join(" ", kept)));
+        List<String> words = new ArrayList<>(List.of(value.toLowerCase(Locale.ROOT).split("[^\\p{L}\\p{N}_]+")));
+        words.removeIf(String::isEmpty);
+        if (words.isEmpty()) return StoreQuery.everything();
+        boolean startCut = isWordChar(value.charAt(0));             // the first word may be the end of a longer word
+        boolean endCut = isWordChar(value.charAt(value.length() - 1)); // the last word may be the start of a longer word
+        List<String> kept = new ArrayList<>(words);
+        if (startCut) kept.removeFirst();
+        if (endCut && !kept.isEmpty()) kept.removeLast();
+        if (!kept.isEmpty()) return StoreQuery.text(f + ":" + quote(String.join(" ", kept)));
+        if (words.size() == 1) {
+            String w = words.getFirst();
+            // "-t": some word starts with t (a prefix: a seek, not a scan of every word, and far fewer events than *t*)
+            if (!startCut) return StoreQuery.text(f + ":" + wildcard(w) + "*");
+            if (!endCut) return StoreQuery.text(f + ":*" + wildcard(w)); // "t-": some word ends with t
+            return StoreQuery.text(f + ":*" + wildcard(w) + "*");       // some word contains it
+        }
+        // "ab-cd", both ends cut: a word ends with ab and the next starts with cd
+        return StoreQuery.and(List.of(StoreQuery.text(f + ":*" + wildcard(words.getFirst())),
+                StoreQuery.text(f + ":" + wildcard(words.getLast()) + "*")));
     }
 
     private static boolean isWordChar(char c) {

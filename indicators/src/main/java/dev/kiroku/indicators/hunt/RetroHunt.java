@@ -34,7 +34,8 @@ public final class RetroHunt {
     static final int GROUP = 64;
     /** Field terms per store query, well under Lucene's default limit of 1024 clauses. */
     static final int MAX_TERMS = 400;
-    private static final int PAGE = 1000;
+    /** Events per store page: every page runs the query again (multi-term rewrites included), so as many as allowed. */
+    private static final int PAGE = EventQuery.MAX_LIMIT;
 
     private final EventStore store;
     private final InstantSource clock;

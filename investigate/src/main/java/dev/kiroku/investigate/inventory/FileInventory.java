@@ -114,6 +114,11 @@ public final class FileInventory {
             case ProcessStart s when s.process().executable() != null && s.process().sha256() != null ->
                     new InventoryRecord(e.agentId(), e.hostName(), s.process().executable(), s.process().sha256(), -1,
                             e.timestamp(), true, "exec", s.process().md5(), s.process().sha1());
+            // a written executable the agent hashed: its content, wherever it lies
+            case FileChange f when f.sha256() != null && !f.directory()
+                    && (f.action() == FileChange.Action.CREATE || f.action() == FileChange.Action.MODIFY) ->
+                    new InventoryRecord(e.agentId(), e.hostName(), f.path(), f.sha256(), -1, e.timestamp(), false, "file_event",
+                            f.md5(), f.sha1());
             case FileChange f when !f.directory() && f.action() != FileChange.Action.DELETE
                     && f.action() != FileChange.Action.ATTRIBUTES && ExecutableLocations.covers(f.path()) ->
                     new InventoryRecord(e.agentId(), e.hostName(), f.path(), InventoryRecord.UNKNOWN_HASH, -1, e.timestamp(),

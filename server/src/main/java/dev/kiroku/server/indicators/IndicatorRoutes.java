@@ -108,10 +108,14 @@ public final class IndicatorRoutes {
         json(ctx, 200, Map.of("removed", indicators.removeSource(source, Authentication.user(ctx)), "source", source));
     }
 
+    /** Hunts ({@code source}, {@code id}, or every indicator) and answers with counts and the newest hits (endpoint, process, time, event). */
     private void hunt(Context ctx) {
-        var result = indicators.hunt(ctx.queryParam("source"));
+        var result = indicators.hunt(ctx.queryParam("source"), ctx.queryParam("id"));
+        int keep = Math.clamp(ctx.queryParamAsClass("limit", Integer.class).getOrDefault(100), 0, MAX_LIST);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("hits", result.hits().size());
+        body.put("results", result.hits().reversed().stream().limit(keep)
+                .map(hit -> Map.of("indicator", view(hit.indicator()), "event", hit.event().toEcs())).toList());
         body.put("events_examined", result.eventsExamined());
         body.put("truncated", result.truncated());
         body.put("took_ms", result.took().toMillis());

@@ -163,8 +163,13 @@ public final class IndicatorService implements AutoCloseable {
 
     /** Runs a retro-hunt now with the indicators of one source, or all of them; hits become alerts. */
     public RetroHunt.Result hunt(String origin) {
+        return hunt(origin, null);
+    }
+
+    /** Hunts one indicator ({@code id}), a source's, or all over the retention window; hits are raised as retrospective alerts. */
+    public RetroHunt.Result hunt(String origin, String id) {
         List<Indicator> indicators = (origin == null ? repository.findAll() : repository.findBySource(origin))
-                .stream().filter(Indicator::evaluable).toList();
+                .stream().filter(Indicator::evaluable).filter(i -> id == null || i.id().equals(id)).toList();
         var now = clock.instant();
         RetroHunt.Result result = retroHunt.hunt(indicators, now.minus(retention), now.plusSeconds(1));
         result.hits().forEach(this::raise);

@@ -14,12 +14,13 @@ import dev.kiroku.event.ProcessExit;
 import dev.kiroku.event.ProcessInfo;
 import dev.kiroku.event.ProcessStart;
 import dev.kiroku.event.UserActivity;
+import dev.kiroku.event.binary.BinaryReader;
+import dev.kiroku.event.binary.BinaryWriter;
 import dev.kiroku.store.EventSchema;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -55,6 +56,8 @@ final class EventBinary {
     /** A process record's first byte: 0 = none, 1 = a process, 2 = a process followed by its MD5 and SHA-1. */
     private static final int PROCESS = 1;
     private static final int PROCESS_WITH_MORE_HASHES = 2;
+    /** Payload tag of a file change whose content's SHA-256, MD5 and SHA-1 follow its process (tag 3: without). */
+    private static final int FILE_WITH_DIGESTS = 9;
     private static final Incomplete[] INCOMPLETE = Incomplete.values();
     private static final FileChange.Action[] FILE_ACTIONS = FileChange.Action.values();
     private static final NetworkActivity.Action[] NETWORK_ACTIONS = NetworkActivity.Action.values();
@@ -69,68 +72,15 @@ final class EventBinary {
     // ------------------------------------------------------------------ writing
 
     /** A growable output buffer; one per thread is enough. */
-    static final class Out {
-        byte[] buf = new byte[512];
-        int len;
-
-        void reset() {
-            len = 0;
+    static final class Out extends BinaryWriter {
+        Out() {
+            super(512);
         }
 
-        byte[] toByteArray() {
-            return Arrays.copyOf(buf, len);
-        }
-
-        private void ensure(int more) {
-            if (len + more > buf.length) buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + more));
-        }
-
-        void b(int v) {
-            ensure(1);
-            buf[len++] = (byte) v;
-        }
-
-        void uvarint(long v) {
-            ensure(10);
-            while ((v & ~0x7FL) != 0) {
-                buf[len++] = (byte) ((v & 0x7F) | 0x80);
-                v >>>= 7;
-            }
-            buf[len++] = (byte) v;
-        }
-
-        void varint(long v) {
-            uvarint((v << 1) ^ (v >> 63));
-        }
-
-        void bool(boolean v) {
-            b(v ? 1 : 0);
-        }
-
-        void str(String s) {
-            if (s == null) {
-                b(0);
-                return;
-            }
-            int n = s.length();
-            boolean ascii = true;
-            for (int i = 0; i < n; i++) {
-                if (s.charAt(i) >= 0x80) {
-                    ascii = false;
-                    break;
-                }
-            }
-            if (ascii) {
-                uvarint(n + 1L);
-                ensure(n);
-                for (int i = 0; i < n; i++) buf[len++] = (byte) s.charAt(i);
-            } else {
-                byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
-                uvarint(utf8.length + 1L);
-                ensure(utf8.length);
-                System.arraycopy(utf8, 0, buf, len, utf8.length);
-                len += utf8.length;
-            }
+        @Override
+        public void str(String s) {
+            if (s == null) b(0);
+            else utf8(s, 0, 1);
         }
 
         /** A string that is usually 64 lower-case hex digits: 0 = null, 1 = 32 raw bytes, 2 = other string. */
@@ -144,8 +94,7 @@ final class EventBinary {
                 b(0);
             } else if (isHex(s, bytes)) {
                 b(1);
-                ensure(bytes);
-                for (int i = 0; i < 2 * bytes; i += 2) buf[len++] = (byte) ((hex(s.charAt(i)) << 4) | hex(s.charAt(i + 1)));
+                for (int i = 0; i < 2 * bytes; i += 2) b((hex(s.charAt(i)) << 4) | hex(s.charAt(i + 1)));
             } else {
                 b(2);
                 str(s);
@@ -159,27 +108,8 @@ final class EventBinary {
             } else if (inColumn) {
                 b(1);
             } else {
-                byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
-                uvarint(utf8.length + 2L);
-                ensure(utf8.length);
-                System.arraycopy(utf8, 0, buf, len, utf8.length);
-                len += utf8.length;
+                utf8(s, 0, 2);
             }
-        }
-
-        void instant(Instant t) {
-            if (t == null) {
-                b(0);
-                return;
-            }
-            b(1);
-            varint(t.getEpochSecond());
-            uvarint(t.getNano());
-        }
-
-        void strings(List<String> list) {
-            uvarint(list.size());
-            for (String s : list) str(s);
         }
     }
 
@@ -309,16 +239,21 @@ final class EventBinary {
                 out.varint(p.signal());
             }
             case FileChange f -> {
-                out.b(3);
-                out.uvarint(f.action() == null ? 0 : f.action().ordinal() + 1);
+                out.b(f.hashed() ? FILE_WITH_DIGESTS : 3);
+                out.ordinal(f.action());
                 out.str(f.path());
                 out.str(f.oldPath());
                 out.bool(f.directory());
                 process(out, f.process(), hashInDocValues(f.process()));
+                if (f.hashed()) {
+                    out.hash(f.sha256());
+                    out.hash(f.md5(), 16);
+                    out.hash(f.sha1(), 20);
+                }
             }
             case NetworkActivity n -> {
                 out.b(4);
-                out.uvarint(n.action() == null ? 0 : n.action().ordinal() + 1);
+                out.ordinal(n.action());
                 out.str(n.transport());
                 out.str(n.sourceIp());
                 out.varint(n.sourcePort());
@@ -329,7 +264,7 @@ final class EventBinary {
             }
             case UserActivity u -> {
                 out.b(5);
-                out.uvarint(u.action() == null ? 0 : u.action().ordinal() + 1);
+                out.ordinal(u.action());
                 out.str(u.userName());
                 out.varint(u.uid());
                 out.bool(u.success());
@@ -349,7 +284,7 @@ final class EventBinary {
             }
             case ExecutionBlocked x -> {
                 out.b(7);
-                out.uvarint(x.attempt() == null ? 0 : x.attempt().ordinal() + 1);
+                out.ordinal(x.attempt());
                 out.str(x.path());
                 out.hash(x.sha256());
                 out.str(x.reason());
@@ -357,7 +292,7 @@ final class EventBinary {
             }
             case YaraDetection y -> {
                 out.b(8);
-                out.uvarint(y.trigger() == null ? 0 : y.trigger().ordinal() + 1);
+                out.ordinal(y.trigger());
                 out.bool(y.blocked());
                 out.str(y.path());
                 out.hash(y.sha256());
@@ -450,57 +385,20 @@ final class EventBinary {
         }
     }
 
-    private static final class In {
-        private final byte[] buf;
-        private int pos;
-        private final int end;
+    private static final class In extends BinaryReader {
         private final Envelope envelope;
         private final int version;
 
         In(byte[] buf, int pos, int end, int version, Envelope envelope) {
+            super(buf, pos, end);
             this.version = version;
-            this.buf = buf;
-            this.pos = pos;
-            this.end = end;
             this.envelope = envelope;
         }
 
-        int b() {
-            if (pos >= end) throw new IllegalStateException("truncated");
-            return buf[pos++] & 0xFF;
-        }
-
-        long uvarint() {
-            long v = 0;
-            for (int shift = 0; shift < 64; shift += 7) {
-                int x = b();
-                v |= (long) (x & 0x7F) << shift;
-                if ((x & 0x80) == 0) return v;
-            }
-            throw new IllegalStateException("varint too long");
-        }
-
-        long varint() {
-            long u = uvarint();
-            return (u >>> 1) ^ -(u & 1);
-        }
-
-        int int32() {
-            return Math.toIntExact(varint());
-        }
-
-        boolean bool() {
-            return b() != 0;
-        }
-
-        String str() {
+        @Override
+        public String str() {
             long n = uvarint();
-            if (n == 0) return null;
-            int len = Math.toIntExact(n - 1);
-            if (len > end - pos) throw new IllegalStateException("truncated string");
-            String s = new String(buf, pos, len, StandardCharsets.UTF_8);
-            pos += len;
-            return s;
+            return n == 0 ? null : utf8(n - 1);
         }
 
         /** A string written by {@link Out#strOrColumn}: inline, or the first doc value of {@code field}. */
@@ -508,11 +406,7 @@ final class EventBinary {
             long n = uvarint();
             if (n == 0) return null;
             if (n == 1) return column(field);
-            int len = Math.toIntExact(n - 2);
-            if (len > end - pos) throw new IllegalStateException("truncated string");
-            String s = new String(buf, pos, len, StandardCharsets.UTF_8);
-            pos += len;
-            return s;
+            return utf8(n - 2);
         }
 
         private String column(String field) {
@@ -532,10 +426,11 @@ final class EventBinary {
         }
 
         private String hex(int bytes) {
-            if (bytes > end - pos) throw new IllegalStateException("truncated hash");
+            int at = skip(bytes);
+            byte[] buf = array();
             byte[] hex = new byte[2 * bytes];
             for (int i = 0; i < bytes; i++) {
-                int v = buf[pos++] & 0xFF;
+                int v = buf[at + i] & 0xFF;
                 hex[2 * i] = HEX[v >>> 4];
                 hex[2 * i + 1] = HEX[v & 0xF];
             }
@@ -554,47 +449,42 @@ final class EventBinary {
             return hex(32);
         }
 
-        Instant instant() {
-            if (b() == 0) return null;
-            long seconds = varint();
-            return Instant.ofEpochSecond(seconds, uvarint());
-        }
-
-        List<String> strings() {
-            int n = Math.toIntExact(uvarint());
-            if (n > end - pos) throw new IllegalStateException("truncated list");
-            List<String> list = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) list.add(str());
-            return list;
-        }
-
         Event event() {
             String host = version >= VERSION ? strOrColumn(EventSchema.HOST_NAME) : str();
             int flags = Math.toIntExact(uvarint());
             List<Incomplete> incomplete = new ArrayList<>(Math.min(flags, INCOMPLETE.length));
-            for (int i = 0; i < flags; i++) incomplete.add(INCOMPLETE[Math.toIntExact(uvarint())]);
+            for (int i = 0; i < flags; i++) incomplete.add(BinaryReader.at(INCOMPLETE, uvarint()));
             Payload payload = switch (b()) {
                 case 1 -> new ProcessStart(process(), bool());
                 case 2 -> new ProcessExit(process(), int32(), int32());
                 case 3 -> {
-                    FileChange.Action action = action(FILE_ACTIONS);
+                    FileChange.Action action = ordinal(FILE_ACTIONS);
                     yield new FileChange(action, str(), str(), bool(), process());
                 }
+                case FILE_WITH_DIGESTS -> {
+                    FileChange.Action action = ordinal(FILE_ACTIONS);
+                    String path = str();
+                    String oldPath = str();
+                    boolean directory = bool();
+                    ProcessInfo process = process();
+                    yield new FileChange(action, path, oldPath, directory, process, hash(32, "file.hash.sha256"),
+                            hash(16, "file.hash.md5"), hash(20, "file.hash.sha1"));
+                }
                 case 4 -> {
-                    NetworkActivity.Action action = action(NETWORK_ACTIONS);
+                    NetworkActivity.Action action = ordinal(NETWORK_ACTIONS);
                     yield new NetworkActivity(action, str(), str(), int32(), str(), int32(), bool(), process());
                 }
                 case 5 -> {
-                    UserActivity.Action action = action(USER_ACTIONS);
+                    UserActivity.Action action = ordinal(USER_ACTIONS);
                     yield new UserActivity(action, str(), int32(), bool(), str(), str(), str(), str(), process());
                 }
                 case 6 -> new LossReport(str(), varint(), instant(), instant(), str());
                 case 7 -> {
-                    ExecutionBlocked.Attempt attempt = action(BLOCKED_ATTEMPTS);
+                    ExecutionBlocked.Attempt attempt = ordinal(BLOCKED_ATTEMPTS);
                     yield new ExecutionBlocked(attempt, str(), hash(), str(), process());
                 }
                 case 8 -> {
-                    YaraDetection.Trigger trigger = action(YARA_TRIGGERS);
+                    YaraDetection.Trigger trigger = ordinal(YARA_TRIGGERS);
                     boolean blocked = bool();
                     String path = str();
                     String sha256 = hash();
@@ -602,20 +492,15 @@ final class EventBinary {
                     String namespace = str();
                     List<String> tags = strings();
                     int n = Math.toIntExact(uvarint());
-                    if (n > end - pos) throw new IllegalStateException("truncated list");
+                    if (n > remaining()) throw new IllegalStateException("truncated list");
                     List<YaraDetection.StringHit> hits = new ArrayList<>(n);
                     for (int i = 0; i < n; i++) hits.add(new YaraDetection.StringHit(str(), varint(), Math.toIntExact(varint()), str()));
                     yield new YaraDetection(trigger, blocked, path, sha256, rule, namespace, tags, hits, process());
                 }
                 default -> throw new IllegalStateException("unknown payload tag");
             };
-            if (pos != end) throw new IllegalStateException("trailing bytes");
+            if (!atEnd()) throw new IllegalStateException("trailing bytes");
             return new Event(envelope.agentId(), envelope.sequence(), envelope.timestamp(), host, incomplete, payload);
-        }
-
-        private <T> T action(T[] values) {
-            int v = Math.toIntExact(uvarint());
-            return v == 0 ? null : values[v - 1];
         }
 
         ProcessInfo process() {
