@@ -100,6 +100,14 @@ function renderUser() {
 replace(document.getElementById('nav'), PAGES.map(([key, title]) => h('a', {href: '#/' + key, dataset: {page: key}}, title)));
 onLoginNeeded(() => showLogin());
 window.addEventListener('hashchange', show);
+// Keyboard: "/" goes to the page's search or filter box (the Search page when it has none), as in most consoles.
+document.addEventListener('keydown', e => {
+  if (e.key !== '/' || e.ctrlKey || e.metaKey || e.altKey || e.target.closest('input, textarea, select, dialog')) return;
+  const box = document.querySelector('#page input.query, #page input[type=search]');
+  e.preventDefault();
+  if (box) box.focus();
+  else location.hash = '#/search';
+});
 resumeSession().then(() => {
   renderUser();
   show();
