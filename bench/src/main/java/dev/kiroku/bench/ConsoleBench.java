@@ -96,6 +96,9 @@ public final class ConsoleBench {
         int baselineRounds = quick ? 3 : rounds; // the old overview call moves megabytes; a few rounds show the ratio
         Instant now = Instant.now();
         Path data = work.resolve("server");
+        if (Files.exists(data)) {
+            throw new IllegalArgumentException("--dir " + work + " already holds a console bench's server (" + data + "); give a new directory");
+        }
         Random random = new Random(9);
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("mode", quick ? "quick" : "full");
