@@ -66,9 +66,10 @@ public final class ConsoleBench {
                 "/api/v1/events?q=" + encode("process.name:curl") + "&last=" + searchWindow + "&limit=100"));
         pages.put("incidents", List.of("/api/v1/incidents"));
         pages.put("response", List.of("/api/v1/blocklist", "/api/v1/commands?limit=100", "/api/v1/indicators"));
+        pages.put("policies", List.of("/api/v1/response/policies"));
         pages.put("rules", List.of("/api/v1/rules"));
         pages.put("yara", List.of("/api/v1/yara/sweeps", "/api/v1/endpoints?status=online&limit=200"));
-        pages.put("settings", List.of("/api/v1/audit?limit=100"));
+        pages.put("settings", List.of("/api/v1/audit?limit=100", "/api/v1/health"));
         return pages;
     }
 

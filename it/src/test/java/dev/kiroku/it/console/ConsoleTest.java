@@ -1,5 +1,6 @@
 package dev.kiroku.it.console;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiroku.event.Event;
 import dev.kiroku.event.NetworkActivity;
 import dev.kiroku.event.ProcessInfo;
@@ -222,5 +223,33 @@ class ConsoleTest {
             assertThat(response.statusCode()).as(path).isIn(400, 404);
             assertThat(response.body()).doesNotContain("root:");
         }
+    }
+
+    /** Every module the console loads is preloaded by index.html (no import waves), and an unchanged file revalidates as a 304. */
+    @Test
+    void modulesArePreloadedAndRevalidatedByEntityTag() throws Exception {
+        show("overview");
+        JsonNode loaded = browser.eval("[...new Set(performance.getEntriesByType('resource').map(e => new URL(e.name).pathname)"
+                + ".filter(p => p.endsWith('.js')))]");
+        JsonNode preloaded = browser.eval("[...document.querySelectorAll('link[rel=modulepreload]')].map(l => new URL(l.href).pathname)");
+        List<String> preloads = new ArrayList<>();
+        preloaded.forEach(n -> preloads.add(n.asText()));
+        assertThat(loaded.size()).isGreaterThan(10);
+        loaded.forEach(module -> {
+            if (!module.asText().equals("/console/js/app.js")) assertThat(preloads).as("modulepreload in index.html").contains(module.asText());
+        });
+
+        var http = dev.kiroku.it.ServerRest.client(server);
+        var first = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/console/js/app.js")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        String etag = first.headers().firstValue("ETag").orElseThrow();
+        var again = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/console/js/app.js"))
+                .header("If-None-Match", etag).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(again.statusCode()).isEqualTo(304);
+        assertThat(again.body()).isEmpty();
+        var changed = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/console/js/app.js"))
+                .header("If-None-Match", "\"other\"").build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(changed.statusCode()).isEqualTo(200);
+        assertThat(changed.body()).isEqualTo(first.body());
     }
 }
