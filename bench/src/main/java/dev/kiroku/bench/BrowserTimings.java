@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * playwright-core ({@code npm ci} there) the timings are skipped with the reason.
  */
 final class BrowserTimings {
-    /** Per route the median milliseconds to interactive (-1: not within 15 s), a cold load of the overview, or why skipped. */
+    /** Per route the median milliseconds (of the rounds) to interactive (-1: not within 15 s), a cold load of the overview, or why skipped. */
     record Result(Map<String, Integer> pages, int coldMs, String skipped) {
     }
 
@@ -27,7 +27,7 @@ final class BrowserTimings {
     private BrowserTimings() {
     }
 
-    static Result run(String url, String user, String password, List<String> routes) throws IOException, InterruptedException {
+    static Result run(String url, String user, String password, List<String> routes, int rounds) throws IOException, InterruptedException {
         Path scripts = Path.of(System.getProperty("kiroku.bench.playwright", "it/src/test/playwright")).toAbsolutePath();
         String chromium = System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium");
         if (!Files.isRegularFile(scripts.resolve("console.timings.mjs"))) return skipped("no console.timings.mjs in " + scripts
@@ -36,7 +36,7 @@ final class BrowserTimings {
         if (!Files.isExecutable(Path.of(chromium))) return skipped(chromium + " is missing (apt-get install chromium)");
         ProcessBuilder builder = new ProcessBuilder("node", "console.timings.mjs").directory(scripts.toFile()).redirectErrorStream(true);
         builder.environment().putAll(Map.of("KIROKU_URL", url, "KIROKU_USER", user, "KIROKU_PASSWORD", password,
-                "KIROKU_ROUTES", String.join(",", routes)));
+                "KIROKU_ROUTES", String.join(",", routes), "KIROKU_ROUNDS", Integer.toString(rounds)));
         Process node;
         try {
             node = builder.start();
