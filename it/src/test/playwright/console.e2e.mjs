@@ -4,6 +4,7 @@
 import {chromium} from 'playwright-core';
 import fs from 'node:fs';
 import path from 'node:path';
+import {open, signIn as openConsole, timePages} from './console-pages.mjs';
 
 const env = name => {
   const value = process.env[name];
@@ -36,19 +37,12 @@ async function step(name, body) {
 const shot = name => page.screenshot({path: path.join(ARTIFACTS, `${name}.png`), fullPage: true});
 
 async function signIn(user, password) {
-  const context = await browser.newContext({viewport: {width: 1366, height: 860}, acceptDownloads: true,
-    ignoreHTTPSErrors: true}); // the server's certificate is signed by its own CA, which this browser profile does not hold
-  page = await context.newPage();
-  page.setDefaultTimeout(TIMEOUT);
+  page = await openConsole(browser, BASE, user, password, TIMEOUT);
   page.on('pageerror', e => errors.push(e.message));
-  await page.goto(BASE + '/console/');
-  const dialog = page.locator('dialog.login');
-  await dialog.locator('input[name=user]').fill(user);
-  await dialog.locator('input[name=password]').fill(password);
-  await dialog.getByRole('button', {name: 'Sign in'}).click();
-  await dialog.waitFor({state: 'detached'});
-  await page.locator('#user', {hasText: user}).waitFor();
 }
+
+/** Opens a console page and waits until it, not the previous one, is shown with every section loaded. */
+const go = (route, timeout) => open(page, BASE, route, timeout);
 
 /** Confirms the open confirmation dialog, after filling its fields. */
 async function confirm(fields = {}) {
@@ -66,8 +60,7 @@ await step('log in', async () => {
 });
 
 await step('see live events arrive', async () => {
-  await page.goto(`${BASE}/console/#/endpoints/${encodeURIComponent(AGENT)}`);
-  await page.locator('.timeline').waitFor();
+  await go(`endpoints/${encodeURIComponent(AGENT)}`);
   const name = `kiroku-live-${Date.now()}.txt`;
   const marker = path.join(env('KIROKU_WATCHED'), name);
   // The agent records the whole machine; the timeline's filter keeps this test's file in view.
@@ -94,7 +87,7 @@ await step('isolate', async () => {
 });
 
 await step('open an alert', async () => {
-  await page.goto(`${BASE}/console/#/alerts?level=critical`);
+  await go('alerts?level=critical');
   await page.locator('table.data tbody tr a[href^="#/alerts/"]').first().click();
   await page.locator('details.event', {hasText: `/dev/tcp/${C2}/4444`}).first().waitFor();
   await shot('alert');
@@ -112,20 +105,20 @@ await step('walk the graph to the root cause', async () => {
 });
 
 await step('see the cross-endpoint edge', async () => {
-  await page.goto(`${BASE}/console/#/graph?entity=e-db-bash`);
+  await go('graph?entity=e-db-bash');
   await page.locator('svg.graph path.edge.cross-host').first().waitFor();
   await page.locator('svg.graph g.node', {hasText: 'ssh'}).first().waitFor();
   await shot('graph-cross-endpoint');
 });
 
 await step('investigate from the C2 address', async () => {
-  await page.goto(`${BASE}/console/#/investigate?kind=ip&value=${C2}`);
+  await go(`investigate?kind=ip&value=${C2}`, 60_000);
   await page.locator('.steps table.data tbody tr', {hasText: 'web-1'}).first().waitFor();
   await shot('investigate-c2');
 });
 
 await step('incident closed', async () => {
-  await page.goto(`${BASE}/console/#/incidents`);
+  await go('incidents');
   await page.locator('table.data tbody tr a[href^="#/incidents/"]').first().click({timeout: 60_000});
   await page.locator('textarea[placeholder^="Root cause"]').fill('reverse shell started from an ssh session');
   await page.locator('textarea[placeholder^="Scope"]').fill(`web-1, and db-2 through ssh; nothing else contacted ${C2}`);
@@ -147,7 +140,7 @@ await step('incident closed', async () => {
 });
 
 await step('rules: problems by line, tested on history, added', async () => {
-  await page.goto(`${BASE}/console/#/rules`);
+  await go('rules');
   const editor = page.locator('#rule-yaml');
   await editor.fill('title: Ssh to another host\nlogsource: {product: linux, category: process_creation\ndetection:\n  selection: {Image|endswith: /ssh}\n  condition: selection\n');
   await page.locator('#rule-problems li', {hasText: /Line \d+, column \d+: invalid YAML/}).waitFor();
@@ -166,7 +159,7 @@ await step('rules: problems by line, tested on history, added', async () => {
   await page.locator('#rule-add').click();
   await page.locator('p', {hasText: 'Added and enabled 6f1c2b7e-3a58-4d0b-9c1e-0000000000e2'}).waitFor();
   // A built-in rule, disabled, is tried over history before it is enabled again.
-  await page.goto(`${BASE}/console/#/rules?q=28061025`);
+  await go('rules?q=28061025');
   const row = page.locator('table.data tbody tr', {hasText: 'Reverse Shell Via Bash /dev/tcp Redirection'});
   await row.locator('input[type=checkbox]').uncheck();
   await row.locator('button.test-rule').click();
@@ -175,7 +168,7 @@ await step('rules: problems by line, tested on history, added', async () => {
 });
 
 await step('policies: a dry-run policy added', async () => {
-  await page.goto(`${BASE}/console/#/policies`);
+  await go('policies');
   const form = page.locator('form.policy');
   await form.locator('input[name=name]').fill('isolate on critical (dry run)');
   await form.locator('select[name=min_level]').selectOption('critical');
@@ -190,7 +183,7 @@ await step('policies: a dry-run policy added', async () => {
 await step('yara sweep: progress per endpoint and a hit', async () => {
   const dir = env('KIROKU_WATCHED');
   fs.writeFileSync(path.join(dir, 'dropper.sh'), '#!/bin/sh\n# KIROKU-E2E-YARA-MARKER\necho hi\n');
-  await page.goto(`${BASE}/console/#/yara`);
+  await go('yara');
   await page.locator('#yara-rules').fill('rule e2e_marker {\n  strings: $a = "KIROKU-E2E-YARA-MARKER"\n  condition: $a\n}\n');
   await page.locator('#yara-paths').fill(dir);
   await page.locator('#yara-start').click();
@@ -202,7 +195,7 @@ await step('yara sweep: progress per endpoint and a hit', async () => {
 });
 
 await step('trials: an indicator file and a YARA set tried before use', async () => {
-  await page.goto(`${BASE}/console/#/rules`);
+  await go('rules');
   await page.locator('#ioc-test-file').setInputFiles({name: 'c2.txt', mimeType: 'text/plain', buffer: Buffer.from(`# campaign\n${C2}\n`)});
   await page.locator('#ioc-test').click();
   await page.locator('#ioc-test-report .test-summary', {hasText: /^[1-9]\d* matching events for 1 of 1 evaluable/}).waitFor();
@@ -231,31 +224,9 @@ await step('every page interactive: timed in the browser', async () => {
   const routes = ['overview', 'endpoints', `endpoints/${encodeURIComponent(AGENT)}`, 'alerts', 'search', 'incidents',
     'response', 'policies', 'rules', 'yara', 'settings'];
   const timings = {};
-  for (const route of routes) {
-    const samples = [];
-    for (let i = 0; i < 3; i++) {
-      await page.evaluate(() => { location.hash = '#/blank-' + Math.random(); }); // the overview, to leave the page
-      await page.waitForFunction(() => !document.querySelector('#page .loading'));
-      samples.push(await page.evaluate(async target => {
-        const root = document.getElementById('page');
-        const old = root.firstElementChild;
-        const start = performance.now();
-        location.hash = '#/' + target;
-        return await new Promise(resolve => {
-          const check = () => {
-            const now = performance.now();
-            const shown = root.firstElementChild;
-            if (shown && shown !== old && !root.querySelector('.loading')) resolve(now - start);
-            else if (now - start > 15_000) resolve(-1);
-            else requestAnimationFrame(check);
-          };
-          check();
-        });
-      }, route));
-    }
-    samples.sort((a, b) => a - b);
-    timings[route.split('/')[0] + (route.includes('/') ? '/id' : '')] = Math.round(samples[1]);
-    if (samples[0] < 0) throw new Error(`${route} did not finish loading within 15 s`);
+  for (const [route, ms] of Object.entries(await timePages(page, routes))) {
+    if (ms < 0) throw new Error(`${route} did not finish loading within 15 s`);
+    timings[route.split('/')[0] + (route.includes('/') ? '/id' : '')] = ms;
   }
   fs.writeFileSync(path.join(ARTIFACTS, 'page-timings.json'), JSON.stringify(timings, null, 1));
   console.log('TIMINGS ' + JSON.stringify(timings));
@@ -265,7 +236,7 @@ await step('every page interactive: timed in the browser', async () => {
 
 await step('viewer refused', async () => {
   await signIn(env('KIROKU_VIEWER'), env('KIROKU_VIEWER_PASSWORD'));
-  await page.goto(`${BASE}/console/#/endpoints/${encodeURIComponent(AGENT)}`);
+  await go(`endpoints/${encodeURIComponent(AGENT)}`);
   await page.locator('button[data-action=isolate]').click();
   await confirm();
   await page.locator('.command-status .error', {hasText: /viewer; this needs analyst/}).waitFor();

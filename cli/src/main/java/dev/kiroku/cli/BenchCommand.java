@@ -48,6 +48,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--rate", defaultValue = "0", description = "fleet: events per second per agent (default 20)")
     int rate;
 
+    @Option(names = "--store", paramLabel = "DIR", description = "console: run the full mode over this existing event store (a bench investigate directory with events/), linked, never written to")
+    Path store;
+
     @Option(names = "--samples", paramLabel = "DIR", description = "sandbox: sample directory with expected-verdicts.tsv (default: sandbox/src/test/resources/samples of the installation)")
     Path samples;
 
@@ -70,7 +73,7 @@ final class BenchCommand implements Callable<Integer> {
             case investigate -> dev.kiroku.bench.investigate.InvestigateBench.run(quick, json, System.out, work);
             case sandbox -> dev.kiroku.bench.SandboxBench.run(quick, json, System.out, work, samples != null ? samples
                     : Home.dataDirectory().getParent().resolve("sandbox/src/test/resources/samples"));
-            case console -> dev.kiroku.bench.ConsoleBench.run(quick, json, System.out, work);
+            case console -> dev.kiroku.bench.ConsoleBench.run(quick, json, System.out, work, store);
         };
     }
 }

@@ -1,5 +1,6 @@
 package dev.kiroku.it.console;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiroku.event.Event;
 import dev.kiroku.event.NetworkActivity;
 import dev.kiroku.event.ProcessInfo;
@@ -70,6 +71,13 @@ class ConsoleTest {
         assertThat(browser.text("document.getElementById('user').innerText")).contains(user);
     }
 
+    /** Opens a console page and waits until it, not the previous one, is shown with every section loaded (#page[data-shown]). */
+    private void show(String route) throws Exception {
+        browser.open(base + "/console/#/" + route);
+        browser.waitUntil("document.getElementById('page').dataset.shown === (location.hash || '#/overview') "
+                + "&& !document.querySelector('#page .loading')", Duration.ofSeconds(60));
+    }
+
     private void submitLogin(String name, String secret) throws Exception {
         browser.eval("(() => { const d = document.querySelector('dialog.login'); d.querySelector('input[name=user]').value = "
                 + js(name) + "; d.querySelector('input[name=password]').value = " + js(secret)
@@ -103,7 +111,7 @@ class ConsoleTest {
 
     @Test
     void searchFindsEventsPivotsAndExportsCsv() throws Exception {
-        browser.open(base + "/console/#/search?q=process.name:curl&last=1h");
+        show("search?q=process.name:curl&last=1h");
         browser.waitUntil("document.querySelector('table.events tbody tr')", PAGE);
         String firstRow = browser.text("document.querySelector('table.events tbody tr').innerText");
         assertThat(firstRow).contains("curl");
@@ -117,7 +125,7 @@ class ConsoleTest {
 
     @Test
     void alertPageShowsTheMatchedEventAndPreviewsAnException() throws Exception {
-        browser.open(base + "/console/#/alerts");
+        show("alerts");
         browser.waitUntil("document.querySelector('table.data tbody tr a[href^=\"#/alerts/\"]')", PAGE);
         browser.eval("document.querySelector('table.data tbody tr a[href^=\"#/alerts/\"]').click()");
         browser.waitUntil("document.querySelector('details.event')", PAGE);
@@ -132,17 +140,17 @@ class ConsoleTest {
                 + "document.querySelector('input[placeholder=assignee]').value = 'carol'; "
                 + "[...document.querySelectorAll('button')].find(b => b.textContent === 'Save').click(); })()");
         browser.waitUntil("document.body.innerText.includes('Saved.')", PAGE);
-        browser.open(base + "/console/#/alerts?status=acknowledged");
+        show("alerts?status=acknowledged");
         browser.waitUntil("document.querySelector('table.data tbody tr')", PAGE);
         assertThat(browser.text("document.querySelector('table.data tbody').innerText")).contains("acknowledged").contains("carol");
     }
 
     @Test
     void investigateWalksFromAnAddressToTheProcessAndItsGraph() throws Exception {
-        browser.open(base + "/console/#/investigate?kind=ip&value=127.0.0.1");
+        show("investigate?kind=ip&value=127.0.0.1");
         browser.waitUntil("document.querySelector('.steps table.data tbody tr')", PAGE);
         assertThat(browser.text("document.querySelector('.steps').innerText")).contains("curl").contains("web-1");
-        browser.open(base + "/console/#/graph?entity=e-curl");
+        show("graph?entity=e-curl");
         // The investigate page draws a graph too: wait for the graph page's own before clicking a node.
         browser.waitUntil("document.querySelector('h1') && document.querySelector('h1').innerText === 'Graph' && document.querySelector('svg.graph g.node')", PAGE);
         browser.eval("document.querySelector('svg.graph g.node.process').dispatchEvent(new MouseEvent('click', {bubbles: true}))");
@@ -152,18 +160,18 @@ class ConsoleTest {
 
     @Test
     void responseAndIncidentPagesLoad() throws Exception {
-        browser.open(base + "/console/#/response");
+        show("response");
         browser.waitUntil("document.body.innerText.includes('Nothing is blocked.') && document.body.innerText.includes('No indicators imported.')", PAGE);
-        browser.open(base + "/console/#/incidents");
+        show("incidents");
         browser.waitUntil("document.querySelector('h1') && document.querySelector('h1').innerText === 'Incidents' && !document.querySelector('p.loading')", PAGE);
-        browser.open(base + "/console/#/endpoints");
+        show("endpoints");
         browser.waitUntil("document.body.innerText.includes('No endpoint has enrolled yet.')", PAGE);
         assertThat(browser.consoleErrors()).isEmpty();
     }
 
     @Test
     void anIncidentGroupedFromTheAlertIsWorkedAndClosedWithItsReport() throws Exception {
-        browser.open(base + "/console/#/incidents");
+        show("incidents");
         browser.waitUntil("document.querySelector('table.data tbody tr a[href^=\"#/incidents/\"]')", Duration.ofSeconds(60));
         browser.eval("document.querySelector('table.data tbody tr a[href^=\"#/incidents/\"]').click()");
         browser.waitUntil("document.querySelector('textarea[placeholder^=\"Root cause\"]')", PAGE);
@@ -185,7 +193,7 @@ class ConsoleTest {
 
     @Test
     void settingsCreateAnEnrolmentTokenAndAUserAndShowTheAuditTrail() throws Exception {
-        browser.open(base + "/console/#/settings");
+        show("settings");
         browser.waitUntil("document.querySelector('input[name=expires]')", PAGE);
         browser.eval("[...document.querySelectorAll('button')].find(b => b.textContent === 'Create token').click()");
         browser.waitUntil("document.querySelector('pre.token')", PAGE);
@@ -194,14 +202,14 @@ class ConsoleTest {
                 + "document.querySelector('input[name=password][type=password]').value = 'analyst-password-42'; "
                 + "[...document.querySelectorAll('button')].find(b => b.textContent === 'Create or replace user').click(); })()");
         browser.waitUntil("document.body.innerText.includes('nina is now analyst.')", PAGE);
-        browser.open(base + "/console/#/settings?again=1");
+        show("settings?again=1");
         browser.waitUntil("[...document.querySelectorAll('table.data td')].some(td => td.innerText.includes('nina (analyst'))", PAGE);
         assertThat(browser.consoleErrors()).isEmpty();
     }
 
     @Test
     void rulesPageListsTheLoadedRules() throws Exception {
-        browser.open(base + "/console/#/rules");
+        show("rules");
         browser.waitUntil("document.querySelectorAll('table.data tbody tr').length > 50", PAGE);
         assertThat(browser.text("document.querySelector('h1').innerText")).containsPattern("\\d+ rules");
     }
@@ -215,5 +223,33 @@ class ConsoleTest {
             assertThat(response.statusCode()).as(path).isIn(400, 404);
             assertThat(response.body()).doesNotContain("root:");
         }
+    }
+
+    /** Every module the console loads is preloaded by index.html (no import waves), and an unchanged file revalidates as a 304. */
+    @Test
+    void modulesArePreloadedAndRevalidatedByEntityTag() throws Exception {
+        show("overview");
+        JsonNode loaded = browser.eval("[...new Set(performance.getEntriesByType('resource').map(e => new URL(e.name).pathname)"
+                + ".filter(p => p.endsWith('.js')))]");
+        JsonNode preloaded = browser.eval("[...document.querySelectorAll('link[rel=modulepreload]')].map(l => new URL(l.href).pathname)");
+        List<String> preloads = new ArrayList<>();
+        preloaded.forEach(n -> preloads.add(n.asText()));
+        assertThat(loaded.size()).isGreaterThan(10);
+        loaded.forEach(module -> {
+            if (!module.asText().equals("/console/js/app.js")) assertThat(preloads).as("modulepreload in index.html").contains(module.asText());
+        });
+
+        var http = dev.kiroku.it.ServerRest.client(server);
+        var first = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/console/js/app.js")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        String etag = first.headers().firstValue("ETag").orElseThrow();
+        var again = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/console/js/app.js"))
+                .header("If-None-Match", etag).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(again.statusCode()).isEqualTo(304);
+        assertThat(again.body()).isEmpty();
+        var changed = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/console/js/app.js"))
+                .header("If-None-Match", "\"other\"").build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(changed.statusCode()).isEqualTo(200);
+        assertThat(changed.body()).isEqualTo(first.body());
     }
 }

@@ -37,17 +37,30 @@ function route() {
   return {name, args, params};
 }
 
+let navigations = 0;
+
+/**
+ * Renders the page the hash names. Only the newest navigation's page is put in place (a slow page started earlier
+ * never replaces a later one); #page[data-shown] then holds the hash it shows, so tests and timings wait for the page
+ * they asked for rather than for elements the previous page may also have.
+ */
 async function show() {
+  const navigation = ++navigations;
   const {name, args, params} = route();
   const entry = PAGES.find(([key]) => key === name) || PAGES[0];
   document.querySelectorAll('#nav a').forEach(a => a.classList.toggle('active', a.dataset.page === entry[0]));
   document.title = `Kiroku · ${entry[1]}`;
   const page = document.getElementById('page');
+  delete page.dataset.shown;
+  let content;
   try {
-    replace(page, await entry[2].render(params, args));
+    content = await entry[2].render(params, args);
   } catch (e) {
-    replace(page, h('p.error', e.message));
+    content = h('p.error', e.message);
   }
+  if (navigation !== navigations) return;
+  replace(page, content);
+  page.dataset.shown = location.hash || '#/overview';
 }
 
 function showLogin(message) {
@@ -87,6 +100,14 @@ function renderUser() {
 replace(document.getElementById('nav'), PAGES.map(([key, title]) => h('a', {href: '#/' + key, dataset: {page: key}}, title)));
 onLoginNeeded(() => showLogin());
 window.addEventListener('hashchange', show);
+// Keyboard: "/" goes to the page's search or filter box (the Search page when it has none), as in most consoles.
+document.addEventListener('keydown', e => {
+  if (e.key !== '/' || e.ctrlKey || e.metaKey || e.altKey || e.target.closest('input, textarea, select, dialog')) return;
+  const box = document.querySelector('#page input.query, #page input[type=search]');
+  e.preventDefault();
+  if (box) box.focus();
+  else location.hash = '#/search';
+});
 resumeSession().then(() => {
   renderUser();
   show();

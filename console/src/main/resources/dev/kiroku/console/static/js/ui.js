@@ -219,3 +219,8 @@ export function section(title, load, ...tools) {
     error => replace(body, h('p.error', error.message)));
   return el;
 }
+
+/** Shows the current page again with fresh data (after an action changed it), without reloading the console. */
+export function reshow() {
+  window.dispatchEvent(new HashChangeEvent('hashchange'));
+}

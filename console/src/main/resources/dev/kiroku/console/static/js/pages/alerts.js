@@ -4,25 +4,44 @@ import {fact, badge, confirmAction, h, LEVELS, levelBadge, link, pivot, replace,
 
 const STATUSES = ['open', 'acknowledged', 'false_positive', 'resolved'];
 
+const PAGE = 100;
+
 export async function render(params, args) {
   if (args.length) return alertPage(args[0]);
   const form = filters(params);
+  // The first 100 alerts (newest first), then 100 more on demand: the list stays quick with hundreds of thousands stored.
+  // The technique filter is applied here, so it looks at the newest 500 at a time.
   const query = {rule: params.rule, level: params.level, host: params.host, agent: params.agent,
-    status: params.status, last: params.last || '7d', limit: 500};
-  let alerts = (await api.get('/api/v1/alerts', query)).alerts;
-  if (params.technique) alerts = alerts.filter(a => (a.rule.techniques || []).includes(params.technique));
+    status: params.status, last: params.last || '7d', limit: params.technique ? 500 : PAGE};
+  const results = h('div');
+  const load = async limit => {
+    let alerts = (await api.get('/api/v1/alerts', {...query, limit})).alerts;
+    const full = alerts.length === limit;
+    if (params.technique) alerts = alerts.filter(a => (a.rule.techniques || []).includes(params.technique));
+    replace(results, alertTable(alerts, params, query.last),
+      full && limit < 10_000 ? h('div.toolbar', h('span', `the newest ${alerts.length} shown`),
+        h('button.secondary', {onclick: () => load(Math.min(10_000, limit + (params.technique ? 500 : PAGE)))
+          .catch(e => replace(results, h('p.error', e.message)))}, 'Show more')) : null);
+  };
+  await load(query.limit);
   return h('div', h('h1', 'Alerts'), form,
     params.technique ? h('p', 'Technique ', badge(params.technique.toUpperCase())) : null,
-    table(alerts, [
-      {title: 'Last seen', value: a => time(a.last_seen)},
-      {title: 'Level', value: a => levelBadge(a.rule.level)},
-      {title: 'Rule', value: a => link('#/alerts/' + a.id, {}, a.rule.title)},
-      {title: 'Endpoint', value: a => link('#/endpoints/' + encodeURIComponent(a.agent_id), {}, a.host_name || a.agent_id)},
-      {title: 'Techniques', value: a => (a.rule.techniques || []).map(t => t.toUpperCase()).join(' ')},
-      {title: 'Status', value: a => badge(a.status || 'open', a.status || 'open')},
-      {title: 'Assignee', value: a => a.assignee || ''},
-      {title: 'Count', value: a => a.count, className: 'num'},
-    ], {empty: 'No alert matches these filters.', onRow: a => { location.hash = '#/alerts/' + a.id; }}));
+    results);
+}
+
+function alertTable(alerts, params, last) {
+  return table(alerts, [
+    {title: 'Last seen', value: a => time(a.last_seen)},
+    {title: 'Level', value: a => levelBadge(a.rule.level)},
+    {title: 'Rule', value: a => link('#/alerts/' + a.id, {}, a.rule.title)},
+    {title: 'Endpoint', value: a => link('#/endpoints/' + encodeURIComponent(a.agent_id), {}, a.host_name || a.agent_id)},
+    {title: 'Techniques', value: a => (a.rule.techniques || []).map(t => t.toUpperCase()).join(' ')},
+    {title: 'Status', value: a => badge(a.status || 'open', a.status || 'open')},
+    {title: 'Assignee', value: a => a.assignee || ''},
+    {title: 'Count', value: a => a.count, className: 'num'},
+  ], {empty: ['rule', 'level', 'host', 'agent', 'status', 'technique'].some(k => params[k])
+    ? `No alert in the last ${last} matches these filters.` : `No alerts in the last ${last}.`,
+  onRow: a => { location.hash = '#/alerts/' + a.id; }});
 }
 
 function filters(params) {

@@ -1,23 +1,42 @@
 // Incidents: list; incident page with timeline, graph, endpoints, indicators, notes, actions, status and closure.
 import {api} from '../api.js';
-import {badge, confirmAction, download, fact, h, link, replace, section, table, time} from '../ui.js';
+import {whileShown} from './endpoints.js';
+import {badge, confirmAction, download, fact, h, link, replace, reshow, section, table, time} from '../ui.js';
 
 const STATUSES = ['new', 'investigating', 'contained', 'closed'];
 
 export async function render(params, args) {
   if (args.length) return incidentPage(args[0]);
-  const incidents = (await api.get('/api/v1/incidents', {status: params.status})).incidents || [];
+  let incidents = await loadIncidents(params);
+  const list = h('div', incidentTable(incidents, params));
+  // Live: incidents the correlator opens while the list is shown appear without a reload (redrawn only when changed,
+  // so a row is not replaced under the pointer for nothing).
+  whileShown(list, 5, async () => {
+    const now = await loadIncidents(params);
+    if (JSON.stringify(now) === JSON.stringify(incidents)) return;
+    incidents = now;
+    replace(list, incidentTable(incidents, params));
+  });
   return h('div', h('h1', 'Incidents'),
     h('div.toolbar', h('a', {href: '#/incidents'}, 'all'), STATUSES.map(s => link('#/incidents', {status: s}, s))),
-    table(incidents, [
-      {title: 'Id', value: i => link('#/incidents/' + i.id, {}, '#' + i.id)},
-      {title: 'Title', value: i => i.title},
-      {title: 'Status', value: i => statusBadge(i.status)},
-      {title: 'Assignee', value: i => i.assignee || ''},
-      {title: 'Endpoints', value: i => endpointsOf(i).length},
-      {title: 'Alerts', value: i => (i.alerts || []).length},
-      {title: 'Updated', value: i => time(i.updated)},
-    ], {empty: 'No incidents.', onRow: i => { location.hash = '#/incidents/' + i.id; }}));
+    list);
+}
+
+async function loadIncidents(params) {
+  return (await api.get('/api/v1/incidents', {status: params.status})).incidents || [];
+}
+
+function incidentTable(incidents, params) {
+  return table(incidents, [
+    {title: 'Id', value: i => link('#/incidents/' + i.id, {}, '#' + i.id)},
+    {title: 'Title', value: i => i.title},
+    {title: 'Status', value: i => statusBadge(i.status)},
+    {title: 'Assignee', value: i => i.assignee || ''},
+    {title: 'Endpoints', value: i => endpointsOf(i).length},
+    {title: 'Alerts', value: i => (i.alerts || []).length},
+    {title: 'Updated', value: i => time(i.updated)},
+  ], {empty: params.status ? `No ${params.status} incidents.` : 'No incidents yet: the server opens one when related alerts fire.',
+    onRow: i => { location.hash = '#/incidents/' + i.id; }});
 }
 
 const statusOf = incident => String(incident.status || '').toLowerCase();
@@ -67,7 +86,7 @@ function statusControl(base, incident) {
   if (incident.status === 'closed') return 'closed';
   select.addEventListener('change', async () => {
     await api.post(base + '/status', {status: select.value});
-    location.reload();
+    reshow();
   });
   return select;
 }
@@ -78,7 +97,7 @@ function notes(base, incident) {
     (incident.notes || []).map(n => h('div.note', h('small', `${n.author || ''} ${time(n.created)}`), h('p', n.text))),
     text, h('div.toolbar', h('button', {onclick: async () => {
       await api.post(base + '/notes', {text: text.value});
-      location.reload();
+      reshow();
     }}, 'Add note')));
 }
 
@@ -99,7 +118,7 @@ function closing(base, incident) {
     if (!await confirmAction('Close this incident?', 'Closing declares the incident over and produces the closure report.')) return;
     try {
       await api.post(base + '/close', {root_cause: rootCause.value, scope: scope.value});
-      location.reload();
+      reshow();
     } catch (e) {
       replace(result, h('p.error', e.message));
     }

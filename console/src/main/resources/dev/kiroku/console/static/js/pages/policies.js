@@ -1,7 +1,7 @@
 // Response policies: automatic containment when an alert matches (GET/POST /api/v1/response/policies,
 // PUT/DELETE /api/v1/response/policies/{id}; docs/api.md). A policy in dry run only records what it would have done.
 import {api} from '../api.js';
-import {badge, confirmAction, h, LEVELS, replace, section, table} from '../ui.js';
+import {badge, confirmAction, h, LEVELS, replace, reshow, section, table} from '../ui.js';
 
 const PATH = '/api/v1/response/policies';
 export const POLICY_ACTIONS = ['kill_tree', 'quarantine_file', 'isolate', 'block_hash'];
@@ -36,7 +36,7 @@ function policyTable(policies, form) {
       h('button.danger', {onclick: async () => {
         if (!await confirmAction(`Delete policy ${p.name}?`)) return;
         await api.delete(`${PATH}/${encodeURIComponent(p.id)}`);
-        location.reload();
+        reshow();
       }}, 'Delete'))},
   ], {empty: 'No response policy yet: alerts only notify. Add one below.'});
 }
@@ -53,7 +53,7 @@ function describe(c) {
 async function save(policy) {
   if (policy.id !== undefined && policy.id !== null && policy.id !== '') await api.put(`${PATH}/${encodeURIComponent(policy.id)}`, policy);
   else await api.post(PATH, policy);
-  location.reload();
+  reshow();
 }
 
 const words = text => text.split(/[\s,]+/).map(s => s.trim()).filter(Boolean);

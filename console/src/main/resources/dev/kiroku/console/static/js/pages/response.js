@@ -1,7 +1,7 @@
 // Response: commands to endpoints with confirmation and live per-endpoint status, and the log of commands.
 // The actions offered are the command types the agents run today (docs/api.md, POST /api/v1/commands).
 import {api} from '../api.js';
-import {badge, confirmAction, download, h, replace, section, table, time} from '../ui.js';
+import {badge, confirmAction, download, h, replace, reshow, section, table, time} from '../ui.js';
 
 /**
  * Every action the agents take (docs/response.md), with the parameters the analyst fills in. A field's value
@@ -152,7 +152,7 @@ export async function render() {
         {title: '', value: e => h('button.secondary', {onclick: async () => {
           if (!await confirmAction(`Unblock ${e.value} on every endpoint?`)) return;
           await api.delete('/api/v1/blocklist/' + e.id);
-          location.reload();
+          reshow();
         }}, 'Unblock')},
       ], {empty: 'Nothing is blocked.'}));
     }),
@@ -184,7 +184,7 @@ function blockForm() {
     if (!await confirmAction(`Block ${value.value} on every endpoint?`)) return;
     try {
       await api.post('/api/v1/blocklist', {kind: kind.value, value: value.value.trim(), reason: reason.value});
-      location.reload();
+      reshow();
     } catch (e) {
       replace(result, h('span.error', e.message));
     }

@@ -4,7 +4,7 @@
 // (trials.js). APIs: /api/v1/rules, /rules/validate, /rules/test,
 // /rules/{id}/test (docs/api.md).
 import {api} from '../api.js';
-import {badge, confirmAction, h, levelBadge, replace, section, table, time} from '../ui.js';
+import {badge, confirmAction, h, levelBadge, replace, reshow, section, table, time} from '../ui.js';
 import {indicatorTrial, yaraTrial} from './trials.js';
 
 const WINDOWS = [['1h', 'last hour'], ['24h', 'last 24 hours'], ['7d', 'last 7 days'], ['30d', 'last 30 days']];
@@ -63,7 +63,7 @@ async function reload() {
   if (!await confirmAction('Reload all rules from disk?')) return;
   const result = await api.post('/api/v1/rules/reload');
   alert(`Loaded ${result.rules} rules; ${(result.refused_files || []).length} files refused.`);
-  location.reload();
+  reshow();
 }
 
 /** The editor: checked on the server a moment after each change; problems are listed by line and select it on click. */

@@ -1,7 +1,7 @@
 // Settings: enrolment tokens, users and roles, agent policies, and the audit trail (admin; docs/api.md).
 // Retention is a server start option (--retention) and is shown, not changed, here.
 import {api} from '../api.js';
-import {h, replace, section, table, time} from '../ui.js';
+import {badge, bytes, fact, h, replace, section, table, time} from '../ui.js';
 
 export async function render() {
   return h('div', h('h1', 'Settings'),
@@ -9,6 +9,7 @@ export async function render() {
       section('Enrolment token', () => tokenForm()),
       section('Users and roles', () => userForm())),
     section('Agent policy', () => policyForm()),
+    section('Event store and retention', async () => storeStatus((await api.get('/api/v1/health')).store || {})),
     section('Audit trail (newest first)', async () => {
       const audit = (await api.get('/api/v1/audit', {limit: 100})).audit || [];
       return table(audit, [
@@ -81,4 +82,16 @@ function policyForm() {
       replace(result, h('span.error', err.message));
     }
   }}, h('label', 'Target (all, group:NAME or agent:ID)', target), fields, h('button', {type: 'submit'}, 'Apply policy'), result);
+}
+
+/** The store's state and the days it holds (GET /api/v1/health); retention is the server's --retention start option. */
+function storeStatus(store) {
+  const state = String(store.state || 'unknown');
+  return h('div',
+    h('dl.facts',
+      fact('State', [badge(state.toLowerCase(), state === 'OK' ? 'online' : 'danger'), store.detail ? ' ' + store.detail : '']),
+      fact('Days held', store.oldestDay ? `${store.oldestDay} to ${store.newestDay} (${store.partitions} daily partitions)` : 'none yet'),
+      fact('On disk', bytes(store.diskBytes))),
+    h('p.hint', 'Whole days older than the retention are deleted. The retention is set when the server starts ',
+      h('code', 'kiroku server --retention 30d'), ' and is not changed from the console.'));
 }
