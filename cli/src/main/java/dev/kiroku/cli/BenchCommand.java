@@ -48,13 +48,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--rate", defaultValue = "0", description = "fleet: events per second per agent (default 20)")
     int rate;
 
-    @Option(names = "--store", paramLabel = "DIR", description = "console: run the full mode over this existing event store (a bench investigate directory with events/), linked, never written to")
-    Path store;
-
     @Option(names = "--samples", paramLabel = "DIR", description = "sandbox: sample directory with expected-verdicts.tsv (default: sandbox/src/test/resources/samples of the installation)")
     Path samples;
 
-    @Option(names = "--store", paramLabel = "DIR", description = "ioc: hunt over this existing event store (a copy: Lucene opens it for writing) instead of building one")
+    @Option(names = "--store", paramLabel = "DIR", description = "ioc, console: use this existing event store (e.g. a bench investigate directory with events/) instead of building one; ioc opens it for writing (give it a copy), console links it and never writes to it")
     Path store;
 
     @Override
