@@ -99,14 +99,14 @@ class NamespaceEndpointsTest {
             long storedForA = api.count("agent.id:\"" + agentA + "\"");
             long storedForB = api.count("agent.id:\"" + agentB + "\"");
             String cutMarker = "kiroku_cut_" + UUID.randomUUID().toString().replace("-", "");
-            // Each command lives a few seconds: the agent reads a process's namespace from /proc when it handles the
+            // Each command lives 8 s (a loaded CI machine delays the agent by seconds): the agent reads a process's namespace from /proc when it handles the
             // exec, and a process gone by then is attributed by its parent's (here the host's) namespace.
             commands.clear();
             int during = 0;
             while (Instant.now().isBefore(cutEnds)) {
                 during++;
-                commands.add(start(a.inside("/bin/sh", "-c", "sleep 3", cutMarker + "_a_" + during)));
-                commands.add(start(b.inside("/bin/sh", "-c", "sleep 3", cutMarker + "_b")));
+                commands.add(start(a.inside("/bin/sh", "-c", "sleep 8", cutMarker + "_a_" + during)));
+                commands.add(start(b.inside("/bin/sh", "-c", "sleep 8", cutMarker + "_b")));
                 Thread.sleep(2000);
             }
             for (Process command : commands) command.waitFor(30, TimeUnit.SECONDS);
