@@ -207,6 +207,54 @@ class ConsoleTest {
         assertThat(browser.consoleErrors()).isEmpty();
     }
 
+    /**
+     * A viewer may look but not act: on an enrolled endpoint's page and on an alert's page every action control is
+     * disabled, with a title naming the role it needs.
+     */
+    @Test
+    void aViewerSeesNoEnabledActionOnAnEndpointOrAnAlert(@TempDir Path agentDirectory) throws Exception {
+        String token = server.fleet().createToken(Duration.ofHours(1), "default", "test");
+        dev.kiroku.fleet.client.Enroller.enrol("127.0.0.1:" + server.fleet().port(), token, "agent-viewer-test", "viewer-host",
+                new dev.kiroku.fleet.client.AgentCredentials(agentDirectory));
+        var created = java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/api/v1/users"))
+                .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString((user + ":" + password).getBytes()))
+                .header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                        "{\"name\":\"vera\",\"role\":\"viewer\",\"password\":\"viewer-password-42\"}")).build();
+        assertThat(dev.kiroku.it.ServerRest.client(server).send(created, java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode())
+                .isEqualTo(201);
+        HeadlessBrowser viewer = new HeadlessBrowser();
+        try {
+            viewer.open(base + "/console/");
+            viewer.waitUntil("document.querySelector('dialog.login[open]')", PAGE);
+            viewer.eval("(() => { const d = document.querySelector('dialog.login'); d.querySelector('input[name=user]').value = 'vera'; "
+                    + "d.querySelector('input[name=password]').value = 'viewer-password-42'; d.querySelector('form').requestSubmit(); })()");
+            viewer.waitUntil("!document.querySelector('dialog.login')", PAGE);
+
+            viewer.open(base + "/console/#/endpoints/agent-viewer-test");
+            viewer.waitUntil("document.querySelectorAll('.response-actions button').length > 0", PAGE);
+            assertNoEnabledAction(viewer);
+            assertThat(viewer.text("document.querySelector('.response-actions button').title")).contains("analyst").contains("viewer");
+
+            viewer.open(base + "/console/#/alerts");
+            viewer.waitUntil("document.querySelector('table.data tbody tr a[href^=\"#/alerts/\"]')", PAGE);
+            viewer.eval("document.querySelector('table.data tbody tr a[href^=\"#/alerts/\"]').click()");
+            viewer.waitUntil("[...document.querySelectorAll('button')].some(b => b.textContent === 'Add exception')", PAGE);
+            assertNoEnabledAction(viewer);
+            assertThat(viewer.eval("[...document.querySelectorAll('#page button')].filter(b => ['Save', 'Preview', 'Add exception']"
+                    + ".includes(b.textContent) && b.disabled).length").asInt()).isEqualTo(3);
+        } finally {
+            viewer.close();
+        }
+    }
+
+    /** Every control marked as an action is disabled, and no button outside them is one that changes something. */
+    private static void assertNoEnabledAction(HeadlessBrowser page) throws Exception {
+        assertThat(page.eval("document.querySelectorAll('#page [data-needs]').length").asInt()).isPositive();
+        assertThat(page.text("[...document.querySelectorAll('#page [data-needs]')].filter(c => !c.disabled)"
+                + ".map(c => c.textContent || c.outerHTML).join(' | ')")).isEmpty();
+    }
+
     @Test
     void rulesPageListsTheLoadedRules() throws Exception {
         show("rules");

@@ -2,6 +2,7 @@
 // Retention is a server start option (--retention) and is shown, not changed, here.
 import {api} from '../api.js';
 import {badge, bytes, fact, h, replace, section, table, time} from '../ui.js';
+import {needs} from '../roles.js';
 
 export async function render() {
   return h('div', h('h1', 'Settings'),
@@ -33,7 +34,7 @@ function tokenForm() {
     } catch (err) {
       replace(result, h('p.error', err.message));
     }
-  }}, h('div.toolbar', h('label', 'Valid for ', expires), h('label', 'Group ', group), h('button', {type: 'submit'}, 'Create token')), result);
+  }}, h('div.toolbar', h('label', 'Valid for ', expires), h('label', 'Group ', group), h('button', {...needs('admin'), type: 'submit'}, 'Create token')), result);
 }
 
 /** POST /api/v1/users creates or replaces a user (passwords of at least 12 characters). */
@@ -52,7 +53,7 @@ function userForm() {
       replace(result, h('span.error', err.message));
     }
   }}, h('label', 'User', name), h('label', 'Role', role), h('label', 'Password (12 characters or more)', password),
-  h('button', {type: 'submit'}, 'Create or replace user'), result);
+  h('button', {...needs('admin'), type: 'submit'}, 'Create or replace user'), result);
 }
 
 /** policy.apply to a group or every agent: muted sensors, exclusions, journal size and retention. */
@@ -81,7 +82,7 @@ function policyForm() {
     } catch (err) {
       replace(result, h('span.error', err.message));
     }
-  }}, h('label', 'Target (all, group:NAME or agent:ID)', target), fields, h('button', {type: 'submit'}, 'Apply policy'), result);
+  }}, h('label', 'Target (all, group:NAME or agent:ID)', target), fields, h('button', {...needs('analyst'), type: 'submit'}, 'Apply policy'), result);
 }
 
 /** The store's state and the days it holds (GET /api/v1/health); retention is the server's --retention start option. */
