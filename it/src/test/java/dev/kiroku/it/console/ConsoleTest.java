@@ -256,6 +256,24 @@ class ConsoleTest {
     }
 
     @Test
+    void anAdminSetsTheStoreRetentionFromSettings() throws Exception {
+        show("settings");
+        browser.waitUntil("document.querySelector('input[name=retention_days]')", PAGE);
+        assertThat(browser.eval("document.querySelector('input[name=retention_days]').value").asText()).isEqualTo("30");
+        browser.eval("(() => { document.querySelector('input[name=retention_days]').value = '0'; "
+                + "[...document.querySelectorAll('button')].find(b => b.textContent === 'Save retention').click(); })()");
+        browser.waitUntil("document.querySelector('form.retention .error')", PAGE);
+        assertThat(browser.text("document.querySelector('form.retention .error').innerText")).contains("from 1 to 36500 days").contains("0");
+        browser.eval("(() => { document.querySelector('input[name=retention_days]').value = '45'; "
+                + "[...document.querySelectorAll('button')].find(b => b.textContent === 'Save retention').click(); })()");
+        browser.waitUntil("document.querySelector('form.retention').innerText.includes('Events are now kept 45 days (set here)')", PAGE);
+        show("settings?again=retention");
+        browser.waitUntil("document.querySelector('input[name=retention_days]')", PAGE);
+        assertThat(browser.eval("document.querySelector('input[name=retention_days]').value").asText()).isEqualTo("45");
+        assertThat(browser.consoleErrors()).isEmpty();
+    }
+
+    @Test
     void rulesPageListsTheLoadedRules() throws Exception {
         show("rules");
         browser.waitUntil("document.querySelectorAll('table.data tbody tr').length > 50", PAGE);
