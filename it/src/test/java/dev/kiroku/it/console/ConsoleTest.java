@@ -155,6 +155,13 @@ class ConsoleTest {
         browser.waitUntil("document.querySelector('h1') && document.querySelector('h1').innerText === 'Graph' && document.querySelector('svg.graph g.node')", PAGE);
         browser.eval("document.querySelector('svg.graph g.node.process').dispatchEvent(new MouseEvent('click', {bubbles: true}))");
         browser.waitUntil("document.querySelector('aside.node-details h3')", PAGE);
+        // the time slider: at its start only what existed first is drawn, at its end everything again
+        int all = browser.eval("document.querySelectorAll('svg.graph g.node').length").asInt();
+        browser.eval("(() => { const s = document.querySelector('input[type=range]'); s.value = 0; s.dispatchEvent(new Event('input')); })()");
+        browser.waitUntil("document.querySelectorAll('svg.graph g.node').length < " + all, PAGE);
+        assertThat(browser.eval("document.querySelectorAll('svg.graph g.node').length").asInt()).isPositive();
+        browser.eval("(() => { const s = document.querySelector('input[type=range]'); s.value = 1000; s.dispatchEvent(new Event('input')); })()");
+        browser.waitUntil("document.querySelectorAll('svg.graph g.node').length === " + all, PAGE);
         assertThat(browser.consoleErrors()).isEmpty();
     }
 
