@@ -32,6 +32,7 @@ import dev.kiroku.server.ingest.StoreIngest;
 import dev.kiroku.store.EventStore;
 import dev.kiroku.store.lucene.LuceneEventStore;
 import dev.kiroku.store.lucene.LuceneStoreOptions;
+import dev.kiroku.server.settings.StoreRetention;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -92,6 +93,7 @@ public final class KirokuServer implements AutoCloseable {
             teardown.push(ingest);
             state = JdbcStateStore.h2(config.dataDirectory().resolve("state"), clock.instant());
             teardown.push(state);
+            StoreRetention retention = new StoreRetention(state, (LuceneEventStore) store, config.retention(), clock);
             Users users = new Users(state, clock);
             users.bootstrap(credentialsFile()).ifPresent(password -> System.out.printf(
                     "kiroku server: first start, created the user '%s' with password %s%n"
@@ -130,7 +132,8 @@ public final class KirokuServer implements AutoCloseable {
             ApiServer api = new ApiServer(store, agents, clock, new Authentication(users, sessions), new DetectionRoutes(detection),
                     new FleetRoutes(fleet, users), List.of(investigation::register, new IndicatorRoutes(indicators)::register,
                     sandbox::register, collectedSamples::register, new BlockListRoutes(blockList)::register, policyRoutes::register,
-                    new YaraSweepRoutes(yaraSweeps)::register, new InventoryRoutes(inventoryScans)::register),
+                    new YaraSweepRoutes(yaraSweeps)::register, new InventoryRoutes(inventoryScans)::register,
+                    retention::register),
                     config.plainHttp() ? null : fleet.webTls(WebNames.of(config.host())));
             port = api.start(config.host(), config.port());
             teardown.push(api);

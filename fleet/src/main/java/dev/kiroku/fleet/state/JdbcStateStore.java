@@ -76,7 +76,8 @@ public final class JdbcStateStore implements StateStore {
                       at TIMESTAMP(9) WITH TIME ZONE NOT NULL,
                       actor VARCHAR(200) NOT NULL,
                       action VARCHAR(200) NOT NULL,
-                      detail CLOB)"""))));
+                      detail CLOB)""")),
+            new VersionedSchema.Step(2, List.of("CREATE TABLE settings (name VARCHAR(200) PRIMARY KEY, setting_value CLOB NOT NULL)"))));
 
     private record Certificate(String agentId, boolean revoked) {
     }
@@ -336,6 +337,16 @@ public final class JdbcStateStore implements StateStore {
         return list("SELECT " + COMMAND_COLUMNS + ", d.agent_id, d.state, d.delivered, d.finished, d.output FROM commands c "
                         + "JOIN command_deliveries d ON d.command_id = c.id WHERE c.id = ANY(?) AND d.state IN ('succeeded', 'failed', 'expired')",
                 JdbcStateStore::deliveryRow, (Object) commandIds.toArray(String[]::new));
+    }
+
+    @Override
+    public synchronized void putSetting(String name, String value) {
+        update("MERGE INTO settings (name, setting_value) KEY (name) VALUES (?, ?)", name, value);
+    }
+
+    @Override
+    public synchronized Optional<String> setting(String name) {
+        return one("SELECT setting_value FROM settings WHERE name = ?", r -> r.getString(1), name);
     }
 
     @Override

@@ -130,6 +130,12 @@ public interface StateStore extends AutoCloseable {
      */
     List<Delivery> finishedDeliveries(java.util.Collection<String> commandIds);
 
+    /** Stores a server setting changed at run time (name → text), replacing its earlier value. */
+    void putSetting(String name, String value);
+
+    /** A server setting changed at run time; empty when it was never set. */
+    Optional<String> setting(String name);
+
     void putUser(User user);
 
     Optional<User> user(String name);

@@ -155,6 +155,13 @@ class ConsoleTest {
         browser.waitUntil("document.querySelector('h1') && document.querySelector('h1').innerText === 'Graph' && document.querySelector('svg.graph g.node')", PAGE);
         browser.eval("document.querySelector('svg.graph g.node.process').dispatchEvent(new MouseEvent('click', {bubbles: true}))");
         browser.waitUntil("document.querySelector('aside.node-details h3')", PAGE);
+        // the time slider: at its start only what existed first is drawn, at its end everything again
+        int all = browser.eval("document.querySelectorAll('svg.graph g.node').length").asInt();
+        browser.eval("(() => { const s = document.querySelector('input[type=range]'); s.value = 0; s.dispatchEvent(new Event('input')); })()");
+        browser.waitUntil("document.querySelectorAll('svg.graph g.node').length < " + all, PAGE);
+        assertThat(browser.eval("document.querySelectorAll('svg.graph g.node').length").asInt()).isPositive();
+        browser.eval("(() => { const s = document.querySelector('input[type=range]'); s.value = 1000; s.dispatchEvent(new Event('input')); })()");
+        browser.waitUntil("document.querySelectorAll('svg.graph g.node').length === " + all, PAGE);
         assertThat(browser.consoleErrors()).isEmpty();
     }
 
@@ -204,6 +211,72 @@ class ConsoleTest {
         browser.waitUntil("document.body.innerText.includes('nina is now analyst.')", PAGE);
         show("settings?again=1");
         browser.waitUntil("[...document.querySelectorAll('table.data td')].some(td => td.innerText.includes('nina (analyst'))", PAGE);
+        assertThat(browser.consoleErrors()).isEmpty();
+    }
+
+    /**
+     * A viewer may look but not act: on an enrolled endpoint's page and on an alert's page every action control is
+     * disabled, with a title naming the role it needs.
+     */
+    @Test
+    void aViewerSeesNoEnabledActionOnAnEndpointOrAnAlert(@TempDir Path agentDirectory) throws Exception {
+        String token = server.fleet().createToken(Duration.ofHours(1), "default", "test");
+        dev.kiroku.fleet.client.Enroller.enrol("127.0.0.1:" + server.fleet().port(), token, "agent-viewer-test", "viewer-host",
+                new dev.kiroku.fleet.client.AgentCredentials(agentDirectory));
+        var created = java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/api/v1/users"))
+                .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString((user + ":" + password).getBytes()))
+                .header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                        "{\"name\":\"vera\",\"role\":\"viewer\",\"password\":\"viewer-password-42\"}")).build();
+        assertThat(dev.kiroku.it.ServerRest.client(server).send(created, java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode())
+                .isEqualTo(201);
+        HeadlessBrowser viewer = new HeadlessBrowser();
+        try {
+            viewer.open(base + "/console/");
+            viewer.waitUntil("document.querySelector('dialog.login[open]')", PAGE);
+            viewer.eval("(() => { const d = document.querySelector('dialog.login'); d.querySelector('input[name=user]').value = 'vera'; "
+                    + "d.querySelector('input[name=password]').value = 'viewer-password-42'; d.querySelector('form').requestSubmit(); })()");
+            viewer.waitUntil("!document.querySelector('dialog.login')", PAGE);
+
+            viewer.open(base + "/console/#/endpoints/agent-viewer-test");
+            viewer.waitUntil("document.querySelectorAll('.response-actions button').length > 0", PAGE);
+            assertNoEnabledAction(viewer);
+            assertThat(viewer.text("document.querySelector('.response-actions button').title")).contains("analyst").contains("viewer");
+
+            viewer.open(base + "/console/#/alerts");
+            viewer.waitUntil("document.querySelector('table.data tbody tr a[href^=\"#/alerts/\"]')", PAGE);
+            viewer.eval("document.querySelector('table.data tbody tr a[href^=\"#/alerts/\"]').click()");
+            viewer.waitUntil("[...document.querySelectorAll('button')].some(b => b.textContent === 'Add exception')", PAGE);
+            assertNoEnabledAction(viewer);
+            assertThat(viewer.eval("[...document.querySelectorAll('#page button')].filter(b => ['Save', 'Preview', 'Add exception']"
+                    + ".includes(b.textContent) && b.disabled).length").asInt()).isEqualTo(3);
+        } finally {
+            viewer.close();
+        }
+    }
+
+    /** Every control marked as an action is disabled, and no button outside them is one that changes something. */
+    private static void assertNoEnabledAction(HeadlessBrowser page) throws Exception {
+        assertThat(page.eval("document.querySelectorAll('#page [data-needs]').length").asInt()).isPositive();
+        assertThat(page.text("[...document.querySelectorAll('#page [data-needs]')].filter(c => !c.disabled)"
+                + ".map(c => c.textContent || c.outerHTML).join(' | ')")).isEmpty();
+    }
+
+    @Test
+    void anAdminSetsTheStoreRetentionFromSettings() throws Exception {
+        show("settings");
+        browser.waitUntil("document.querySelector('input[name=retention_days]')", PAGE);
+        assertThat(browser.eval("document.querySelector('input[name=retention_days]').value").asText()).isEqualTo("30");
+        browser.eval("(() => { document.querySelector('input[name=retention_days]').value = '0'; "
+                + "[...document.querySelectorAll('button')].find(b => b.textContent === 'Save retention').click(); })()");
+        browser.waitUntil("document.querySelector('form.retention .error')", PAGE);
+        assertThat(browser.text("document.querySelector('form.retention .error').innerText")).contains("from 1 to 36500 days").contains("0");
+        browser.eval("(() => { document.querySelector('input[name=retention_days]').value = '45'; "
+                + "[...document.querySelectorAll('button')].find(b => b.textContent === 'Save retention').click(); })()");
+        browser.waitUntil("document.querySelector('form.retention').innerText.includes('Events are now kept 45 days (set here)')", PAGE);
+        show("settings?again=retention");
+        browser.waitUntil("document.querySelector('input[name=retention_days]')", PAGE);
+        assertThat(browser.eval("document.querySelector('input[name=retention_days]').value").asText()).isEqualTo("45");
         assertThat(browser.consoleErrors()).isEmpty();
     }
 

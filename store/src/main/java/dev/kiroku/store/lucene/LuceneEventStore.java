@@ -57,6 +57,8 @@ public final class LuceneEventStore implements EventStore {
     private final Path root;
     private final InstantSource clock;
     private final LuceneStoreOptions options;
+    /** Starts as the options' retention; {@link #retention(Duration)} changes it for the next append and maintenance run. */
+    private volatile Duration retention;
     private final ConcurrentSkipListMap<LocalDate, Partition> partitions = new ConcurrentSkipListMap<>(Comparator.reverseOrder());
     /** Readers and writers of partitions hold the read lock; retention and close take the write lock. */
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
@@ -78,6 +80,7 @@ public final class LuceneEventStore implements EventStore {
         this.root = root;
         this.clock = clock;
         this.options = options;
+        this.retention = options.retention();
         this.health = new AtomicReference<>(new Health(StoreStatus.State.OK, "", clock.instant()));
         try {
             Files.createDirectories(root);
@@ -118,7 +121,7 @@ public final class LuceneEventStore implements EventStore {
         for (Event e : events) {
             LocalDate day = LocalDate.ofInstant(e.timestamp(), ZoneOffset.UTC);
             if (oldestKept != null && day.isBefore(oldestKept)) {
-                rejected.add(new AppendResult.Rejected(e.agentId(), e.sequence(), "older than the retention period (" + options.retention() + ")"));
+                rejected.add(new AppendResult.Rejected(e.agentId(), e.sequence(), "older than the retention period (" + retention + ")"));
                 continue;
             }
             try {
@@ -414,10 +417,24 @@ public final class LuceneEventStore implements EventStore {
 
     // ---------------------------------------------------------------- retention and lifecycle
 
+    /** How long events are kept; null keeps everything. */
+    public Duration retention() {
+        return retention;
+    }
+
+    /** Changes how long events are kept, from the next append and maintenance run on; null keeps everything. */
+    public void retention(Duration newRetention) {
+        if (newRetention != null && (newRetention.isNegative() || newRetention.isZero())) {
+            throw new IllegalArgumentException("retention must be positive: " + newRetention);
+        }
+        retention = newRetention;
+    }
+
     /** The oldest day retention keeps, or null when everything is kept. */
     private LocalDate oldestKeptDay() {
-        if (options.retention() == null) return null;
-        Instant cutoff = clock.instant().minus(options.retention());
+        Duration kept = retention;
+        if (kept == null) return null;
+        Instant cutoff = clock.instant().minus(kept);
         LocalDate cutoffDay = LocalDate.ofInstant(cutoff, ZoneOffset.UTC);
         return cutoffDay;
     }
@@ -479,7 +496,8 @@ public final class LuceneEventStore implements EventStore {
             }
             if (failure != null) throw writeFailed(List.of(failed), failure);
             if (System.nanoTime() - lastCommitNanos >= options.commitInterval().toNanos()) commit();
-            if (options.retention() != null) deleteBefore(clock.instant().minus(options.retention()));
+            Duration kept = retention;
+            if (kept != null) deleteBefore(clock.instant().minus(kept));
         } catch (StoreUnavailableException e) {
             // already recorded in the health
         } catch (RuntimeException e) {

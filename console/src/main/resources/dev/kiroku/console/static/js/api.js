@@ -60,6 +60,12 @@ export function signedInUser() {
   return current ? current.user : null;
 }
 
+/** The signed-in user's role (viewer, analyst or admin); null when nobody is signed in. */
+export function signedInRole() {
+  const current = session();
+  return current ? current.role : null;
+}
+
 async function request(method, path, {params, body, text, quiet} = {}) {
   const url = path + (params ? '?' + new URLSearchParams(
     Object.entries(params).filter(([, v]) => v !== undefined && v !== null && v !== '')).toString() : '');

@@ -1,6 +1,7 @@
 // The console's shell: navigation, hash routing (#/page/arg?params) and sign-in.
 import {h, replace} from './ui.js';
 import {onLoginNeeded, resumeSession, signIn, signOut, signedInUser} from './api.js';
+import {restrictActions} from './roles.js';
 import * as overview from './pages/overview.js';
 import * as endpoints from './pages/endpoints.js';
 import * as alerts from './pages/alerts.js';
@@ -99,6 +100,7 @@ function renderUser() {
 
 replace(document.getElementById('nav'), PAGES.map(([key, title]) => h('a', {href: '#/' + key, dataset: {page: key}}, title)));
 onLoginNeeded(() => showLogin());
+restrictActions(document.getElementById('page'));
 window.addEventListener('hashchange', show);
 // Keyboard: "/" goes to the page's search or filter box (the Search page when it has none), as in most consoles.
 document.addEventListener('keydown', e => {

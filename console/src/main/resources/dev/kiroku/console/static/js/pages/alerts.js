@@ -1,6 +1,7 @@
 // Alerts: list with filters, triage (status, assignee, false positive → exception with preview), alert page.
 import {api} from '../api.js';
 import {fact, badge, confirmAction, h, LEVELS, levelBadge, link, pivot, replace, section, table, time} from '../ui.js';
+import {needs} from '../roles.js';
 
 const STATUSES = ['open', 'acknowledged', 'false_positive', 'resolved'];
 
@@ -79,8 +80,8 @@ async function alertPage(id) {
 }
 
 function triage(alert) {
-  const status = h('select', STATUSES.map(s => h('option', {value: s, selected: (alert.status || 'open') === s}, s)));
-  const assignee = h('input', {placeholder: 'assignee', value: alert.assignee || ''});
+  const status = h('select', {...needs('analyst')}, STATUSES.map(s => h('option', {value: s, selected: (alert.status || 'open') === s}, s)));
+  const assignee = h('input', {...needs('analyst'), placeholder: 'assignee', value: alert.assignee || ''});
   const note = h('p');
   const save = async () => {
     try {
@@ -91,7 +92,7 @@ function triage(alert) {
     }
   };
   return h('div',
-    h('div.toolbar', status, assignee, h('button', {onclick: save}, 'Save')), note,
+    h('div.toolbar', status, assignee, h('button', {...needs('analyst'), onclick: save}, 'Save')), note,
     h('h3', 'False positive? Turn it into an exception'),
     exceptionBuilder(alert));
 }
@@ -124,7 +125,7 @@ function exceptionBuilder(alert) {
   };
   if (!boxes.length) return h('p.empty', 'The matched event has no fields to build an exception from.');
   return h('div', boxes.map(b => h('label.check', b.box, h('code', b.field), ' = ', h('span.value', b.value))),
-    h('div.toolbar', h('button.secondary', {onclick: preview}, 'Preview'), h('button', {onclick: add}, 'Add exception')), result);
+    h('div.toolbar', h('button.secondary', {...needs('analyst'), onclick: preview}, 'Preview'), h('button', {...needs('analyst'), onclick: add}, 'Add exception')), result);
 }
 
 export function eventDetail(event) {

@@ -2,6 +2,7 @@
 import {api} from '../api.js';
 import {whileShown} from './endpoints.js';
 import {badge, confirmAction, download, fact, h, link, replace, reshow, section, table, time} from '../ui.js';
+import {needs} from '../roles.js';
 
 const STATUSES = ['new', 'investigating', 'contained', 'closed'];
 
@@ -61,7 +62,7 @@ async function incidentPage(id) {
         fact('Affected endpoints', endpointsOf(incident).join(', ')))),
       section('Indicators', () => h('div',
         table(incident.indicators || [], [{title: 'Type', value: i => i.type}, {title: 'Value', value: i => i.value}], {empty: 'None extracted.'}),
-        (incident.indicators || []).length ? h('button.secondary', {onclick: async () => {
+        (incident.indicators || []).length ? h('button.secondary', {...needs('analyst'), onclick: async () => {
           const list = incident.indicators.map(i => `${i.value}`).join('\n') + '\n';
           const r = await api.postText('/api/v1/indicators', list, {name: `incident-${incident.id}.txt`});
           alert(`The indicator store took ${r.stored} indicators from this incident.`);
@@ -82,7 +83,7 @@ async function incidentPage(id) {
 }
 
 function statusControl(base, incident) {
-  const select = h('select', STATUSES.filter(s => s !== 'closed').map(s => h('option', {value: s, selected: incident.status === s}, s)));
+  const select = h('select', {...needs('analyst')}, STATUSES.filter(s => s !== 'closed').map(s => h('option', {value: s, selected: incident.status === s}, s)));
   if (incident.status === 'closed') return 'closed';
   select.addEventListener('change', async () => {
     await api.post(base + '/status', {status: select.value});
@@ -92,10 +93,10 @@ function statusControl(base, incident) {
 }
 
 function notes(base, incident) {
-  const text = h('textarea', {rows: 3, placeholder: 'What you found, what you did…'});
+  const text = h('textarea', {...needs('analyst'), rows: 3, placeholder: 'What you found, what you did…'});
   return h('div',
     (incident.notes || []).map(n => h('div.note', h('small', `${n.author || ''} ${time(n.created)}`), h('p', n.text))),
-    text, h('div.toolbar', h('button', {onclick: async () => {
+    text, h('div.toolbar', h('button', {...needs('analyst'), onclick: async () => {
       await api.post(base + '/notes', {text: text.value});
       reshow();
     }}, 'Add note')));
@@ -114,7 +115,7 @@ function closing(base, incident) {
   const rootCause = h('textarea', {rows: 3, placeholder: 'Root cause: how the intrusion began'});
   const scope = h('textarea', {rows: 3, placeholder: 'Scope: which endpoints were affected and which were checked'});
   const result = h('div');
-  return h('div', rootCause, scope, h('div.toolbar', h('button.danger', {onclick: async () => {
+  return h('div', rootCause, scope, h('div.toolbar', h('button.danger', {...needs('analyst'), onclick: async () => {
     if (!await confirmAction('Close this incident?', 'Closing declares the incident over and produces the closure report.')) return;
     try {
       await api.post(base + '/close', {root_cause: rootCause.value, scope: scope.value});

@@ -2,6 +2,7 @@
 // PUT/DELETE /api/v1/response/policies/{id}; docs/api.md). A policy in dry run only records what it would have done.
 import {api} from '../api.js';
 import {badge, confirmAction, h, LEVELS, replace, reshow, section, table} from '../ui.js';
+import {needs} from '../roles.js';
 
 const PATH = '/api/v1/response/policies';
 export const POLICY_ACTIONS = ['kill_tree', 'quarantine_file', 'isolate', 'block_hash'];
@@ -28,12 +29,12 @@ function policyTable(policies, form) {
     {title: 'When', value: p => describe(p.conditions || {})},
     {title: 'Then', value: p => (p.actions || []).join(', ')},
     {title: '', value: p => h('div.toolbar',
-      h('button.secondary', {onclick: () => replace(form, policyForm(p))}, 'Edit'),
-      h('button.secondary', {onclick: async () => {
+      h('button.secondary', {...needs('analyst'), onclick: () => replace(form, policyForm(p))}, 'Edit'),
+      h('button.secondary', {...needs('analyst'), onclick: async () => {
         if (!await confirmAction(`${p.enabled ? 'Disable' : 'Enable'} policy ${p.name}?`)) return;
         await save({...p, enabled: !p.enabled});
       }}, p.enabled ? 'Disable' : 'Enable'),
-      h('button.danger', {onclick: async () => {
+      h('button.danger', {...needs('analyst'), onclick: async () => {
         if (!await confirmAction(`Delete policy ${p.name}?`)) return;
         await api.delete(`${PATH}/${encodeURIComponent(p.id)}`);
         reshow();
@@ -96,7 +97,7 @@ function policyForm(policy) {
     h('fieldset', h('legend', 'When an alert has'), h('label', 'Minimum level', minLevel), h('label', 'Rules', rules),
       h('label', 'Tags', tags), h('label', 'Endpoints', endpoints)),
     h('fieldset', h('legend', 'Then'), actions.map(b => h('label.check', b, ' ', b.value.replace(/_/g, ' ')))),
-    h('div.toolbar', h('button', {type: 'submit'}, policy ? 'Save policy' : 'Add policy'),
+    h('div.toolbar', h('button', {...needs('analyst'), type: 'submit'}, policy ? 'Save policy' : 'Add policy'),
       policy ? h('button.secondary', {type: 'button', onclick: () => replace(result.closest('.section-body') || result, policyForm(null))}, 'New policy instead') : null),
     result);
 }

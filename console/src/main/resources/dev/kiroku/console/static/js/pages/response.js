@@ -2,6 +2,7 @@
 // The actions offered are the command types the agents run today (docs/api.md, POST /api/v1/commands).
 import {api} from '../api.js';
 import {badge, confirmAction, download, h, replace, reshow, section, table, time} from '../ui.js';
+import {needs} from '../roles.js';
 
 /**
  * Every action the agents take (docs/response.md), with the parameters the analyst fills in. A field's value
@@ -67,7 +68,7 @@ export function responseButtons(agentIds, {prefill = {}} = {}) {
   const status = h('div.command-status', {'aria-live': 'polite'});
   const who = agentIds.length === 1 ? agentIds[0] : agentIds.length + ' endpoints';
   return h('div', h('div.toolbar.response-actions', ACTIONS.map(a => h(a.danger ? 'button.danger' : 'button.secondary', {
-    dataset: {action: a.type},
+    ...needs('analyst'), dataset: {action: a.type},
     onclick: async () => {
       const values = await confirmAction(`${a.label}: ${who}?`, a.detail, (a.fields || []).map(f => ({...f, value: prefill[f.name] ?? f.value})));
       if (!values) return;
@@ -112,7 +113,7 @@ function output(d) {
   return h('ul.results', results.map(r => h('li',
     badge(String(r.outcome || '').toLowerCase(), r.outcome === 'FAILED' ? 'failed' : 'done'), ' ', h('code', r.target), ' ', r.detail || '',
     r.data && r.data.content_base64 ? [' ', h('button.link', {onclick: () => saveCollected(r)}, 'download'),
-      ' ', h('button.link', {onclick: () => analyzeCollected(d)}, 'analyze in the sandbox')] : null)));
+      ' ', h('button.link', {...needs('analyst'), onclick: () => analyzeCollected(d)}, 'analyze in the sandbox')] : null)));
 }
 
 /** Sends every file the collect command brought back to the sandbox and says where each went. */
@@ -149,7 +150,7 @@ export async function render() {
         {title: 'Kind', value: e => e.kind}, {title: 'Value', value: e => h('code', e.value)},
         {title: 'Reason', value: e => e.reason || ''}, {title: 'Source', value: e => e.source || ''},
         {title: 'Added', value: e => `${time(e.created)} by ${e.createdBy || ''}`},
-        {title: '', value: e => h('button.secondary', {onclick: async () => {
+        {title: '', value: e => h('button.secondary', {...needs('analyst'), onclick: async () => {
           if (!await confirmAction(`Unblock ${e.value} on every endpoint?`)) return;
           await api.delete('/api/v1/blocklist/' + e.id);
           reshow();
@@ -180,7 +181,7 @@ function blockForm() {
   const value = h('input', {placeholder: 'hash, IP, CIDR or domain', size: 66});
   const reason = h('input', {placeholder: 'reason'});
   const result = h('span');
-  return h('div.toolbar', kind, value, reason, h('button.danger', {onclick: async () => {
+  return h('div.toolbar', kind, value, reason, h('button.danger', {...needs('analyst'), onclick: async () => {
     if (!await confirmAction(`Block ${value.value} on every endpoint?`)) return;
     try {
       await api.post('/api/v1/blocklist', {kind: kind.value, value: value.value.trim(), reason: reason.value});
@@ -195,7 +196,7 @@ function blockForm() {
 function indicatorUpload() {
   const file = h('input', {type: 'file'});
   const result = h('span');
-  return h('div.toolbar', file, h('button', {onclick: async () => {
+  return h('div.toolbar', file, h('button', {...needs('analyst'), onclick: async () => {
     const chosen = file.files[0];
     if (!chosen) return;
     try {

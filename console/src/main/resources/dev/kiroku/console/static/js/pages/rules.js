@@ -6,6 +6,7 @@
 import {api} from '../api.js';
 import {badge, confirmAction, h, levelBadge, replace, reshow, section, table, time} from '../ui.js';
 import {indicatorTrial, yaraTrial} from './trials.js';
+import {needs} from '../roles.js';
 
 const WINDOWS = [['1h', 'last hour'], ['24h', 'last 24 hours'], ['7d', 'last 7 days'], ['30d', 'last 30 days']];
 
@@ -34,7 +35,7 @@ export async function render(params) {
   refresh();
   return h('div',
     h('h1', 'Rules ', h('small', `${body.rules.length} rules`)),
-    h('div.toolbar', filter, h('label', 'Test over ', window), h('button.secondary', {onclick: reload}, 'Reload rules')),
+    h('div.toolbar', filter, h('label', 'Test over ', window), h('button.secondary', {...needs('analyst'), onclick: reload}, 'Reload rules')),
     results,
     list,
     section('Write or upload a rule (Sigma YAML)', () => ruleEditor(results, window)),
@@ -46,7 +47,7 @@ export async function render(params) {
 }
 
 function toggle(rule) {
-  const box = h('input', {type: 'checkbox', checked: rule.enabled !== false, 'aria-label': `enable ${rule.title}`});
+  const box = h('input', {...needs('analyst'), type: 'checkbox', checked: rule.enabled !== false, 'aria-label': `enable ${rule.title}`});
   box.addEventListener('change', async () => {
     try {
       await api.post(`/api/v1/rules/${encodeURIComponent(rule.id)}/${box.checked ? 'enable' : 'disable'}`);
@@ -93,10 +94,10 @@ function ruleEditor(results, window) {
   const added = h('div');
   return h('div', h('div.toolbar', h('label', 'Open a file ', file)), yaml, status,
     h('div.toolbar',
-      h('button.secondary#rule-check', {onclick: check}, 'Check'),
-      h('button.secondary#rule-test', {onclick: () => runTest(results, '/api/v1/rules/test', yaml.value, window.value, 'the new rule')},
+      h('button.secondary#rule-check', {...needs('analyst'), onclick: check}, 'Check'),
+      h('button.secondary#rule-test', {...needs('analyst'), onclick: () => runTest(results, '/api/v1/rules/test', yaml.value, window.value, 'the new rule')},
         'Test on recorded history'),
-      h('button#rule-add', {onclick: async () => {
+      h('button#rule-add', {...needs('analyst'), onclick: async () => {
         try {
           const answer = await api.postText('/api/v1/rules', yaml.value,
             file.files.length ? {name: file.files[0].name} : undefined);

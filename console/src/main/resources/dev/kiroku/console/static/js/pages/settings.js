@@ -1,7 +1,8 @@
 // Settings: enrolment tokens, users and roles, agent policies, and the audit trail (admin; docs/api.md).
-// Retention is a server start option (--retention) and is shown, not changed, here.
+// Retention: the --retention start option is the default until an admin sets it here (PUT /api/v1/settings/retention).
 import {api} from '../api.js';
 import {badge, bytes, fact, h, replace, section, table, time} from '../ui.js';
+import {needs} from '../roles.js';
 
 export async function render() {
   return h('div', h('h1', 'Settings'),
@@ -9,7 +10,8 @@ export async function render() {
       section('Enrolment token', () => tokenForm()),
       section('Users and roles', () => userForm())),
     section('Agent policy', () => policyForm()),
-    section('Event store and retention', async () => storeStatus((await api.get('/api/v1/health')).store || {})),
+    section('Event store and retention', async () => h('div', storeStatus((await api.get('/api/v1/health')).store || {}),
+      retentionForm(await api.get('/api/v1/settings/retention')))),
     section('Audit trail (newest first)', async () => {
       const audit = (await api.get('/api/v1/audit', {limit: 100})).audit || [];
       return table(audit, [
@@ -17,6 +19,25 @@ export async function render() {
         {title: 'What', value: a => a.action || ''}, {title: 'Detail', value: a => a.detail || a.target || ''},
       ], {empty: 'Nothing recorded yet.'});
     }));
+}
+
+/** PUT /api/v1/settings/retention: whole days; the store deletes older days at its next maintenance run. */
+function retentionForm(current) {
+  const days = h('input', {...needs('admin'), name: 'retention_days', type: 'number', min: 1, max: 36500, size: 6,
+    value: current.retention_days ?? ''});
+  const result = h('span', {'aria-live': 'polite'});
+  const origin = current => current.source === 'settings' ? 'set here' : 'the --retention start option';
+  return h('form.retention', {novalidate: true, onsubmit: async e => {
+    e.preventDefault();
+    try {
+      const changed = await api.put('/api/v1/settings/retention', {retention_days: Number(days.value)});
+      replace(result, `Events are now kept ${changed.retention_days} days (${origin(changed)}).`);
+    } catch (err) {
+      replace(result, h('span.error', err.message));
+    }
+  }}, h('div.toolbar', h('label', 'Keep events for ', days, ' days'),
+    h('button', {...needs('admin'), type: 'submit'}, 'Save retention'),
+    h('small', ` now ${current.retention_days ?? 'forever'} days, ${origin(current)}`)), result);
 }
 
 /** POST /api/v1/tokens: the token is shown once; the server keeps only its hash. */
@@ -33,7 +54,7 @@ function tokenForm() {
     } catch (err) {
       replace(result, h('p.error', err.message));
     }
-  }}, h('div.toolbar', h('label', 'Valid for ', expires), h('label', 'Group ', group), h('button', {type: 'submit'}, 'Create token')), result);
+  }}, h('div.toolbar', h('label', 'Valid for ', expires), h('label', 'Group ', group), h('button', {...needs('admin'), type: 'submit'}, 'Create token')), result);
 }
 
 /** POST /api/v1/users creates or replaces a user (passwords of at least 12 characters). */
@@ -52,7 +73,7 @@ function userForm() {
       replace(result, h('span.error', err.message));
     }
   }}, h('label', 'User', name), h('label', 'Role', role), h('label', 'Password (12 characters or more)', password),
-  h('button', {type: 'submit'}, 'Create or replace user'), result);
+  h('button', {...needs('admin'), type: 'submit'}, 'Create or replace user'), result);
 }
 
 /** policy.apply to a group or every agent: muted sensors, exclusions, journal size and retention. */
@@ -81,7 +102,7 @@ function policyForm() {
     } catch (err) {
       replace(result, h('span.error', err.message));
     }
-  }}, h('label', 'Target (all, group:NAME or agent:ID)', target), fields, h('button', {type: 'submit'}, 'Apply policy'), result);
+  }}, h('label', 'Target (all, group:NAME or agent:ID)', target), fields, h('button', {...needs('analyst'), type: 'submit'}, 'Apply policy'), result);
 }
 
 /** The store's state and the days it holds (GET /api/v1/health); retention is the server's --retention start option. */

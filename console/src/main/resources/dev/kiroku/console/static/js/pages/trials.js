@@ -5,6 +5,7 @@
 import {api} from '../api.js';
 import {h, replace, table, time} from '../ui.js';
 import {loadEndpoints} from './endpoints.js';
+import {needs} from '../roles.js';
 
 /** An indicator file (OpenIOC, STIX, list) hunted over the window the page's select names; nothing is stored. */
 export function indicatorTrial(windowSelect) {
@@ -23,7 +24,7 @@ export function indicatorTrial(windowSelect) {
   };
   return h('div', h('p.hint', 'Hunts the file\'s indicators over the stored events of the chosen window, as an import would, ',
     'without importing them, blocking anything or raising an alert.'),
-  h('div.toolbar', h('label', 'Indicator file ', file), h('button.secondary#ioc-test', {onclick: run}, 'Test on recorded history')), result);
+  h('div.toolbar', h('label', 'Indicator file ', file), h('button.secondary#ioc-test', {...needs('analyst'), onclick: run}, 'Test on recorded history')), result);
 }
 
 function indicatorReport(r) {
@@ -84,9 +85,9 @@ export async function yaraTrial() {
     }
   };
   return h('div', h('div.toolbar', h('label', 'File name ', name), h('label', 'Open a file ', file)), rules,
-    h('div.toolbar', h('button.secondary#yara-check', {onclick: check}, 'Check'),
+    h('div.toolbar', h('button.secondary#yara-check', {...needs('analyst'), onclick: check}, 'Check'),
       endpoints.length ? [h('label', 'Test on ', endpoint), h('label', 'Paths ', paths),
-        h('button.secondary#yara-test', {onclick: test, title: 'Scan these paths (by default the directories the file inventory covers) on this endpoint; matches are shown, not alerted'},
+        h('button.secondary#yara-test', {...needs('analyst'), onclick: test, title: 'Scan these paths (by default the directories the file inventory covers) on this endpoint; matches are shown, not alerted'},
           'Test on the endpoint')] : h('span.hint', 'No endpoint online to test on.')),
     report);
 }

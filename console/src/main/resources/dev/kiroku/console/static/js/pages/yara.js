@@ -3,6 +3,7 @@
 import {api} from '../api.js';
 import {badge, bytes, confirmAction, fact, h, link, replace, section, table, time} from '../ui.js';
 import {loadEndpoints, whileShown} from './endpoints.js';
+import {needs} from '../roles.js';
 
 const PATH = '/api/v1/yara/sweeps';
 const FINISHED = ['done', 'failed', 'expired', 'cancelled'];
@@ -54,7 +55,7 @@ async function sweepForm() {
     h('label', 'Processes to scan (memory) ', processes),
     h('fieldset', h('legend', 'Endpoints online now, first 200 (none chosen: every endpoint, also those offline, when they return)'), boxes.length ? boxes.map(([e, box]) =>
       h('label.check', box, ` ${e.hostname || e.id} `, badge(e.status || 'unknown', e.status))) : h('p.empty', 'No endpoint is enrolled.')),
-    error, h('div.toolbar', h('button#yara-start', {onclick: start}, 'Start sweep')));
+    error, h('div.toolbar', h('button#yara-start', {...needs('analyst'), onclick: start}, 'Start sweep')));
 }
 
 async function sweepPage(id) {
