@@ -237,9 +237,23 @@ await step('every page interactive: timed in the browser', async () => {
 await step('viewer refused', async () => {
   await signIn(env('KIROKU_VIEWER'), env('KIROKU_VIEWER_PASSWORD'));
   await go(`endpoints/${encodeURIComponent(AGENT)}`);
-  await page.locator('button[data-action=isolate]').click();
-  await confirm();
-  await page.locator('.command-status .error', {hasText: /viewer; this needs analyst/}).waitFor();
+  // The console offers a viewer no action: the button is disabled and says why...
+  await page.waitForFunction(() => {
+    const b = document.querySelector('button[data-action=isolate]');
+    return b && b.disabled && /needs the analyst role/i.test(b.title);
+  });
+  // ...and the server refuses the action itself, whatever a page offers.
+  const answer = await page.evaluate(async (agent) => {
+    const session = JSON.parse(sessionStorage.getItem('kiroku.session'));
+    const r = await fetch('/api/v1/commands', {method: 'POST', credentials: 'same-origin',
+      headers: {'Content-Type': 'application/json', Accept: 'application/json', 'X-Requested-With': 'kiroku-console',
+        'X-CSRF-Token': session.csrf_token},
+      body: JSON.stringify({target: `agent:${agent}`, type: 'isolate', parameters: {}, expires: '1h'})});
+    return {status: r.status, body: await r.text()};
+  }, AGENT);
+  if (answer.status !== 403 || !/viewer; this needs analyst/.test(answer.body)) {
+    throw new Error(`a viewer's isolate was answered ${answer.status}: ${answer.body}`);
+  }
   await shot('viewer-refused');
 });
 

