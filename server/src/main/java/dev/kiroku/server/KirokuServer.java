@@ -95,7 +95,7 @@ public final class KirokuServer implements AutoCloseable {
             teardown.push(state);
             StoreRetention retention = new StoreRetention(state, (LuceneEventStore) store, config.retention(), clock);
             Users users = new Users(state, clock);
-            users.bootstrap(credentialsFile()).ifPresent(password -> System.out.printf(
+            users.bootstrap(credentialsFile()).ifPresent(password -> System.err.printf(
                     "kiroku server: first start, created the user '%s' with password %s%n"
                             + "  (shown once; the command line on this machine reads it from %s)%n",
                     Users.FIRST_ADMIN, password, credentialsFile()));

@@ -23,7 +23,6 @@ import io.javalin.http.Context;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.function.Consumer;
@@ -100,7 +99,7 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private void search(Context ctx) {
-        EventQuery query = query(ctx).limit(intParam(ctx, "limit", 50, 1, EventQuery.MAX_LIMIT));
+        EventQuery query = query(ctx).limit((int) Params.number(ctx, "limit", 50, 1, EventQuery.MAX_LIMIT));
         String cursor = ctx.queryParam("cursor");
         if (cursor != null) query = query.after(SortPosition.fromToken(cursor));
         Page page = store.search(query);
@@ -117,7 +116,7 @@ public final class ApiServer implements AutoCloseable {
 
     private void aggregate(Context ctx) {
         String field = required(ctx, "field");
-        var terms = store.terms(query(ctx), field, intParam(ctx, "size", 10, 1, 1000));
+        var terms = store.terms(query(ctx), field, (int) Params.number(ctx, "size", 10, 1, 1000));
         json(ctx, Map.of("field", field, "buckets", terms.top(), "other", terms.otherCount()));
     }
 
@@ -137,8 +136,8 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private void gaps(Context ctx) {
-        long from = longParam(ctx, "from", 1);
-        long to = longParam(ctx, "to", Long.MAX_VALUE);
+        long from = Params.number(ctx.queryParam("from"), "from", 1);
+        long to = Params.number(ctx.queryParam("to"), "to", Long.MAX_VALUE);
         json(ctx, store.sequenceGaps(ctx.pathParam("agent"), from, to));
     }
 
@@ -152,40 +151,9 @@ public final class ApiServer implements AutoCloseable {
             text = text.isEmpty() ? hostClause : "(" + text + ") AND " + hostClause;
         }
         EventQuery query = text.isEmpty() ? EventQuery.all() : EventQuery.parse(text, clock);
-        Instant from = instantParam(ctx, "from");
-        Instant to = instantParam(ctx, "to");
-        String last = ctx.queryParam("last");
-        if (last != null) {
-            if (from != null) throw new BadRequest("give either 'last' or 'from', not both");
-            from = clock.instant().minus(Durations.parse(last));
-        }
+        Instant from = Params.windowStart(ctx, clock.instant(), null);
+        Instant to = Params.instant(ctx, "to");
         return from == null && to == null ? query : query.between(from, to);
-    }
-
-    private static Instant instantParam(Context ctx, String name) {
-        String value = ctx.queryParam(name);
-        if (value == null || value.isBlank()) return null;
-        try {
-            return Instant.parse(value);
-        } catch (DateTimeParseException e) {
-            throw new BadRequest("parameter '" + name + "' is not an ISO-8601 instant: " + value);
-        }
-    }
-
-    private static int intParam(Context ctx, String name, int absent, int min, int max) {
-        long value = longParam(ctx, name, absent);
-        if (value < min || value > max) throw new BadRequest("parameter '" + name + "' must be " + min + ".." + max + ", not " + value);
-        return (int) value;
-    }
-
-    private static long longParam(Context ctx, String name, long absent) {
-        String value = ctx.queryParam(name);
-        if (value == null || value.isBlank()) return absent;
-        try {
-            return Long.parseLong(value.trim());
-        } catch (NumberFormatException e) {
-            throw new BadRequest("parameter '" + name + "' is not a number: " + value);
-        }
     }
 
     private static String required(Context ctx, String name) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.kiroku.server.api.Params;
 import dev.kiroku.server.alerts.Alert;
 import dev.kiroku.server.alerts.AlertQuery;
 import dev.kiroku.server.alerts.AlertSummary;
@@ -17,7 +18,6 @@ import io.javalin.http.Context;
 import io.javalin.http.Handler;
 
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -60,14 +60,9 @@ public final class DetectionRoutes {
     }
 
     private void alerts(Context ctx) {
-        Instant from = instant(ctx, "from");
-        Instant to = instant(ctx, "to");
-        String last = ctx.queryParam("last");
-        if (last != null && !last.isBlank()) {
-            if (from != null) throw new IllegalArgumentException("give either 'last' or 'from', not both");
-            from = detection.clock().instant().minus(Durations.parse(last));
-        }
-        int limit = (int) number(ctx.queryParam("limit"), "limit", 100);
+        Instant from = Params.windowStart(ctx, detection.clock().instant(), null);
+        Instant to = Params.instant(ctx, "to");
+        int limit = (int) Params.number(ctx.queryParam("limit"), "limit", 100);
         AlertQuery query = new AlertQuery(ctx.queryParam("rule"), ctx.queryParam("level"), ctx.queryParam("host"),
                 ctx.queryParam("agent"), ctx.queryParam("rule_status"), ctx.queryParam("status"), from, to, limit);
         List<Map<String, Object>> out = new ArrayList<>();
@@ -82,20 +77,17 @@ public final class DetectionRoutes {
     private void summary(Context ctx) {
         java.time.Duration bucket = Durations.parse(ctx.queryParamAsClass("bucket", String.class).getOrDefault("1h"));
         if (bucket.toSeconds() < 1) throw new IllegalArgumentException("'bucket' must be at least 1s");
-        Instant to = instant(ctx, "to");
+        Instant to = Params.instant(ctx, "to");
         if (to == null) {
             // The window ends with the bucket holding now, so buckets start on whole hours (minutes…) and now is in the last one.
             long now = detection.clock().instant().getEpochSecond();
             to = Instant.ofEpochSecond(now - Math.floorMod(now, bucket.toSeconds()) + bucket.toSeconds());
         }
-        Instant from = instant(ctx, "from");
-        String last = ctx.queryParam("last");
-        if (from != null && last != null) throw new IllegalArgumentException("give either 'last' or 'from', not both");
-        if (from == null) from = to.minus(Durations.parse(last == null || last.isBlank() ? "24h" : last));
+        Instant from = Params.windowStart(ctx, to, "24h");
         if (java.time.Duration.between(from, to).dividedBy(bucket) > 1000) {
             throw new IllegalArgumentException("'bucket' " + bucket + " makes more than 1000 buckets over the window; choose a longer bucket");
         }
-        int top = (int) number(ctx.queryParam("top"), "top", 10);
+        int top = (int) Params.number(ctx.queryParam("top"), "top", 10);
         AlertSummary s = detection.alerts().summarize(from, to, bucket, top);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("from", s.from());
@@ -116,14 +108,14 @@ public final class DetectionRoutes {
     }
 
     private void alert(Context ctx) {
-        long id = number(ctx.pathParam("id"), "alert id", 0);
+        long id = Params.number(ctx.pathParam("id"), "alert id", 0);
         Alert alert = detection.alerts().get(id).orElseThrow(() -> new NotFound("no alert " + id));
         json(ctx, 200, view(alert));
     }
 
     /** {"status": open|acknowledged|false_positive|resolved, "assignee": optional}; who and when are recorded. */
     private void triage(Context ctx) {
-        long id = number(ctx.pathParam("id"), "alert id", 0);
+        long id = Params.number(ctx.pathParam("id"), "alert id", 0);
         JsonNode body;
         try {
             body = JSON.readTree(ctx.body());
@@ -187,7 +179,7 @@ public final class DetectionRoutes {
     }
 
     private void deleteException(Context ctx) {
-        long id = number(ctx.pathParam("id"), "exception id", 0);
+        long id = Params.number(ctx.pathParam("id"), "exception id", 0);
         if (!detection.exclusions().delete(id)) throw new NotFound("no exception " + id);
         json(ctx, 200, Map.of("deleted", id));
     }
@@ -272,25 +264,6 @@ public final class DetectionRoutes {
         m.put("triaged_by", a.triage().by());
         m.put("triaged", a.triage().updated());
         return m;
-    }
-
-    private static Instant instant(Context ctx, String name) {
-        String value = ctx.queryParam(name);
-        if (value == null || value.isBlank()) return null;
-        try {
-            return Instant.parse(value);
-        } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException("parameter '" + name + "' is not an ISO-8601 instant: " + value);
-        }
-    }
-
-    private static long number(String value, String name, long absent) {
-        if (value == null || value.isBlank()) return absent;
-        try {
-            return Long.parseLong(value.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " is not a number: " + value);
-        }
     }
 
     private static Handler guarded(Handler handler) {

@@ -4,16 +4,15 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.kiroku.server.api.Params;
 import dev.kiroku.indicators.Indicator;
 import dev.kiroku.indicators.IndicatorAction;
-import dev.kiroku.server.api.Durations;
 import dev.kiroku.server.api.TrialWindow;
 import dev.kiroku.server.auth.Authentication;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,7 +48,7 @@ public final class IndicatorRoutes {
         byte[] content = ctx.bodyAsBytes();
         if (content.length == 0) throw new IllegalArgumentException("the body is empty: send the indicator file's bytes");
         IndicatorService.Imported imported = indicators.importFile(name, content, action(ctx.queryParam("action")),
-                expires(ctx.queryParam("expires")), Authentication.user(ctx));
+                Params.expiry(ctx.queryParam("expires"), "expires", Instant.now()), Authentication.user(ctx));
         json(ctx, imported.refused() ? 422 : 201, imported);
     }
 
@@ -71,17 +70,6 @@ public final class IndicatorRoutes {
             return IndicatorAction.valueOf(value.strip().toUpperCase());
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("parameter 'action' must be log, alert or block, not '" + value + "'");
-        }
-    }
-
-    /** {@code expires}: a duration from now (24h, 7d) or an ISO-8601 instant; absent keeps the file's own. */
-    private static Instant expires(String value) {
-        if (value == null || value.isBlank()) return null;
-        String text = value.strip();
-        try {
-            return text.contains("T") ? Instant.parse(text) : Instant.now().plus(Durations.parse(text));
-        } catch (DateTimeParseException | IllegalArgumentException e) {
-            throw new IllegalArgumentException("parameter 'expires' must be a duration (24h, 7d) or an ISO-8601 instant, not '" + text + "'");
         }
     }
 

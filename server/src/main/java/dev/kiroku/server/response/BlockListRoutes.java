@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.kiroku.server.api.Params;
 import dev.kiroku.server.auth.Authentication;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
@@ -39,20 +40,8 @@ public final class BlockListRoutes {
         if (body == null || !body.isObject()) throw new IllegalArgumentException("the body must be a JSON object with 'kind' and 'value'");
         String actor = Authentication.user(ctx);
         json(ctx, 201, blockList.add(body.path("kind").asText(""), body.path("value").asText(""),
-                body.path("reason").isMissingNode() ? null : body.path("reason").asText(), "analyst", actor, expires(body)));
-    }
-
-    /** {@code "expires"}: a duration from now ({@code 24h}, {@code 7d}) or an ISO-8601 instant; absent for no end. */
-    private static java.time.Instant expires(JsonNode body) {
-        JsonNode v = body.path("expires");
-        if (v.isMissingNode() || v.isNull() || v.asText().isBlank()) return null;
-        String text = v.asText().strip();
-        try {
-            return Character.isDigit(text.charAt(0)) && text.contains("T") ? java.time.Instant.parse(text)
-                    : java.time.Instant.now().plus(dev.kiroku.server.api.Durations.parse(text));
-        } catch (java.time.format.DateTimeParseException | IllegalArgumentException e) {
-            throw new IllegalArgumentException("'expires' must be a duration (24h, 7d) or an ISO-8601 instant, not '" + text + "'");
-        }
+                body.path("reason").isMissingNode() ? null : body.path("reason").asText(), "analyst", actor,
+                Params.expiry(body.path("expires").isMissingNode() || body.path("expires").isNull() ? null : body.path("expires").asText(), "expires", java.time.Instant.now())));
     }
 
     private void remove(Context ctx) {

@@ -62,6 +62,10 @@ class DetectionRoutesTest {
         assertThat(bad.status()).isEqualTo(400);
         assertThat(bad.body().path("error").asText()).contains("yesterday");
         assertThat(call("GET", "/api/v1/alerts?limit=0", null).status()).isEqualTo(400);
+        assertThat(call("GET", "/api/v1/alerts?limit=many", null).body().path("error").asText()).contains("'limit'", "many");
+        assertThat(call("GET", "/api/v1/alerts?from=monday", null).body().path("error").asText()).contains("'from'", "monday");
+        assertThat(call("GET", "/api/v1/alerts?from=2026-01-01T00:00:00Z&last=1h", null).body().path("error").asText())
+                .contains("either 'last' or 'from'");
     }
 
     @Test

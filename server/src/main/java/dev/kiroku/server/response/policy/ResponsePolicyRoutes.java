@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.kiroku.server.api.Params;
 import dev.kiroku.server.auth.Authentication;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
@@ -66,8 +67,8 @@ public final class ResponsePolicyRoutes {
             json(ctx, 200, Map.of("deleted", id));
         });
         config.routes.get("/api/v1/response/policy-runs", ctx -> {
-            Long alert = ctx.queryParam("alert_id") == null ? null : number(ctx.queryParam("alert_id"), "alert_id");
-            int limit = ctx.queryParam("limit") == null ? 100 : (int) Math.min(1000, number(ctx.queryParam("limit"), "limit"));
+            Long alert = ctx.queryParam("alert_id") == null ? null : Params.number(ctx.queryParam("alert_id"), "alert_id", 0);
+            int limit = ctx.queryParam("limit") == null ? 100 : (int) Math.min(1000, Params.number(ctx.queryParam("limit"), "limit", 100));
             json(ctx, 200, Map.of("runs", policies.runs(alert, limit).stream().map(ResponsePolicyRoutes::run).toList()));
         });
     }
@@ -86,14 +87,6 @@ public final class ResponsePolicyRoutes {
         out.put("outcome", r.outcome());
         out.put("detail", r.detail());
         return out;
-    }
-
-    private static long number(String text, String name) {
-        try {
-            return Long.parseLong(text);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("query parameter '" + name + "' must be a number, not '" + text + "'");
-        }
     }
 
     private static JsonNode body(Context ctx) {
