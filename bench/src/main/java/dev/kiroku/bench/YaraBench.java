@@ -75,12 +75,16 @@ public final class YaraBench {
             Run bestKiroku = null;
             Run bestCli = null;
             Run cliStartup = null;
+            List<Run> kirokuRounds = new ArrayList<>();
+            List<Run> cliRounds = new ArrayList<>();
             for (int round = 0; round < rounds; round++) {
                 Run kiroku = scanKiroku(rules, files, bytes);
                 cliStartup = best(cliStartup, scanCli(compiled, empty));
                 Run cli = scanCli(compiled, files);
                 bestKiroku = best(bestKiroku, kiroku);
                 bestCli = best(bestCli, cli);
+                kirokuRounds.add(kiroku);
+                cliRounds.add(cli);
             }
             double mb = bytes / 1e6;
             double kirokuMbs = mb / bestKiroku.wallSeconds();
@@ -94,6 +98,9 @@ public final class YaraBench {
             result.put("kiroku_cpu_mb_s", round2(mb / bestKiroku.cpuSeconds()));
             result.put("yara_cli_cpu_mb_s", round2(mb / cliCpu));
             result.put("cpu_ratio", round2(cliCpu / bestKiroku.cpuSeconds()));
+            // Each round's two scans ran next to each other: their ratio is less moved by a load that changes over the run.
+            result.put("ratio_paired_median", round2(pairedMedian(kirokuRounds, cliRounds, cliStartup, Run::wallSeconds)));
+            result.put("cpu_ratio_paired_median", round2(pairedMedian(kirokuRounds, cliRounds, cliStartup, Run::cpuSeconds)));
             result.put("rules", rules.ruleCount());
             result.put("rule_files", accepted.size());
             result.put("rule_files_refused", rules.refused().size());
@@ -114,11 +121,23 @@ public final class YaraBench {
                 out.printf("kiroku:   %.2f MB/s (%.2f MB per CPU second), %d matches%n", kirokuMbs, mb / bestKiroku.cpuSeconds(), bestKiroku.matches());
                 out.printf("yara cli: %.2f MB/s (%.2f MB per CPU second), %d matches; start-up %.2f s (%.2f s CPU) subtracted%n",
                         cliMbs, mb / cliCpu, bestCli.matches(), cliStartup.wallSeconds(), cliStartup.cpuSeconds());
-                out.printf("ratio:    %.2f (wall), %.2f (CPU)%n", kirokuMbs / cliMbs, cliCpu / bestKiroku.cpuSeconds());
+                out.printf("ratio:    %.2f (wall), %.2f (CPU); median of the rounds' paired ratios %.2f (wall), %.2f (CPU)%n",
+                        kirokuMbs / cliMbs, cliCpu / bestKiroku.cpuSeconds(), result.get("ratio_paired_median"), result.get("cpu_ratio_paired_median"));
                 out.printf("compile:  kiroku %.1f s (each file alone, then together), yarac %.1f s%n", kirokuCompile, yaracCompile);
             }
             return 0;
         }
+    }
+
+    /** The median over rounds of (CLI time − CLI start-up) / Kiroku time, by wall or CPU time. */
+    static double pairedMedian(List<Run> kiroku, List<Run> cli, Run cliStartup, java.util.function.ToDoubleFunction<Run> time) {
+        double[] ratios = new double[kiroku.size()];
+        for (int i = 0; i < ratios.length; i++) {
+            ratios[i] = Math.max(1e-3, time.applyAsDouble(cli.get(i)) - time.applyAsDouble(cliStartup)) / time.applyAsDouble(kiroku.get(i));
+        }
+        java.util.Arrays.sort(ratios);
+        int n = ratios.length;
+        return n % 2 == 1 ? ratios[n / 2] : (ratios[n / 2 - 1] + ratios[n / 2]) / 2;
     }
 
     private static Run best(Run sofar, Run next) {
