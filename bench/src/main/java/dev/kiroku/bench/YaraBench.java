@@ -29,7 +29,7 @@ import java.util.stream.Stream;
  * set (copies of system binaries and libraries), scanned single-threaded through Kiroku (FFM over libyara) and
  * through the {@code yara} command-line tool ({@code -p 1}, rules precompiled by {@code yarac}), in alternating
  * rounds in the same run. The fastest wall time and the least CPU time of each side count. The CLI's throughput is over its scan time: its start-up
- * (loading the compiled rules, measured on an empty directory) is subtracted, as Kiroku's compile is not timed.
+ * (loading the compiled rules, measured on an empty directory) is subtracted from its wall and CPU time, as Kiroku's compile is not timed.
  * CPU-time throughputs are reported too: on a loaded machine they are the steadier comparison.
  */
 public final class YaraBench {
@@ -74,24 +74,33 @@ public final class YaraBench {
             // The machine may be shared: rounds alternate, and the fastest wall and CPU time of each side count.
             Run bestKiroku = null;
             Run bestCli = null;
-            double cliStartup = Double.MAX_VALUE;
+            Run cliStartup = null;
+            List<Run> kirokuRounds = new ArrayList<>();
+            List<Run> cliRounds = new ArrayList<>();
             for (int round = 0; round < rounds; round++) {
-                Run kiroku = scanKiroku(rules, files);
-                cliStartup = Math.min(cliStartup, scanCli(compiled, empty).wallSeconds());
+                Run kiroku = scanKiroku(rules, files, bytes);
+                cliStartup = best(cliStartup, scanCli(compiled, empty));
                 Run cli = scanCli(compiled, files);
                 bestKiroku = best(bestKiroku, kiroku);
                 bestCli = best(bestCli, cli);
+                kirokuRounds.add(kiroku);
+                cliRounds.add(cli);
             }
             double mb = bytes / 1e6;
             double kirokuMbs = mb / bestKiroku.wallSeconds();
-            double cliMbs = mb / Math.max(1e-3, bestCli.wallSeconds() - cliStartup);
+            // Like for like: the CLI's start-up (rules loaded, a scanner made) is left out of its wall and CPU time.
+            double cliMbs = mb / Math.max(1e-3, bestCli.wallSeconds() - cliStartup.wallSeconds());
+            double cliCpu = Math.max(1e-3, bestCli.cpuSeconds() - cliStartup.cpuSeconds());
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("kiroku_mb_s", round2(kirokuMbs));
             result.put("yara_cli_mb_s", round2(cliMbs));
             result.put("ratio", round2(kirokuMbs / cliMbs));
             result.put("kiroku_cpu_mb_s", round2(mb / bestKiroku.cpuSeconds()));
-            result.put("yara_cli_cpu_mb_s", round2(mb / bestCli.cpuSeconds()));
-            result.put("cpu_ratio", round2(bestCli.cpuSeconds() / bestKiroku.cpuSeconds()));
+            result.put("yara_cli_cpu_mb_s", round2(mb / cliCpu));
+            result.put("cpu_ratio", round2(cliCpu / bestKiroku.cpuSeconds()));
+            // Each round's two scans ran next to each other: their ratio is less moved by a load that changes over the run.
+            result.put("ratio_paired_median", round2(pairedMedian(kirokuRounds, cliRounds, cliStartup, Run::wallSeconds)));
+            result.put("cpu_ratio_paired_median", round2(pairedMedian(kirokuRounds, cliRounds, cliStartup, Run::cpuSeconds)));
             result.put("rules", rules.ruleCount());
             result.put("rule_files", accepted.size());
             result.put("rule_files_refused", rules.refused().size());
@@ -100,7 +109,8 @@ public final class YaraBench {
             result.put("rounds", rounds);
             result.put("kiroku_matches", bestKiroku.matches());
             result.put("yara_cli_matches", bestCli.matches());
-            result.put("yara_cli_startup_s", round2(cliStartup));
+            result.put("yara_cli_startup_s", round2(cliStartup.wallSeconds()));
+            result.put("yara_cli_startup_cpu_s", round2(cliStartup.cpuSeconds()));
             result.put("kiroku_compile_s", round2(kirokuCompile));
             result.put("yarac_compile_s", round2(yaracCompile));
             if (json) {
@@ -109,13 +119,25 @@ public final class YaraBench {
                 out.printf("rules: %d from %d files of %s (%d refused)%n", rules.ruleCount(), accepted.size(), ruleDir, rules.refused().size());
                 out.printf("files: %d, %.1f MB; best of %d rounds, single thread%n", fileCount, mb, rounds);
                 out.printf("kiroku:   %.2f MB/s (%.2f MB per CPU second), %d matches%n", kirokuMbs, mb / bestKiroku.cpuSeconds(), bestKiroku.matches());
-                out.printf("yara cli: %.2f MB/s (%.2f MB per CPU second), %d matches; start-up %.2f s subtracted%n",
-                        cliMbs, mb / bestCli.cpuSeconds(), bestCli.matches(), cliStartup);
-                out.printf("ratio:    %.2f (wall), %.2f (CPU)%n", kirokuMbs / cliMbs, bestCli.cpuSeconds() / bestKiroku.cpuSeconds());
+                out.printf("yara cli: %.2f MB/s (%.2f MB per CPU second), %d matches; start-up %.2f s (%.2f s CPU) subtracted%n",
+                        cliMbs, mb / cliCpu, bestCli.matches(), cliStartup.wallSeconds(), cliStartup.cpuSeconds());
+                out.printf("ratio:    %.2f (wall), %.2f (CPU); median of the rounds' paired ratios %.2f (wall), %.2f (CPU)%n",
+                        kirokuMbs / cliMbs, cliCpu / bestKiroku.cpuSeconds(), result.get("ratio_paired_median"), result.get("cpu_ratio_paired_median"));
                 out.printf("compile:  kiroku %.1f s (each file alone, then together), yarac %.1f s%n", kirokuCompile, yaracCompile);
             }
             return 0;
         }
+    }
+
+    /** The median over rounds of (CLI time − CLI start-up) / Kiroku time, by wall or CPU time. */
+    static double pairedMedian(List<Run> kiroku, List<Run> cli, Run cliStartup, java.util.function.ToDoubleFunction<Run> time) {
+        double[] ratios = new double[kiroku.size()];
+        for (int i = 0; i < ratios.length; i++) {
+            ratios[i] = Math.max(1e-3, time.applyAsDouble(cli.get(i)) - time.applyAsDouble(cliStartup)) / time.applyAsDouble(kiroku.get(i));
+        }
+        java.util.Arrays.sort(ratios);
+        int n = ratios.length;
+        return n % 2 == 1 ? ratios[n / 2] : (ratios[n / 2 - 1] + ratios[n / 2]) / 2;
     }
 
     private static Run best(Run sofar, Run next) {
@@ -123,16 +145,23 @@ public final class YaraBench {
                 Math.min(sofar.cpuSeconds(), next.cpuSeconds()), next.matches());
     }
 
-    private static Run scanKiroku(CompiledRules rules, Path files) throws InterruptedException {
+    /** Scans {@code files} on this thread; every one of their {@code bytes} must have been scanned. */
+    private static Run scanKiroku(CompiledRules rules, Path files, long bytes) throws InterruptedException {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         ScanOptions options = ScanOptions.defaults().withTimeout(SCAN_TIMEOUT_SECONDS);
-        long cpu = threads.getCurrentThreadCpuTime();
-        long wall = System.nanoTime();
         ScanCollector out = new ScanCollector();
+        Run run;
+        // Made before the clock starts, as the CLI's scanner is made in its start-up, which is subtracted.
         try (YaraScanner scanner = new YaraScanner(rules, options)) {
+            long cpu = threads.getCurrentThreadCpuTime();
+            long wall = System.nanoTime();
             scanner.scanPath(files, out);
+            run = new Run((System.nanoTime() - wall) / 1e9, (threads.getCurrentThreadCpuTime() - cpu) / 1e9, out.matches().size());
         }
-        return new Run((System.nanoTime() - wall) / 1e9, (threads.getCurrentThreadCpuTime() - cpu) / 1e9, out.matches().size());
+        if (out.bytesScanned() != bytes || !out.skipped().isEmpty()) {
+            throw new IllegalStateException("Kiroku scanned " + out.bytesScanned() + " of " + bytes + " bytes; skipped: " + out.skipped());
+        }
+        return run;
     }
 
     /** Runs {@code yara -p 1} under bash so that {@code times} reports the child's CPU time. */

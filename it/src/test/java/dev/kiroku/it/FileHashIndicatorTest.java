@@ -1,24 +1,16 @@
 package dev.kiroku.it;
 
-import dev.kiroku.agent.AgentConfig;
-import dev.kiroku.agent.uplink.FleetAgent;
 import dev.kiroku.server.KirokuServer;
-import dev.kiroku.server.ServerConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.time.InstantSource;
 import java.util.HexFormat;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static dev.kiroku.it.ServerRest.rest;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -34,18 +26,19 @@ class FileHashIndicatorTest {
     @Test
     void writtenExecutablesCarryTheirHashesAndHashIndicatorsFindThemLiveAndInRetroHunts(@TempDir Path directory) throws Exception {
         Path drop = Files.createDirectories(directory.resolve("drop"));
-        try (KirokuServer server = server(directory); FleetAgent agent = agent(server, directory)) {
-            String id = agent.agent().agentId();
+        try (EnrolledEndpoint endpoint = EnrolledEndpoint.watching(directory, "hasher")) {
+            KirokuServer server = endpoint.server;
+            String id = endpoint.agentId();
             // a script without an execute bit: an executable by its #! line
             byte[] script = ("#!/bin/sh\necho first dropper " + System.nanoTime() + "\n").getBytes(StandardCharsets.UTF_8);
             Path first = written(drop.resolve("first-dropper"), script);
             Path notes = written(drop.resolve("notes.txt"), ("plain text " + System.nanoTime() + "\n").getBytes(StandardCharsets.UTF_8));
             String sha256 = digest("SHA-256", script);
-            await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> assertThat(events(server,
+            await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> assertThat(endpoint.events(
                     "event.category:file AND agent.id:" + id + " AND file.hash.sha256:" + sha256))
                     .contains(first.toString()).contains("\"file.hash.md5\":\"" + digest("MD5", script) + "\"")
                     .contains("\"file.hash.sha1\":\"" + digest("SHA-1", script) + "\""));
-            await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> assertThat(events(server,
+            await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> assertThat(endpoint.events(
                     "event.category:file AND agent.id:" + id + " AND file.name:notes.txt"))
                     .contains(notes.toString()).doesNotContain("file.hash."));
 
@@ -55,7 +48,7 @@ class FileHashIndicatorTest {
             CommandLineTest.Run cli = CommandLineTest.kiroku("ioc", "import", "--server", server.url(), incident.toString());
             assertThat(cli.exitCode()).as(cli.out() + cli.err()).isZero();
             assertThat(cli.out()).contains("1 indicators stored, 1 evaluable");
-            await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> assertThat(alerts(server))
+            await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> assertThat(endpoint.alerts())
                     .contains("Retrospective indicator match").contains(sha256).contains(first.toString()));
             CommandLineTest.Run hunt = CommandLineTest.kiroku("ioc", "hunt", "--server", server.url(), "--source", "incident-7.txt");
             assertThat(hunt.exitCode()).as(hunt.out() + hunt.err()).isZero();
@@ -70,42 +63,13 @@ class FileHashIndicatorTest {
             HttpResponse<String> imported = rest(server, "POST", "/api/v1/indicators?name=incident-8.txt", md5 + "\n");
             assertThat(imported.statusCode()).as(imported.body()).isEqualTo(201);
             Path second = written(drop.resolve("second.bin"), elf);
-            await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> assertThat(alerts(server))
+            await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> assertThat(endpoint.alerts())
                     .contains("Indicator match: ").contains(md5).contains(second.toString()));
         }
     }
 
-    private static String events(KirokuServer server, String query) throws Exception {
-        return rest(server, "GET", "/api/v1/events?limit=100&q=" + URLEncoder.encode(query, StandardCharsets.UTF_8), null).body();
-    }
-
-    private static String alerts(KirokuServer server) throws Exception {
-        return rest(server, "GET", "/api/v1/alerts?limit=100", null).body();
-    }
-
-    private static KirokuServer server(Path directory) throws IOException {
-        return new KirokuServer(new ServerConfig(directory.resolve("server"), "127.0.0.1", 0, Duration.ofDays(1)).withFleetPort(0),
-                InstantSource.system()).start();
-    }
-
-    private static FleetAgent agent(KirokuServer server, Path directory) throws IOException {
-        AgentConfig config = AgentConfig.defaults(directory.resolve("agent"), "hasher")
-                .withSensors(new AgentConfig.Sensors(false, false, true, false)).withFileWatchPaths(List.of(directory));
-        return FleetAgent.start(config, "127.0.0.1:" + server.fleet().port(),
-                server.fleet().createToken(Duration.ofMinutes(5), "test", "test"), Duration.ofSeconds(1), InstantSource.system(), true);
-    }
-
-    /** Writes {@code content} to {@code file} by a {@code cp} child process (the file sensor ignores the agent's own JVM). */
     private static Path written(Path file, byte[] content) throws Exception {
-        Path staged = Files.createTempFile("kiroku-hash-it-", ".tmp");
-        try {
-            Files.write(staged, content);
-            Process cp = new ProcessBuilder("cp", staged.toString(), file.toString()).inheritIO().start();
-            assertThat(cp.waitFor(30, TimeUnit.SECONDS) && cp.exitValue() == 0).as("cp to " + file).isTrue();
-        } finally {
-            Files.deleteIfExists(staged);
-        }
-        return file;
+        return EnrolledEndpoint.writtenByAnotherProcess(file, content, false);
     }
 
     private static byte[] appended(byte[] a, byte[] b) {

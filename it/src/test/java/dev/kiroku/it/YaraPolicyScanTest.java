@@ -1,9 +1,7 @@
 package dev.kiroku.it;
 
-import dev.kiroku.agent.AgentConfig;
 import dev.kiroku.agent.uplink.FleetAgent;
 import dev.kiroku.server.KirokuServer;
-import dev.kiroku.server.ServerConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -11,10 +9,7 @@ import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.time.InstantSource;
-import java.util.List;
 
 import static dev.kiroku.it.ServerRest.rest;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -34,8 +29,10 @@ class YaraPolicyScanTest {
     @Test
     void aNewExecutableMatchingAPolicyRuleIsAlertedAndWithBlockNothingMatchingCanRun(@TempDir Path directory) throws Exception {
         Path drop = Files.createDirectories(directory.resolve("drop"));
-        try (KirokuServer server = server(directory); FleetAgent agent = agent(server, directory)) {
-            String id = agent.agent().agentId();
+        try (EnrolledEndpoint endpoint = EnrolledEndpoint.watching(directory, "scanner")) {
+            KirokuServer server = endpoint.server;
+            FleetAgent agent = endpoint.agent;
+            String id = endpoint.agentId();
             // Version 1 through the command line, as an analyst would push it.
             Path rules = directory.resolve("team-rules.yar");
             Files.writeString(rules, "rule Kiroku_Policy_Dropper { strings: $m = \"" + MARKER + "\" condition: $m }\n");
@@ -50,12 +47,12 @@ class YaraPolicyScanTest {
             Path dropper = executable(drop.resolve("dropper"), MARKER + " " + System.nanoTime());
             long markerOffset = Files.size(Path.of("/bin/true"));
             await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> {
-                String events = events(server, "event.action:yara_match AND agent.id:" + id);
+                String events = endpoint.events("event.action:yara_match AND agent.id:" + id);
                 assertThat(events).as("policy scans %s, agent %s", agent.policyScans().stats(), agent.agent().status()).contains(dropper.toString()).contains("\"kiroku.yara.trigger\":\"write\"")
                         .contains("\"rule.name\":\"Kiroku_Policy_Dropper\"").contains("\"offset\":" + markerOffset)
                         .doesNotContain(clean.toString());
             });
-            await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> assertThat(alerts(server))
+            await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> assertThat(endpoint.alerts())
                     .contains("yara:Kiroku_Policy_Dropper").contains("YARA match on write: Kiroku_Policy_Dropper"));
 
             assertThat(runs(clean)).as("a clean new executable runs").isTrue();
@@ -67,16 +64,16 @@ class YaraPolicyScanTest {
             await().atMost(Duration.ofSeconds(120)).until(() -> !runs(elsewhere));
             assertThat(runs(clean)).as("the clean executable still runs").isTrue();
             await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> {
-                String events = events(server, "event.action:yara_match AND event.outcome:failure AND agent.id:" + id);
+                String events = endpoint.events("event.action:yara_match AND event.outcome:failure AND agent.id:" + id);
                 assertThat(events).contains(dropper.toString()).contains(elsewhere.toString()).contains("\"kiroku.yara.trigger\":\"exec\"");
-                assertThat(alerts(server)).contains("kiroku.block.exec").contains("YARA rule Kiroku_Policy_Dropper (" + rules + ")")
+                assertThat(endpoint.alerts()).contains("kiroku.block.exec").contains("YARA rule Kiroku_Policy_Dropper (" + rules + ")")
                         .contains("YARA match before execution, execution refused: Kiroku_Policy_Dropper");
             });
 
             String alertOnly = applyPolicy(server, id, 2, "\"yara.scan_before_exec\":\"alert\"");
             assertThat(alertOnly).contains("before execution alert");
             assertThat(runs(dropper)).as("alert only: it runs").isTrue();
-            await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> assertThat(alerts(server))
+            await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> assertThat(endpoint.alerts())
                     .contains("YARA match before execution: Kiroku_Policy_Dropper"));
 
             applyPolicy(server, id, 3, "");
@@ -101,47 +98,16 @@ class YaraPolicyScanTest {
         return answer[0];
     }
 
-    private static String events(KirokuServer server, String query) throws Exception {
-        return rest(server, "GET", "/api/v1/events?limit=100&q=" + java.net.URLEncoder.encode(query, java.nio.charset.StandardCharsets.UTF_8),
-                null).body();
-    }
-
-    private static String alerts(KirokuServer server) throws Exception {
-        return rest(server, "GET", "/api/v1/alerts?limit=100", null).body();
-    }
-
-    private static KirokuServer server(Path directory) throws IOException {
-        return new KirokuServer(new ServerConfig(directory.resolve("server"), "127.0.0.1", 0, Duration.ofDays(1)).withFleetPort(0),
-                InstantSource.system()).start();
-    }
-
-    private static FleetAgent agent(KirokuServer server, Path directory) throws IOException {
-        AgentConfig config = AgentConfig.defaults(directory.resolve("agent"), "scanner")
-                .withSensors(new AgentConfig.Sensors(false, false, true, false)).withFileWatchPaths(List.of(directory));
-        return FleetAgent.start(config, "127.0.0.1:" + server.fleet().port(),
-                server.fleet().createToken(Duration.ofMinutes(5), "test", "test"), Duration.ofSeconds(1), InstantSource.system(), true);
-    }
-
     /**
      * A copy of /bin/true with {@code tail} appended (it runs, and its content is new), written by a {@code cp} child
      * process: the file sensor ignores the agent's own process, which is this JVM.
      */
     private static Path executable(Path file, String tail) throws Exception {
-        Files.createDirectories(file.getParent());
         byte[] base = Files.readAllBytes(Path.of("/bin/true"));
         byte[] extra = tail.getBytes();
         byte[] content = java.util.Arrays.copyOf(base, base.length + extra.length);
         System.arraycopy(extra, 0, content, base.length, extra.length);
-        Path staged = Files.createTempFile("kiroku-policy-it-", ".bin");
-        try {
-            Files.write(staged, content);
-            Files.setPosixFilePermissions(staged, PosixFilePermissions.fromString("rwxr-xr-x"));
-            Process cp = new ProcessBuilder("cp", staged.toString(), file.toString()).inheritIO().start();
-            assertThat(cp.waitFor(30, java.util.concurrent.TimeUnit.SECONDS) && cp.exitValue() == 0).as("cp to " + file).isTrue();
-        } finally {
-            Files.deleteIfExists(staged);
-        }
-        return file;
+        return EnrolledEndpoint.writtenByAnotherProcess(file, content, true);
     }
 
     private static boolean runs(Path command) {

@@ -5,7 +5,6 @@ import dev.kiroku.agent.inventory.ExecutableInventoryScanner;
 import dev.kiroku.fleet.wire.ScannedExecutable;
 
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,14 +31,13 @@ public final class InventoryScanCommand implements CommandHandler {
 
     @Override
     public String handle(Map<String, String> parameters) throws Exception {
-        List<Path> roots = Arrays.stream(parameters.getOrDefault("roots", "").split("\n")).map(String::strip)
-                .filter(s -> !s.isEmpty()).map(Path::of).toList();
+        CommandParameters read = new CommandParameters(parameters);
+        List<Path> roots = read.list("roots", "\n").stream().map(Path::of).toList();
         if (roots.isEmpty() || roots.stream().anyMatch(r -> !r.isAbsolute())) {
             throw new IllegalArgumentException("inventory.scan needs 'roots': absolute directories, one per line");
         }
         ExecutableInventoryScanner.Result result = new ExecutableInventoryScanner(roots,
-                number(parameters, "max_file_bytes", 256L << 20), number(parameters, "byte_budget", 4L << 30),
-                Double.parseDouble(parameters.getOrDefault("duty", "0.25"))).scan();
+                read.number("max_file_bytes", 256L << 20), read.number("byte_budget", 4L << 30), read.fraction("duty", 0.25)).scan();
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("count", result.records().size());
         answer.put("bytesHashed", result.bytesHashed());
@@ -49,15 +47,5 @@ public final class InventoryScanCommand implements CommandHandler {
         answer.put("problems", result.problems().subList(0, Math.min(MAX_PROBLEMS, result.problems().size())));
         answer.put("executables", ScannedExecutable.encode(result.records()));
         return JSON.writeValueAsString(answer);
-    }
-
-    private static long number(Map<String, String> parameters, String name, long fallback) {
-        String value = parameters.get(name);
-        if (value == null || value.isBlank()) return fallback;
-        try {
-            return Long.parseLong(value.strip());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("inventory.scan parameter '" + name + "' must be a number, not '" + value + "'");
-        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.kiroku.agent.policy;
 
+import dev.kiroku.agent.command.CommandParameters;
 import dev.kiroku.agent.scanning.ScanPolicy;
 import dev.kiroku.event.Event;
 import dev.kiroku.event.FileChange;
@@ -10,11 +11,9 @@ import dev.kiroku.event.ProcessStart;
 import dev.kiroku.event.UserActivity;
 
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * What the server wants an agent to record, applied without a restart: sensors muted (their
@@ -57,21 +56,22 @@ public record Policy(long version, Set<String> mutedSensors, List<String> exclud
      * @throws IllegalArgumentException naming the bad parameter
      */
     public static Policy fromParameters(Map<String, String> parameters) {
-        long version = number(parameters, "version", -1);
+        CommandParameters read = new CommandParameters(parameters);
+        long version = read.number("version", -1);
         if (version <= 0) throw new IllegalArgumentException("policy parameter 'version' must be a positive number");
-        Set<String> muted = Set.copyOf(list(parameters.get("sensors.muted")));
+        Set<String> muted = Set.copyOf(read.list("sensors.muted"));
         for (String sensor : muted) {
             if (!SENSORS.contains(sensor)) throw new IllegalArgumentException("sensors.muted: unknown sensor '" + sensor + "', known: " + SENSORS);
         }
-        List<String> paths = list(parameters.get("exclude.paths"));
+        List<String> paths = read.list("exclude.paths");
         for (String path : paths) {
             if (!path.startsWith("/")) throw new IllegalArgumentException("exclude.paths: '" + path + "' is not an absolute path");
         }
-        long hours = number(parameters, "journal.retention_hours", 0);
-        long maxBytes = number(parameters, "journal.max_bytes", 0);
+        long hours = read.number("journal.retention_hours", 0);
+        long maxBytes = read.number("journal.max_bytes", 0);
         if (maxBytes != 0 && maxBytes < (1 << 20)) throw new IllegalArgumentException("journal.max_bytes must be 0 (unchanged) or at least 1 MiB");
-        return new Policy(version, muted, paths, Set.copyOf(list(parameters.get("exclude.processes"))),
-                maxBytes, hours > 0 ? Duration.ofHours(hours) : null, ScanPolicy.fromParameters(parameters));
+        return new Policy(version, muted, paths, Set.copyOf(read.list("exclude.processes")),
+                maxBytes, hours > 0 ? Duration.ofHours(hours) : null, ScanPolicy.fromParameters(read));
     }
 
     /** True when the event falls under an exclusion and is not to be recorded. */
@@ -97,20 +97,5 @@ public record Policy(long version, Set<String> mutedSensors, List<String> exclud
             if (path.equals(prefix) || path.startsWith(prefix.endsWith("/") ? prefix : prefix + "/")) return true;
         }
         return false;
-    }
-
-    private static List<String> list(String value) {
-        if (value == null || value.isBlank()) return List.of();
-        return Arrays.stream(value.split(",")).map(String::strip).filter(s -> !s.isEmpty()).collect(Collectors.toList());
-    }
-
-    private static long number(Map<String, String> parameters, String name, long absent) {
-        String value = parameters.get(name);
-        if (value == null || value.isBlank()) return absent;
-        try {
-            return Long.parseLong(value.strip());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("policy parameter '" + name + "' is not a number: " + value);
-        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.kiroku.agent.scanning;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import dev.kiroku.agent.command.CommandParameters;
 import dev.kiroku.event.EventCodec;
 import dev.kiroku.yara.api.RuleSource;
 
@@ -8,9 +9,7 @@ import java.io.IOException;
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -74,8 +73,13 @@ public record ScanPolicy(List<RuleSource> rules, List<String> onWrite, Files onW
      * @throws IllegalArgumentException naming the bad parameter
      */
     public static ScanPolicy fromParameters(Map<String, String> parameters) {
-        List<RuleSource> rules = rules(parameters.get("yara.rules"));
-        List<String> onWrite = list(parameters.get("yara.scan_on_write"));
+        return fromParameters(new CommandParameters(parameters));
+    }
+
+    /** As {@link #fromParameters(Map)}, from parameters already being read (a whole policy's). */
+    public static ScanPolicy fromParameters(CommandParameters parameters) {
+        List<RuleSource> rules = rules(parameters.text("yara.rules"));
+        List<String> onWrite = parameters.list("yara.scan_on_write");
         for (String pattern : onWrite) {
             if (!pattern.startsWith("/")) throw new IllegalArgumentException("yara.scan_on_write: '" + pattern + "' is not an absolute path or glob");
             try {
@@ -84,20 +88,11 @@ public record ScanPolicy(List<RuleSource> rules, List<String> onWrite, Files onW
                 throw new IllegalArgumentException("yara.scan_on_write: '" + pattern + "' is not a valid glob: " + e.getMessage());
             }
         }
-        Files files = choice(parameters, "yara.scan_on_write.files", Files.class, Files.EXECUTABLES);
-        ExecMode exec = choice(parameters, "yara.scan_before_exec", ExecMode.class, ExecMode.OFF);
-        long maxBytes = number(parameters, "yara.max_size", DEFAULT_MAX_BYTES);
-        long rate = number(parameters, "yara.rate", DEFAULT_RATE);
-        double duty = DEFAULT_DUTY;
-        String dutyText = parameters.get("yara.duty");
-        if (dutyText != null && !dutyText.isBlank()) {
-            try {
-                duty = Double.parseDouble(dutyText.strip());
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("yara.duty is not a number: " + dutyText);
-            }
-            if (!(duty > 0 && duty <= 1)) throw new IllegalArgumentException("yara.duty must be in (0, 1], got " + dutyText);
-        }
+        Files files = parameters.choice("yara.scan_on_write.files", Files.class, Files.EXECUTABLES);
+        ExecMode exec = parameters.choice("yara.scan_before_exec", ExecMode.class, ExecMode.OFF);
+        long maxBytes = parameters.number("yara.max_size", DEFAULT_MAX_BYTES);
+        long rate = parameters.number("yara.rate", DEFAULT_RATE);
+        double duty = parameters.fraction("yara.duty", DEFAULT_DUTY);
         if (maxBytes <= 0) throw new IllegalArgumentException("yara.max_size must be positive: " + maxBytes);
         if (rate <= 0) throw new IllegalArgumentException("yara.rate must be positive: " + rate);
         if (rules.isEmpty() && (!onWrite.isEmpty() || exec != ExecMode.OFF)) {
@@ -115,7 +110,7 @@ public record ScanPolicy(List<RuleSource> rules, List<String> onWrite, Files onW
     }
 
     private static List<RuleSource> rules(String json) {
-        if (json == null || json.isBlank()) return List.of();
+        if (json == null) return List.of();
         List<RuleSource> rules;
         try {
             rules = EventCodec.mapper().readValue(json, new TypeReference<List<RuleSource>>() { });
@@ -129,31 +124,5 @@ public record ScanPolicy(List<RuleSource> rules, List<String> onWrite, Files onW
             }
         }
         return rules;
-    }
-
-    private static <E extends Enum<E>> E choice(Map<String, String> parameters, String name, Class<E> type, E absent) {
-        String value = parameters.get(name);
-        if (value == null || value.isBlank()) return absent;
-        try {
-            return Enum.valueOf(type, value.strip().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(name + ": '" + value + "' is not one of "
-                    + Arrays.stream(type.getEnumConstants()).map(c -> c.name().toLowerCase(Locale.ROOT)).toList());
-        }
-    }
-
-    private static List<String> list(String value) {
-        if (value == null || value.isBlank()) return List.of();
-        return Arrays.stream(value.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
-    }
-
-    private static long number(Map<String, String> parameters, String name, long absent) {
-        String value = parameters.get(name);
-        if (value == null || value.isBlank()) return absent;
-        try {
-            return Long.parseLong(value.strip());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("policy parameter '" + name + "' is not a number: " + value);
-        }
     }
 }

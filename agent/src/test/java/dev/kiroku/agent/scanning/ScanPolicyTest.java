@@ -34,10 +34,10 @@ class ScanPolicyTest {
     void badParametersAreRefusedByName() {
         assertBad(Map.of("yara.scan_on_write", "/tmp"), "needs at least one rule set");
         assertBad(Map.of("yara.rules", PolicyScansTest.RULES, "yara.scan_on_write", "tmp/*"), "not an absolute path");
-        assertBad(Map.of("yara.rules", PolicyScansTest.RULES, "yara.scan_before_exec", "maybe"), "yara.scan_before_exec: 'maybe' is not one of [off, alert, block]");
+        assertBad(Map.of("yara.rules", PolicyScansTest.RULES, "yara.scan_before_exec", "maybe"), "parameter 'yara.scan_before_exec': 'maybe' is not one of [off, alert, block]");
         assertBad(Map.of("yara.rules", "not json"), "yara.rules is not a JSON array");
         assertBad(Map.of("yara.rules", "[{\"name\":\"x\"}]"), "yara.rules[0] has no source");
-        assertBad(Map.of("yara.rules", PolicyScansTest.RULES, "yara.duty", "2"), "yara.duty must be in (0, 1]");
+        assertBad(Map.of("yara.rules", PolicyScansTest.RULES, "yara.duty", "2"), "parameter 'yara.duty' must be in (0, 1], got 2");
         assertBad(Map.of("yara.rules", PolicyScansTest.RULES, "yara.max_size", "big"), "'yara.max_size' is not a number");
     }
 

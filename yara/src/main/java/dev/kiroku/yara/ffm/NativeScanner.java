@@ -8,10 +8,14 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
@@ -61,6 +65,10 @@ public final class NativeScanner implements AutoCloseable {
     private MemorySegment fetchStub;
     private final ScanBuffer fileBuffer = new ScanBuffer();
     private final ScanBuffer blockBuffer = new ScanBuffer();
+    // External variables as libyara holds them: a value set once stays for the following scans.
+    private static final int TEXT_BYTES = 4096;
+    private MemorySegment text;
+    private final Map<String, String> defined = new HashMap<>();
 
     public NativeScanner(NativeRules rules) {
         this.rules = rules;
@@ -98,18 +106,40 @@ public final class NativeScanner implements AutoCloseable {
         }
     }
 
-    /** Sets a string external variable (declared at compile time) for the following scans; libyara copies it. */
+    /**
+     * Sets a string external variable (declared at compile time) for the following scans; libyara copies it. A value
+     * equal to the one already set is not passed again (files in one directory share their path and usually their
+     * owner).
+     */
     public void defineString(String identifier, String value) {
+        if (value.equals(defined.get(identifier))) {
+            return;
+        }
+        byte[] name = identifier.getBytes(StandardCharsets.UTF_8);
+        byte[] valueBytes = value.getBytes(StandardCharsets.UTF_8);
+        long needed = name.length + valueBytes.length + 2;
+        if (text == null) {
+            text = arena.allocate(TEXT_BYTES);
+        }
         int rc;
-        try (Arena call = Arena.ofConfined()) {
-            rc = (int) lib.scannerDefineString.invokeExact(scanner, call.allocateFrom(identifier), call.allocateFrom(value));
+        try (Arena call = needed > TEXT_BYTES ? Arena.ofConfined() : null) {
+            MemorySegment strings = call == null ? text : call.allocate(needed);
+            MemorySegment.copy(name, 0, strings, JAVA_BYTE, 0, name.length);
+            strings.set(JAVA_BYTE, name.length, (byte) 0);
+            MemorySegment valueText = strings.asSlice(name.length + 1);
+            MemorySegment.copy(valueBytes, 0, valueText, JAVA_BYTE, 0, valueBytes.length);
+            valueText.set(JAVA_BYTE, valueBytes.length, (byte) 0);
+            rc = (int) lib.scannerDefineString.invokeExact(scanner, strings, valueText);
         } catch (Throwable t) {
+            defined.remove(identifier);
             throw LibYara.rethrow(t);
         }
         if (rc != YaraError.SUCCESS) {
+            defined.remove(identifier);
             throw new IllegalArgumentException("external variable " + identifier + " is not declared by these rules: "
                     + YaraError.describe(rc));
         }
+        defined.put(identifier, value);
     }
 
     /**
@@ -121,14 +151,32 @@ public final class NativeScanner implements AutoCloseable {
      * @return the outcome, and how many bytes were scanned
      */
     public Outcome scanFile(OpenFile file, long size) throws java.io.IOException {
+        return scanMemory(readFile(file, size));
+    }
+
+    /**
+     * Reads a file (up to {@code size} bytes, its size when it was listed) into the scanner's reused native buffer,
+     * so that its first bytes can be looked at before it is scanned with {@link #scanMemory}.
+     *
+     * @return the content read, valid until the next read or scan of a buffer
+     */
+    public MemorySegment readFile(OpenFile file, long size) throws java.io.IOException {
         MemorySegment content = fileBuffer.slice(size);
-        long read = file.read(content);
-        return scan(content.asSlice(0, read), FLAGS_REPORT_MATCHING | FLAGS_NO_TRYCATCH);
+        return content.asSlice(0, file.read(content));
     }
 
     /** Scans a buffer. */
     public Outcome scanMemory(MemorySegment data) {
         return scan(data, FLAGS_REPORT_MATCHING | FLAGS_NO_TRYCATCH);
+    }
+
+    /** Scans bytes on the Java heap, copied into native memory of their size for the scan. */
+    public Outcome scanBytes(byte[] data) {
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment content = call.allocate(Math.max(1, data.length));
+            MemorySegment.copy(data, 0, content, JAVA_BYTE, 0, data.length);
+            return scanMemory(content.asSlice(0, data.length));
+        }
     }
 
     private Outcome scan(MemorySegment data, int flags) {

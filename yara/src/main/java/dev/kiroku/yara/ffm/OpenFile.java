@@ -36,11 +36,6 @@ public final class OpenFile implements AutoCloseable {
         return fd;
     }
 
-    /** Fills {@code head} from the start of the file as far as possible; returns how many bytes were read. */
-    public int readHead(byte[] head) {
-        return Posix.readHead(fd, head);
-    }
-
     /**
      * Reads the file from the start into {@code into} (until it is full or the file ends).
      *

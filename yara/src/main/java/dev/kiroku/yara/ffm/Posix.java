@@ -10,7 +10,6 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
@@ -30,8 +29,6 @@ final class Posix {
     private static final VarHandle ERRNO = CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
     private static final MethodHandle OPEN = LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow("open"),
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT), Linker.Option.captureCallState("errno"));
-    private static final MethodHandle PREAD = LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow("pread"),
-            FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG));
     private static final MethodHandle PREAD_ERRNO = LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow("pread"),
             FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_LONG), Linker.Option.captureCallState("errno"));
     private static final MethodHandle CLOSE = LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow("close"),
@@ -46,21 +43,6 @@ final class Posix {
             MemorySegment state = arena.allocate(CAPTURE);
             int fd = (int) OPEN.invokeExact(state, arena.allocateFrom(path), O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
             return fd >= 0 ? fd : -(int) ERRNO.get(state, 0L);
-        } catch (Throwable t) {
-            throw LibYara.rethrow(t);
-        }
-    }
-
-    /** Reads up to {@code into.length} bytes from offset 0; returns the count, or 0 when nothing can be read. */
-    static int readHead(int fd, byte[] into) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment buffer = arena.allocate(into.length);
-            long n = (long) PREAD.invokeExact(fd, buffer, (long) into.length, 0L);
-            if (n <= 0) {
-                return 0;
-            }
-            MemorySegment.copy(buffer, JAVA_BYTE, 0, into, 0, (int) n);
-            return (int) n;
         } catch (Throwable t) {
             throw LibYara.rethrow(t);
         }

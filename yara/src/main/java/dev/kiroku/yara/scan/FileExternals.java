@@ -1,11 +1,9 @@
 package dev.kiroku.yara.scan;
 
 import dev.kiroku.yara.compile.ExternalVariables;
-import dev.kiroku.yara.ffm.OpenFile;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -22,13 +20,16 @@ final class FileExternals {
     private FileExternals() {
     }
 
-    static Map<String, String> of(Path file, OpenFile open) {
-        byte[] head = new byte[HEAD_BYTES];
-        return of(file, head, open.readHead(head));
+    /** The variables of a file whose content (or its start) is {@code content}. */
+    static Map<String, String> of(Path file, MemorySegment content, String owner) {
+        int length = (int) Math.min(HEAD_BYTES, content.byteSize());
+        byte[] head = new byte[length];
+        MemorySegment.copy(content, ValueLayout.JAVA_BYTE, 0, head, 0, length);
+        return of(file, head, length, owner);
     }
 
     /** The variables of a file whose first {@code headLength} bytes are in {@code head}. */
-    static Map<String, String> of(Path file, byte[] head, int headLength) {
+    static Map<String, String> of(Path file, byte[] head, int headLength, String owner) {
         Path absolute = file.toAbsolutePath();
         Path name = absolute.getFileName();
         String fileName = name == null ? "" : name.toString();
@@ -39,7 +40,7 @@ final class FileExternals {
         values.put(ExternalVariables.FILEPATH, absolute.getParent() == null ? "/" : absolute.getParent().toString());
         values.put(ExternalVariables.EXTENSION, extension);
         values.put(ExternalVariables.FILETYPE, FileTypes.of(head, Math.min(headLength, HEAD_BYTES), extension));
-        values.put(ExternalVariables.OWNER, owner(file));
+        values.put(ExternalVariables.OWNER, owner);
         return values;
     }
 
@@ -48,13 +49,5 @@ final class FileExternals {
         Map<String, String> values = new LinkedHashMap<>();
         ExternalVariables.NAMES.forEach(n -> values.put(n, ""));
         return values;
-    }
-
-    private static String owner(Path file) {
-        try {
-            return Files.getOwner(file, LinkOption.NOFOLLOW_LINKS).getName();
-        } catch (IOException | UnsupportedOperationException e) {
-            return "";
-        }
     }
 }

@@ -8,6 +8,7 @@ import dev.kiroku.yara.ffm.OpenFile;
 import dev.kiroku.yara.ffm.YaraError;
 
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -29,6 +30,7 @@ public final class YaraScanner implements AutoCloseable {
     private final NativeScanner scanner;
     private final ScanOptions options;
     private final ScanBudget budget;
+    private final OwnerNames owners = new OwnerNames();
 
     public YaraScanner(CompiledRules rules, ScanOptions options) {
         this(rules, options, ScanBudget.of(options.bytesPerSecond(), options.dutyCycle()));
@@ -150,10 +152,9 @@ public final class YaraScanner implements AutoCloseable {
         budget.beforeReading(size);
         long started = System.nanoTime();
         try (OpenFile open = OpenFile.open(file)) {
-            for (Map.Entry<String, String> external : FileExternals.of(file, open).entrySet()) {
-                scanner.defineString(external.getKey(), external.getValue());
-            }
-            NativeScanner.Outcome outcome = scanner.scanFile(open, size);
+            MemorySegment content = scanner.readFile(open, size);
+            define(FileExternals.of(file, content, owners.of(file)));
+            NativeScanner.Outcome outcome = scanner.scanMemory(content);
             String path = file.toString();
             outcome.matches().forEach(m -> out.match(m.inFile(path)));
             if (outcome.ok()) {
@@ -171,9 +172,7 @@ public final class YaraScanner implements AutoCloseable {
     public void scanProcess(long pid, ScanCollector out) throws InterruptedException {
         String target = "pid " + pid;
         try (ProcessMemory memory = new ProcessMemory(pid, options.maxRegionChunk(), budget, out.skipSink())) {
-            for (String name : dev.kiroku.yara.compile.ExternalVariables.NAMES) {
-                scanner.defineString(name, "");
-            }
+            define(FileExternals.none());
             NativeScanner.Outcome outcome = scanner.scanBlocks(memory);
             outcome.matches().forEach(m -> out.match(m.inProcess(pid)));
             if (outcome.ok()) {
@@ -197,20 +196,19 @@ public final class YaraScanner implements AutoCloseable {
      * so that what is scanned is what runs), with the file's external variables; the matches name the file.
      */
     public java.util.List<YaraMatch> scanContent(Path file, byte[] data) {
-        for (Map.Entry<String, String> external : FileExternals.of(file, data, data.length).entrySet()) {
-            scanner.defineString(external.getKey(), external.getValue());
-        }
+        define(FileExternals.of(file, data, data.length, owners.of(file)));
         String path = file.toString();
         return scanBytes(data).stream().map(m -> m.inFile(path)).toList();
     }
 
     /** Scans a buffer (for example a file's content already in memory); returns the matching rules. */
     public java.util.List<YaraMatch> scanBytes(byte[] data) {
-        try (var arena = java.lang.foreign.Arena.ofConfined()) {
-            var segment = arena.allocate(Math.max(1, data.length));
-            java.lang.foreign.MemorySegment.copy(data, 0, segment, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, data.length);
-            return scanner.scanMemory(segment.asSlice(0, data.length)).matches();
-        }
+        return scanner.scanBytes(data).matches();
+    }
+
+    /** Sets the external variables for the next scan (libyara keeps a value until it is set again). */
+    private void define(Map<String, String> externals) {
+        externals.forEach(scanner::defineString);
     }
 
     @Override

@@ -16,6 +16,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -84,6 +85,48 @@ class YaraScannerTest {
         assertThat(rulesFor(out, script)).containsExactlyInAnyOrder("marker", "only_for_scripts", "owned_by_root");
         assertThat(rulesFor(out, other)).containsExactlyInAnyOrder("marker", "owned_by_root");
         assertThat(rulesFor(out, elf)).containsExactly("only_elf");
+    }
+
+    @Test
+    void externalsFollowEveryFileOfALongScanAsAFreshScannerSeesThem() throws Exception {
+        String rules = """
+                rule ext_sh { condition: extension == ".sh" }
+                rule in_bin { condition: filepath endswith "/bin" }
+                rule named_run { condition: filename startswith "run" }
+                rule elf_type { condition: filetype == "ELF" }
+                rule nobody_owns { condition: owner == "nobody" }
+                rule root_owns { condition: owner == "root" }
+                """;
+        var nobody = dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
+        Random random = new Random(20261127);
+        List<String> directories = List.of("bin", "lib", "lib/bin", "share");
+        List<String> names = List.of("run", "data", "runner", "x");
+        List<String> extensions = List.of(".sh", ".txt", "", ".SH");
+        List<Path> files = new java.util.ArrayList<>();
+        for (int i = 0; i < 80; i++) {
+            Path parent = Files.createDirectories(dir.resolve(directories.get(random.nextInt(directories.size()))));
+            Path file = parent.resolve(names.get(random.nextInt(names.size())) + i + extensions.get(random.nextInt(extensions.size())));
+            Files.write(file, random.nextBoolean() ? new byte[] {0x7f, 'E', 'L', 'F', 2, 1, 1, 0} : "#!/bin/sh\n".getBytes());
+            if (random.nextBoolean()) {
+                Files.setOwner(file, nobody);
+            }
+            files.add(file);
+        }
+        ScanCollector tree = new ScanCollector();
+        try (CompiledRules compiled = compile(rules)) {
+            try (YaraScanner scanner = new YaraScanner(compiled, ScanOptions.defaults())) {
+                scanner.scanPath(dir, tree);
+            }
+            assertThat(tree.filesScanned()).isEqualTo(files.size());
+            for (Path file : files) {
+                ScanCollector alone = new ScanCollector();
+                try (YaraScanner scanner = new YaraScanner(compiled, ScanOptions.defaults())) {
+                    scanner.scanPath(file, alone);
+                }
+                assertThat(rulesFor(tree, file)).as(file.toString()).containsExactlyInAnyOrderElementsOf(rulesFor(alone, file))
+                        .contains(Files.getOwner(file).getName().equals("nobody") ? "nobody_owns" : "root_owns");
+            }
+        }
     }
 
     @Test
