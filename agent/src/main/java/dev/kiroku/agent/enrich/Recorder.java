@@ -50,6 +50,11 @@ public final class Recorder {
     private final AtomicLong fileLoss = new AtomicLong();
     private final AtomicLong failedExecs = new AtomicLong();
     private final java.util.ArrayDeque<Delayed> delayed = new java.util.ArrayDeque<>();
+    /**
+     * Exits seen and waiting in the reorder buffer, by pid: an exec of such a pid is of a process already gone, so
+     * /proc has nothing to tell about it (a fork of the pid removes it: a new process has it now).
+     */
+    private final java.util.Map<Integer, Observation.Exit> exitsWaiting = new java.util.HashMap<>();
 
     /** How long exits and file changes wait for the audit records of the exec before them. */
     static final java.time.Duration REORDER_DELAY = java.time.Duration.ofMillis(1000);
@@ -72,7 +77,10 @@ public final class Recorder {
     public void observe(Observation observation, Instant now) {
         switch (observation) {
             case Observation.File ignored -> delayed.addLast(new Delayed(observation, now.plus(REORDER_DELAY)));
-            case Observation.Exit ignored -> delayed.addLast(new Delayed(observation, now.plus(REORDER_DELAY)));
+            case Observation.Exit exit -> {
+                delayed.addLast(new Delayed(observation, now.plus(REORDER_DELAY)));
+                exitsWaiting.put(exit.pid(), exit);
+            }
             case Observation.Audit ignored -> handle(observation);
             case Observation.Fork ignored -> handle(observation);
             case Observation.Sockets ignored -> handle(observation);
@@ -144,10 +152,12 @@ public final class Recorder {
             return;
         }
         EnumSet<Incomplete> flags = EnumSet.noneOf(Incomplete.class);
+        boolean gone = exitsWaiting.containsKey(exec.pid());
         long ticks = table.startTicks(exec.pid());
-        if (ticks < 0) ticks = probe.startTicks(exec.pid());
+        if (ticks < 0 && !gone) ticks = probe.startTicks(exec.pid());
         if (ticks < 0) ticks = syntheticTicks(exec.time());
-        ProcessInfo.Namespaces namespaces = probe.namespaces(exec.pid());
+        // A process gone already (most short ones, in a storm) has its parent's namespaces, as when /proc fails.
+        ProcessInfo.Namespaces namespaces = gone ? null : probe.namespaces(exec.pid());
         if (namespaces == null) {
             namespaces = table.get(exec.ppid()).map(ProcessInfo::namespaces).orElse(null);
             if (namespaces == null) flags.add(Incomplete.NAMESPACES);
@@ -261,6 +271,7 @@ public final class Recorder {
     }
 
     private void fork(Observation.Fork fork) {
+        exitsWaiting.remove(fork.childPid());
         long ticks = probe.startTicksAtFork(fork.childPid(), fork.monotonicNanos());
         if (ticks < 0) ticks = syntheticTicks(fork.time());
         if (table.get(fork.parentPid()).isEmpty()) learnFromProc(fork.parentPid());
@@ -268,6 +279,7 @@ public final class Recorder {
     }
 
     private void exit(Observation.Exit exit) {
+        exitsWaiting.remove(exit.pid(), exit);
         Optional<ProcessInfo> process = table.exit(exit.pid(), exit.time());
         process.ifPresent(p -> emit(exit.time(), new ProcessExit(p, exit.exitCode(), exit.signal()), EnumSet.noneOf(Incomplete.class)));
         table.expire(exit.time());
