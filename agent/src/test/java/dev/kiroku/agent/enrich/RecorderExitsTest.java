@@ -26,9 +26,9 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The recorder with the real /proc: an exec whose process's exit is already waiting in the reorder buffer is not
- * looked up in /proc (the process is gone) and takes its parent's namespaces; a new fork of the pid makes /proc the
- * source again.
+ * The recorder with the real /proc: a fork or an exec whose process's exit is already known (waiting in the reorder
+ * buffer, or later in the same batch) is not looked up in /proc (the process is gone) and takes its parent's
+ * namespaces; a new fork of the pid after the exit makes /proc the source again.
  */
 class RecorderExitsTest {
 
@@ -63,6 +63,28 @@ class RecorderExitsTest {
     }
 
     @Test
+    void a_batch_whose_exit_follows_the_fork_and_exec_reads_nothing_of_the_gone_process() throws Exception {
+        Process gone = new ProcessBuilder("/bin/true").start();
+        assertThat(gone.waitFor()).isZero();
+        int pid = (int) gone.pid();
+        Instant now = Instant.now();
+        List<Observation> batch = List.of(new Observation.Fork(self, pid, now, 0), new Observation.Audit(exec(pid, now)),
+                new Observation.Exit(pid, 0, 0, now));
+        recorder.expectExits(batch);
+        for (Observation observation : batch) recorder.observe(observation, now);
+
+        Event start = events.stream().filter(e -> e.payload() instanceof ProcessStart).findFirst().orElseThrow();
+        ProcessInfo process = ((ProcessStart) start.payload()).process();
+        assertThat(process.namespaces()).isEqualTo(real.namespaces(self));
+        assertThat(process.parent().pid()).isEqualTo(self);
+        assertThat(probe.namespaceReads(pid)).isZero();
+        assertThat(probe.startTicksReads(pid)).isZero();
+        recorder.drainAll();
+        Event exit = events.stream().filter(e -> e.payload() instanceof ProcessExit).findFirst().orElseThrow();
+        assertThat(((ProcessExit) exit.payload()).process().entityId()).isEqualTo(process.entityId());
+    }
+
+    @Test
     void a_new_fork_of_a_pid_whose_old_exit_waits_reads_proc_again() throws Exception {
         Process alive = new ProcessBuilder("/bin/sleep", "30").start();
         try {
@@ -90,6 +112,7 @@ class RecorderExitsTest {
     private static final class CountingProbe implements ProcessProbe {
         private final ProcessProbe probe;
         private final ConcurrentHashMap<Integer, Integer> namespaceReads = new ConcurrentHashMap<>();
+        private final ConcurrentHashMap<Integer, Integer> startTicksReads = new ConcurrentHashMap<>();
 
         CountingProbe(ProcessProbe probe) {
             this.probe = probe;
@@ -97,6 +120,10 @@ class RecorderExitsTest {
 
         int namespaceReads(int pid) {
             return namespaceReads.getOrDefault(pid, 0);
+        }
+
+        int startTicksReads(int pid) {
+            return startTicksReads.getOrDefault(pid, 0);
         }
 
         @Override
@@ -111,12 +138,19 @@ class RecorderExitsTest {
 
         @Override
         public long startTicks(int pid) {
+            startTicksReads.merge(pid, 1, Integer::sum);
             return probe.startTicks(pid);
         }
 
         @Override
         public long startTicksAtFork(int pid, long forkMonotonicNanos) {
-            return probe.startTicksAtFork(pid, forkMonotonicNanos);
+            long ticks = probe.startTicksFromForkTime(forkMonotonicNanos);
+            return ticks >= 0 ? ticks : startTicks(pid);
+        }
+
+        @Override
+        public long startTicksFromForkTime(long forkMonotonicNanos) {
+            return probe.startTicksFromForkTime(forkMonotonicNanos);
         }
 
         @Override
