@@ -256,6 +256,7 @@ public final class Agent implements AutoCloseable {
             if (observation != null) batch.add(observation);
         }
         Instant now = clock.instant();
+        recorder.expectExits(batch);
         for (Observation observation : batch) observeOne(observation, now);
         batch.clear();
         recordFindings();

@@ -50,6 +50,14 @@ public final class Recorder {
     private final AtomicLong fileLoss = new AtomicLong();
     private final AtomicLong failedExecs = new AtomicLong();
     private final java.util.ArrayDeque<Delayed> delayed = new java.util.ArrayDeque<>();
+    /**
+     * Exits known before they are handled (announced by {@link #expectExits}, or waiting in the reorder buffer), by
+     * pid, with their place in the order of observations: a fork or an exec of such a pid before its exit is of a
+     * process already gone, so /proc has nothing to tell about it; a fork after the exit is of a new process.
+     */
+    private final java.util.Map<Integer, Long> exitsKnown = new java.util.HashMap<>();
+    /** Observations taken so far: the place of the next one. */
+    private long observed;
 
     /** How long exits and file changes wait for the audit records of the exec before them. */
     static final java.time.Duration REORDER_DELAY = java.time.Duration.ofMillis(1000);
@@ -70,9 +78,13 @@ public final class Recorder {
      * {@link #REORDER_DELAY} in a reorder buffer before they are attributed.
      */
     public void observe(Observation observation, Instant now) {
+        observed++;
         switch (observation) {
-            case Observation.File ignored -> delayed.addLast(new Delayed(observation, now.plus(REORDER_DELAY)));
-            case Observation.Exit ignored -> delayed.addLast(new Delayed(observation, now.plus(REORDER_DELAY)));
+            case Observation.File ignored -> delayed.addLast(new Delayed(observation, now.plus(REORDER_DELAY), observed));
+            case Observation.Exit exit -> {
+                delayed.addLast(new Delayed(observation, now.plus(REORDER_DELAY), observed));
+                exitsKnown.put(exit.pid(), observed);
+            }
             case Observation.Audit ignored -> handle(observation);
             case Observation.Fork ignored -> handle(observation);
             case Observation.Sockets ignored -> handle(observation);
@@ -80,17 +92,38 @@ public final class Recorder {
         drain(now);
     }
 
+    /**
+     * Announces the exits among the observations about to be {@link #observe}d in this order: the forks and execs
+     * before them in the batch are of processes already gone (their /proc entries are not read).
+     */
+    public void expectExits(List<Observation> batch) {
+        for (int i = 0; i < batch.size(); i++) {
+            if (batch.get(i) instanceof Observation.Exit exit) exitsKnown.put(exit.pid(), observed + i + 1);
+        }
+    }
+
+    /** Whether the process with this pid has exited, as far as the observations taken and announced tell. */
+    private boolean gone(int pid) {
+        return exitsKnown.containsKey(pid);
+    }
+
     /** Handles the delayed observations that are due. */
     public void drain(Instant now) {
-        while (!delayed.isEmpty() && !delayed.peekFirst().due().isAfter(now)) handle(delayed.pollFirst().observation());
+        while (!delayed.isEmpty() && !delayed.peekFirst().due().isAfter(now)) handleDelayed(delayed.pollFirst());
     }
 
     /** Handles every delayed observation now (at shutdown). */
     public void drainAll() {
-        while (!delayed.isEmpty()) handle(delayed.pollFirst().observation());
+        while (!delayed.isEmpty()) handleDelayed(delayed.pollFirst());
     }
 
-    private record Delayed(Observation observation, Instant due) {
+    /** An observation in the reorder buffer, due at {@code due}, taken as the {@code place}-th. */
+    private record Delayed(Observation observation, Instant due, long place) {
+    }
+
+    private void handleDelayed(Delayed delayed) {
+        if (delayed.observation() instanceof Observation.Exit exit) exitsKnown.remove(exit.pid(), delayed.place());
+        handle(delayed.observation());
     }
 
     private void handle(Observation observation) {
@@ -144,10 +177,12 @@ public final class Recorder {
             return;
         }
         EnumSet<Incomplete> flags = EnumSet.noneOf(Incomplete.class);
+        boolean gone = gone(exec.pid());
         long ticks = table.startTicks(exec.pid());
-        if (ticks < 0) ticks = probe.startTicks(exec.pid());
+        if (ticks < 0 && !gone) ticks = probe.startTicks(exec.pid());
         if (ticks < 0) ticks = syntheticTicks(exec.time());
-        ProcessInfo.Namespaces namespaces = probe.namespaces(exec.pid());
+        // A process gone already (most short ones, in a storm) has its parent's namespaces, as when /proc fails.
+        ProcessInfo.Namespaces namespaces = gone ? null : probe.namespaces(exec.pid());
         if (namespaces == null) {
             namespaces = table.get(exec.ppid()).map(ProcessInfo::namespaces).orElse(null);
             if (namespaces == null) flags.add(Incomplete.NAMESPACES);
@@ -261,7 +296,11 @@ public final class Recorder {
     }
 
     private void fork(Observation.Fork fork) {
-        long ticks = probe.startTicksAtFork(fork.childPid(), fork.monotonicNanos());
+        Long exitAt = exitsKnown.get(fork.childPid());
+        if (exitAt != null && exitAt < observed) exitsKnown.remove(fork.childPid()); // a new process has the pid now
+        boolean gone = exitAt != null && exitAt > observed;
+        long ticks = gone ? probe.startTicksFromForkTime(fork.monotonicNanos())
+                : probe.startTicksAtFork(fork.childPid(), fork.monotonicNanos());
         if (ticks < 0) ticks = syntheticTicks(fork.time());
         if (table.get(fork.parentPid()).isEmpty()) learnFromProc(fork.parentPid());
         table.fork(fork.parentPid(), fork.childPid(), ticks, probe.startTime(ticks));

@@ -62,8 +62,13 @@ public final class ProcFsProbe implements ProcessProbe {
     /** From the fork notice's time when that is certain ({@link ForkTicks}: nine forks in ten), else from /proc. */
     @Override
     public long startTicksAtFork(int pid, long forkMonotonicNanos) {
-        long ticks = forkTicks.ticks(forkMonotonicNanos);
+        long ticks = startTicksFromForkTime(forkMonotonicNanos);
         return ticks >= 0 ? ticks : startTicks(pid);
+    }
+
+    @Override
+    public long startTicksFromForkTime(long forkMonotonicNanos) {
+        return forkTicks.ticks(forkMonotonicNanos);
     }
 
     @Override

@@ -28,6 +28,14 @@ public interface ProcessProbe {
         return startTicks(pid);
     }
 
+    /**
+     * The start ticks of a forked process from its fork notice's time alone, without /proc (for a process known to be
+     * gone): -1 when the time does not tell them for certain.
+     */
+    default long startTicksFromForkTime(long forkMonotonicNanos) {
+        return -1;
+    }
+
     /** Cgroup and namespace ids of a running process; null when it is gone. */
     ProcessInfo.Namespaces namespaces(int pid);
 

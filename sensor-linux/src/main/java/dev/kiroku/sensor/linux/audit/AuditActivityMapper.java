@@ -128,7 +128,7 @@ public final class AuditActivityMapper {
         if (execve == null || execve.fieldCount() == 0 || !execve.key(0).equals("argc")) {
             return null;
         }
-        long argc = AuditRecord.parseDecimal(execve.rawValue(0), -1);
+        long argc = execve.number(0, -1);
         if (argc != execve.fieldCount() - 1) {
             return null;
         }
@@ -191,7 +191,7 @@ public final class AuditActivityMapper {
                 String key = r.key(i);
                 if (key.equals("argc")) {
                     if (argc < 0) {
-                        argc = AuditRecord.parseDecimal(r.rawValue(i), -1);
+                        argc = r.number(i, -1);
                     }
                     continue;
                 }
@@ -223,7 +223,7 @@ public final class AuditActivityMapper {
                     whole.writeBytes(r.bytes(i));
                     parts.set(index, whole);
                 } else if (rest.equals("_len")) {
-                    expectedLengths.set(index, AuditRecord.parseDecimal(r.rawValue(i), -1));
+                    expectedLengths.set(index, r.number(i, -1));
                 } else if (rest.length() > 2 && rest.charAt(0) == '[' && rest.charAt(rest.length() - 1) == ']') {
                     long chunk = AuditRecord.parseDecimal(rest.substring(1, rest.length() - 1), -1);
                     if (chunk != nextChunk.get(index)) {

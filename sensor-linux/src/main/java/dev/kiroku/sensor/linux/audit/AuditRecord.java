@@ -195,7 +195,12 @@ public final class AuditRecord {
         if (i < 0) {
             return fallback;
         }
-        return parseDecimal(data, starts[i], ends[i], fallback);
+        return number(i, fallback);
+    }
+
+    /** The field at {@code index} as a decimal number, or {@code fallback} (as {@link #number(String, long)}). */
+    public long number(int index, long fallback) {
+        return parseDecimal(data, starts[index], ends[index], fallback);
     }
 
     /** A hexadecimal field without prefix (syscall arguments, arch), or {@code fallback}. */
@@ -232,7 +237,7 @@ public final class AuditRecord {
         return map;
     }
 
-    /** {@link #parseDecimal(String, long)} of the ASCII bytes {@code b[from, to)}. */
+    /** The decimal number (optionally negative) in the ASCII bytes {@code b[from, to)}, or {@code fallback}. */
     static long parseDecimal(byte[] b, int from, int to, long fallback) {
         int n = to - from;
         if (n == 0 || n > 20) {
@@ -257,32 +262,9 @@ public final class AuditRecord {
         return negative ? -r : r;
     }
 
+    /** A decimal number (optionally negative), or {@code fallback} when {@code v} is empty, not decimal or out of range. */
     static long parseDecimal(String v, long fallback) {
-        int n = v.length();
-        if (n == 0 || n > 20) {
-            return fallback;
-        }
-        int i = 0;
-        boolean negative = false;
-        if (v.charAt(0) == '-') {
-            negative = true;
-            i = 1;
-            if (n == 1) {
-                return fallback;
-            }
-        }
-        long r = 0;
-        for (; i < n; i++) {
-            char c = v.charAt(i);
-            if (c < '0' || c > '9') {
-                return fallback;
-            }
-            r = r * 10 + (c - '0');
-            if (r < 0) {
-                return fallback;
-            }
-        }
-        return negative ? -r : r;
+        return v.length() > 20 ? fallback : parseDecimal(v.getBytes(StandardCharsets.ISO_8859_1), 0, v.length(), fallback);
     }
 
     static boolean isExecveArgument(String key) {

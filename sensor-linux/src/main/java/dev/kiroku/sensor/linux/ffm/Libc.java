@@ -208,14 +208,16 @@ public final class Libc {
         } catch (Throwable t) {
             throw unexpected(t);
         }
-        if (r < 0) {
-            int errno = errno(s);
-            if (errno == Errno.EAGAIN || errno == Errno.EINTR) {
-                return -1;
-            }
-            throw new ErrnoException("recv", errno);
+        return r < 0 ? minusOneIfWouldBlock("recv", s) : r;
+    }
+
+    /** -1 when the failed call would have blocked or was interrupted (EAGAIN, EINTR); any other errno is thrown. */
+    private static int minusOneIfWouldBlock(String call, MemorySegment scratch) throws ErrnoException {
+        int errno = errno(scratch);
+        if (errno == Errno.EAGAIN || errno == Errno.EINTR) {
+            return -1;
         }
-        return r;
+        throw new ErrnoException(call, errno);
     }
 
     /** {@code recvmmsg(2)} flag: block for the first message only, then take what is already waiting. */
@@ -242,14 +244,7 @@ public final class Libc {
         } catch (Throwable t) {
             throw unexpected(t);
         }
-        if (r < 0) {
-            int errno = errno(s);
-            if (errno == Errno.EAGAIN || errno == Errno.EINTR) {
-                return -1;
-            }
-            throw new ErrnoException("recvmmsg", errno);
-        }
-        return r;
+        return r < 0 ? minusOneIfWouldBlock("recvmmsg", s) : r;
     }
 
     /** {@code SO_RCVTIMEO}: how long a blocking receive on the socket waits before it fails with EAGAIN. */

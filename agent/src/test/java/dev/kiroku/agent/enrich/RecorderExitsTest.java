@@ -1,0 +1,172 @@
+package dev.kiroku.agent.enrich;
+
+import dev.kiroku.agent.process.ProcFsProbe;
+import dev.kiroku.agent.process.ProcessFacts;
+import dev.kiroku.agent.process.ProcessProbe;
+import dev.kiroku.agent.process.ProcessTable;
+import dev.kiroku.event.Event;
+import dev.kiroku.event.Incomplete;
+import dev.kiroku.event.ProcessExit;
+import dev.kiroku.event.ProcessInfo;
+import dev.kiroku.event.ProcessStart;
+import dev.kiroku.sensor.linux.audit.ExecActivity;
+import dev.kiroku.sensor.linux.procfs.ProcFs;
+import dev.kiroku.sensor.linux.procfs.UserNames;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The recorder with the real /proc: a fork or an exec whose process's exit is already known (waiting in the reorder
+ * buffer, or later in the same batch) is not looked up in /proc (the process is gone) and takes its parent's
+ * namespaces; a new fork of the pid after the exit makes /proc the source again.
+ */
+class RecorderExitsTest {
+
+    private final int self = (int) ProcessHandle.current().pid();
+    private final ProcFsProbe real = new ProcFsProbe(new ProcFs(), new UserNames());
+    private final CountingProbe probe = new CountingProbe(real);
+    private final List<Event> events = new ArrayList<>();
+    private final Recorder recorder = new Recorder("agent-1", "host", new ProcessTable("agent-1", Duration.ofSeconds(30)),
+            probe, new ExecutableHasher(1L << 30, InstantSource.system()), events::add);
+
+    @Test
+    void an_exec_after_its_exit_takes_the_parents_namespaces_without_reading_proc() throws Exception {
+        Process gone = new ProcessBuilder("/bin/true").start();
+        assertThat(gone.waitFor()).isZero();
+        int pid = (int) gone.pid();
+        Instant now = Instant.now();
+        recorder.observe(new Observation.Fork(self, pid, now, 0), now);
+        recorder.observe(new Observation.Exit(pid, 0, 0, now), now);
+        recorder.observe(new Observation.Audit(exec(pid, now)), now);
+
+        Event start = events.stream().filter(e -> e.payload() instanceof ProcessStart).findFirst().orElseThrow();
+        ProcessInfo process = ((ProcessStart) start.payload()).process();
+        assertThat(process.pid()).isEqualTo(pid);
+        assertThat(process.args()).containsExactly("/bin/true", "marker");
+        assertThat(process.namespaces()).isEqualTo(real.namespaces(self));
+        assertThat(start.incomplete()).doesNotContain(Incomplete.NAMESPACES);
+        assertThat(probe.namespaceReads(pid)).isZero();
+
+        recorder.drainAll();
+        Event exit = events.stream().filter(e -> e.payload() instanceof ProcessExit).findFirst().orElseThrow();
+        assertThat(((ProcessExit) exit.payload()).process().entityId()).isEqualTo(process.entityId());
+    }
+
+    @Test
+    void a_batch_whose_exit_follows_the_fork_and_exec_reads_nothing_of_the_gone_process() throws Exception {
+        Process gone = new ProcessBuilder("/bin/true").start();
+        assertThat(gone.waitFor()).isZero();
+        int pid = (int) gone.pid();
+        Instant now = Instant.now();
+        List<Observation> batch = List.of(new Observation.Fork(self, pid, now, 0), new Observation.Audit(exec(pid, now)),
+                new Observation.Exit(pid, 0, 0, now));
+        recorder.expectExits(batch);
+        for (Observation observation : batch) recorder.observe(observation, now);
+
+        Event start = events.stream().filter(e -> e.payload() instanceof ProcessStart).findFirst().orElseThrow();
+        ProcessInfo process = ((ProcessStart) start.payload()).process();
+        assertThat(process.namespaces()).isEqualTo(real.namespaces(self));
+        assertThat(process.parent().pid()).isEqualTo(self);
+        assertThat(probe.namespaceReads(pid)).isZero();
+        assertThat(probe.startTicksReads(pid)).isZero();
+        recorder.drainAll();
+        Event exit = events.stream().filter(e -> e.payload() instanceof ProcessExit).findFirst().orElseThrow();
+        assertThat(((ProcessExit) exit.payload()).process().entityId()).isEqualTo(process.entityId());
+    }
+
+    @Test
+    void a_new_fork_of_a_pid_whose_old_exit_waits_reads_proc_again() throws Exception {
+        Process alive = new ProcessBuilder("/bin/sleep", "30").start();
+        try {
+            int pid = (int) alive.pid();
+            Instant now = Instant.now();
+            recorder.observe(new Observation.Exit(pid, 0, 0, now), now); // an earlier process with the same pid
+            recorder.observe(new Observation.Fork(self, pid, now, 0), now);
+            recorder.observe(new Observation.Audit(exec(pid, now)), now);
+
+            Event start = events.stream().filter(e -> e.payload() instanceof ProcessStart).findFirst().orElseThrow();
+            assertThat(((ProcessStart) start.payload()).process().namespaces()).isEqualTo(real.namespaces(pid));
+            assertThat(probe.namespaceReads(pid)).isEqualTo(1);
+        } finally {
+            alive.destroy();
+            alive.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private ExecActivity exec(int pid, Instant time) {
+        return new ExecActivity(time, 1, pid, self, 0, 0, 0, 0, 0, -1, null, "true", "/bin/true",
+                List.of("/bin/true", "marker"), true, "/", true, 0);
+    }
+
+    /** The real probe, counting namespace reads per pid. */
+    private static final class CountingProbe implements ProcessProbe {
+        private final ProcessProbe probe;
+        private final ConcurrentHashMap<Integer, Integer> namespaceReads = new ConcurrentHashMap<>();
+        private final ConcurrentHashMap<Integer, Integer> startTicksReads = new ConcurrentHashMap<>();
+
+        CountingProbe(ProcessProbe probe) {
+            this.probe = probe;
+        }
+
+        int namespaceReads(int pid) {
+            return namespaceReads.getOrDefault(pid, 0);
+        }
+
+        int startTicksReads(int pid) {
+            return startTicksReads.getOrDefault(pid, 0);
+        }
+
+        @Override
+        public List<Integer> pids() {
+            return probe.pids();
+        }
+
+        @Override
+        public Optional<ProcessFacts> read(int pid) {
+            return probe.read(pid);
+        }
+
+        @Override
+        public long startTicks(int pid) {
+            startTicksReads.merge(pid, 1, Integer::sum);
+            return probe.startTicks(pid);
+        }
+
+        @Override
+        public long startTicksAtFork(int pid, long forkMonotonicNanos) {
+            long ticks = probe.startTicksFromForkTime(forkMonotonicNanos);
+            return ticks >= 0 ? ticks : startTicks(pid);
+        }
+
+        @Override
+        public long startTicksFromForkTime(long forkMonotonicNanos) {
+            return probe.startTicksFromForkTime(forkMonotonicNanos);
+        }
+
+        @Override
+        public ProcessInfo.Namespaces namespaces(int pid) {
+            namespaceReads.merge(pid, 1, Integer::sum);
+            return probe.namespaces(pid);
+        }
+
+        @Override
+        public Instant startTime(long startTicks) {
+            return probe.startTime(startTicks);
+        }
+
+        @Override
+        public String userName(int uid) {
+            return probe.userName(uid);
+        }
+    }
+}
