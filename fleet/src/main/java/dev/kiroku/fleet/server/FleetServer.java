@@ -81,11 +81,6 @@ public final class FleetServer implements AutoCloseable {
         return fleet.eventsRejected();
     }
 
-    /** Batches not stored because the agent gave up on the call (deadline, hang-up) before their turn came. */
-    public long batchesAbandoned() {
-        return fleet.batchesAbandoned();
-    }
-
     @Override
     public void close() {
         server.shutdown();

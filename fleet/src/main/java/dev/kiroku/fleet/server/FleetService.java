@@ -44,7 +44,6 @@ final class FleetService extends FleetGrpc.FleetImplBase {
     private final Map<String, Semaphore> inFlight = new ConcurrentHashMap<>();
     private final AtomicLong eventsStored = new AtomicLong();
     private final AtomicLong eventsRejected = new AtomicLong();
-    private final AtomicLong abandoned = new AtomicLong();
 
     FleetService(StateStore state, BatchReceiver receiver, InstantSource clock, int concurrentStores) {
         this.state = state;
@@ -93,7 +92,6 @@ final class FleetService extends FleetGrpc.FleetImplBase {
         } catch (EventSink.DeliveryException e) {
             response.onError(Status.UNAVAILABLE.withDescription(e.getMessage()).asRuntimeException());
         } catch (BatchReceiver.Abandoned e) {
-            abandoned.incrementAndGet();
             response.onError(Status.CANCELLED.withDescription(e.getMessage()).asRuntimeException());
         } finally {
             mine.release();
@@ -167,11 +165,6 @@ final class FleetService extends FleetGrpc.FleetImplBase {
 
     long eventsRejected() {
         return eventsRejected.get();
-    }
-
-    /** Batches not stored because their caller gave up first. */
-    long batchesAbandoned() {
-        return abandoned.get();
     }
 
     /** Writes the delivery counters not yet written; the service takes no more batches after this. */
