@@ -23,7 +23,7 @@ import java.util.function.Consumer;
  *   <li>with a {@link WriteAheadLog} ({@link #withLog}, the server's way): the batch is appended to the
  *       store, written to the log and fsync'ed (fsyncs shared by concurrent batches); the store commits
  *       every {@link #CHECKPOINT_EVERY} ({@link LogCheckpoints}) and the log is replayed after a crash. Searches see
- *       the batch after the store's next refresh (its refresh interval, 1 s by default).</li>
+ *       the batch after the store's next refresh (its refresh interval: {@link #REFRESH_EVERY} in the server).</li>
  *   <li>without one: every batch waits for a store commit, shared by concurrent batches ({@link GroupCommit}).</li>
  * </ul>
  * Events the store rejects are counted and reported, and do not fail the batch; a store or log that
