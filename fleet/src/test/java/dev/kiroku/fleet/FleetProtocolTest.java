@@ -184,6 +184,32 @@ class FleetProtocolTest {
     }
 
     @Test
+    void aBatchWhoseCallerGaveUpBeforeItsTurnIsNotStoredAndIsStoredOnceWhenSentAgain() throws Exception {
+        AgentCredentials credentials = fleet.enrol("agent-late");
+        ManagedChannel channel = Grpc.newChannelBuilder(fleet.address(), TlsChannelCredentials.newBuilder()
+                        .keyManager(credentials.certificate().toFile(), credentials.key().toFile())
+                        .trustManager(credentials.caCertificate().toFile()).build())
+                .overrideAuthority(CertificateAuthority.SERVER_NAME).build();
+        try {
+            ShipRequest batch = BatchDecoder.encode(TestFleet.events("agent-late", 1, 5));
+            fleet.holdBatches();
+            assertThat(status(() -> FleetGrpc.newBlockingStub(channel).withDeadlineAfter(1, TimeUnit.SECONDS).ship(batch)))
+                    .isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+            Thread.sleep(2_000); // the server's copy of the deadline has passed too
+            fleet.releaseBatches();
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> fleet.abandonedBatches() == 1);
+            assertThat(fleet.stored("agent-late")).as("nothing of the abandoned batch is stored").isZero();
+
+            ShipResponse again = FleetGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS).ship(batch);
+            assertThat(again.getStored()).isEqualTo(5);
+            assertThat(again.getDuplicates()).isZero();
+            assertThat(fleet.stored("agent-late")).isEqualTo(5);
+        } finally {
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void commandsWaitForTheAgentAndExpiredOnesAreNotDelivered() throws Exception {
         AgentCredentials credentials = fleet.enrol("agent-c");
         Instant now = Instant.now();

@@ -22,6 +22,10 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 
 /** A real fleet server on loopback: CA, H2 state, Lucene store, gRPC with mutual TLS. */
 final class TestFleet implements AutoCloseable {
@@ -31,13 +35,54 @@ final class TestFleet implements AutoCloseable {
     final JdbcStateStore state;
     final LuceneEventStore store;
     final FleetServer server;
+    private volatile CountDownLatch turn = new CountDownLatch(0);
+    private final AtomicLong abandonedBatches = new AtomicLong();
 
     TestFleet(Path dir) throws IOException {
         this.dir = dir;
         ca = CertificateAuthority.loadOrCreate(dir.resolve("pki"), clock);
         state = JdbcStateStore.h2(dir.resolve("state"), clock.instant());
         store = new LuceneEventStore(dir.resolve("events"), clock, LuceneStoreOptions.defaults());
-        server = FleetServer.start("127.0.0.1", 0, ca, state, this::receive, clock, 4);
+        server = FleetServer.start("127.0.0.1", 0, ca, state, new BatchReceiver() {
+            @Override
+            public Receipt receive(List<Event> events) {
+                return TestFleet.this.receive(events);
+            }
+
+            @Override
+            public Receipt receive(List<Event> events, List<byte[]> encoded, BooleanSupplier abandoned) throws Abandoned {
+                waitForTurn();
+                // like the server's ingest: the caller may have given up while its batch waited
+                if (abandoned.getAsBoolean()) {
+                    abandonedBatches.incrementAndGet();
+                    throw new Abandoned(events.size());
+                }
+                return receive(events);
+            }
+        }, clock, 4);
+    }
+
+    /** Until {@link #releaseBatches}, batches wait before they are stored, as behind a busy store. */
+    void holdBatches() {
+        turn = new CountDownLatch(1);
+    }
+
+    void releaseBatches() {
+        turn.countDown();
+    }
+
+    /** Batches not stored because their caller had given up when their turn came. */
+    long abandonedBatches() {
+        return abandonedBatches.get();
+    }
+
+    private void waitForTurn() {
+        try {
+            if (!turn.await(60, TimeUnit.SECONDS)) throw new IllegalStateException("batches held for 60 s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     private BatchReceiver.Receipt receive(List<Event> events) {

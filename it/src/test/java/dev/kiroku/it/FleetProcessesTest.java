@@ -104,6 +104,8 @@ class FleetProcessesTest {
             assertThat(api.get("/api/v1/endpoints/" + agentId).path("status").asText()).isEqualTo("revoked");
             await().atMost(Duration.ofSeconds(60)).until(() -> KirokuProcesses.agentStatus(agentData),
                     s -> s != null && s.path("shipping").path("lastError").asText().contains("revoked"));
+            // what was stored before the revocation becomes searchable at the store's next refresh
+            Thread.sleep(dev.kiroku.server.ingest.StoreIngest.REFRESH_EVERY.toMillis() + 1000);
             long storedAtRevocation = api.count("agent.id:\"" + agentId + "\"");
             Files.writeString(watched.resolve("after-revocation"), "x");
             Thread.sleep(3000);

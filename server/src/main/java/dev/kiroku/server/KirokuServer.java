@@ -71,7 +71,7 @@ public final class KirokuServer implements AutoCloseable {
         try {
             Files.createDirectories(config.dataDirectory());
             store = new LuceneEventStore(config.dataDirectory().resolve("events"), clock,
-                    LuceneStoreOptions.defaults().withRetention(config.retention()));
+                    LuceneStoreOptions.defaults().withRetention(config.retention()).withRefreshInterval(StoreIngest.REFRESH_EVERY));
             teardown.push(store);
             Detection detection = new Detection(config.dataDirectory(), store, clock);
             teardown.push(detection);

@@ -41,6 +41,7 @@ public final class FleetClient implements EventSink, AutoCloseable {
     private final AtomicLong rejected = new AtomicLong();
     private volatile Status.Code lastRefusal;
     private volatile Duration requestedGathering;
+    private final ShipDeadline shipDeadline = new ShipDeadline();
 
     public FleetClient(String address, AgentCredentials credentials) throws IOException {
         TlsChannelCredentials.Builder tls = TlsChannelCredentials.newBuilder()
@@ -56,8 +57,11 @@ public final class FleetClient implements EventSink, AutoCloseable {
 
     @Override
     public void deliver(List<Event> batch) throws DeliveryException {
+        long started = System.nanoTime();
         try {
-            ShipResponse response = stub.withDeadlineAfter(60, TimeUnit.SECONDS).ship(BatchDecoder.encode(batch));
+            ShipResponse response = stub.withDeadlineAfter(shipDeadline.next().toNanos(), TimeUnit.NANOSECONDS)
+                    .ship(BatchDecoder.encode(batch));
+            shipDeadline.answered(Duration.ofNanos(System.nanoTime() - started));
             if (response.getRejectedCount() > 0) {
                 rejected.addAndGet(response.getRejectedCount());
                 System.err.println("kiroku agent: the server rejected " + response.getRejectedCount() + " events, first: "
@@ -67,6 +71,7 @@ public final class FleetClient implements EventSink, AutoCloseable {
             requestedGathering = response.getGatherMs() > 0 ? Duration.ofMillis(response.getGatherMs()) : null;
         } catch (StatusRuntimeException e) {
             lastRefusal = e.getStatus().getCode();
+            if (lastRefusal == Status.Code.DEADLINE_EXCEEDED) shipDeadline.expired();
             throw new DeliveryException("server: " + describe(e), e);
         }
     }

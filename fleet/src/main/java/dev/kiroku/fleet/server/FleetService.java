@@ -13,6 +13,7 @@ import dev.kiroku.fleet.proto.ShipResponse;
 import dev.kiroku.fleet.state.StateStore;
 import dev.kiroku.fleet.wire.BatchDecoder;
 import dev.kiroku.fleet.wire.Protocol;
+import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
@@ -65,10 +66,12 @@ final class FleetService extends FleetGrpc.FleetImplBase {
         try {
             BatchDecoder.Decoded decoded = BatchDecoder.decode(request, agentId);
             BatchReceiver.Receipt receipt;
+            Context call = Context.current();
             storing.acquireUninterruptibly();
             try {
+                // a batch whose caller gave up (deadline passed, connection gone) is not stored: it will come again
                 receipt = decoded.events().isEmpty() ? new BatchReceiver.Receipt(0, 0, java.util.List.of())
-                        : receiver.receive(decoded.events(), decoded.encoded());
+                        : receiver.receive(decoded.events(), decoded.encoded(), call::isCancelled);
             } finally {
                 storing.release();
             }
@@ -88,6 +91,8 @@ final class FleetService extends FleetGrpc.FleetImplBase {
             response.onError(status.withDescription(e.getMessage()).asRuntimeException());
         } catch (EventSink.DeliveryException e) {
             response.onError(Status.UNAVAILABLE.withDescription(e.getMessage()).asRuntimeException());
+        } catch (BatchReceiver.Abandoned e) {
+            response.onError(Status.CANCELLED.withDescription(e.getMessage()).asRuntimeException());
         } finally {
             mine.release();
         }

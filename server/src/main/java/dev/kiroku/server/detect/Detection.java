@@ -66,6 +66,8 @@ public final class Detection implements Consumer<List<Event>>, AutoCloseable {
     private final RuleTrial trial;
     private LoadedRules generation;
     private Correlator correlator;
+    private ExaminedKinds kinds;
+    private final AtomicLong notMatchable = new AtomicLong();
 
     /** One rule test over history reads at most this long and this many events (docs/detection.md). */
     static final Duration TRIAL_BUDGET = Duration.ofSeconds(20);
@@ -151,6 +153,7 @@ public final class Detection implements Consumer<List<Event>>, AutoCloseable {
         s.put("events_received", received.get());
         s.put("events_examined", processed.get());
         s.put("events_failed", failed.get());
+        s.put("events_no_rule_can_match", notMatchable.get());
         s.put("queued_batches", queue.size());
         s.put("alerts_opened", alerting.opened());
         s.put("occurrences_suppressed", alerting.suppressed());
@@ -187,6 +190,14 @@ public final class Detection implements Consumer<List<Event>>, AutoCloseable {
         if (now != generation) {
             generation = now;
             correlator = new Correlator(now.ruleSet().correlations(), limits);
+            kinds = new ExaminedKinds(now.ruleSet(), rules.mapping());
+        }
+        boolean alertsByItself = event.payload() instanceof dev.kiroku.event.ExecutionBlocked
+                || event.payload() instanceof dev.kiroku.event.YaraDetection;
+        Boolean matchable = kinds.known(event);
+        if (Boolean.FALSE.equals(matchable) && !alertsByItself) {
+            notMatchable.incrementAndGet(); // no rule's logsource selects this kind of event
+            return;
         }
         Map<String, Object> ecs = event.toEcs();
         if (event.payload() instanceof dev.kiroku.event.ExecutionBlocked blocked) {
@@ -194,6 +205,10 @@ public final class Detection implements Consumer<List<Event>>, AutoCloseable {
         }
         if (event.payload() instanceof dev.kiroku.event.YaraDetection yara) {
             alerting.raise(YaraDetectionAlert.of(event, yara, ecs));
+        }
+        if (matchable == null && !kinds.decide(event, ecs)) {
+            notMatchable.incrementAndGet();
+            return;
         }
         MapDocument document = new MapDocument(ecs);
         for (Match match : now.matcher().match(document)) {

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -22,7 +23,7 @@ import java.util.function.Consumer;
  *   <li>with a {@link WriteAheadLog} ({@link #withLog}, the server's way): the batch is appended to the
  *       store, written to the log and fsync'ed (fsyncs shared by concurrent batches); the store commits
  *       every {@link #CHECKPOINT_EVERY} ({@link LogCheckpoints}) and the log is replayed after a crash. Searches see
- *       the batch after the store's next refresh (its refresh interval, 1 s by default).</li>
+ *       the batch after the store's next refresh (its refresh interval: {@link #REFRESH_EVERY} in the server).</li>
  *   <li>without one: every batch waits for a store commit, shared by concurrent batches ({@link GroupCommit}).</li>
  * </ul>
  * Events the store rejects are counted and reported, and do not fail the batch; a store or log that
@@ -35,6 +36,13 @@ import java.util.function.Consumer;
 public final class StoreIngest implements EventSink, BatchReceiver, AutoCloseable {
     /** How often the store commits when a write-ahead log makes batches durable. */
     public static final Duration CHECKPOINT_EVERY = Duration.ofSeconds(10);
+    /**
+     * How often the server's store makes new events searchable. Each refresh flushes the events appended since the
+     * previous one as a new segment, which later merges rewrite: under ingest, flushing and merging small segments
+     * cost more than indexing itself (docs/performance.md, fleet, session 7). Two seconds keep the ingest-to-searchable
+     * p99 target (5 s) with room for the queueing in front of the store.
+     */
+    public static final Duration REFRESH_EVERY = Duration.ofSeconds(2);
 
     private final EventStore store;
     private final Consumer<List<Event>> afterStore;
@@ -46,6 +54,7 @@ public final class StoreIngest implements EventSink, BatchReceiver, AutoCloseabl
     private final AtomicLong stored = new AtomicLong();
     private final AtomicLong duplicates = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
+    private final AtomicLong abandoned = new AtomicLong();
 
     /**
      * Commits the store for every batch (shared by concurrent batches).
@@ -109,11 +118,25 @@ public final class StoreIngest implements EventSink, BatchReceiver, AutoCloseabl
     /** @param encoded the events' codec bytes as received (written to the log as they are), or null to encode them */
     @Override
     public Receipt receive(List<Event> batch, List<byte[]> encoded) throws DeliveryException {
+        try {
+            return receive(batch, encoded, () -> false);
+        } catch (Abandoned e) {
+            throw new AssertionError("a caller that never gives up gave up", e);
+        }
+    }
+
+    /** Checks {@code abandoned} once the batch's turn to append has come, and stores nothing when it says true. */
+    @Override
+    public Receipt receive(List<Event> batch, List<byte[]> encoded, BooleanSupplier abandoned) throws DeliveryException, Abandoned {
         AppendResult result;
         try {
             appending.acquire();
             long ticket;
             try {
+                if (abandoned.getAsBoolean()) {
+                    this.abandoned.incrementAndGet();
+                    throw new Abandoned(batch.size());
+                }
                 result = store.append(batch);
                 ticket = log == null ? commits.appended() : 0;
             } finally {
@@ -162,6 +185,11 @@ public final class StoreIngest implements EventSink, BatchReceiver, AutoCloseabl
         return rejected.get();
     }
 
+    /** Batches whose caller gave up before their turn to be stored came (nothing of them was stored). */
+    public long abandoned() {
+        return abandoned.get();
+    }
+
     /** Batches received and made durable since start. */
     public long batches() {
         return batches.get();
@@ -172,8 +200,8 @@ public final class StoreIngest implements EventSink, BatchReceiver, AutoCloseabl
     public void close() throws IOException {
         if (checkpoints == null) return;
         // what the ingest cost in calls and fsyncs (docs/performance.md, "where the server's time goes per event")
-        System.err.printf("kiroku ingest: %d batches, %d events stored, %d duplicates, %d ingest-log fsyncs since start%n",
-                batches.get(), stored.get(), duplicates.get(), log.syncs());
+        System.err.printf("kiroku ingest: %d batches, %d events stored, %d duplicates, %d ingest-log fsyncs, %d batches abandoned by their callers since start%n",
+                batches.get(), stored.get(), duplicates.get(), log.syncs(), abandoned.get());
         try {
             checkpoints.close();
         } finally {

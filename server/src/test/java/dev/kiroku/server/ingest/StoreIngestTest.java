@@ -14,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -25,6 +26,7 @@ import java.util.concurrent.Future;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Concurrent agents' batches share commits and every acknowledged batch is durable: the last Lucene
@@ -66,6 +68,27 @@ class StoreIngestTest {
         }
         try (LuceneEventStore reopened = new LuceneEventStore(dir, clock, LuceneStoreOptions.defaults())) {
             assertThat(reopened.count(EventQuery.all())).isEqualTo((long) agents * batches * 50);
+        }
+    }
+
+    @Test
+    void aBatchWhoseCallerGaveUpBeforeItsTurnIsNotStoredAndCanComeAgain() throws Exception {
+        ConcurrentLinkedQueue<List<Event>> detected = new ConcurrentLinkedQueue<>();
+        try (LuceneEventStore store = new LuceneEventStore(dir, InstantSource.system(), LuceneStoreOptions.defaults());
+             StoreIngest ingest = StoreIngest.withLog(store, dir.resolve("log"), Duration.ofHours(1), detected::add)) {
+            List<Event> batch = batch("agent-gone", 1, 40);
+            assertThatThrownBy(() -> ingest.receive(batch, null, () -> true))
+                    .isInstanceOf(BatchReceiver.Abandoned.class).hasMessageContaining("40 events");
+            assertThat(ingest.abandoned()).isEqualTo(1);
+            assertThat(ingest.batches()).isZero();
+            assertThat(detected).isEmpty();
+            store.commit();
+            assertThat(store.count(EventQuery.all())).as("nothing of an abandoned batch is stored").isZero();
+
+            BatchReceiver.Receipt again = ingest.receive(batch, null, () -> false);
+            assertThat(again.stored()).isEqualTo(40);
+            assertThat(again.duplicates()).isZero();
+            assertThat(detected).hasSize(1);
         }
     }
 
