@@ -28,6 +28,8 @@ public final class CompiledGroup {
 
     /**
      * @param automaton over the field's literals, null if the field has none
+     * @param skip the same patterns searched by skipping, when there are few and long enough ({@link SkipScanner#of}),
+     *     else null
      * @param literalIds the table id of each of the automaton's patterns
      * @param present rules that are candidates whenever the field is present
      * @param exact rules that are candidates when a lower-cased value of the field equals the key (null if none)
@@ -37,7 +39,7 @@ public final class CompiledGroup {
      * @param remember the automaton is big enough (its table does not stay in the core's cache) that looking a
      *     long text up in the thread's {@link ScanCache} costs less than scanning it; a small one scans every text
      */
-    private record FieldFilter(int index, int field, AhoCorasick automaton, int[] literalIds, int[] present, Map<String, int[]> exact,
+    private record FieldFilter(int index, int field, AhoCorasick automaton, SkipScanner skip, int[] literalIds, int[] present, Map<String, int[]> exact,
                                boolean byLine, boolean crFree, boolean remember) {
     }
 
@@ -107,7 +109,8 @@ public final class CompiledGroup {
             boolean byLine = patterns.stream().noneMatch(p -> p.indexOf('\n') >= 0);
             boolean crFree = patterns.stream().noneMatch(p -> p.indexOf('\r') >= 0);
             boolean remember = automaton != null && automaton.tableBytes() > SMALL_TABLE_BYTES;
-            byName.put(field, new FieldFilter(byName.size(), compiler.field(field), automaton, table.ids(field), present, exact, byLine,
+            SkipScanner skip = patterns.isEmpty() ? null : SkipScanner.of(patterns);
+            byName.put(field, new FieldFilter(byName.size(), compiler.field(field), automaton, skip, table.ids(field), present, exact, byLine,
                     crFree, remember));
         }
         keywordFilter = byName.remove(Literals.ANY_VALUE);
@@ -204,6 +207,14 @@ public final class CompiledGroup {
     private void keywordPass(Document doc, Scratch s, Candidates c) {
         FieldFilter f = keywordFilter;
         c.filter = f;
+        if (f.skip() != null) {
+            // Skipping reads a fraction of each text: cheaper than finding the lines a message restates.
+            for (Object v : doc.values()) {
+                if (v instanceof String text) f.skip().scan(text, c);
+                else for (String text : EventContext.toTexts(v)) f.skip().scan(text, c);
+            }
+            return;
+        }
         int lines = 0;
         int texts = 0;
         for (Object v : doc.values()) {
