@@ -2,12 +2,10 @@ package dev.kiroku.detect.sigma;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * The compiled matcher's cost budget per event, steady state (JIT warm): (a) building the engine's view of a parsed
@@ -26,10 +24,8 @@ public final class BudgetMain {
         int max = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
         Path datasets = Datasets.root();
-        Path sigma = datasets.resolve("sigma");
-        RuleSet rules = SigmaLoader.load(SigmaBench.RULE_FOLDERS.stream().map(sigma::resolve).toList(), LoadOptions.broadening()).rules();
-        CompiledMatcher compiled = new CompiledMatcher(rules, FieldMapping.raw());
-        List<Map<String, Object>> maps = events(datasets, max);
+        CompiledMatcher compiled = BenchInputs.matcher(datasets);
+        List<Map<String, Object>> maps = BenchInputs.events(datasets, max);
         long chars = 0;
         List<Document> docs = new ArrayList<>();
         for (Map<String, Object> m : maps) {
@@ -37,7 +33,7 @@ public final class BudgetMain {
             docs.add(d);
             for (Object v : d.values()) if (v instanceof String s) chars += s.length();
         }
-        System.out.printf("%d rules, %d events, %.0f chars of string values per event%n", rules.rules().size(), docs.size(), (double) chars / docs.size());
+        System.out.printf("%d events, %.0f chars of string values per event%n", docs.size(), (double) chars / docs.size());
         double[][] ns = new double[4][rounds];
         long candidates = 0;
         long matches = 0;
@@ -81,25 +77,5 @@ public final class BudgetMain {
         double[] tail = java.util.Arrays.copyOfRange(values, rounds / 2, rounds);
         java.util.Arrays.sort(tail);
         return tail[tail.length / 2];
-    }
-
-    /** The first {@code max} events of the Linux audit logs and security-datasets archives, as parsed. */
-    static List<Map<String, Object>> events(Path datasets, int max) throws java.io.IOException {
-        List<Path> files = new ArrayList<>();
-        for (String dir : List.of("linux-audit", "security-datasets")) {
-            if (!Files.isDirectory(datasets.resolve(dir))) continue;
-            try (Stream<Path> walk = Files.walk(datasets.resolve(dir))) {
-                walk.filter(p -> p.toString().endsWith(".log") || p.toString().endsWith(".zip")).sorted().forEach(files::add);
-            }
-        }
-        List<Map<String, Object>> maps = new ArrayList<>();
-        for (Path f : files) {
-            boolean more = LogFiles.read(f, (source, item) -> {
-                if (item.object() != null) maps.add(item.object());
-                return maps.size() < max;
-            });
-            if (!more) break;
-        }
-        return maps;
     }
 }

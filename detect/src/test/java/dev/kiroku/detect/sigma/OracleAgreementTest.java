@@ -56,29 +56,15 @@ class OracleAgreementTest {
 
     @Test
     void compiled_matcher_agrees_with_the_oracle() {
-        int loaded = 0;
-        int generated = 0;
-        int matched = 0;
-        for (int attempt = 0; attempt < tries; attempt++) {
-            Gen g = new Gen(random(seed, 1, attempt), FIELDS);
+        Totals totals = agree(1, FIELDS, FieldMapping.raw(), g -> {
             List<String> rules = g.list(1, 6, g::rule);
-            List<Map<String, Object>> events = g.list(1, 8, () -> g.event(false));
-            RuleSet set = load(rules);
-            Matcher compiled = Matcher.raw(set);
-            Matcher oracle = Matcher.oracle(set, FieldMapping.raw());
-            for (Map<String, Object> e : events) {
-                Document d = new MapDocument(e);
-                List<Match> expected = oracle.match(d);
-                assertThat(compiled.match(d)).as("seed %d, try %d, rules %s, event %s", seed, attempt, rules, e).isEqualTo(expected);
-                matched += expected.size();
-            }
-            loaded += set.rules().size();
-            generated += rules.size();
-        }
-        System.out.printf("OracleAgreementTest: %d tries, %d of %d generated rules loaded, %d matches%n", tries, loaded, generated, matched);
+            return new Try(rules, g.list(1, 8, () -> g.event(false)));
+        }, (t, set, event, matches) -> { });
+        System.out.printf("OracleAgreementTest: %d tries, %d of %d generated rules loaded, %d matches%n", tries, totals.loaded(),
+                totals.generated(), totals.matched());
         // About half the generated rules are refused (modifier conflicts and the like); the rest must be plenty.
-        assertThat(loaded * 4).as("a good share of the generated rules load").isGreaterThan(generated);
-        assertThat(matched).as("some events match").isPositive();
+        assertThat(totals.loaded() * 4).as("a good share of the generated rules load").isGreaterThan(totals.generated());
+        assertThat(totals.matched()).as("some events match").isPositive();
     }
 
     @Test
@@ -88,30 +74,20 @@ class OracleAgreementTest {
         List<String> fields = new ArrayList<>(FIELDS);
         fields.add("t");
         fields.add("t");
-        int matched = 0;
-        int translatedMatches = 0;
-        for (int attempt = 0; attempt < tries; attempt++) {
-            Gen g = new Gen(random(seed, 2, attempt), fields);
+        int[] translatedMatches = {0};
+        int matched = agree(2, fields, translated, g -> {
             List<String> rules = g.list(1, 6, g::rule);
-            List<Map<String, Object>> events = g.list(1, 8, () -> g.event(true));
-            RuleSet set = load(rules);
+            return new Try(rules, g.list(1, 8, () -> g.event(true)));
+        }, (t, set, event, matches) -> {
             Set<String> unbound = translated.bind(set.rules()).skipped().keySet();
-            Matcher compiled = Matcher.compiled(set, translated);
-            Matcher oracle = Matcher.oracle(set, translated);
-            Matcher reference = Matcher.oracle(set, FieldMapping.raw());
-            for (Map<String, Object> e : events) {
-                Document d = new MapDocument(e);
-                List<Match> got = compiled.match(d);
-                assertThat(got).as("seed %d, try %d, rules %s, event %s", seed, attempt, rules, e).isEqualTo(oracle.match(d));
-                List<Match> expected = reference.match(new SigmaSpelling(d)).stream().filter(m -> !unbound.contains(m.ruleId())).toList();
-                assertThat(got).as("translated: seed %d, try %d, rules %s, event %s", seed, attempt, rules, e).isEqualTo(expected);
-                matched += got.size();
-                if (e.get("d") != null && !got.isEmpty()) translatedMatches++;
-            }
-        }
+            Document spelled = new SigmaSpelling(new MapDocument(event));
+            List<Match> expected = Matcher.oracle(set, FieldMapping.raw()).match(spelled).stream().filter(m -> !unbound.contains(m.ruleId())).toList();
+            assertThat(matches).as("translated: seed %d, rules %s, event %s", seed, t.rules(), event).isEqualTo(expected);
+            if (event.get("d") != null && !matches.isEmpty()) translatedMatches[0]++;
+        }).matched();
         System.out.printf("OracleAgreementTest (translation): %d tries, %d matches, %d on events with the translated field%n",
-                tries, matched, translatedMatches);
-        assertThat(translatedMatches).isPositive();
+                tries, matched, translatedMatches[0]);
+        assertThat(translatedMatches[0]).isPositive();
     }
 
     /** Logsources of every kind the Windows gate distinguishes (known, unknown, generic, other products, none). */
@@ -127,12 +103,10 @@ class OracleAgreementTest {
 
     @Test
     void windows_events_are_gated_by_logsource_as_the_oracle_gates_them() {
-        int matched = 0;
-        int gated = 0;
-        for (int attempt = 0; attempt < tries; attempt++) {
-            Gen g = new Gen(random(seed, 3, attempt), FIELDS);
+        int[] gated = {0};
+        int matched = agree(3, FIELDS, FieldMapping.raw(), g -> {
             List<String> rules = g.list(1, 8, () -> g.rule(g.pick(LOGSOURCES)));
-            List<Map<String, Object>> events = g.list(1, 8, () -> {
+            return new Try(rules, g.list(1, 8, () -> {
                 Map<String, Object> e = g.event(false);
                 if (g.r.nextInt(5) > 0) {
                     List<Object> channel = g.pick(CHANNELS);
@@ -140,22 +114,55 @@ class OracleAgreementTest {
                     e.put("EventID", channel.get(1));
                 }
                 return e;
-            });
-            RuleSet set = load(rules);
-            Matcher compiled = Matcher.raw(set);
-            Matcher oracle = Matcher.oracle(set, FieldMapping.raw());
-            for (Map<String, Object> e : events) {
+            }));
+        }, (t, set, event, matches) -> {
+            Document d = new MapDocument(event);
+            long ungated = set.rules().stream().filter(rule -> dev.kiroku.detect.sigma.match.Oracle.matches(rule.detection(), d)).count();
+            gated[0] += (int) (ungated - matches.size());
+        }).matched();
+        System.out.printf("OracleAgreementTest (Windows logsources): %d tries, %d matches, %d rule matches gated away%n", tries, matched, gated[0]);
+        assertThat(matched).isPositive();
+        assertThat(gated[0]).as("the gate excludes some rules that would match").isPositive();
+    }
+
+    /** One try's generated rules and events. */
+    private record Try(List<String> rules, List<Map<String, Object>> events) {
+    }
+
+    /** Matches, rules loaded and rules generated over all tries of a property. */
+    private record Totals(int matched, int loaded, int generated) {
+    }
+
+    /** What a property checks on each event besides the agreement, given the matches both matchers found. */
+    private interface EventCheck {
+        void check(Try t, RuleSet set, Map<String, Object> event, List<Match> matches);
+    }
+
+    /**
+     * Runs {@link #tries} tries of one property (its own random stream): generates rules and events, loads the rules,
+     * asserts on every event that the compiled matcher and the oracle agree through {@code mapping}, then runs
+     * {@code check}.
+     */
+    private static Totals agree(int property, List<String> fields, FieldMapping mapping, java.util.function.Function<Gen, Try> generate, EventCheck check) {
+        int matched = 0;
+        int loaded = 0;
+        int generated = 0;
+        for (int attempt = 0; attempt < tries; attempt++) {
+            Try t = generate.apply(new Gen(random(seed, property, attempt), fields));
+            RuleSet set = load(t.rules());
+            Matcher compiled = Matcher.compiled(set, mapping);
+            Matcher oracle = Matcher.oracle(set, mapping);
+            for (Map<String, Object> e : t.events()) {
                 Document d = new MapDocument(e);
                 List<Match> expected = oracle.match(d);
-                assertThat(compiled.match(d)).as("seed %d, try %d, rules %s, event %s", seed, attempt, rules, e).isEqualTo(expected);
+                assertThat(compiled.match(d)).as("seed %d, try %d, rules %s, event %s", seed, attempt, t.rules(), e).isEqualTo(expected);
                 matched += expected.size();
-                long ungated = set.rules().stream().filter(rule -> dev.kiroku.detect.sigma.match.Oracle.matches(rule.detection(), d)).count();
-                gated += (int) (ungated - expected.size());
+                check.check(t, set, e, expected);
             }
+            loaded += set.rules().size();
+            generated += t.rules().size();
         }
-        System.out.printf("OracleAgreementTest (Windows logsources): %d tries, %d matches, %d rule matches gated away%n", tries, matched, gated);
-        assertThat(matched).isPositive();
-        assertThat(gated).as("the gate excludes some rules that would match").isPositive();
+        return new Totals(matched, loaded, generated);
     }
 
     private static RuleSet load(List<String> rules) {

@@ -4,14 +4,12 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.net.URL;
 import java.net.URLClassLoader;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * Compares two builds of the matcher on a loaded machine: both in one JVM (a class loader each, this class's
@@ -84,30 +82,12 @@ public final class PairedBenchMain {
         }
 
         public static Object matcher() throws Exception {
-            Path sigma = Datasets.root().resolve("sigma");
-            RuleSet rules = SigmaLoader.load(SigmaBench.RULE_FOLDERS.stream().map(sigma::resolve).toList(), LoadOptions.broadening()).rules();
-            return new CompiledMatcher(rules, FieldMapping.raw());
+            return BenchInputs.matcher(Datasets.root());
         }
 
         /** The first {@code max} events of the Linux audit logs and security-datasets archives, as parsed maps. */
         public static List<Map<String, ?>> events(int max) throws Exception {
-            List<Path> files = new ArrayList<>();
-            for (String dir : List.of("linux-audit", "security-datasets")) {
-                Path d = Datasets.root().resolve(dir);
-                if (!Files.isDirectory(d)) continue;
-                try (Stream<Path> walk = Files.walk(d)) {
-                    walk.filter(p -> p.toString().endsWith(".log") || p.toString().endsWith(".zip")).sorted().forEach(files::add);
-                }
-            }
-            List<Map<String, ?>> out = new ArrayList<>();
-            for (Path f : files) {
-                boolean more = LogFiles.read(f, (source, item) -> {
-                    if (item.object() != null) out.add(item.object());
-                    return out.size() < max;
-                });
-                if (!more) break;
-            }
-            return out;
+            return new ArrayList<>(BenchInputs.events(Datasets.root(), max));
         }
 
         /** Matches fresh copies of the events in batches of 4,096 (as the bench): {thread CPU nanoseconds, matches}. */

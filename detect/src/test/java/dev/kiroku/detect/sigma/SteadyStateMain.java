@@ -2,11 +2,10 @@ package dev.kiroku.detect.sigma;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
+import java.util.Map;
 
 /**
  * Steady-state profile of the compiled matcher (for JFR and A/B runs of two builds): the first N events of the
@@ -21,24 +20,9 @@ public final class SteadyStateMain {
         int max = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 6;
         Path datasets = Datasets.root();
-        Path sigma = datasets.resolve("sigma");
-        RuleSet rules = SigmaLoader.load(SigmaBench.RULE_FOLDERS.stream().map(sigma::resolve).toList(), LoadOptions.broadening()).rules();
-        CompiledMatcher compiled = new CompiledMatcher(rules, FieldMapping.raw());
-        List<Path> files = new ArrayList<>();
-        for (String dir : List.of("linux-audit", "security-datasets")) {
-            if (!Files.isDirectory(datasets.resolve(dir))) continue;
-            try (Stream<Path> walk = Files.walk(datasets.resolve(dir))) {
-                walk.filter(p -> p.toString().endsWith(".log") || p.toString().endsWith(".zip")).sorted().forEach(files::add);
-            }
-        }
+        CompiledMatcher compiled = BenchInputs.matcher(datasets);
         List<Document> docs = new ArrayList<>();
-        for (Path f : files) {
-            boolean more = LogFiles.read(f, (source, item) -> {
-                if (item.object() != null) docs.add(new MapDocument(item.object()));
-                return docs.size() < max;
-            });
-            if (!more) break;
-        }
+        for (Map<String, Object> m : BenchInputs.events(datasets, max)) docs.add(new MapDocument(m));
         ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
         long matches = 0;
         for (int r = 0; r < rounds; r++) {

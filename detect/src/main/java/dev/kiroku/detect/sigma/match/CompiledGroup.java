@@ -28,16 +28,20 @@ public final class CompiledGroup {
 
     /**
      * @param automaton over the field's literals, null if the field has none
+     * @param skip the same patterns searched by skipping, when there are few and long enough ({@link SkipScanner#of}),
+     *     else null
      * @param literalIds the table id of each of the automaton's patterns
      * @param present rules that are candidates whenever the field is present
      * @param exact rules that are candidates when a lower-cased value of the field equals the key (null if none)
+     * @param exactLongest the length of the longest key of {@code exact}: a longer value (lower-casing keeps the
+     *     length) equals none and is not lower-cased
      * @param byLine no pattern has a line break, so none occurs across one: a multi-line text may be scanned (and its
      *     lines remembered) line by line
      * @param crFree no pattern has a carriage return, so none occurs across the one ending a Windows line
      * @param remember the automaton is big enough (its table does not stay in the core's cache) that looking a
      *     long text up in the thread's {@link ScanCache} costs less than scanning it; a small one scans every text
      */
-    private record FieldFilter(int index, int field, AhoCorasick automaton, int[] literalIds, int[] present, Map<String, int[]> exact,
+    private record FieldFilter(int index, int field, AhoCorasick automaton, SkipScanner skip, int[] literalIds, int[] present, Map<String, int[]> exact, int exactLongest,
                                boolean byLine, boolean crFree, boolean remember) {
     }
 
@@ -107,7 +111,9 @@ public final class CompiledGroup {
             boolean byLine = patterns.stream().noneMatch(p -> p.indexOf('\n') >= 0);
             boolean crFree = patterns.stream().noneMatch(p -> p.indexOf('\r') >= 0);
             boolean remember = automaton != null && automaton.tableBytes() > SMALL_TABLE_BYTES;
-            byName.put(field, new FieldFilter(byName.size(), compiler.field(field), automaton, table.ids(field), present, exact, byLine,
+            SkipScanner skip = patterns.isEmpty() ? null : SkipScanner.of(patterns);
+            int exactLongest = exact == null ? 0 : exact.keySet().stream().mapToInt(String::length).max().orElse(0);
+            byName.put(field, new FieldFilter(byName.size(), compiler.field(field), automaton, skip, table.ids(field), present, exact, exactLongest, byLine,
                     crFree, remember));
         }
         keywordFilter = byName.remove(Literals.ANY_VALUE);
@@ -181,8 +187,10 @@ public final class CompiledGroup {
                 if (f.automaton() == null && f.exact() == null) continue;
                 ctx.preset(f.field(), field.getValue());
                 if (f.exact() != null) {
-                    for (String value : ctx.lowerTexts(f.field())) {
-                        int[] rules = f.exact().get(value);
+                    String[] texts = ctx.texts(f.field());
+                    for (int i = 0; i < texts.length; i++) {
+                        if (texts[i].length() > f.exactLongest()) continue;
+                        int[] rules = f.exact().get(ctx.lowerTexts(f.field())[i]);
                         if (rules != null) for (int r : rules) c.add(r);
                     }
                 }
@@ -204,6 +212,14 @@ public final class CompiledGroup {
     private void keywordPass(Document doc, Scratch s, Candidates c) {
         FieldFilter f = keywordFilter;
         c.filter = f;
+        if (f.skip() != null) {
+            // Skipping reads a fraction of each text: cheaper than finding the lines a message restates.
+            for (Object v : doc.values()) {
+                if (v instanceof String text) f.skip().scan(text, c);
+                else for (String text : EventContext.toTexts(v)) f.skip().scan(text, c);
+            }
+            return;
+        }
         int lines = 0;
         int texts = 0;
         for (Object v : doc.values()) {
