@@ -89,18 +89,9 @@ public abstract class BinaryWriter {
      * saying "a literal string of this length" (with {@code shift} low bits for its own tags).
      */
     public final void utf8(String s, int shift, long tag) {
-        int n = s.length();
-        int i = 0;
-        while (i < n && s.charAt(i) < 0x80) i++;
-        if (i == n) {
-            uvarint(((long) n << shift) + tag);
-            ensure(n);
-            for (int c = 0; c < n; c++) buf[len++] = (byte) s.charAt(c);
-        } else {
-            byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
-            uvarint(((long) utf8.length << shift) + tag);
-            bytes(utf8, 0, utf8.length);
-        }
+        byte[] utf8 = s.getBytes(StandardCharsets.UTF_8); // the JDK's encoder: a vectorised copy for ASCII
+        uvarint(((long) utf8.length << shift) + tag);
+        bytes(utf8, 0, utf8.length);
     }
 
     /** A string (or null) in the form's own encoding. */

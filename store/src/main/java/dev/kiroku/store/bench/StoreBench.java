@@ -135,7 +135,10 @@ public final class StoreBench {
         r.put("load_average_at_start", loadAverage());
         if (reuse) {
             log(out, json, "reusing the store of a previous run in " + dir + " (" + identity + ")");
-            for (String key : List.of("ingest_eps", "ingest_cpu_s", "ingest_eps_per_cpu_s", "ingest_capacity_eps")) r.put(key, null);
+            for (String key : List.of("ingest_eps", "ingest_cpu_s", "ingest_eps_per_cpu_s", "ingest_capacity_eps", "compact_s",
+                    "compact_cpu_s", "ingest_and_compact_eps_per_cpu_s")) {
+                r.put(key, null);
+            }
         } else {
             ingestAll(r, out, json, dir, clock, options, pools, events, span, hosts);
             writeMarker(marker, identity);
@@ -189,6 +192,7 @@ public final class StoreBench {
             List<Thread> threads = new ArrayList<>();
             long start = System.nanoTime();
             long cpuStart = processCpuNanos();
+            Map<String, Long> threadsAtStart = ThreadCpu.byKind();
             for (int t = 0; t < THREADS; t++) {
                 int thread = t;
                 threads.add(Thread.ofPlatform().name("ingest-" + t).start(() -> {
@@ -204,6 +208,17 @@ public final class StoreBench {
             store.commit();
             ingestNanos = System.nanoTime() - start;
             ingestCpuNanos = processCpuNanos() - cpuStart;
+            ThreadCpu.since(threadsAtStart, ingestCpuNanos).forEach((kind, nanos) -> r.put("ingest_cpu_s_" + kind, round1(nanos / 1e9)));
+            // Closed days are compacted by the maintenance thread once idle, during the ingest or
+            // after it depending on the ingest's speed: finish that here, so that the bytes always
+            // measure compacted closed days and the compaction's CPU is counted either way.
+            long compactStart = System.nanoTime();
+            long compactCpuStart = processCpuNanos();
+            store.compactClosedDays();
+            r.put("compact_s", round1((System.nanoTime() - compactStart) / 1e9));
+            r.put("compact_cpu_s", round1((processCpuNanos() - compactCpuStart) / 1e9));
+            r.put("ingest_and_compact_eps_per_cpu_s",
+                    Math.round(events / ((ingestCpuNanos + processCpuNanos() - compactCpuStart) / 1e9)));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);

@@ -10,9 +10,9 @@ import org.apache.lucene.util.automaton.CharacterRunAutomaton;
 import org.apache.lucene.util.automaton.Operations;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.function.Predicate;
 
 /**
@@ -32,17 +32,19 @@ final class CombinedKeywords {
     /** Longer combined terms are split back into their own fields (Lucene's term limit is 32 KiB of UTF-8). */
     private static final int MAX_TERM_CHARS = 8_192;
 
-    /** Which combined field holds each of the combined ECS fields. */
-    private static final Map<String, String> COMBINED = new TreeMap<>();
+    /** The combined fields, in the order a document gets them. */
+    private static final String[] NAMES = {"_event", "_identity"};
+    /** Which combined field (index into {@link #NAMES}) holds each of the combined ECS fields. */
+    private static final Map<String, Integer> SLOT = new HashMap<>();
 
     static {
         for (String f : List.of("event.kind", "host.os.type", "event.type", "event.outcome", "network.direction",
                 "network.type", "file.type", "kiroku.incomplete", "kiroku.block.attempt", "kiroku.audit.record_type",
                 "kiroku.loss.source")) {
-            COMBINED.put(f, "_event");
+            SLOT.put(f, 0);
         }
         for (String f : List.of("user.id", "user.effective.id", "user.effective.name", "group.id", "process.user.login_id")) {
-            COMBINED.put(f, "_identity");
+            SLOT.put(f, 1);
         }
     }
 
@@ -50,34 +52,38 @@ final class CombinedKeywords {
     }
 
     static boolean combines(String field) {
-        return COMBINED.containsKey(field);
+        return SLOT.containsKey(field);
     }
 
     /** The pairs of one document, gathered while its fields are produced and then added as its combined terms. */
     static final class Pairs {
-        private final Map<String, List<String>> byCombined = new TreeMap<>();
+        @SuppressWarnings("unchecked")
+        private final List<String>[] bySlot = new List[NAMES.length];
 
         /** False when the value cannot be part of a combined term (the caller indexes it as its own field). */
         boolean add(String field, String value) {
-            String combined = COMBINED.get(field);
-            if (combined == null || value.indexOf(NAME_END) >= 0 || value.indexOf(PAIR_END) >= 0) return false;
-            byCombined.computeIfAbsent(combined, c -> new ArrayList<>()).add(field + NAME_END + value);
+            Integer slot = SLOT.get(field);
+            if (slot == null || value.indexOf(NAME_END) >= 0 || value.indexOf(PAIR_END) >= 0) return false;
+            if (bySlot[slot] == null) bySlot[slot] = new ArrayList<>(8);
+            bySlot[slot].add(field + NAME_END + value);
             return true;
         }
 
         void addTo(Document doc) {
-            byCombined.forEach((combined, pairs) -> {
+            for (int slot = 0; slot < NAMES.length; slot++) {
+                List<String> pairs = bySlot[slot];
+                if (pairs == null) continue;
                 pairs.sort(null);
                 String term = String.join(String.valueOf(PAIR_END), pairs);
                 if (term.length() <= MAX_TERM_CHARS) {
-                    doc.add(new StringField(combined, term, Field.Store.NO));
+                    doc.add(new StringField(NAMES[slot], Utf8.bytes(term), Field.Store.NO));
                 } else {
                     for (String pair : pairs) {
                         int end = pair.indexOf(NAME_END);
                         doc.add(new StringField(pair.substring(0, end), pair.substring(end + 1), Field.Store.NO));
                     }
                 }
-            });
+            }
         }
     }
 
@@ -95,7 +101,7 @@ final class CombinedKeywords {
 
     private static Query matching(String field, String description, Predicate<String> value, Query own) {
         String prefix = field + NAME_END;
-        return new TermsMatchingQuery(COMBINED.get(field), field + " " + description, term -> {
+        return new TermsMatchingQuery(NAMES[SLOT.get(field)], field + " " + description, term -> {
             for (String pair : term.split(String.valueOf(PAIR_END), -1)) {
                 if (pair.startsWith(prefix) && value.test(pair.substring(prefix.length()))) return true;
             }

@@ -98,14 +98,14 @@ final class EventDocuments {
         EventBinary.encode(event, out);
         doc.add(new StoredField(Fields.SOURCE, out.toByteArray()));
         String causeHash = EventBinary.hashOfCause(event);
-        if (causeHash != null) doc.add(new SortedDocValuesField(Fields.PROCESS_SHA256, new BytesRef(causeHash)));
+        if (causeHash != null) doc.add(new SortedDocValuesField(Fields.PROCESS_SHA256, Utf8.bytes(causeHash)));
         ProcessInfo process = EventBinary.processOf(event.payload());
         if (process != null) {
             if (process.parent() != null && EventBinary.inColumn(process.parent().executable())) {
-                doc.add(new SortedDocValuesField(Fields.PARENT_EXECUTABLE, new BytesRef(process.parent().executable())));
+                doc.add(new SortedDocValuesField(Fields.PARENT_EXECUTABLE, Utf8.bytes(process.parent().executable())));
             }
-            if (EventBinary.inColumn(process.md5())) doc.add(new SortedDocValuesField(Fields.PROCESS_MD5, new BytesRef(process.md5())));
-            if (EventBinary.inColumn(process.sha1())) doc.add(new SortedDocValuesField(Fields.PROCESS_SHA1, new BytesRef(process.sha1())));
+            if (EventBinary.inColumn(process.md5())) doc.add(new SortedDocValuesField(Fields.PROCESS_MD5, Utf8.bytes(process.md5())));
+            if (EventBinary.inColumn(process.sha1())) doc.add(new SortedDocValuesField(Fields.PROCESS_SHA1, Utf8.bytes(process.sha1())));
         }
         return doc;
     }
@@ -113,7 +113,7 @@ final class EventDocuments {
     private static void add(Document doc, CombinedKeywords.Pairs pairs, String name, FieldSpec spec, Object value) {
         if (spec == null) {
             if (value instanceof Number n) doc.add(new LongPoint(name, n.longValue()));
-            else if (value.toString().length() <= IGNORE_ABOVE) doc.add(new StringField(name, value.toString(), Field.Store.NO));
+            else if (value.toString().length() <= IGNORE_ABOVE) doc.add(new StringField(name, Utf8.bytes(value.toString()), Field.Store.NO));
             return;
         }
         switch (spec.type()) {
@@ -139,11 +139,11 @@ final class EventDocuments {
                 try {
                     address = InetAddress.ofLiteral(text);
                 } catch (IllegalArgumentException e) {
-                    doc.add(new StringField(name, text, Field.Store.NO));
+                    doc.add(new StringField(name, Utf8.bytes(text), Field.Store.NO));
                     return;
                 }
                 doc.add(new InetAddressPoint(name, address));
-                if (spec.aggregatable()) doc.add(new SortedSetDocValuesField(name, new BytesRef(text)));
+                if (spec.aggregatable()) doc.add(new SortedSetDocValuesField(name, Utf8.bytes(text)));
             }
         }
     }
@@ -172,13 +172,14 @@ final class EventDocuments {
 
     private static void keyword(Document doc, FieldSpec spec, String value) {
         if (value.length() > IGNORE_ABOVE) return;
+        BytesRef bytes = Utf8.bytes(value);
         if (!spec.aggregatable()) {
-            doc.add(new StringField(spec.name(), value, Field.Store.NO));
+            doc.add(new StringField(spec.name(), bytes, Field.Store.NO));
         } else if (spec.name().equals(EventSchema.AGENT_ID)) {
-            doc.add(new StringField(spec.name(), value, Field.Store.NO));
-            doc.add(new SortedDocValuesField(spec.name(), new BytesRef(value)));
+            doc.add(new StringField(spec.name(), bytes, Field.Store.NO));
+            doc.add(new SortedDocValuesField(spec.name(), bytes));
         } else {
-            doc.add(new KeywordField(spec.name(), value, Field.Store.NO)); // term and doc values in one field
+            doc.add(new KeywordField(spec.name(), bytes, Field.Store.NO)); // term and doc values in one field
         }
     }
 

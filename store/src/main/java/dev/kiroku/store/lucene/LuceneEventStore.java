@@ -529,6 +529,28 @@ public final class LuceneEventStore implements EventStore {
         return out;
     }
 
+    /**
+     * Merges each day older than the newest that this store has written into one segment now, as
+     * the maintenance thread does once such a day has been idle, and waits (also for a compaction
+     * already under way); for benchmarks, which measure a store whose closed days are compacted
+     * whether or not the maintenance thread got to them during the ingest.
+     */
+    public void compactClosedDays() {
+        lifecycle.readLock().lock();
+        try {
+            ensureOpen();
+            boolean newest = true;
+            for (Partition p : partitions.values()) {
+                if (!newest) p.compactNow();
+                newest = false;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("compacting the event store at " + root, e);
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
     private void ensureOpen() {
         if (closed) throw new IllegalStateException("event store at " + root + " is closed");
     }

@@ -41,6 +41,8 @@ final class Partition implements AutoCloseable {
     private volatile long lastWriteNanos = System.nanoTime();
     /** False once written to since it was opened: only days written by this process are compacted. */
     private volatile boolean compacted = true;
+    /** True once written to since it was opened. */
+    private volatile boolean written;
 
     private Partition(LocalDate day, Path path, LuceneStoreOptions options) {
         this.day = day;
@@ -107,6 +109,7 @@ final class Partition implements AutoCloseable {
     void add(Document doc) throws IOException {
         lastWriteNanos = System.nanoTime();
         compacted = false;
+        written = true;
         writer.addDocument(doc);
     }
 
@@ -119,6 +122,13 @@ final class Partition implements AutoCloseable {
         if (compacted || System.nanoTime() - lastWriteNanos < idleNanos) return;
         compacted = true;
         writer.forceMerge(1, false);
+    }
+
+    /** If written since it was opened: merges into one segment now and waits (also for a compaction under way). */
+    void compactNow() throws IOException {
+        if (!written) return;
+        compacted = true;
+        writer.forceMerge(1, true);
     }
 
     /** Durable and visible. */
