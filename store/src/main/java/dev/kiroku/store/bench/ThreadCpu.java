@@ -12,7 +12,8 @@ import java.util.stream.Stream;
  * Where a benchmark's process CPU goes, by kind of thread (Linux: {@code /proc/self/task/N/stat}):
  * the ingest threads, Lucene's merge threads, the store's maintenance (refreshes, compaction), the
  * garbage collector and the JIT compilers. Threads that ended in between (finished merges) are
- * counted as "ended"; elsewhere than on Linux nothing is reported.
+ * counted as "ended", except the ingest threads, which report their own; elsewhere than on Linux
+ * nothing is reported.
  */
 final class ThreadCpu {
     private static final List<String> KINDS = List.of("ingest", "merges", "maintenance", "gc", "jit", "other");
@@ -22,7 +23,7 @@ final class ThreadCpu {
     private ThreadCpu() {
     }
 
-    /** CPU nanoseconds of the live threads by kind. */
+    /** CPU nanoseconds of the live threads by kind (0 for the ingest threads, see {@link #since}). */
     static Map<String, Long> byKind() {
         Map<String, Long> out = new LinkedHashMap<>();
         for (String kind : KINDS) out.put(kind, 0L);
@@ -38,7 +39,9 @@ final class ThreadCpu {
                 int close = stat.lastIndexOf(')');
                 String[] rest = stat.substring(close + 2).split(" ");
                 long ticks = Long.parseLong(rest[11]) + Long.parseLong(rest[12]); // utime, stime (fields 14 and 15)
-                out.merge(kind(stat.substring(open + 1, close)), Math.round(ticks * TICK_NANOS), Long::sum);
+                String kind = kind(stat.substring(open + 1, close));
+                // the ingest threads report their own CPU (they may linger here a moment after ending)
+                if (!kind.equals("ingest")) out.merge(kind, Math.round(ticks * TICK_NANOS), Long::sum);
             }
         } catch (IOException e) {
             return Map.of();
@@ -46,18 +49,21 @@ final class ThreadCpu {
         return out;
     }
 
-    /** CPU by kind since {@code start}, with what ended threads used as "ended" (of the process's {@code totalNanos}). */
-    static Map<String, Long> since(Map<String, Long> start, long totalNanos) {
+    /**
+     * CPU by kind since {@code start}; the ingest threads (ended by now) say what they used
+     * ({@code ingestNanos}), and what the other ended threads used is "ended" (of the process's {@code totalNanos}).
+     */
+    static Map<String, Long> since(Map<String, Long> start, long ingestNanos, long totalNanos) {
         Map<String, Long> now = byKind();
         if (now.isEmpty() || start.isEmpty()) return Map.of();
         Map<String, Long> out = new LinkedHashMap<>();
-        long live = 0;
+        long counted = 0;
         for (String kind : KINDS) {
-            long used = Math.max(0, now.get(kind) - start.get(kind));
+            long used = Math.max(0, now.get(kind) - start.get(kind)) + (kind.equals("ingest") ? ingestNanos : 0);
             out.put(kind, used);
-            live += used;
+            counted += used;
         }
-        out.put("ended", Math.max(0, totalNanos - live));
+        out.put("ended", Math.max(0, totalNanos - counted));
         return out;
     }
 
