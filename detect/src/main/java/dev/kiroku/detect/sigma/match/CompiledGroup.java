@@ -28,8 +28,8 @@ public final class CompiledGroup {
 
     /**
      * @param automaton over the field's literals, null if the field has none
-     * @param skip the same patterns searched by skipping, when there are few and long enough ({@link SkipScanner#of}),
-     *     else null
+     * @param skip for the keyword filter, its patterns searched by skipping when there are few and long enough
+     *     ({@link SkipScanner#of}); else null
      * @param literalIds the table id of each of the automaton's patterns
      * @param present rules that are candidates whenever the field is present
      * @param exact rules that are candidates when a lower-cased value of the field equals the key (null if none)
@@ -111,7 +111,8 @@ public final class CompiledGroup {
             boolean byLine = patterns.stream().noneMatch(p -> p.indexOf('\n') >= 0);
             boolean crFree = patterns.stream().noneMatch(p -> p.indexOf('\r') >= 0);
             boolean remember = automaton != null && automaton.tableBytes() > SMALL_TABLE_BYTES;
-            SkipScanner skip = patterns.isEmpty() ? null : SkipScanner.of(patterns);
+            // Only the keyword pass reads whole values, long ones included: there skipping pays.
+            SkipScanner skip = field.equals(Literals.ANY_VALUE) ? SkipScanner.of(patterns) : null;
             int exactLongest = exact == null ? 0 : exact.keySet().stream().mapToInt(String::length).max().orElse(0);
             byName.put(field, new FieldFilter(byName.size(), compiler.field(field), automaton, skip, table.ids(field), present, exact, exactLongest, byLine,
                     crFree, remember));
