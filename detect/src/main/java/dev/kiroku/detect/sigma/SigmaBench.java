@@ -17,7 +17,10 @@ import java.util.stream.Stream;
  * parsed event ({@link MapDocument}, as the server's detection does for each event's ECS map) and matching, each
  * reported on its own; the engine rates count matching only, the {@code with_document} rate both.
  * The oracle runs on a sample of the events (it is slow); its matches are checked against the compiled ones.
- * After the run, the first batch is matched again until the JIT is warm: the steady-state rate.
+ * Before timing, the JIT is warmed on {@value #BATCH} events sampled across all the events to be measured (a seeded
+ * reservoir sample, read in a pass of its own, so the measured events are fresh copies), {@value #WARM_PASSES} passes;
+ * then every event is matched and timed once. After the run, the first batch is matched again until the JIT is warm:
+ * the steady-state rate.
  */
 public final class SigmaBench {
     static final List<String> RULE_FOLDERS = List.of("rules", "rules-emerging-threats", "rules-threat-hunting", "rules-placeholder", "rules-compliance");
@@ -30,7 +33,7 @@ public final class SigmaBench {
     public record Result(int rulesLoaded, long events, double engineEps, long oracleEvents, double oracleEps,
                          double speedup, long matches, long mismatches, int alwaysEvaluated,
                          double engineCpuEps, double oracleCpuEps, long linuxEvents, double withDocumentCpuEps, double steadyCpuEps,
-                         double steadyWithDocumentCpuEps) {
+                         double steadyWithDocumentCpuEps, int warmupEvents) {
     }
 
     /** Rounds of the steady-state measurement over the first batch; the median of the last half is reported. */
@@ -54,6 +57,8 @@ public final class SigmaBench {
             m.put("events", r.events());
             m.put("linux_events", r.linuxEvents());
             m.put("engine_eps", Math.round(r.engineEps()));
+            m.put("warmup_events", r.warmupEvents());
+            m.put("warmup_passes", WARM_PASSES);
             m.put("oracle_events", r.oracleEvents());
             m.put("oracle_eps", Math.round(r.oracleEps()));
             m.put("speedup", Math.round(r.speedup() * 10) / 10.0);
@@ -68,6 +73,7 @@ public final class SigmaBench {
             out.println(SigmaLint.write(m));
         } else {
             out.printf("rules loaded: %d (%d evaluated on every event)%n", r.rulesLoaded(), r.alwaysEvaluated());
+            out.printf("JIT warm-up: %d passes over %d events sampled across all%n", WARM_PASSES, r.warmupEvents());
             out.printf("compiled: %d events (%d from Linux audit logs), %.0f events/s%n", r.events(), r.linuxEvents(), r.engineEps());
             out.printf("oracle:   %d events, %.0f events/s%n", r.oracleEvents(), r.oracleEps());
             out.printf("speedup:  %.1fx; matches %d; oracle disagreements %d%n", r.speedup(), r.matches(), r.mismatches());
@@ -98,8 +104,11 @@ public final class SigmaBench {
         try (Stream<Path> walk = Files.walk(logs)) {
             archives.addAll(walk.filter(p -> p.toString().endsWith(".zip")).sorted().toList());
         }
+        // As in a server that has run a while: let the JIT compile both evaluators, on events from every source.
+        List<Map<String, Object>> sample = warmUpSample(archives, maxEvents);
+        for (int pass = 0; pass < WARM_PASSES; pass++) for (Map<String, Object> e : sample) compiled.match(new MapDocument(e));
+        for (int i = 0; i < sample.size(); i += Math.max(1, sample.size() / (quick ? 8 : 32))) oracle.match(new MapDocument(sample.get(i)));
         long linuxEvents = 0;
-        boolean[] warm = {false};
         for (int a = 0; a < archives.size(); a++) {
             Path zip = archives.get(a);
             if (a == linuxFiles) linuxEvents = totals[0] + batch.size();
@@ -107,13 +116,7 @@ public final class SigmaBench {
                 if (item.object() == null) return true;
                 batch.add(item.object());
                 if (batch.size() == BATCH) {
-                    if (!warm[0]) {
-                        // As in a server: let the JIT compile both evaluators before timing.
-                        for (int pass = 0; pass < WARM_PASSES; pass++) for (Map<String, Object> e : batch) compiled.match(new MapDocument(e));
-                        for (int i = 0; i < batch.size(); i += batch.size() / (quick ? 8 : 32)) oracle.match(new MapDocument(batch.get(i)));
-                        first.addAll(batch);
-                        warm[0] = true;
-                    }
+                    if (first.isEmpty()) first.addAll(batch);
                     timeBatch(batch, compiled, oracle, oracleEvery, totals);
                     batch.clear();
                 }
@@ -128,7 +131,29 @@ public final class SigmaBench {
         double[] steady = steadyState(first, compiled);
         return new Result(rules.rules().size(), totals[0], engineEps, totals[2], oracleEps, engineEps / oracleEps,
                 totals[4], totals[5], compiled.alwaysEvaluated(), totals[0] / (totals[6] / 1e9), totals[2] / (totals[7] / 1e9),
-                linuxFiles == archives.size() ? totals[0] : linuxEvents, totals[0] / ((totals[6] + totals[8]) / 1e9), steady[0], steady[1]);
+                linuxFiles == archives.size() ? totals[0] : linuxEvents, totals[0] / ((totals[6] + totals[8]) / 1e9), steady[0], steady[1], sample.size());
+    }
+
+    /** A seeded reservoir sample of {@value #BATCH} of the first {@code maxEvents} events of the archives. */
+    private static List<Map<String, Object>> warmUpSample(List<Path> archives, long maxEvents) {
+        List<Map<String, Object>> sample = new ArrayList<>(BATCH);
+        java.util.Random random = new java.util.Random(7);
+        long[] seen = {0};
+        for (Path zip : archives) {
+            boolean more = LogFiles.read(zip, (source, item) -> {
+                if (item.object() == null) return true;
+                long n = seen[0]++;
+                if (n < BATCH) {
+                    sample.add(item.object());
+                } else {
+                    long j = (long) (random.nextDouble() * (n + 1));
+                    if (j < BATCH) sample.set((int) j, item.object());
+                }
+                return seen[0] < maxEvents;
+            });
+            if (!more) break;
+        }
+        return sample;
     }
 
     /**

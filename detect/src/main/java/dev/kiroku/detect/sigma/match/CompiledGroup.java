@@ -28,8 +28,8 @@ public final class CompiledGroup {
 
     /**
      * @param automaton over the field's literals, null if the field has none
-     * @param skip the same patterns searched by skipping, when there are few and long enough ({@link SkipScanner#of}),
-     *     else null
+     * @param skip for the keyword filter, its patterns searched by skipping when there are few and long enough
+     *     ({@link SkipScanner#of}); else null
      * @param literalIds the table id of each of the automaton's patterns
      * @param present rules that are candidates whenever the field is present
      * @param exact rules that are candidates when a lower-cased value of the field equals the key (null if none)
@@ -59,6 +59,8 @@ public final class CompiledGroup {
         /** The keyword pass's single-line texts (scanned whole) and multi-line texts (scanned after them). */
         String[] lines = new String[64];
         String[] texts = new String[8];
+        /** The lengths of {@link #lines} for the skipping keyword pass; -1 for a text a multi-line one restates. */
+        int[] lengths = new int[64];
         /** Per filter index, the patterns found in recent texts. */
         ScanCache[] caches = new ScanCache[0];
         EventContext context;
@@ -111,7 +113,8 @@ public final class CompiledGroup {
             boolean byLine = patterns.stream().noneMatch(p -> p.indexOf('\n') >= 0);
             boolean crFree = patterns.stream().noneMatch(p -> p.indexOf('\r') >= 0);
             boolean remember = automaton != null && automaton.tableBytes() > SMALL_TABLE_BYTES;
-            SkipScanner skip = patterns.isEmpty() ? null : SkipScanner.of(patterns);
+            // Only the keyword pass reads whole values, long ones included: there skipping pays.
+            SkipScanner skip = field.equals(Literals.ANY_VALUE) ? SkipScanner.of(patterns) : null;
             int exactLongest = exact == null ? 0 : exact.keySet().stream().mapToInt(String::length).max().orElse(0);
             byName.put(field, new FieldFilter(byName.size(), compiler.field(field), automaton, skip, table.ids(field), present, exact, exactLongest, byLine,
                     crFree, remember));
@@ -213,11 +216,7 @@ public final class CompiledGroup {
         FieldFilter f = keywordFilter;
         c.filter = f;
         if (f.skip() != null) {
-            // Skipping reads a fraction of each text: cheaper than finding the lines a message restates.
-            for (Object v : doc.values()) {
-                if (v instanceof String text) f.skip().scan(text, c);
-                else for (String text : EventContext.toTexts(v)) f.skip().scan(text, c);
-            }
+            skipPass(f.skip(), doc, s, c);
             return;
         }
         int lines = 0;
@@ -256,6 +255,67 @@ public final class CompiledGroup {
         }
         java.util.Arrays.fill(s.lines, 0, lines, null);
         java.util.Arrays.fill(s.texts, 0, texts, null);
+    }
+
+    /**
+     * The keyword pass by skipping: multi-line texts (a rendered Windows message) whole, then the single-line texts
+     * that no line of them restates. A value that a line "NAME: VALUE" ends with (VALUE after the colon and blanks,
+     * up to trailing blanks) is a piece of a text already scanned, so every literal inside it was found there
+     * (literals do not span texts, and case folding is per char): skipping it reads about half the characters.
+     */
+    private static void skipPass(SkipScanner skip, Document doc, Scratch s, Candidates c) {
+        int lines = 0;
+        int texts = 0;
+        for (Object v : doc.values()) {
+            if (v instanceof String text) {
+                if (text.length() < skip.window()) continue;
+                if (text.indexOf('\n') >= 0) {
+                    skip.scan(text, c);
+                    if (texts == s.texts.length) s.texts = java.util.Arrays.copyOf(s.texts, texts * 2);
+                    s.texts[texts++] = text;
+                } else {
+                    if (lines == s.lines.length) {
+                        s.lines = java.util.Arrays.copyOf(s.lines, lines * 2);
+                        s.lengths = java.util.Arrays.copyOf(s.lengths, lines * 2);
+                    }
+                    s.lengths[lines] = text.length();
+                    s.lines[lines++] = text;
+                }
+            } else {
+                for (String text : EventContext.toTexts(v)) skip.scan(text, c);
+            }
+        }
+        for (int i = 0; i < texts; i++) markRestated(s.texts[i], skip.window(), s.lines, s.lengths, lines);
+        for (int i = 0; i < lines; i++) if (s.lengths[i] >= 0) skip.scan(s.lines[i], c);
+        java.util.Arrays.fill(s.lines, 0, lines, null);
+        java.util.Arrays.fill(s.texts, 0, texts, null);
+    }
+
+    /** Sets {@code lengths[i]} to -1 for each of {@code values[0..count)} that some line of {@code text} ends with. */
+    private static void markRestated(String text, int shortest, String[] values, int[] lengths, int count) {
+        int n = text.length();
+        for (int from = 0; from < n; ) {
+            int lineEnd = text.indexOf('\n', from);
+            int to = lineEnd < 0 ? n : lineEnd;
+            int colon = text.indexOf(':', from, to);
+            if (colon >= 0) {
+                int valueFrom = colon + 1;
+                while (valueFrom < to && isBlank(text.charAt(valueFrom))) valueFrom++;
+                int end = to;
+                while (end > valueFrom && isBlank(text.charAt(end - 1))) end--;
+                int length = end - valueFrom;
+                if (length >= shortest) {
+                    for (int i = 0; i < count; i++) {
+                        if (lengths[i] == length && text.regionMatches(valueFrom, values[i], 0, length)) lengths[i] = -1;
+                    }
+                }
+            }
+            from = to + 1;
+        }
+    }
+
+    private static boolean isBlank(char c) {
+        return c == ' ' || c == '\t' || c == '\r';
     }
 
     /**

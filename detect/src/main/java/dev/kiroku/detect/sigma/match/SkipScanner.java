@@ -109,6 +109,11 @@ final class SkipScanner {
         return shortest < MIN_SHORTEST || shortest > Byte.MAX_VALUE ? null : new SkipScanner(patterns, shortest);
     }
 
+    /** The length of the shortest pattern: a text shorter holds none. */
+    int window() {
+        return window;
+    }
+
     /** Reports every pattern occurring in {@code text} (possibly more than once). */
     void scan(String text, AhoCorasick.Hits hits) {
         final int n = text.length();
