@@ -19,8 +19,11 @@ import java.util.stream.Stream;
  * The oracle runs on a sample of the events (it is slow); its matches are checked against the compiled ones.
  * Before timing, the JIT is warmed on {@value #BATCH} events sampled across all the events to be measured (a seeded
  * reservoir sample, read in a pass of its own, so the measured events are fresh copies), {@value #WARM_PASSES} passes;
- * then every event is matched and timed once. After the run, the first batch is matched again until the JIT is warm:
- * the steady-state rate.
+ * then every event is matched and timed once (the first pass: {@code first_pass_*}, the JIT still compiling). Then, as
+ * JMH measures after its warm-up iterations, the measured events (at most {@value #STEADY_EVENTS}) are matched again
+ * for {@value #STEADY_ROUNDS} rounds and the median of the last half is the engine's rate ({@code engine_eps}, wall time
+ * of the one matching thread; {@code engine_cpu_eps} per CPU second of it): the rate of a server whose JIT has compiled
+ * the matcher. The speedup compares it with the oracle's rate.
  */
 public final class SigmaBench {
     static final List<String> RULE_FOLDERS = List.of("rules", "rules-emerging-threats", "rules-threat-hunting", "rules-placeholder", "rules-compliance");
@@ -32,12 +35,14 @@ public final class SigmaBench {
     /** Rates are per second of wall time; the {@code Cpu} ones per second of the measuring thread's CPU time. */
     public record Result(int rulesLoaded, long events, double engineEps, long oracleEvents, double oracleEps,
                          double speedup, long matches, long mismatches, int alwaysEvaluated,
-                         double engineCpuEps, double oracleCpuEps, long linuxEvents, double withDocumentCpuEps, double steadyCpuEps,
-                         double steadyWithDocumentCpuEps, int warmupEvents) {
+                         double engineCpuEps, double oracleCpuEps, long linuxEvents, double withDocumentCpuEps,
+                         double firstPassEps, double firstPassCpuEps, int warmupEvents, int steadyEvents) {
     }
 
-    /** Rounds of the steady-state measurement over the first batch; the median of the last half is reported. */
-    private static final int STEADY_ROUNDS = 12;
+    /** Rounds of the steady-state measurement; the median of the last half is reported. */
+    private static final int STEADY_ROUNDS = 8;
+    /** At most this many of the measured events are matched again in the steady-state rounds. */
+    private static final int STEADY_EVENTS = 40_000;
 
     private SigmaBench() {
     }
@@ -59,6 +64,8 @@ public final class SigmaBench {
             m.put("engine_eps", Math.round(r.engineEps()));
             m.put("warmup_events", r.warmupEvents());
             m.put("warmup_passes", WARM_PASSES);
+            m.put("steady_events", r.steadyEvents());
+            m.put("steady_rounds", STEADY_ROUNDS);
             m.put("oracle_events", r.oracleEvents());
             m.put("oracle_eps", Math.round(r.oracleEps()));
             m.put("speedup", Math.round(r.speedup() * 10) / 10.0);
@@ -67,20 +74,20 @@ public final class SigmaBench {
             m.put("always_evaluated_rules", r.alwaysEvaluated());
             m.put("engine_cpu_eps", Math.round(r.engineCpuEps()));
             m.put("engine_with_document_cpu_eps", Math.round(r.withDocumentCpuEps()));
-            m.put("steady_engine_cpu_eps", Math.round(r.steadyCpuEps()));
-            m.put("steady_engine_with_document_cpu_eps", Math.round(r.steadyWithDocumentCpuEps()));
+            m.put("first_pass_eps", Math.round(r.firstPassEps()));
+            m.put("first_pass_cpu_eps", Math.round(r.firstPassCpuEps()));
             m.put("oracle_cpu_eps", Math.round(r.oracleCpuEps()));
             out.println(SigmaLint.write(m));
         } else {
             out.printf("rules loaded: %d (%d evaluated on every event)%n", r.rulesLoaded(), r.alwaysEvaluated());
             out.printf("JIT warm-up: %d passes over %d events sampled across all%n", WARM_PASSES, r.warmupEvents());
-            out.printf("compiled: %d events (%d from Linux audit logs), %.0f events/s%n", r.events(), r.linuxEvents(), r.engineEps());
+            out.printf("compiled: %d events (%d from Linux audit logs); JIT warm (%d events, median of the last %d of %d rounds): %.0f events/s%n",
+                    r.events(), r.linuxEvents(), r.steadyEvents(), STEADY_ROUNDS - STEADY_ROUNDS / 2, STEADY_ROUNDS, r.engineEps());
             out.printf("oracle:   %d events, %.0f events/s%n", r.oracleEvents(), r.oracleEps());
             out.printf("speedup:  %.1fx; matches %d; oracle disagreements %d%n", r.speedup(), r.matches(), r.mismatches());
-            out.printf("per CPU second of the thread: compiled %.0f events/s (%.0f with building the documents), oracle %.0f events/s%n",
+            out.printf("per CPU second of the thread (JIT warm): compiled %.0f events/s (%.0f with building the documents), oracle %.0f events/s%n",
                     r.engineCpuEps(), r.withDocumentCpuEps(), r.oracleCpuEps());
-            out.printf("steady state (JIT warm), per CPU second: compiled %.0f events/s (%.0f with building the documents)%n",
-                    r.steadyCpuEps(), r.steadyWithDocumentCpuEps());
+            out.printf("first pass (JIT still compiling): %.0f events/s, %.0f per CPU second%n", r.firstPassEps(), r.firstPassCpuEps());
         }
         return 0;
     }
@@ -116,7 +123,7 @@ public final class SigmaBench {
                 if (item.object() == null) return true;
                 batch.add(item.object());
                 if (batch.size() == BATCH) {
-                    if (first.isEmpty()) first.addAll(batch);
+                    if (first.size() < STEADY_EVENTS) first.addAll(batch.subList(0, Math.min(batch.size(), STEADY_EVENTS - first.size())));
                     timeBatch(batch, compiled, oracle, oracleEvery, totals);
                     batch.clear();
                 }
@@ -125,13 +132,14 @@ public final class SigmaBench {
             if (!more) break;
         }
         if (!batch.isEmpty()) timeBatch(batch, compiled, oracle, oracleEvery, totals);
-        if (first.isEmpty()) first.addAll(batch);
-        double engineEps = totals[0] / (totals[1] / 1e9);
+        if (first.size() < STEADY_EVENTS) first.addAll(batch.subList(0, Math.min(batch.size(), STEADY_EVENTS - first.size())));
+        double firstPassEps = totals[0] / (totals[1] / 1e9);
         double oracleEps = totals[2] / (totals[3] / 1e9);
         double[] steady = steadyState(first, compiled);
-        return new Result(rules.rules().size(), totals[0], engineEps, totals[2], oracleEps, engineEps / oracleEps,
-                totals[4], totals[5], compiled.alwaysEvaluated(), totals[0] / (totals[6] / 1e9), totals[2] / (totals[7] / 1e9),
-                linuxFiles == archives.size() ? totals[0] : linuxEvents, totals[0] / ((totals[6] + totals[8]) / 1e9), steady[0], steady[1], sample.size());
+        return new Result(rules.rules().size(), totals[0], steady[0], totals[2], oracleEps, steady[0] / oracleEps,
+                totals[4], totals[5], compiled.alwaysEvaluated(), steady[1], totals[2] / (totals[7] / 1e9),
+                linuxFiles == archives.size() ? totals[0] : linuxEvents, steady[2], firstPassEps, totals[0] / (totals[6] / 1e9),
+                sample.size(), first.size());
     }
 
     /** A seeded reservoir sample of {@value #BATCH} of the first {@code maxEvents} events of the archives. */
@@ -157,10 +165,12 @@ public final class SigmaBench {
     }
 
     /**
-     * Matches the events again and again until the JIT has compiled what it will: events per CPU second of matching
-     * alone and with building the documents, medians of the last half of {@link #STEADY_ROUNDS} rounds.
+     * Matches the events again and again until the JIT has compiled what it will: events per second of wall time and
+     * per CPU second of matching alone, and per CPU second with building the documents, medians of the last half of
+     * {@link #STEADY_ROUNDS} rounds.
      */
     private static double[] steadyState(List<Map<String, Object>> events, CompiledMatcher compiled) {
+        double[] wall = new double[STEADY_ROUNDS];
         double[] match = new double[STEADY_ROUNDS];
         double[] both = new double[STEADY_ROUNDS];
         List<Document> docs = new ArrayList<>(events.size());
@@ -169,12 +179,15 @@ public final class SigmaBench {
             long c0 = CPU.getCurrentThreadCpuTime();
             for (Map<String, Object> e : events) docs.add(new MapDocument(e));
             long c1 = CPU.getCurrentThreadCpuTime();
+            long t1 = System.nanoTime();
             for (Document d : docs) compiled.match(d);
+            long t2 = System.nanoTime();
             long c2 = CPU.getCurrentThreadCpuTime();
+            wall[round] = events.size() / ((t2 - t1) / 1e9);
             match[round] = events.size() / ((c2 - c1) / 1e9);
             both[round] = events.size() / ((c2 - c0) / 1e9);
         }
-        return new double[] {medianOfLastHalf(match), medianOfLastHalf(both)};
+        return new double[] {medianOfLastHalf(wall), medianOfLastHalf(match), medianOfLastHalf(both)};
     }
 
     private static double medianOfLastHalf(double[] values) {
