@@ -59,13 +59,7 @@ public final class ProcFsProbe implements ProcessProbe {
         return proc.startTicks(pid).orElse(-1);
     }
 
-    /** From the fork notice's time when that is certain ({@link ForkTicks}: nine forks in ten), else from /proc. */
-    @Override
-    public long startTicksAtFork(int pid, long forkMonotonicNanos) {
-        long ticks = startTicksFromForkTime(forkMonotonicNanos);
-        return ticks >= 0 ? ticks : startTicks(pid);
-    }
-
+    /** From the fork notice's time when that is certain ({@link ForkTicks}: nine forks in ten). */
     @Override
     public long startTicksFromForkTime(long forkMonotonicNanos) {
         return forkTicks.ticks(forkMonotonicNanos);

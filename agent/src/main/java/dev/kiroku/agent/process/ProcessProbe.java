@@ -22,10 +22,11 @@ public interface ProcessProbe {
      * The start ticks of a process just forked, whose fork notice carries the kernel's
      * CLOCK_MONOTONIC time (0 when unknown): a probe may compute them from that time instead of
      * reading /proc, when it can be sure of the same answer. -1 when the process is gone and the
-     * time does not tell.
+     * time does not tell. From {@link #startTicksFromForkTime} when that is certain, else {@link #startTicks}.
      */
     default long startTicksAtFork(int pid, long forkMonotonicNanos) {
-        return startTicks(pid);
+        long ticks = startTicksFromForkTime(forkMonotonicNanos);
+        return ticks >= 0 ? ticks : startTicks(pid);
     }
 
     /**

@@ -143,12 +143,6 @@ class RecorderExitsTest {
         }
 
         @Override
-        public long startTicksAtFork(int pid, long forkMonotonicNanos) {
-            long ticks = probe.startTicksFromForkTime(forkMonotonicNanos);
-            return ticks >= 0 ? ticks : startTicks(pid);
-        }
-
-        @Override
         public long startTicksFromForkTime(long forkMonotonicNanos) {
             return probe.startTicksFromForkTime(forkMonotonicNanos);
         }
