@@ -1,6 +1,7 @@
 package dev.kiroku.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiroku.sensor.linux.audit.AuditLock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -155,9 +156,13 @@ class SeedScenarioTest {
             assertThat(rules).as("alerts raised on endpoint A").hasSizeGreaterThanOrEqualTo(2);
             await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> {
                 JsonNode incidents = api.get("/api/v1/incidents?limit=50").path("incidents");
-                long withA = StreamSupport.stream(incidents.spliterator(), false)
-                        .filter(i -> i.path("alerts").toString().contains(agentA)).count();
-                assertThat(withA).as("incidents holding A's alerts").isEqualTo(1);
+                List<JsonNode> withA = StreamSupport.stream(incidents.spliterator(), false)
+                        .filter(i -> i.path("alerts").toString().contains(agentA)).toList();
+                assertThat(withA).as("incidents holding A's alerts (shown without their alerts): %s", withA.stream().map(i -> {
+                    ObjectNode shown = (ObjectNode) i.deepCopy();
+                    shown.remove("alerts");
+                    return shown;
+                }).toList()).hasSize(1);
                 JsonNode current = api.get("/api/v1/incidents/" + incident.path("id").asLong());
                 assertThat(current.path("alerts").size()).isEqualTo(alertsOfA.size());
             });

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Where recorded events are kept and searched. Implementations: {@code LuceneEventStore} (embedded),
@@ -33,6 +34,17 @@ public interface EventStore extends AutoCloseable {
      * @throws StoreUnavailableException when it cannot (disk full); what was committed before is intact
      */
     void commit();
+
+    /**
+     * Completes once everything appended before this call is visible to searches, at the implementation's next
+     * refresh (it forces none). The default commits, which makes it so at once.
+     *
+     * @throws StoreUnavailableException from the default's commit
+     */
+    default CompletableFuture<Void> whenSearchable() {
+        commit();
+        return CompletableFuture.completedFuture(null);
+    }
 
     /** A page of matching events, newest first. */
     Page search(EventQuery query);

@@ -22,10 +22,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * Investigation in the server: the file inventory fed by every stored batch, the investigator over the event
@@ -36,21 +38,25 @@ import java.util.concurrent.locks.LockSupport;
 public final class InvestigationService implements AutoCloseable {
     private static final int GROUPING_QUEUE = 10_000;
     /**
-     * An alert is raised while its batch is being stored; the batch's events become searchable at the store's next
-     * refresh (every second). Grouping walks the root cause through searches, so it starts after this delay.
+     * An alert is raised once its batch is stored; the batch's events become searchable at the store's next refresh.
+     * Grouping walks the root cause through searches, so it waits for that refresh, at most this long (a store that
+     * stopped refreshing then gets the alert grouped on what it shows).
      */
-    private static final Duration SEARCHABLE_AFTER = Duration.ofSeconds(2);
+    private static final Duration SEARCHABLE_WITHIN = Duration.ofSeconds(30);
 
     private final JdbcConnectionPool database;
+    private final EventStore store;
     private final FileInventory inventory;
     private final Incidents incidents;
     private final InvestigationRoutes routes;
     private final ThreadPoolExecutor grouping;
     private final AtomicLong groupingSkipped = new AtomicLong();
     private final AtomicLong groupingFailed = new AtomicLong();
+    private final AtomicLong searchableLate = new AtomicLong();
 
     public InvestigationService(Path directory, EventStore store, AlertStore alerts, InstantSource clock) throws IOException {
         Files.createDirectories(directory);
+        this.store = store;
         database = JdbcConnectionPool.create("jdbc:h2:file:" + directory.resolve("kiroku-investigation") + ";DB_CLOSE_ON_EXIT=FALSE", "sa", "");
         try {
             inventory = new FileInventory(database, clock);
@@ -73,7 +79,7 @@ public final class InvestigationService implements AutoCloseable {
 
     /** A newly opened alert joins the incident of its causal root (or opens one), in the background. */
     public void alertOpened(Alert alert) {
-        long searchable = System.nanoTime() + SEARCHABLE_AFTER.toNanos();
+        CompletableFuture<Void> searchable = store.whenSearchable();
         grouping.execute(() -> {
             try {
                 awaitSearchable(searchable);
@@ -85,9 +91,17 @@ public final class InvestigationService implements AutoCloseable {
         });
     }
 
-    /** Waits out what is left of the alert's searchable delay (the queue is FIFO, so later alerts wait less). */
-    private static void awaitSearchable(long deadlineNanos) {
-        for (long left; (left = deadlineNanos - System.nanoTime()) > 0; ) LockSupport.parkNanos(left);
+    /** Waits until the alert's events are searchable (the queue is FIFO, so later alerts mostly find it done). */
+    private void awaitSearchable(CompletableFuture<Void> searchable) {
+        try {
+            searchable.get(SEARCHABLE_WITHIN.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            searchableLate.incrementAndGet();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("the event store failed before the alert's events became searchable", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     public void register(JavalinConfig config) {
@@ -105,7 +119,7 @@ public final class InvestigationService implements AutoCloseable {
     /** Counters for the health of incident grouping. */
     public Map<String, Object> status() {
         return Map.of("grouping_queued", grouping.getQueue().size(), "grouping_skipped", groupingSkipped.get(),
-                "grouping_failed", groupingFailed.get());
+                "grouping_failed", groupingFailed.get(), "grouping_before_searchable", searchableLate.get());
     }
 
     private static Optional<AlertRef> alert(AlertStore alerts, String id) {

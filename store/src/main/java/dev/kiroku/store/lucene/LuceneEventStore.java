@@ -40,6 +40,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -66,6 +67,7 @@ public final class LuceneEventStore implements EventStore {
     private final AtomicReference<Health> health;
     private final ScheduledExecutorService maintenance;
     private volatile long lastCommitNanos = System.nanoTime();
+    private final SearchableWaiters searchable = new SearchableWaiters();
     private volatile boolean closed;
 
     private record Health(StoreStatus.State state, String detail, Instant since) {
@@ -228,6 +230,7 @@ public final class LuceneEventStore implements EventStore {
         refuseWhileDiskFull();
         List<Partition> failed = new ArrayList<>();
         Exception failure = null;
+        long began = System.nanoTime();
         lifecycle.readLock().lock();
         try {
             ensureOpen();
@@ -244,6 +247,7 @@ public final class LuceneEventStore implements EventStore {
         }
         if (failure != null) throw writeFailed(failed, failure);
         lastCommitNanos = System.nanoTime();
+        searchable.refreshed(began);
         Health h = health.get();
         if (h.state() != StoreStatus.State.OK) health.set(new Health(StoreStatus.State.OK, "", clock.instant()));
     }
@@ -479,9 +483,11 @@ public final class LuceneEventStore implements EventStore {
                 // A commit refreshes too: while commits come more often than refreshes (a server under
                 // ingest), a refresh in between would only flush one more small segment.
                 boolean refresh = System.nanoTime() - lastCommitNanos >= options.refreshInterval().toNanos();
+                long began = System.nanoTime();
+                boolean refreshedAll = refresh;
                 for (Partition p : partitions.values()) {
                     try {
-                        if (refresh) p.refresh();
+                        if (refresh) refreshedAll &= p.refresh();
                         if (!newest) p.compactIfIdle(idle);
                         newest = false;
                     } catch (IOException | AlreadyClosedException e) {
@@ -491,6 +497,7 @@ public final class LuceneEventStore implements EventStore {
                         break;
                     }
                 }
+                if (refreshedAll && failure == null) searchable.refreshed(began);
             } finally {
                 lifecycle.readLock().unlock();
             }
@@ -555,6 +562,13 @@ public final class LuceneEventStore implements EventStore {
         if (closed) throw new IllegalStateException("event store at " + root + " is closed");
     }
 
+    /** Completes at the next refresh or commit that begins after this call (the maintenance thread's, every refresh interval). */
+    @Override
+    public CompletableFuture<Void> whenSearchable() {
+        if (closed) return CompletableFuture.completedFuture(null);
+        return searchable.await();
+    }
+
     @Override
     public void close() {
         maintenance.shutdown();
@@ -576,6 +590,7 @@ public final class LuceneEventStore implements EventStore {
                 }
             }
             partitions.clear();
+            searchable.release();
             if (first != null) throw new UncheckedIOException("closing event store at " + root, first);
         } finally {
             lifecycle.writeLock().unlock();

@@ -149,8 +149,9 @@ final class Partition implements AutoCloseable {
         }
     }
 
-    void refresh() throws IOException {
-        searchers.maybeRefresh();
+    /** @return false when another thread was refreshing at the time (this call then did nothing) */
+    boolean refresh() throws IOException {
+        return searchers.maybeRefresh();
     }
 
     SearcherManager searchers() {
