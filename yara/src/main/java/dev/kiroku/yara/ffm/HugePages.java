@@ -50,18 +50,55 @@ final class HugePages {
     private HugePages() {
     }
 
-    /** Runs {@code load} (a call that allocates the rules) with large blocks taken from the heap, so they lie together. */
+    /**
+     * Runs {@code load} (a call that allocates the rules) so that their large blocks lie together: taken from the heap,
+     * on a thread of its own. glibc gives a new thread an arena no other thread uses (a new one, or one whose thread
+     * ended), not the caller's, whose heap is full of holes left by the compiler that made the rules.
+     */
     static <T> T contiguous(Supplier<T> load) {
         synchronized (LOADING) {
             boolean raised = mallopt(LOAD_MMAP_THRESHOLD);
             try {
-                return load.get();
+                return onOwnThread(load);
             } finally {
                 if (raised) {
                     mallopt(DEFAULT_MMAP_THRESHOLD);
                 }
             }
         }
+    }
+
+    private static <T> T onOwnThread(Supplier<T> load) {
+        Object[] result = new Object[1];
+        Throwable[] failure = new Throwable[1];
+        Thread loader = Thread.ofPlatform().name("kiroku-yara-rules-load").start(() -> {
+            try {
+                result[0] = load.get();
+            } catch (Throwable t) {
+                failure[0] = t;
+            }
+        });
+        boolean interrupted = false;
+        while (true) {
+            try {
+                loader.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true; // the rules are being loaded: they must be owned by someone when it ends
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (failure[0] instanceof Error e) {
+            throw e;
+        }
+        if (failure[0] != null) {
+            throw LibYara.rethrow(failure[0]);
+        }
+        @SuppressWarnings("unchecked")
+        T loaded = (T) result[0];
+        return loaded;
     }
 
     /**
