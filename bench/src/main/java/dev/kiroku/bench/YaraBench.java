@@ -113,6 +113,7 @@ public final class YaraBench {
             result.put("yara_cli_startup_cpu_s", round2(cliStartup.cpuSeconds()));
             result.put("kiroku_compile_s", round2(kirokuCompile));
             result.put("yarac_compile_s", round2(yaracCompile));
+            result.put("kiroku_anon_huge_kb", anonHugeKb()); // the rules on transparent huge pages (see HugePages)
             if (json) {
                 out.println(new ObjectMapper().writeValueAsString(result));
             } else {
@@ -252,6 +253,20 @@ public final class YaraBench {
                 Files.readAllBytes(f);
             }
         }
+    }
+
+    /** {@code AnonHugePages} of this process (kB), -1 when it cannot be read. */
+    private static long anonHugeKb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/smaps_rollup"))) {
+                if (line.startsWith("AnonHugePages:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux, or no smaps_rollup: reported as unknown
+        }
+        return -1;
     }
 
     private static double round2(double v) {

@@ -39,8 +39,17 @@ public final class NativeRules implements AutoCloseable {
         }
     }
 
-    /** Loads rules saved by {@link #save} or by {@code yarac}. */
+    /**
+     * Loads rules saved by {@link #save} or by {@code yarac}, in one piece of memory backed by huge pages where the
+     * system allows it (see {@link HugePages}).
+     */
     public static NativeRules load(java.nio.file.Path file) {
+        NativeRules rules = HugePages.contiguous(() -> loadFrom(file));
+        HugePages.advise(rules.rules);
+        return rules;
+    }
+
+    private static NativeRules loadFrom(java.nio.file.Path file) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment out = arena.allocate(java.lang.foreign.ValueLayout.ADDRESS);
             int rc = (int) LibYara.get().rulesLoad.invokeExact(arena.allocateFrom(file.toString()), out);
