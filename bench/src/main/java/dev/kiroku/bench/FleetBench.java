@@ -85,6 +85,9 @@ public final class FleetBench {
         int agents = agentsWanted > 0 ? agentsWanted : quick ? 100 : 500;
         int perSecond = rate > 0 ? rate : 20;
         Duration measured = quick ? Duration.ofSeconds(20) : Duration.ofSeconds(90);
+        // Sent before the measured window, not measured: the server's compilers and its first flushes and merges
+        // were 23 % of a quick run's server CPU (docs/performance.md, fleet, sessions 7 and 8).
+        Duration warmUp = Duration.ofSeconds(Long.getLong("kiroku.bench.fleetWarmupSeconds", quick ? 15 : 30));
         PrintStream progress = json ? System.err : out;
         int apiPort = freePort();
         int fleetPort = freePort();
@@ -117,30 +120,45 @@ public final class FleetBench {
                 for (var future : futures) fleet.add(future.get());
             }
             double enrolSeconds = (System.nanoTime() - enrolStart) / 1e9;
-            progress.printf("fleet bench: %d agents enrolled in %.1f s; sending %d events/s each for %d s%n",
-                    agents - enrolled.size(), enrolSeconds, perSecond, measured.toSeconds());
+            progress.printf("fleet bench: %d agents enrolled in %.1f s; sending %d events/s each for %d s (warm-up) + %d s (measured)%n",
+                    agents - enrolled.size(), enrolSeconds, perSecond, warmUp.toSeconds(), measured.toSeconds());
 
             String pid = Long.toString(server.pid());
             String loadAtStart = ProcStats.loadAverage();
             long alertsBefore = rest.get("/api/v1/detection/status").path("alerts_opened").asLong();
-            long cpuBefore = ProcStats.cpuMicros(pid);
+            long cpuAtStart = ProcStats.cpuMicros(pid);
             AtomicLong sent = new AtomicLong();
             AtomicLong failures = new AtomicLong();
             ConcurrentLinkedQueue<long[]> probes = new ConcurrentLinkedQueue<>(); // {agent index, sequence, sentNanos}
             AtomicLong longestGathering = new AtomicLong(1000);
-            long start = System.nanoTime();
+            long sendStart = System.nanoTime();
+            long start = sendStart + warmUp.toNanos(); // the measured window's earliest start
             long end = start + measured.toNanos();
+            // the window starts once the warm-up's events are acknowledged: on a loaded machine the first calls
+            // (500 TLS handshakes, code not compiled yet) can take longer than the warm-up itself
+            long warmUpEvents = (long) (0.9 * agents * perSecond * warmUp.toSeconds());
+            long windowStart;
+            long cpuBefore;
+            long sentBefore;
             long maxRssKb = 0;
             try (ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor()) {
                 for (int i = 0; i < fleet.size(); i++) {
                     SimulatedAgent agent = fleet.get(i);
                     int index = i;
                     long offset = (long) (1e9 * i / fleet.size());  // spread the agents over the second
-                    senders.submit(() -> send(agent, index, templates, perSecond, start + offset, end, sent, failures, probes, longestGathering));
+                    senders.submit(() -> send(agent, index, templates, perSecond, sendStart + offset, end, sent, failures, probes, longestGathering));
                 }
                 List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
                 java.util.concurrent.atomic.AtomicBoolean sending = new java.util.concurrent.atomic.AtomicBoolean(true);
                 Thread prober = Thread.ofPlatform().name("bench-probe").start(() -> probeLoop(rest, fleet, probes, latencies, sending));
+                while ((System.nanoTime() < start || sent.get() < warmUpEvents) && System.nanoTime() < end + TimeUnit.MINUTES.toNanos(10)) {
+                    Thread.sleep(Math.clamp((start - System.nanoTime()) / 1_000_000, 50, 200));
+                    maxRssKb = Math.max(maxRssKb, ProcStats.statusKb(pid, "VmRSS"));
+                }
+                windowStart = System.nanoTime();
+                cpuBefore = ProcStats.cpuMicros(pid);
+                sentBefore = sent.get();
+                latencies.clear(); // probes of the warm-up (those still polled finish into the window: at most one)
                 while (System.nanoTime() < end) {
                     Thread.sleep(1000);
                     maxRssKb = Math.max(maxRssKb, ProcStats.statusKb(pid, "VmRSS"));
@@ -148,10 +166,12 @@ public final class FleetBench {
                 senders.shutdown();
                 senders.awaitTermination(10, TimeUnit.MINUTES);
                 sending.set(false);
-                double wall = (System.nanoTime() - start) / 1e9;
+                long sendersDone = System.nanoTime();
+                double wall = (sendersDone - windowStart) / 1e9;
                 long cpuAfter = ProcStats.cpuMicros(pid);
                 prober.join(Duration.ofMinutes(2));
                 long acknowledged = fleet.stream().mapToLong(a -> a.acknowledged.get()).sum();
+                long inWindow = sent.get() - sentBefore;
                 long alerts = rest.get("/api/v1/detection/status").path("alerts_opened").asLong() - alertsBefore;
 
                 // Exactly-once: every sequence each agent sent is stored once.
@@ -190,24 +210,31 @@ public final class FleetBench {
                 result.put("events_per_call", calls == 0 ? 0 : Math.round(acknowledged * 10.0 / calls) / 10.0);
                 // the server asks agents to gather longer when many ship (ShipPacing); events wait that long in the agent
                 result.put("longest_gathering_ms", longestGathering.get());
-                result.put("sustained_eps", Math.round(acknowledged / wall));
+                result.put("warmup_seconds", warmUp.toSeconds());
+                result.put("warmup_acknowledged_after_s", Math.round((windowStart - sendStart) / 1e8) / 10.0);
+                result.put("events_in_warmup", sentBefore);
+                result.put("events_in_measured_window", inWindow);
+                result.put("sustained_eps", Math.round(inWindow / wall));
                 result.put("p50_ingest_to_search_ms", percentile(sorted, 0.50));
                 result.put("p99_ingest_to_search_ms", percentile(sorted, 0.99));
                 result.put("latency_samples", sorted.size());
                 double cpuSeconds = (cpuAfter - cpuBefore) / 1e6;
                 // the senders ship after each gathering; a server that keeps up finishes on time
-                double overrun = wall - measured.toSeconds();
+                double overrun = (sendersDone - end) / 1e9;
                 result.put("send_overrun_s", Math.round(overrun * 10) / 10.0);
                 // Held: the senders finished on schedule (within 1 s plus their last gathering), so no lag grew; then the
                 // rate offered is a lower bound of the maximum, else the rate stored is the maximum this machine gave the server.
                 boolean held = overrun <= 1 + longestGathering.get() / 1000.0;
                 result.put("held_offered_rate", held);
-                result.put("max_sustainable_eps", held ? agents * perSecond : Math.round(acknowledged / wall));
+                result.put("max_sustainable_eps", held ? agents * perSecond : Math.round(inWindow / wall));
                 result.put("max_sustainable_is_lower_bound", held);
                 result.put("server_cpu_cores", Math.round(cpuSeconds / wall * 100) / 100.0);
-                result.put("server_cpu_us_per_event", acknowledged == 0 ? -1 : Math.round(cpuSeconds * 1e6 / acknowledged));
+                // steady state: the measured window's server CPU per event acknowledged in it
+                result.put("server_cpu_us_per_event", inWindow == 0 ? -1 : Math.round(cpuSeconds * 1e6 / inWindow));
                 result.put("capacity_eps_by_server_cpu", cpuSeconds <= 0 ? -1
-                        : Math.round(acknowledged / cpuSeconds * Runtime.getRuntime().availableProcessors()));
+                        : Math.round(inWindow / cpuSeconds * Runtime.getRuntime().availableProcessors()));
+                // warm-up and window together, as the bench measured before it had a warm-up (comparable with older runs)
+                result.put("server_cpu_us_per_event_with_warmup", acknowledged == 0 ? -1 : Math.round((cpuAfter - cpuAtStart) / (double) acknowledged));
                 result.put("alerts_opened", alerts);
                 result.put("load_average_at_start", loadAtStart);
                 result.put("server_rss_mb", maxRssKb / 1024);

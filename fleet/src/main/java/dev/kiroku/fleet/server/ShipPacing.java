@@ -9,15 +9,20 @@ import java.util.concurrent.atomic.AtomicLong;
  * How long agents should gather events between partial batches, so that the server's calls per second stay
  * near {@link #CALLS_PER_SECOND} however many agents ship: the server's cost per call (HTTP/2 stream, TLS
  * records, the call's bookkeeping, a share of an fsync) is paid once for a whole batch, so 500 agents that
- * each ship every 2.5 s cost the server as many calls as 200 that ship every second. The answer depends on
+ * each ship every 5 s cost the server as many calls as 100 that ship every second. The answer depends on
  * the number of agents that shipped in the last {@link #ACTIVE_WINDOW}, not on the call rate, so it does
  * not swing with the agents' own reaction to it. Never below {@link #MIN_GATHER} (the agents' default) nor
  * above {@link #MAX_GATHER} (it adds to the time before an event is searchable).
  */
 final class ShipPacing {
-    static final int CALLS_PER_SECOND = 200;
+    /**
+     * 100: at 500 agents × 20 events/s, 100 events a call; a call cost the server's gRPC and TLS ≈ 1.7 ms of CPU on this
+     * machine (docs/performance.md, fleet, sessions 7 and 8), so 200 calls a second of 50 events were a third of a core.
+     */
+    static final int CALLS_PER_SECOND = 100;
     static final Duration MIN_GATHER = Duration.ofSeconds(1);
-    static final Duration MAX_GATHER = Duration.ofMillis(2500);
+    /** The agents' own bound (the shipper's longest linger). */
+    static final Duration MAX_GATHER = Duration.ofSeconds(5);
     static final Duration ACTIVE_WINDOW = Duration.ofSeconds(10);
 
     private final Map<String, Long> lastShipNanos = new ConcurrentHashMap<>();

@@ -13,9 +13,9 @@ class ShipPacingTest {
     @Test
     void gatheringGrowsWithTheAgentsShippingUpToItsBound() {
         assertThat(ShipPacing.gatherFor(1)).isEqualTo(Duration.ofSeconds(1));
-        assertThat(ShipPacing.gatherFor(200)).isEqualTo(Duration.ofSeconds(1));
-        assertThat(ShipPacing.gatherFor(300)).isEqualTo(Duration.ofMillis(1500));
-        assertThat(ShipPacing.gatherFor(500)).isEqualTo(Duration.ofMillis(2500));
+        assertThat(ShipPacing.gatherFor(100)).isEqualTo(Duration.ofSeconds(1));
+        assertThat(ShipPacing.gatherFor(150)).isEqualTo(Duration.ofMillis(1500));
+        assertThat(ShipPacing.gatherFor(500)).isEqualTo(Duration.ofSeconds(5));
         assertThat(ShipPacing.gatherFor(5_000)).isEqualTo(ShipPacing.MAX_GATHER);
     }
 
@@ -29,7 +29,7 @@ class ShipPacingTest {
             for (int agent = 0; agent < 400; agent++) asked = pacing.shipped("agent-" + agent, now + second * SECOND + agent * 1000L);
         }
         assertThat(pacing.activeAgents()).isEqualTo(400);
-        assertThat(asked).isEqualTo(Duration.ofSeconds(2));
+        assertThat(asked).isEqualTo(Duration.ofSeconds(4));
         // then only 100 of them, for longer than the active window
         long later = now + 3 * SECOND;
         for (int second = 0; second <= ShipPacing.ACTIVE_WINDOW.toSeconds() + 1; second++) {

@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -29,9 +28,8 @@ import java.util.function.Consumer;
  * Events the store rejects are counted and reported, and do not fail the batch; a store or log that
  * cannot write fails the delivery, so the agent keeps the batch.
  *
- * <p>Appending (building and indexing documents) is CPU work: at most one batch per core appends at
- * a time, however many batches wait for durability, so the index gets a few large in-memory
- * segments rather than one per waiting thread.
+ * <p>Batches are appended one at a time ({@link SerialAppends}), however many wait for durability, so the
+ * index grows one in-memory segment per refresh rather than one per appending thread.
  */
 public final class StoreIngest implements EventSink, BatchReceiver, AutoCloseable {
     /** How often the store commits when a write-ahead log makes batches durable. */
@@ -49,7 +47,7 @@ public final class StoreIngest implements EventSink, BatchReceiver, AutoCloseabl
     private final GroupCommit commits;
     private final WriteAheadLog log;
     private final LogCheckpoints checkpoints;
-    private final Semaphore appending = new Semaphore(Runtime.getRuntime().availableProcessors());
+    private final SerialAppends appends;
     private final AtomicLong batches = new AtomicLong();
     private final AtomicLong stored = new AtomicLong();
     private final AtomicLong duplicates = new AtomicLong();
@@ -70,6 +68,7 @@ public final class StoreIngest implements EventSink, BatchReceiver, AutoCloseabl
         this.store = store;
         this.afterStore = afterStore;
         this.commits = new GroupCommit(store, gather);
+        this.appends = new SerialAppends(store);
         this.log = null;
         this.checkpoints = null;
     }
@@ -78,6 +77,7 @@ public final class StoreIngest implements EventSink, BatchReceiver, AutoCloseabl
         this.store = store;
         this.afterStore = afterStore;
         this.commits = null;
+        this.appends = new SerialAppends(store);
         this.log = log;
         this.checkpoints = LogCheckpoints.start(store, log, checkpointEvery);
     }
@@ -130,18 +130,13 @@ public final class StoreIngest implements EventSink, BatchReceiver, AutoCloseabl
     public Receipt receive(List<Event> batch, List<byte[]> encoded, BooleanSupplier abandoned) throws DeliveryException, Abandoned {
         AppendResult result;
         try {
-            appending.acquire();
-            long ticket;
             try {
-                if (abandoned.getAsBoolean()) {
-                    this.abandoned.incrementAndGet();
-                    throw new Abandoned(batch.size());
-                }
-                result = store.append(batch);
-                ticket = log == null ? commits.appended() : 0;
-            } finally {
-                appending.release();
+                result = appends.append(batch, abandoned);
+            } catch (Abandoned e) {
+                this.abandoned.incrementAndGet();
+                throw e;
             }
+            long ticket = log == null ? commits.appended() : 0;
             if (log == null) {
                 commits.awaitDurable(ticket);
             } else {

@@ -7,6 +7,7 @@ import dev.kiroku.store.EventQuery;
 import dev.kiroku.store.lucene.LuceneEventStore;
 import dev.kiroku.store.lucene.LuceneStoreOptions;
 import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.SegmentInfos;
 import org.apache.lucene.store.FSDirectory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -89,6 +90,51 @@ class StoreIngestTest {
             assertThat(again.stored()).isEqualTo(40);
             assertThat(again.duplicates()).isZero();
             assertThat(detected).hasSize(1);
+        }
+    }
+
+    /**
+     * Concurrent callers' batches are appended by one thread at a time, so the index writer keeps one in-memory
+     * segment and a flush writes one segment, not one per caller; a batch given up at its turn fails only its
+     * own caller.
+     */
+    @Test
+    void concurrentBatchesAreAppendedOneAtATimeIntoOneSegmentAndAGivenUpBatchFailsOnlyItsCaller() throws Exception {
+        int agents = 8;
+        int batches = 12;
+        Instant day = Instant.parse("2026-03-04T10:00:00Z");
+        LuceneStoreOptions options = LuceneStoreOptions.defaults().withRefreshInterval(Duration.ofHours(1));
+        try (LuceneEventStore store = new LuceneEventStore(dir, InstantSource.system(), options);
+             StoreIngest ingest = StoreIngest.withLog(store, dir.resolve("log"), Duration.ofHours(1), b -> { });
+             ExecutorService pool = Executors.newFixedThreadPool(agents)) {
+            List<Future<Integer>> results = new ArrayList<>();
+            for (int a = 0; a < agents; a++) {
+                String agent = "agent-" + a;
+                results.add(pool.submit(() -> {
+                    int stored = 0;
+                    for (int b = 0; b < batches; b++) {
+                        List<Event> batch = new ArrayList<>();
+                        for (int i = 0; i < 40; i++) {
+                            batch.add(Event.of(agent, day, "h", new LossReport("test", i, day, day, "r")).withSequence(b * 40L + i + 1));
+                        }
+                        boolean givesUp = b == 3;
+                        try {
+                            stored += ingest.receive(batch, null, () -> givesUp).stored();
+                            assertThat(givesUp).as("only the given-up batch fails").isFalse();
+                        } catch (BatchReceiver.Abandoned e) {
+                            assertThat(givesUp).as("the batch that failed is the one given up").isTrue();
+                        }
+                    }
+                    return stored;
+                }));
+            }
+            for (Future<Integer> result : results) assertThat(result.get()).isEqualTo((batches - 1) * 40);
+            assertThat(ingest.abandoned()).isEqualTo(agents);
+            store.commit();
+            assertThat(store.count(EventQuery.all())).isEqualTo((long) agents * (batches - 1) * 40);
+        }
+        try (FSDirectory directory = FSDirectory.open(dir.resolve("2026-03-04"))) {
+            assertThat(SegmentInfos.readLatestCommit(directory).size()).as("segments flushed from one writer thread").isEqualTo(1);
         }
     }
 
