@@ -155,13 +155,22 @@ public final class StoreBench {
             List<String> queries = queries(sample, new Random(7), hosts);
             for (String q : queries.subList(0, 30)) store.search(EventQuery.parse(q, clock)); // warm-up
             double[] latencies = new double[queries.size()];
+            double[] cpu = new double[queries.size()];
             long hits = 0;
+            var threads = ManagementFactory.getThreadMXBean();
             for (int i = 0; i < queries.size(); i++) {
                 long s = System.nanoTime();
+                long c = threads.getCurrentThreadCpuTime();
                 Page page = store.search(EventQuery.parse(queries.get(i), clock));
+                cpu[i] = (threads.getCurrentThreadCpuTime() - c) / 1e6;
                 latencies[i] = (System.nanoTime() - s) / 1e6;
                 hits += page.hits().size();
             }
+            // The searching thread's CPU per query: what a search costs whatever the machine's load
+            // (searches run on the calling thread: no executor).
+            Arrays.sort(cpu);
+            r.put("search_cpu_ms_p50", round2(percentile(cpu, 0.50)));
+            r.put("search_cpu_ms_p95", round2(percentile(cpu, 0.95)));
             for (int kind = 0; kind < QUERY_KINDS.size(); kind++) {
                 double[] own = new double[(latencies.length - kind + QUERY_KINDS.size() - 1) / QUERY_KINDS.size()];
                 for (int i = kind, j = 0; i < latencies.length; i += QUERY_KINDS.size()) own[j++] = latencies[i];

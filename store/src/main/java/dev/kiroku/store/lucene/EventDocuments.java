@@ -92,8 +92,9 @@ final class EventDocuments {
             throw new IllegalArgumentException("timestamp out of range: " + event.timestamp());
         }
         Document doc = new Document();
-        doc.add(new LongPoint(EventSchema.TIMESTAMP, timestamp));
-        doc.add(new NumericDocValuesField(EventSchema.TIMESTAMP, timestamp));
+        // Doc values with a skip index: sorting, ranges and skipping older segments all read them;
+        // the points of layouts before 7 are added instead by partitions that already have them.
+        doc.add(NumericDocValuesField.indexedField(EventSchema.TIMESTAMP, timestamp));
         EventBinary.Out out = BUFFERS.get();
         EventBinary.encode(event, out);
         doc.add(new StoredField(Fields.SOURCE, out.toByteArray()));
@@ -108,6 +109,17 @@ final class EventDocuments {
             if (EventBinary.inColumn(process.sha1())) doc.add(new SortedDocValuesField(Fields.PROCESS_SHA1, Utf8.bytes(process.sha1())));
         }
         return doc;
+    }
+
+    /**
+     * Turns a document's {@code @timestamp} into the form of layouts before 7 (points and doc values
+     * without a skip index), for a partition whose index already has it so (Lucene keeps a field's
+     * structure the same across an index).
+     */
+    static void withTimestampPoints(Document doc, long timestamp) {
+        doc.removeFields(EventSchema.TIMESTAMP);
+        doc.add(new LongPoint(EventSchema.TIMESTAMP, timestamp));
+        doc.add(new NumericDocValuesField(EventSchema.TIMESTAMP, timestamp));
     }
 
     private static void add(Document doc, CombinedKeywords.Pairs pairs, String name, FieldSpec spec, Object value) {

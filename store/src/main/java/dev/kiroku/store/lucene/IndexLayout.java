@@ -27,12 +27,17 @@ final class IndexLayout {
     /**
      * The document layout a partition's newest segments were written with, kept in its commit
      * under {@link #LAYOUT_KEY}. 5 (2026-11-27): the low-cardinality keyword fields are combined
-     * into one term per document ({@link CombinedKeywords}). Partitions without the key are older
+     * into one term per document ({@link CombinedKeywords}). 7 (2026-11-27): {@code @timestamp} is
+     * doc values with a skip index, without points ({@link TimestampRangeQuery}); a partition whose
+     * index has the points of an older layout keeps adding them (6 was an experiment never shipped,
+     * refused). Partitions without the key are older
      * layouts, which queries still read (they search both structures); a partition of a newer
      * layout than this build knows is refused, never misread.
      */
-    static final int LAYOUT = 5;
+    static final int LAYOUT = 7;
     static final String LAYOUT_KEY = "kiroku.layout";
+    /** Layout 6 (process fields once per process, branch s6-store) was never shipped: refused too. */
+    private static final int UNSHIPPED_LAYOUT = 6;
 
     private IndexLayout() {
     }
@@ -47,7 +52,7 @@ final class IndexLayout {
             } catch (NumberFormatException e) {
                 written = Integer.MAX_VALUE;
             }
-            if (written > LAYOUT) {
+            if (written > LAYOUT || written == UNSHIPPED_LAYOUT) {
                 throw new IllegalStateException("the event store partition " + partition + " was written with store layout '"
                         + entry.getValue() + "'; this Kiroku reads layouts up to " + LAYOUT
                         + ": run a newer Kiroku, or move the partition out of the store directory");

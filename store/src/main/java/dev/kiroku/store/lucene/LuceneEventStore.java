@@ -111,7 +111,8 @@ public final class LuceneEventStore implements EventStore {
 
     // ---------------------------------------------------------------- writing
 
-    private record Pending(Event event, Document doc, LocalDate day) {
+    /** An event to store, its document and its day. */
+    record Pending(Event event, Document doc, LocalDate day) {
     }
 
     @Override
@@ -153,20 +154,19 @@ public final class LuceneEventStore implements EventStore {
                     targets.add(partition);
                 }
             }
-            for (int i = 0; i < claimed.size(); i++) {
-                Pending p = claimed.get(i);
-                Partition partition = targets.get(i);
+            // Runs of one day's events go to its writer as one group (one lock and flush check per group).
+            for (int from = 0; from < claimed.size(); ) {
+                Partition partition = targets.get(from);
+                int to = from + 1;
+                while (to < claimed.size() && targets.get(to) == partition) to++;
                 try {
-                    partition.add(p.doc());
-                    stored++;
-                } catch (IllegalArgumentException ex) {
-                    partition.sequences(p.event().agentId()).remove(p.event().sequence());
-                    rejected.add(new AppendResult.Rejected(p.event().agentId(), p.event().sequence(), ex.getMessage()));
+                    stored += add(partition, claimed.subList(from, to), rejected);
                 } catch (IOException | AlreadyClosedException ex) {
                     failed = partition;
                     failure = ex;
                     break;
                 }
+                from = to;
             }
         } catch (IOException ex) {
             failure = ex;
@@ -175,6 +175,33 @@ public final class LuceneEventStore implements EventStore {
         }
         if (failure != null) throw writeFailed(failed == null ? List.of() : List.of(failed), failure);
         return new AppendResult(stored, duplicates, rejected);
+    }
+
+    /**
+     * Adds a run of one partition's documents as a group; when Lucene refuses one of them (the
+     * group then stores none), adds them one at a time so that only the refused ones are rejected.
+     *
+     * @return how many were stored
+     */
+    static int add(Partition partition, List<Pending> run, List<AppendResult.Rejected> rejected) throws IOException {
+        List<Document> docs = new ArrayList<>(run.size());
+        for (Pending p : run) docs.add(p.doc());
+        try {
+            partition.addAll(docs);
+            return run.size();
+        } catch (IllegalArgumentException groupRefused) {
+            int stored = 0;
+            for (Pending p : run) {
+                try {
+                    partition.add(p.doc());
+                    stored++;
+                } catch (IllegalArgumentException ex) {
+                    partition.sequences(p.event().agentId()).remove(p.event().sequence());
+                    rejected.add(new AppendResult.Rejected(p.event().agentId(), p.event().sequence(), ex.getMessage()));
+                }
+            }
+            return stored;
+        }
     }
 
     private boolean isStored(String agentId, long sequence) {

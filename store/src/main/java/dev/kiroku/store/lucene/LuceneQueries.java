@@ -118,10 +118,9 @@ final class LuceneQueries {
         return new BooleanQuery.Builder().add(points, Occur.SHOULD).add(columns, Occur.SHOULD).build();
     }
 
-    /** From the points, or from the doc values when another clause leads and matches few documents. */
+    /** From the doc values' skip index (layout 7), or in older segments from the points. */
     private static org.apache.lucene.search.Query timestamp(long from, long to) {
-        return new IndexOrDocValuesQuery(LongPoint.newRangeQuery(EventSchema.TIMESTAMP, from, to),
-                NumericDocValuesField.newSlowRangeQuery(EventSchema.TIMESTAMP, from, to));
+        return new TimestampRangeQuery(from, to);
     }
 
     private static org.apache.lucene.search.Query wildcard(String field, String pattern) {

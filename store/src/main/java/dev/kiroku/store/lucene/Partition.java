@@ -22,6 +22,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
@@ -43,6 +44,8 @@ final class Partition implements AutoCloseable {
     private volatile boolean compacted = true;
     /** True once written to since it was opened. */
     private volatile boolean written;
+    /** True when the index already keeps {@code @timestamp} as points (layouts before 7): new documents must too. */
+    private volatile boolean timestampPoints;
 
     private Partition(LocalDate day, Path path, LuceneStoreOptions options) {
         this.day = day;
@@ -73,12 +76,16 @@ final class Partition implements AutoCloseable {
         }
     }
 
-    /** Rebuilds the per-agent sequence sets from what the index holds. */
+    /** Rebuilds the per-agent sequence sets from what the index holds, and notes how it keeps {@code @timestamp}. */
     private void loadSequences() throws IOException {
         sequences.clear();
+        timestampPoints = false;
         IndexSearcher searcher = searchers.acquire();
         try {
             for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
+                if (TimestampRangeQuery.hasPoints(leaf.reader().getFieldInfos().fieldInfo(EventSchema.TIMESTAMP))) {
+                    timestampPoints = true;
+                }
                 SortedDocValues agents = DocValues.getSorted(leaf.reader(), EventSchema.AGENT_ID);
                 NumericDocValues seqs = DocValues.getNumeric(leaf.reader(), EventSchema.SEQUENCE);
                 Bits live = leaf.reader().getLiveDocs();
@@ -110,7 +117,29 @@ final class Partition implements AutoCloseable {
         lastWriteNanos = System.nanoTime();
         compacted = false;
         written = true;
-        writer.addDocument(doc);
+        writer.addDocument(inLayout(doc));
+    }
+
+    /**
+     * Adds documents as one group: the writer takes its per-document locks and flush checks once
+     * for the group instead of once per document. When Lucene refuses one of them (an
+     * {@link IllegalArgumentException}: the group's documents are then all marked deleted), none
+     * of the group is stored.
+     */
+    void addAll(List<Document> docs) throws IOException {
+        lastWriteNanos = System.nanoTime();
+        compacted = false;
+        written = true;
+        if (timestampPoints) docs.forEach(this::inLayout);
+        writer.addDocuments(docs);
+    }
+
+    /** The document, its {@code @timestamp} turned into points when the index keeps it so. */
+    private Document inLayout(Document doc) {
+        if (timestampPoints) {
+            EventDocuments.withTimestampPoints(doc, doc.getField(EventSchema.TIMESTAMP).numericValue().longValue());
+        }
+        return doc;
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.kiroku.store.lucene;
 
 import dev.kiroku.store.EventSchema;
 import org.apache.lucene.document.LongPoint;
+import org.apache.lucene.index.DocValuesSkipper;
 import org.apache.lucene.index.IndexReader;
 import org.apache.lucene.index.LeafReader;
 import org.apache.lucene.index.LeafReaderContext;
@@ -27,7 +28,7 @@ final class PartitionView implements AutoCloseable {
         try {
             for (Partition p : partitions) acquired.add(p.searchers().acquire());
             // Segments newest first (by their newest @timestamp): newest-first searches fill their
-            // page from the first segments and then skip whole older segments by their points.
+            // page from the first segments and then skip whole older segments by their points (doc values' skip index since layout 7).
             List<LeafReader> leaves = new ArrayList<>();
             for (IndexSearcher s : acquired) for (LeafReaderContext leaf : s.getIndexReader().leaves()) leaves.add(leaf.reader());
             leaves.sort(Comparator.comparingLong(PartitionView::newest).reversed());
@@ -43,7 +44,9 @@ final class PartitionView implements AutoCloseable {
     private static long newest(LeafReader leaf) {
         try {
             PointValues points = leaf.getPointValues(EventSchema.TIMESTAMP);
-            return points == null ? Long.MIN_VALUE : LongPoint.decodeDimension(points.getMaxPackedValue(), 0);
+            if (points != null) return LongPoint.decodeDimension(points.getMaxPackedValue(), 0);
+            DocValuesSkipper skipper = leaf.getDocValuesSkipper(EventSchema.TIMESTAMP); // layout 7
+            return skipper == null || skipper.docCount() == 0 ? Long.MIN_VALUE : skipper.maxValue();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
