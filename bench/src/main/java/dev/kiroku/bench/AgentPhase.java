@@ -51,7 +51,8 @@ final class AgentPhase {
                    int fileRequested, int fileCreatesCaptured, int fileDeletesCaptured, int fileUnresolved,
                    long fileStormNanos,
                    long rssKb, Map<String, Long> losses, List<String> sensors, long eventsRecorded,
-                   long shippedWithoutStoring, Map<String, Long> execCpuMillisByThread, List<String> notes) {
+                   long shippedWithoutStoring, Map<String, Long> execCpuMillisByThread,
+                   Map<String, Long> execContextSwitchesByThread, List<String> notes) {
 
         double execCpuUsPerExec() {
             return execCaptured == 0 ? Double.NaN : (double) execCpuMicros / execCaptured;
@@ -114,11 +115,17 @@ final class AgentPhase {
             progress.println("bench: agent exec storm of " + sizes.execs() + " (load " + ProcStats.loadAverage() + ")");
             Instant execFrom = Instant.now();
             java.util.Map<String, Long> threads0 = ProcStats.threadCpuMicros();
+            java.util.Map<String, Long> switches0 = ProcStats.threadContextSwitches();
             long cpu0 = ProcStats.cpuMicros("self");
             Storms.Result execStorm = Storms.exec(marker, sizes.execs(), stormTimeout);
             awaitDrained(agent, Duration.ofSeconds(120), notes, "exec storm");
             long cpu1 = ProcStats.cpuMicros("self");
             java.util.Map<String, Long> threadMillis = ProcStats.threadCpuDeltaMillis(threads0, ProcStats.threadCpuMicros());
+            java.util.Map<String, Long> switches = new LinkedHashMap<>();
+            ProcStats.threadContextSwitches().forEach((name, n) -> {
+                long delta = n - switches0.getOrDefault(name, 0L);
+                if (delta > 0) switches.put(name, delta);
+            });
             Instant execTo = Instant.now();
             if (execStorm.exitCode() != 0) notes.add("exec storm exited " + execStorm.exitCode() + ": " + execStorm.output());
 
@@ -175,7 +182,7 @@ final class AgentPhase {
                     sizes.connects(), connectStorm.failed(), tally.connects, tally.connectsWithoutPid, connectStorm.nanos(),
                     2 * sizes.files(), tally.creates.cardinality(), tally.deletes.cardinality(), tally.fileUnresolved,
                     fileStorm.nanos(), rssKb, new LinkedHashMap<>(status.losses()), sensors, status.eventsRecorded(),
-                    sink.delivered.get(), threadMillis, notes);
+                    sink.delivered.get(), threadMillis, switches, notes);
         } finally {
             agent.close();
             if (!Boolean.getBoolean("kiroku.bench.keep")) CaptureBench.deleteTree(data);

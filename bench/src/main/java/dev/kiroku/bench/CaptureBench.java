@@ -202,6 +202,10 @@ public final class CaptureBench {
             r.put("agent_cpu_ms_exec_storm", round(agent.execCpuMicros() / 1000.0, 0));
             r.put("agent_all_execs_in_window", agent.allExecsInWindow());
             r.put("agent_cpu_ms_exec_storm_by_thread", agent.execCpuMillisByThread());
+            Map<String, Double> switchesPerExec = new LinkedHashMap<>();
+            agent.execContextSwitchesByThread().forEach((name, n) ->
+                    switchesPerExec.put(name, round((double) n / Math.max(1, agent.execCaptured()), 2)));
+            r.put("agent_context_switches_per_exec_by_thread", switchesPerExec);
             r.put("agent_cpu_us_per_exec_warmup", round(agent.warmupCpuUsPerExec(), 1));
             r.put("agent_idle_cpu_ms_per_s", round(agent.idleCpuMsPerSecond(), 1));
             r.put("agent_rss_mb", round(agent.rssKb() / 1024.0, 1));
@@ -272,6 +276,7 @@ public final class CaptureBench {
                     agent.execCpuUsPerExec(), agent.execCpuMicros() / 1000, agent.warmupCpuUsPerExec(), agent.idleCpuMsPerSecond(),
                     agent.allExecsInWindow());
             out.println("  agent CPU by thread during the exec storm (ms): " + agent.execCpuMillisByThread());
+            out.println("  agent context switches by thread during the exec storm: " + agent.execContextSwitchesByThread());
             out.printf(Locale.ROOT, "  agent RSS   %8.1f MB peak (VmHWM of the benchmark JVM)%n", agent.rssKb() / 1024.0);
         }
         if (auditd != null) {

@@ -50,6 +50,34 @@ final class ProcStats {
         return byName;
     }
 
+    /**
+     * Context switches (voluntary: the thread blocked and was woken; involuntary: it was preempted) of each thread of
+     * this JVM, summed by thread name as in {@link #threadCpuMicros()}, from /proc/self/task/N/status. Each is a
+     * wake-up the thread paid for, which the CPU time alone does not tell apart from work.
+     */
+    static java.util.Map<String, Long> threadContextSwitches() {
+        java.util.Map<String, Long> byName = new java.util.TreeMap<>();
+        try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String name = Files.readString(task.resolve("comm")).strip().replaceAll("[0-9]+", "#");
+                    long switches = 0;
+                    for (String line : Files.readAllLines(task.resolve("status"))) {
+                        if (line.startsWith("voluntary_ctxt_switches:") || line.startsWith("nonvoluntary_ctxt_switches:")) {
+                            switches += Long.parseLong(line.substring(line.indexOf(':') + 1).strip());
+                        }
+                    }
+                    byName.merge(name, switches, Long::sum);
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended while we looked
+                }
+            }
+        } catch (IOException e) {
+            return byName;
+        }
+        return byName;
+    }
+
     /** Per-name CPU milliseconds spent between two {@link #threadCpuMicros()} snapshots, largest first, zeros left out. */
     static java.util.Map<String, Long> threadCpuDeltaMillis(java.util.Map<String, Long> before, java.util.Map<String, Long> after) {
         java.util.Map<String, Long> delta = new java.util.LinkedHashMap<>();
