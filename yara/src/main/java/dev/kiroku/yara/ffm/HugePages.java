@@ -36,8 +36,8 @@ final class HugePages {
     // each YR_ARENA_BUFFER is {uint8_t* data, size_t size, size_t used} (libyara 4.2, arena.h).
     private static final long ARENA_NUM_BUFFERS = 4;
     private static final long ARENA_BUFFERS = 8;
-    private static final long BUFFER_SIZE = 24;
-    private static final long BUFFER_USED = 16;
+    private static final long BUFFER_STRUCT_BYTES = 24;
+    private static final long BUFFER_USED_OFFSET = 16;
     private static final int MAX_BUFFERS = 16;
 
     private static final Linker LINKER = Linker.nativeLinker();
@@ -53,7 +53,8 @@ final class HugePages {
     /**
      * Runs {@code load} (a call that allocates the rules) so that their large blocks lie together: taken from the heap,
      * on a thread of its own. glibc gives a new thread an arena no other thread uses (a new one, or one whose thread
-     * ended), not the caller's, whose heap is full of holes left by the compiler that made the rules.
+     * ended), not the caller's, whose heap is full of holes left by the compiler that made the rules. (Past 8 arenas
+     * per core glibc shares one: the rules may then lie apart and get fewer huge pages, never wrong ones.)
      */
     static <T> T contiguous(Supplier<T> load) {
         synchronized (LOADING) {
@@ -109,18 +110,18 @@ final class HugePages {
      */
     static long advise(MemorySegment rules) {
         MemorySegment arena = rules.reinterpret(ADDRESS.byteSize()).get(ADDRESS, 0)
-                .reinterpret(ARENA_BUFFERS + MAX_BUFFERS * BUFFER_SIZE);
+                .reinterpret(ARENA_BUFFERS + MAX_BUFFERS * BUFFER_STRUCT_BYTES);
         int count = Math.min(MAX_BUFFERS, arena.get(JAVA_INT, ARENA_NUM_BUFFERS));
         long low = Long.MAX_VALUE;
         long high = 0;
         long used = 0;
         for (int i = 0; i < count; i++) {
-            long data = arena.get(JAVA_LONG, ARENA_BUFFERS + i * BUFFER_SIZE);
-            long size = arena.get(JAVA_LONG, ARENA_BUFFERS + i * BUFFER_SIZE + BUFFER_USED);
-            if (data != 0 && size > 0) {
+            long data = arena.get(JAVA_LONG, ARENA_BUFFERS + i * BUFFER_STRUCT_BYTES);
+            long bytes = arena.get(JAVA_LONG, ARENA_BUFFERS + i * BUFFER_STRUCT_BYTES + BUFFER_USED_OFFSET);
+            if (data != 0 && bytes > 0) {
                 low = Math.min(low, data);
-                high = Math.max(high, data + size);
-                used += size;
+                high = Math.max(high, data + bytes);
+                used += bytes;
             }
         }
         if (used == 0) {
@@ -133,8 +134,8 @@ final class HugePages {
         }
         long advised = 0;
         for (int i = 0; i < count; i++) {
-            long data = arena.get(JAVA_LONG, ARENA_BUFFERS + i * BUFFER_SIZE);
-            advised += adviseInside(data, data + arena.get(JAVA_LONG, ARENA_BUFFERS + i * BUFFER_SIZE + BUFFER_USED));
+            long data = arena.get(JAVA_LONG, ARENA_BUFFERS + i * BUFFER_STRUCT_BYTES);
+            advised += adviseInside(data, data + arena.get(JAVA_LONG, ARENA_BUFFERS + i * BUFFER_STRUCT_BYTES + BUFFER_USED_OFFSET));
         }
         return advised;
     }
