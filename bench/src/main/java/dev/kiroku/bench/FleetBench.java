@@ -58,6 +58,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class FleetBench {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Failed sends by their gRPC status and description's start ("UNAVAILABLE: io exception"), for the result. */
+    private static final Map<String, AtomicLong> FAILURE_KINDS = new java.util.concurrent.ConcurrentHashMap<>();
 
     private FleetBench() {
     }
@@ -205,6 +207,7 @@ public final class FleetBench {
                 result.put("duplicates", duplicates);
                 result.put("missing", missing);
                 result.put("send_failures_retried", failures.get());
+                result.put("send_failures_by_kind", new java.util.TreeMap<>(FAILURE_KINDS));
                 long calls = fleet.stream().mapToLong(a -> a.calls.get()).sum();
                 result.put("ship_calls", calls);
                 result.put("events_per_call", calls == 0 ? 0 : Math.round(acknowledged * 10.0 / calls) / 10.0);
@@ -296,6 +299,7 @@ public final class FleetBench {
                     break;
                 } catch (EventSink.DeliveryException e) {
                     failures.incrementAndGet();
+                    FAILURE_KINDS.computeIfAbsent(failureKind(e), k -> new AtomicLong()).incrementAndGet();
                     try {
                         Thread.sleep(200 + random.nextInt(300));
                     } catch (InterruptedException interrupted) {
@@ -312,6 +316,12 @@ public final class FleetBench {
             }
             tick += TimeUnit.MILLISECONDS.toNanos(gatherMillis);
         }
+    }
+
+    /** A failed send's kind: the status code and the first words of its description (agent ids and numbers left out). */
+    private static String failureKind(EventSink.DeliveryException e) {
+        String message = String.valueOf(e.getMessage()).replaceFirst("^server: ", "").replaceAll("[0-9]+", "N");
+        return message.length() > 60 ? message.substring(0, 60) : message;
     }
 
     /** Once a second takes the newest probe and polls the REST API until that event is searchable. */
