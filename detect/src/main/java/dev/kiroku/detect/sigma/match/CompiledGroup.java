@@ -291,14 +291,8 @@ public final class CompiledGroup {
         java.util.Arrays.fill(s.texts, 0, texts, null);
     }
 
-    /**
-     * Sets {@code lengths[i]} to -1 for each of {@code values[0..count)} that some line of {@code text} ends with. A
-     * line is compared with the values only if some value's length has the line value's length modulo 64 (one bit
-     * test instead of a loop over the values for most lines).
-     */
+    /** Sets {@code lengths[i]} to -1 for each of {@code values[0..count)} that some line of {@code text} ends with. */
     private static void markRestated(String text, int shortest, String[] values, int[] lengths, int count) {
-        long lengthBits = 0;
-        for (int i = 0; i < count; i++) if (lengths[i] >= 0) lengthBits |= 1L << lengths[i];
         int n = text.length();
         for (int from = 0; from < n; ) {
             int lineEnd = text.indexOf('\n', from);
@@ -310,7 +304,7 @@ public final class CompiledGroup {
                 int end = to;
                 while (end > valueFrom && isBlank(text.charAt(end - 1))) end--;
                 int length = end - valueFrom;
-                if (length >= shortest && (lengthBits & 1L << length) != 0) {
+                if (length >= shortest) {
                     for (int i = 0; i < count; i++) {
                         if (lengths[i] == length && text.regionMatches(valueFrom, values[i], 0, length)) lengths[i] = -1;
                     }

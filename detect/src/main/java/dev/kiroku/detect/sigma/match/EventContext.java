@@ -51,7 +51,7 @@ final class EventContext {
         keywordValues = null;
         keywordLower = null;
         keywordTexts = null;
-        if (lowered != null && !lowered.isEmpty()) lowered.clear();
+        if (lowered != null) lowered.clear();
         doc = next;
     }
 

@@ -47,6 +47,16 @@ class SkipScannerTest {
     }
 
     @Test
+    void a_short_pattern_with_a_run_of_fold_free_chars_is_found_by_that_run() {
+        SkipScanner scanner = SkipScanner.of(List.of("sb://", "sekurlsa::", "lsadump::"));
+        assertThat(scanner.window()).isEqualTo(5);
+        assertThat(found(scanner, "SB://bus")).containsExactly(0);
+        assertThat(found(scanner, "x Sb://")).containsExactly(0);
+        assertThat(found(scanner, "sb:/ lsadump:: SEKURLSA::")).containsExactly(1, 2);
+        assertThat(found(scanner, "s://b://")).isEmpty();
+    }
+
+    @Test
     void short_many_or_non_ascii_patterns_are_left_to_the_automaton() {
         assertThat(SkipScanner.of(List.of("ab", "mimikatz"))).isNull();
         assertThat(SkipScanner.of(List.of("caf\u00e9"))).isNull();
