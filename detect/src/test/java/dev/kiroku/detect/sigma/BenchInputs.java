@@ -9,7 +9,8 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * What the matcher's measuring programs ({@link BudgetMain}, {@link SteadyStateMain}, {@link PairedBenchMain}) run on:
+ * What the matcher's measuring programs ({@link BudgetMain}, {@link SteadyStateMain},
+ * {@link HotColdMain}, {@link PairedBenchMain}) run on:
  * every SigmaHQ rule that loads, compiled in raw mode as {@code bench sigma} compiles them, and the first events of
  * the Linux audit logs and security-datasets archives, in the bench's order.
  */
@@ -42,5 +43,12 @@ final class BenchInputs {
             if (!more) break;
         }
         return maps;
+    }
+
+    /** {@link #events} as the matcher's documents, built once. */
+    static List<Document> documents(Path datasets, int max) throws IOException {
+        List<Document> docs = new ArrayList<>();
+        for (Map<String, Object> m : events(datasets, max)) docs.add(new MapDocument(m));
+        return docs;
     }
 }

@@ -3,9 +3,7 @@ package dev.kiroku.detect.sigma;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * How much of the compiled matcher's time per event is bringing the event into the caches: the bench's events are
@@ -27,8 +25,7 @@ public final class HotColdMain {
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 8;
         Path datasets = Datasets.root();
         CompiledMatcher compiled = BenchInputs.matcher(datasets);
-        List<Document> docs = new ArrayList<>();
-        for (Map<String, Object> m : BenchInputs.events(datasets, max)) docs.add(new MapDocument(m));
+        List<Document> docs = BenchInputs.documents(datasets, max);
         long sink = 0;
         for (int r = 0; r < rounds; r++) {
             long cold = 0;

@@ -3,9 +3,7 @@ package dev.kiroku.detect.sigma;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Steady-state profile of the compiled matcher (for JFR and A/B runs of two builds): the first N events of the
@@ -21,8 +19,7 @@ public final class SteadyStateMain {
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 6;
         Path datasets = Datasets.root();
         CompiledMatcher compiled = BenchInputs.matcher(datasets);
-        List<Document> docs = new ArrayList<>();
-        for (Map<String, Object> m : BenchInputs.events(datasets, max)) docs.add(new MapDocument(m));
+        List<Document> docs = BenchInputs.documents(datasets, max);
         ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
         long matches = 0;
         for (int r = 0; r < rounds; r++) {
