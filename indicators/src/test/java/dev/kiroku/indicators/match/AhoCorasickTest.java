@@ -36,6 +36,57 @@ class AhoCorasickTest {
         }
     }
 
+    /**
+     * Property: the dense table and the sparse edge lists find the same occurrences as a naive search that lower-cases
+     * one character at a time, over mixed case, digits, punctuation and non-ASCII letters (seeded).
+     */
+    @Test
+    void denseAndSparseAgreeWithANaiveCaseFoldedSearch() {
+        Random random = new Random(20261127);
+        String alphabet = "abcABC.\\/-09xİıKkÄäß";
+        for (int round = 0; round < 2000; round++) {
+            List<String> patterns = new ArrayList<>();
+            AhoCorasick<String> dense = new AhoCorasick<>();
+            AhoCorasick<String> sparse = new AhoCorasick<>(0);
+            for (int i = 0; i < 1 + random.nextInt(40); i++) {
+                String p = word(random, alphabet, 1 + random.nextInt(6));
+                patterns.add(p);
+                dense.add(p, p);
+                sparse.add(p, p);
+            }
+            dense.build();
+            sparse.build();
+            assertThat(dense.dense()).isTrue();
+            assertThat(sparse.dense()).isFalse();
+            String text = word(random, alphabet, random.nextInt(60));
+            List<String> expected = new ArrayList<>();
+            String foldedText = fold(text);
+            for (String p : patterns) {
+                String folded = fold(p);
+                for (int at = foldedText.indexOf(folded); at >= 0; at = foldedText.indexOf(folded, at + 1)) expected.add(p);
+            }
+            List<String> fromDense = new ArrayList<>();
+            dense.search(text, fromDense::add);
+            List<String> fromSparse = new ArrayList<>();
+            sparse.search(text, fromSparse::add);
+            assertThat(fromDense).as("dense, patterns %s, text %s", patterns, text).containsExactlyInAnyOrderElementsOf(expected);
+            assertThat(fromSparse).as("sparse, patterns %s, text %s", patterns, text).containsExactlyInAnyOrderElementsOf(expected);
+        }
+    }
+
+    /** {@link Character#toLowerCase(char)} per character, as the automaton compares (keeps the length). */
+    private static String fold(String s) {
+        char[] out = new char[s.length()];
+        for (int i = 0; i < s.length(); i++) out[i] = Character.toLowerCase(s.charAt(i));
+        return new String(out);
+    }
+
+    private static String word(Random random, String alphabet, int length) {
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i < length; i++) s.append(alphabet.charAt(random.nextInt(alphabet.length())));
+        return s.toString();
+    }
+
     @Test
     void regexLiteralsAreRequiredText() {
         assertThat(RegexLiterals.required("\\\\usbclass\\.sys")).contains(List.of("\\usbclass.sys"));
