@@ -36,7 +36,7 @@ final class CidrIndex<T> {
     }
 
     /** Hands every value whose range contains the address to the consumer. */
-    void lookup(byte[] address, Consumer<T> found) {
+    void lookup(byte[] address, Consumer<? super T> found) {
         TreeMap<Integer, Map<Key, List<T>>> lengths = bySize.get(address.length);
         if (lengths == null) return;
         for (Map.Entry<Integer, Map<Key, List<T>>> e : lengths.entrySet()) {

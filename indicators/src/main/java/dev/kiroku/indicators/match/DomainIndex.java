@@ -25,7 +25,7 @@ final class DomainIndex<T> {
         return domains.isEmpty();
     }
 
-    void lookup(String name, Consumer<T> found) {
+    void lookup(String name, Consumer<? super T> found) {
         String n = Domains.normalize(name);
         int from = 0;
         while (true) {

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * Checks each event against every loaded indicator without looping over them: the fields of the
@@ -145,16 +146,25 @@ public final class LiveMatcher {
     /** The indicators the event matches, each once. */
     public List<IndicatorHit> match(EventView view) {
         List<Entry> found = new ArrayList<>(0);
+        Consumer<Entry> add = found::add;
+        Map<String, Object> values = view.fields();
         for (int i = 0; i < fieldNames.length; i++) {
             FieldIndex f = fieldIndexes[i];
-            Object raw = view.fields().get(fieldNames[i]);
-            if (raw instanceof String single) {
-                lookup(f, single, found); // the common case: one string value, no lambda
-            } else if (raw != null || fieldNames[i].startsWith("kiroku.")) { // lists, numbers, derived fields
-                view.anyValue(fieldNames[i], value -> {
-                    lookup(f, value, found);
-                    return false;
-                });
+            Object raw = values.get(fieldNames[i]);
+            switch (raw) {
+                case String single -> lookup(f, single, add); // the common case: one string value
+                case List<?> list -> {
+                    for (Object item : list) if (item != null) lookup(f, text(item), add);
+                }
+                case null -> {
+                    if (fieldNames[i].startsWith("kiroku.")) { // derived fields, computed by the view
+                        view.anyValue(fieldNames[i], value -> {
+                            lookup(f, value, add);
+                            return false;
+                        });
+                    }
+                }
+                default -> lookup(f, String.valueOf(raw), add); // numbers, as their decimal text
             }
         }
         List<IndicatorHit> hits = List.of();
@@ -204,13 +214,18 @@ public final class LiveMatcher {
         }
     }
 
-    private static void lookup(FieldIndex f, String value, List<Entry> found) {
+    private static String text(Object item) {
+        return item instanceof String s ? s : String.valueOf(item);
+    }
+
+    private static void lookup(FieldIndex f, String value, Consumer<Entry> found) {
         if (f.hasExact) {
             List<Entry> exact = f.exact.get(value.toLowerCase(java.util.Locale.ROOT));
-            if (exact != null) found.addAll(exact);
+            if (exact != null) exact.forEach(found);
         }
-        if (f.hasRanges) IpRange.address(value).ifPresent(address -> f.ranges.lookup(address, found::add));
-        if (f.hasDomains) f.domains.lookup(value, found::add);
-        if (f.hasSubstrings) f.substrings.search(value, found::add);
+        if (f.hasRanges) IpRange.address(value).ifPresent(address -> f.ranges.lookup(address, found));
+        if (f.hasDomains) f.domains.lookup(value, found);
+        if (f.hasSubstrings) f.substrings.search(value, found);
     }
+
 }
