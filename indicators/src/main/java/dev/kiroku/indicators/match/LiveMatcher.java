@@ -48,7 +48,10 @@ public final class LiveMatcher {
 
     private final InstantSource clock;
     private final Map<String, FieldIndex> fields = new LinkedHashMap<>();
+    private static final String DERIVED = "kiroku.";
     private final String[] fieldNames;
+    /** Positions in {@link #fieldNames} of the names under {@link #DERIVED}. */
+    private final int[] derivedFields;
     private final FieldIndex[] fieldIndexes;
     private final List<Entry> unindexed = new ArrayList<>();
     private final int loaded;
@@ -75,6 +78,8 @@ public final class LiveMatcher {
         });
         fieldNames = fields.keySet().toArray(String[]::new);
         fieldIndexes = fields.values().toArray(FieldIndex[]::new);
+        derivedFields = java.util.stream.IntStream.range(0, fieldNames.length)
+                .filter(i -> fieldNames[i].startsWith(DERIVED)).toArray();
     }
 
     /** A matcher over the evaluable, unexpired indicators (at the clock's time). */
@@ -148,23 +153,19 @@ public final class LiveMatcher {
         List<Entry> found = new ArrayList<>(0);
         Consumer<Entry> add = found::add;
         Map<String, Object> values = view.fields();
-        for (int i = 0; i < fieldNames.length; i++) {
-            FieldIndex f = fieldIndexes[i];
-            Object raw = values.get(fieldNames[i]);
-            switch (raw) {
-                case String single -> lookup(f, single, add); // the common case: one string value
-                case List<?> list -> {
-                    for (Object item : list) if (item != null) lookup(f, text(item), add);
-                }
-                case null -> {
-                    if (fieldNames[i].startsWith("kiroku.")) { // derived fields, computed by the view
-                        view.anyValue(fieldNames[i], value -> {
-                            lookup(f, value, add);
-                            return false;
-                        });
-                    }
-                }
-                default -> lookup(f, String.valueOf(raw), add); // numbers, as their decimal text
+        if (values.size() < fieldNames.length) { // walk the event's few fields rather than every indexed one
+            for (Map.Entry<String, Object> e : values.entrySet()) {
+                FieldIndex f = fields.get(e.getKey());
+                if (f != null && e.getValue() != null) lookup(f, e.getValue(), add);
+            }
+            for (int i : derivedFields) {
+                if (values.get(fieldNames[i]) == null) lookupDerived(view, i, add);
+            }
+        } else {
+            for (int i = 0; i < fieldNames.length; i++) {
+                Object raw = values.get(fieldNames[i]);
+                if (raw != null) lookup(fieldIndexes[i], raw, add);
+                else if (fieldNames[i].startsWith(DERIVED)) lookupDerived(view, i, add);
             }
         }
         List<IndicatorHit> hits = List.of();
@@ -211,6 +212,25 @@ public final class LiveMatcher {
         java.time.Instant time = timestamp != null ? java.time.Instant.parse(timestamp) : clock.instant();
         synchronized (state) {
             return state.accept(view, time, satisfied);
+        }
+    }
+
+    /** Derived fields ({@link EventView}'s {@code kiroku.*} names that the view computes) are not in the ECS map. */
+    private void lookupDerived(EventView view, int field, Consumer<Entry> add) {
+        view.anyValue(fieldNames[field], value -> {
+            lookup(fieldIndexes[field], value, add);
+            return false;
+        });
+    }
+
+    /** One field's value: a string (the common case), a list of values, or a number as its decimal text. */
+    private static void lookup(FieldIndex f, Object raw, Consumer<Entry> add) {
+        switch (raw) {
+            case String single -> lookup(f, single, add);
+            case List<?> list -> {
+                for (Object item : list) if (item != null) lookup(f, text(item), add);
+            }
+            default -> lookup(f, String.valueOf(raw), add);
         }
     }
 
