@@ -44,6 +44,29 @@ public final class LiveMatcher {
         final DomainIndex<Entry> domains = new DomainIndex<>();
         final AhoCorasick<Entry> substrings = new AhoCorasick<>();
         boolean hasExact, hasRanges, hasDomains, hasSubstrings;
+        /**
+         * One bit per hash of the exact values (8 bits per value or more): a value whose bit is clear is in no
+         * exact entry, found without touching the large hash table, which would mostly miss the CPU caches.
+         */
+        long[] exactBits;
+
+        void buildExactFilter() {
+            int bits = Integer.highestOneBit(Math.max(64, exact.size() * 8 - 1)) << 1;
+            exactBits = new long[bits >>> 6];
+            for (String value : exact.keySet()) {
+                int bit = bit(value.hashCode());
+                exactBits[bit >>> 6] |= 1L << bit;
+            }
+        }
+
+        boolean mayBeExact(String lowerCased) {
+            int bit = bit(lowerCased.hashCode());
+            return (exactBits[bit >>> 6] & 1L << bit) != 0;
+        }
+
+        private int bit(int hash) {
+            return (hash * 0x9E3779B9 >>> 7) & (exactBits.length * 64 - 1);
+        }
     }
 
     private final InstantSource clock;
@@ -75,6 +98,7 @@ public final class LiveMatcher {
         loaded = count;
         fields.values().forEach(f -> {
             if (f.hasSubstrings) f.substrings.build();
+            if (f.hasExact) f.buildExactFilter();
         });
         fieldNames = fields.keySet().toArray(String[]::new);
         fieldIndexes = fields.values().toArray(FieldIndex[]::new);
@@ -240,8 +264,11 @@ public final class LiveMatcher {
 
     private static void lookup(FieldIndex f, String value, Consumer<Entry> found) {
         if (f.hasExact) {
-            List<Entry> exact = f.exact.get(value.toLowerCase(java.util.Locale.ROOT));
-            if (exact != null) exact.forEach(found);
+            String key = value.toLowerCase(java.util.Locale.ROOT);
+            if (f.mayBeExact(key)) {
+                List<Entry> exact = f.exact.get(key);
+                if (exact != null) exact.forEach(found);
+            }
         }
         if (f.hasRanges) IpRange.address(value).ifPresent(address -> f.ranges.lookup(address, found));
         if (f.hasDomains) f.domains.lookup(value, found);
