@@ -80,8 +80,12 @@ public final class LiveMatcher {
     private final int loaded;
     private final Map<String, Map<Indicator, SequencePattern.State>> sequenceStates = new ConcurrentHashMap<>();
 
-    private LiveMatcher(Collection<Indicator> indicators, InstantSource clock) {
+    /** Always walk the event's fields (tests); otherwise only when the event has fewer fields than are indexed. */
+    private final boolean walkEventFields;
+
+    private LiveMatcher(Collection<Indicator> indicators, InstantSource clock, boolean walkEventFields) {
         this.clock = clock;
+        this.walkEventFields = walkEventFields;
         int count = 0;
         for (Indicator indicator : indicators) {
             if (!indicator.evaluable() || indicator.expiredAt(clock.instant())) continue;
@@ -108,7 +112,12 @@ public final class LiveMatcher {
 
     /** A matcher over the evaluable, unexpired indicators (at the clock's time). */
     public static LiveMatcher build(Collection<Indicator> indicators, InstantSource clock) {
-        return new LiveMatcher(indicators, clock);
+        return new LiveMatcher(indicators, clock, false);
+    }
+
+    /** A matcher that always looks up the event's fields one by one, whatever their number (to test that path). */
+    static LiveMatcher walkingEventFields(Collection<Indicator> indicators, InstantSource clock) {
+        return new LiveMatcher(indicators, clock, true);
     }
 
     public static LiveMatcher build(Collection<Indicator> indicators) {
@@ -177,7 +186,7 @@ public final class LiveMatcher {
         List<Entry> found = new ArrayList<>(0);
         Consumer<Entry> add = found::add;
         Map<String, Object> values = view.fields();
-        if (values.size() < fieldNames.length) { // walk the event's few fields rather than every indexed one
+        if (walkEventFields || values.size() < fieldNames.length) { // walk the event's few fields rather than every indexed one
             for (Map.Entry<String, Object> e : values.entrySet()) {
                 FieldIndex f = fields.get(e.getKey());
                 if (f != null && e.getValue() != null) lookup(f, e.getValue(), add);

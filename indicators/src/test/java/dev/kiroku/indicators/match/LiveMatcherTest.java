@@ -92,6 +92,7 @@ class LiveMatcherTest {
             indicators.addAll(new PlainListReader().read(sb.resolve(name), Files.readAllLines(sb.resolve(name))).evaluable());
         }
         LiveMatcher matcher = LiveMatcher.build(indicators);
+        LiveMatcher walking = LiveMatcher.walkingEventFields(indicators, InstantSource.system());
         assertThat(matcher.unindexedCount()).isLessThan(indicators.size() / 20);
         Random random = new Random(42);
         SyntheticEvents synthetic = new SyntheticEvents(7, 4);
@@ -111,6 +112,8 @@ class LiveMatcherTest {
                     .map(Indicator::id).collect(Collectors.toSet());
             Set<String> actual = matcher.match(view).stream().map(h -> h.indicator().id()).collect(Collectors.toSet());
             assertThat(actual).as("event %s", event).isEqualTo(expected);
+            assertThat(walking.match(view).stream().map(h -> h.indicator().id()).collect(Collectors.toSet()))
+                    .as("walking the event's fields, event %s", event).isEqualTo(expected);
             if (!expected.isEmpty()) hitsSeen++;
         }
         assertThat(hitsSeen).isGreaterThan(300);
