@@ -43,24 +43,15 @@ class StoreIngestTest {
         ConcurrentLinkedQueue<List<Event>> detected = new ConcurrentLinkedQueue<>();
         int agents = 8;
         int batches = 15;
-        try (LuceneEventStore store = new LuceneEventStore(dir, clock, LuceneStoreOptions.defaults());
-             ExecutorService pool = Executors.newFixedThreadPool(agents)) {
+        try (LuceneEventStore store = new LuceneEventStore(dir, clock, LuceneStoreOptions.defaults())) {
             StoreIngest ingest = new StoreIngest(store, detected::add);
-            List<Future<Integer>> results = new ArrayList<>();
-            for (int a = 0; a < agents; a++) {
-                String agent = "agent-" + a;
-                results.add(pool.submit(() -> {
-                    int stored = 0;
-                    for (int b = 0; b < batches; b++) {
-                        List<Event> batch = batch(agent, b * 50L + 1, 50);
-                        BatchReceiver.Receipt receipt = ingest.receive(batch);
-                        stored += receipt.stored();
-                        if (b % 5 == 0) assertThat(ingest.receive(batch).duplicates()).isEqualTo(50); // a retry
-                    }
-                    return stored;
-                }));
-            }
-            for (Future<Integer> result : results) assertThat(result.get()).isEqualTo(batches * 50);
+            List<Integer> stored = perAgent(agents, (agent, b) -> {
+                List<Event> batch = batch(agent, b * 50L + 1, 50);
+                int count = ingest.receive(batch).stored();
+                if (b % 5 == 0) assertThat(ingest.receive(batch).duplicates()).isEqualTo(50); // a retry
+                return count;
+            }, batches);
+            assertThat(stored).containsOnly(batches * 50);
             assertThat(ingest.stored()).isEqualTo((long) agents * batches * 50);
             assertThat(detected).hasSize(agents * (batches + 3));
             assertThat(committedOnDisk()).isEqualTo((long) agents * batches * 50);
@@ -105,30 +96,19 @@ class StoreIngestTest {
         Instant day = Instant.parse("2026-03-04T10:00:00Z");
         LuceneStoreOptions options = LuceneStoreOptions.defaults().withRefreshInterval(Duration.ofHours(1));
         try (LuceneEventStore store = new LuceneEventStore(dir, InstantSource.system(), options);
-             StoreIngest ingest = StoreIngest.withLog(store, dir.resolve("log"), Duration.ofHours(1), b -> { });
-             ExecutorService pool = Executors.newFixedThreadPool(agents)) {
-            List<Future<Integer>> results = new ArrayList<>();
-            for (int a = 0; a < agents; a++) {
-                String agent = "agent-" + a;
-                results.add(pool.submit(() -> {
-                    int stored = 0;
-                    for (int b = 0; b < batches; b++) {
-                        List<Event> batch = new ArrayList<>();
-                        for (int i = 0; i < 40; i++) {
-                            batch.add(Event.of(agent, day, "h", new LossReport("test", i, day, day, "r")).withSequence(b * 40L + i + 1));
-                        }
-                        boolean givesUp = b == 3;
-                        try {
-                            stored += ingest.receive(batch, null, () -> givesUp).stored();
-                            assertThat(givesUp).as("only the given-up batch fails").isFalse();
-                        } catch (BatchReceiver.Abandoned e) {
-                            assertThat(givesUp).as("the batch that failed is the one given up").isTrue();
-                        }
-                    }
-                    return stored;
-                }));
-            }
-            for (Future<Integer> result : results) assertThat(result.get()).isEqualTo((batches - 1) * 40);
+             StoreIngest ingest = StoreIngest.withLog(store, dir.resolve("log"), Duration.ofHours(1), b -> { })) {
+            List<Integer> stored = perAgent(agents, (agent, b) -> {
+                boolean givesUp = b == 3;
+                try {
+                    int count = ingest.receive(batch(agent, b * 40L + 1, 40, day), null, () -> givesUp).stored();
+                    assertThat(givesUp).as("only the given-up batch fails").isFalse();
+                    return count;
+                } catch (BatchReceiver.Abandoned e) {
+                    assertThat(givesUp).as("the batch that failed is the one given up").isTrue();
+                    return 0;
+                }
+            }, batches);
+            assertThat(stored).containsOnly((batches - 1) * 40);
             assertThat(ingest.abandoned()).isEqualTo(agents);
             store.commit();
             assertThat(store.count(EventQuery.all())).isEqualTo((long) agents * (batches - 1) * 40);
@@ -151,11 +131,37 @@ class StoreIngestTest {
         return documents;
     }
 
+    /** One agent's turn: sends its batch number {@code b} and returns how many events were stored. */
+    private interface AgentTurn {
+        int send(String agent, int b) throws Exception;
+    }
+
+    /** Agents {@code agent-0…} on threads of their own, each taking {@code batches} turns; the events each stored. */
+    private static List<Integer> perAgent(int agents, AgentTurn turn, int batches) throws Exception {
+        try (ExecutorService pool = Executors.newFixedThreadPool(agents)) {
+            List<Future<Integer>> results = new ArrayList<>();
+            for (int a = 0; a < agents; a++) {
+                String agent = "agent-" + a;
+                results.add(pool.submit(() -> {
+                    int stored = 0;
+                    for (int b = 0; b < batches; b++) stored += turn.send(agent, b);
+                    return stored;
+                }));
+            }
+            List<Integer> stored = new ArrayList<>();
+            for (Future<Integer> result : results) stored.add(result.get());
+            return stored;
+        }
+    }
+
     private static List<Event> batch(String agent, long first, int count) {
+        return batch(agent, first, count, Instant.now());
+    }
+
+    private static List<Event> batch(String agent, long first, int count, Instant time) {
         List<Event> events = new ArrayList<>();
-        Instant now = Instant.now();
         for (int i = 0; i < count; i++) {
-            events.add(Event.of(agent, now, "h", new LossReport("test", i, now, now, "r")).withSequence(first + i));
+            events.add(Event.of(agent, time, "h", new LossReport("test", i, time, time, "r")).withSequence(first + i));
         }
         return events;
     }
