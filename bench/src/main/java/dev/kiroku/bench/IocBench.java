@@ -52,7 +52,9 @@ import java.util.stream.Stream;
  *
  * <p>Live, against detection alone ({@code overhead_ratio_detection_only}, the definition before session 9): a single
  * thread runs {@code Event.toEcs()} and the compiled Sigma engine on each event (baseline), and the same plus
- * {@link LiveMatcher#match} on the same flattened fields; passes alternate and their wall-time medians are compared.
+ * {@link LiveMatcher#match} on the same flattened fields; passes alternate and the medians of the thread's CPU time are
+ * compared ({@code baseline_ns_per_event}, {@code with_indicators_ns_per_event}). {@code matcher_alone_cpu_ns_per_event}:
+ * the thread's CPU time of {@link LiveMatcher#match(Event)} alone, as {@code afterStore} calls it, per event.
  *
  * <p>Retro: N events stored in a {@link LuceneEventStore}, then each evaluable shared OpenIOC file hunted
  * over the whole history; latency percentiles over those hunts.
@@ -104,19 +106,24 @@ public final class IocBench {
         int rounds = quick ? 3 : 5;
         long[] base = new long[rounds];
         long[] with = new long[rounds];
+        long[] alone = new long[rounds];
         pass(events, baseline, null, hitCount); // warm-up
         pass(events, baseline, matcher, hitCount);
+        matcherAlone(events, matcher);
         for (int r = 0; r < rounds; r++) {
             base[r] = pass(events, baseline, null, hitCount);
             hitCount[0] = 0;
             with[r] = pass(events, baseline, matcher, hitCount);
+            alone[r] = matcherAlone(events, matcher);
         }
+        double aloneNs = median(alone) / (double) events.size();
         double baseNs = median(base) / (double) events.size();
         double withNs = median(with) / (double) events.size();
         Path pipelineDir = Files.createTempDirectory(Files.createDirectories(work), "ioc-pipeline-");
-        PipelineResult pipeline;
+        PipelineResult pipeline = new PipelineResult(Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0, 0);
         try {
-            pipeline = pipeline(pipelineDir, all, events, rounds);
+            // -Dkiroku.bench.iocPipeline=false skips it (to iterate on the matcher alone)
+            if (!"false".equals(System.getProperty("kiroku.bench.iocPipeline"))) pipeline = pipeline(pipelineDir, all, events, rounds);
         } finally {
             CaptureBench.deleteTree(pipelineDir);
         }
@@ -146,6 +153,7 @@ public final class IocBench {
         m.put("pipeline_live_hits_per_pass", pipeline.hitsPerPass());
         m.put("pipeline_indicators_live", pipeline.live());
         m.put("overhead_ratio_detection_only", round(withNs / baseNs - 1, 4));
+        m.put("matcher_alone_cpu_ns_per_event", round(aloneNs, 1));
         m.put("pipeline_ratio", round(withNs / baseNs, 4));
         m.put("baseline", baseline.description());
         m.put("baseline_ns_per_event", round(baseNs, 1));
@@ -258,8 +266,20 @@ public final class IocBench {
         return null;
     }
 
+    /** The CPU time of this thread over {@link LiveMatcher#match(Event)} of every event, as the server's {@code afterStore} calls it. */
+    private static long matcherAlone(List<Event> events, LiveMatcher matcher) {
+        long start = THREADS.getCurrentThreadCpuTime();
+        long sink = 0;
+        for (Event e : events) sink += matcher.match(e).size();
+        if (sink == 42) System.out.print("");
+        return THREADS.getCurrentThreadCpuTime() - start;
+    }
+
+    private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
+
+    /** This thread's CPU time over the pass (steadier than wall time on a loaded machine). */
     private static long pass(List<Event> events, Baseline baseline, LiveMatcher matcher, long[] hits) {
-        long start = System.nanoTime();
+        long start = THREADS.getCurrentThreadCpuTime();
         long sink = 0;
         for (Event e : events) {
             Map<String, Object> ecs = e.toEcs();
@@ -268,7 +288,7 @@ public final class IocBench {
             sink += ecs.size();
         }
         if (sink == 42) System.out.print("");
-        return System.nanoTime() - start;
+        return THREADS.getCurrentThreadCpuTime() - start;
     }
 
     /** 100,000 list entries of every kind, through the real list reader. */

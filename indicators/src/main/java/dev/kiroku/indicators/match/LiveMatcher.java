@@ -222,7 +222,10 @@ public final class LiveMatcher {
     private static final String EXECUTABLE = "process.executable";
     private static final String COMMAND_LINE = "process.command_line";
 
-    /** Looks up each field as the event writes it, and keeps what the derived fields are computed from. */
+    /**
+     * Looks up each field as the event writes it, and keeps what the derived fields are computed from; tells the event
+     * which fields are wanted, so that it does not compute the others (formatted times, joined parent command lines).
+     */
     private final class FieldWalk implements dev.kiroku.event.EcsFields {
         final List<Entry> found = new ArrayList<>(0);
         final Consumer<Entry> add = found::add;
@@ -236,6 +239,12 @@ public final class LiveMatcher {
             if (f != null) lookup(f, value, add);
             if (field.equals(EXECUTABLE)) executable = value;
             else if (field.equals(COMMAND_LINE)) commandLine = value;
+        }
+
+        /** Only indexed fields and those the derived fields come from: the event skips computing the others. */
+        @Override
+        public boolean wants(String field) {
+            return fields.containsKey(field) || derivedFields.length > 0 && (field.equals(EXECUTABLE) || field.equals(COMMAND_LINE));
         }
     }
 
