@@ -208,12 +208,11 @@ public final class LiveMatcher {
         if (walkEventFields) return match(EventView.of(event));
         FieldWalk walk = new FieldWalk();
         event.writeEcs(walk);
-        if (derivedFields.length > 0 && (walk.executable != null || walk.commandLine != null)) {
-            Map<String, Object> sources = new HashMap<>(4);
-            if (walk.executable != null) sources.put(EXECUTABLE, walk.executable);
-            if (walk.commandLine != null) sources.put(COMMAND_LINE, walk.commandLine);
-            EventView derivedFrom = EventView.of(sources);
-            for (int i : derivedFields) lookupDerived(derivedFrom, i, walk.add);
+        if (walk.executable != null || walk.commandLine != null) {
+            for (int i : derivedFields) {
+                Object value = EventView.derived(fieldNames[i], walk.executable, walk.commandLine);
+                if (value != null) lookup(fieldIndexes[i], value, walk.add);
+            }
         }
         if (walk.found.isEmpty() && unindexed.isEmpty()) return List.of();
         return hits(EventView.of(event), walk.found);
