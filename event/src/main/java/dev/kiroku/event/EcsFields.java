@@ -8,4 +8,12 @@ package dev.kiroku.event;
 @FunctionalInterface
 public interface EcsFields {
     void put(String field, Object value);
+
+    /**
+     * Whether the receiver wants the field: the writer skips computing values it does not want (formatted times,
+     * joined command lines, names cut from paths), and may pass such fields anyway. All of them by default.
+     */
+    default boolean wants(String field) {
+        return true;
+    }
 }

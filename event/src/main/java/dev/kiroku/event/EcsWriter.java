@@ -24,7 +24,7 @@ final class EcsWriter {
     }
 
     private void envelope(Event event) {
-        put("@timestamp", event.timestamp().toString());
+        if (fields.wants("@timestamp")) put("@timestamp", event.timestamp().toString());
         put("event.kind", event.payload() instanceof LossReport ? "metric" : "event");
         put("event.sequence", event.sequence());
         put("agent.id", event.agentId());
@@ -128,9 +128,9 @@ final class EcsWriter {
         put("file.path", file.path());
         put("file.name", file.name());
         int slash = file.path().lastIndexOf('/');
-        if (slash > 0) put("file.directory", file.path().substring(0, slash));
+        if (slash > 0 && fields.wants("file.directory")) put("file.directory", file.path().substring(0, slash));
         int dot = file.name().lastIndexOf('.');
-        if (dot > 0 && dot < file.name().length() - 1) put("file.extension", file.name().substring(dot + 1));
+        if (dot > 0 && dot < file.name().length() - 1 && fields.wants("file.extension")) put("file.extension", file.name().substring(dot + 1));
         put("file.type", file.directory() ? "dir" : "file");
         put("file.Ext.original.path", file.oldPath());
         put("file.hash.md5", file.md5());
@@ -194,7 +194,7 @@ final class EcsWriter {
         put("process.hash.sha1", p.sha1());
         put("process.hash.sha256", p.sha256());
         put("process.working_directory", p.workingDirectory());
-        if (p.startTime() != null) put("process.start", p.startTime().toString());
+        if (p.startTime() != null && fields.wants("process.start")) put("process.start", p.startTime().toString());
         if (p.session() >= 0) put("process.session_id", p.session());
         put("process.tty.name", p.tty());
         ProcessInfo.Namespaces ns = p.namespaces();
@@ -216,31 +216,33 @@ final class EcsWriter {
         put("process.entity_id", p.entityId());
         put("process.pid", p.pid());
         put("process.executable", p.executable());
-        put("process.name", p.name());
+        if (fields.wants("process.name")) put("process.name", p.name());
         if (!p.args().isEmpty()) {
             put("process.args", p.args());
             put("process.args_count", p.args().size());
-            put("process.command_line", p.commandLine());
+            if (fields.wants("process.command_line")) put("process.command_line", p.commandLine());
         }
         ProcessInfo.ParentRef parent = p.parent();
         if (parent != null) {
             put("process.parent.entity_id", parent.entityId());
             put("process.parent.pid", parent.pid());
             put("process.parent.executable", parent.executable());
-            put("process.parent.name", parent.name());
+            if (fields.wants("process.parent.name")) put("process.parent.name", parent.name());
             if (!parent.args().isEmpty()) {
                 put("process.parent.args", parent.args());
-                put("process.parent.command_line", CommandLines.join(parent.args()));
+                if (fields.wants("process.parent.command_line")) put("process.parent.command_line", CommandLines.join(parent.args()));
             }
         }
         ProcessInfo.Credentials user = p.user();
         if (user != null) {
-            if (withUserId) put("user.id", Integer.toString(user.uid()));
+            if (withUserId && fields.wants("user.id")) put("user.id", Integer.toString(user.uid()));
             if (withUserName) put("user.name", user.name());
-            put("user.effective.id", Integer.toString(user.euid()));
+            if (fields.wants("user.effective.id")) put("user.effective.id", Integer.toString(user.euid()));
             put("user.effective.name", user.effectiveName());
-            if (user.loginUid() >= 0 && user.loginUid() != 0xFFFFFFFF) put("process.user.login_id", Integer.toString(user.loginUid()));
-            put("group.id", Integer.toString(user.gid()));
+            if (user.loginUid() >= 0 && user.loginUid() != 0xFFFFFFFF && fields.wants("process.user.login_id")) {
+                put("process.user.login_id", Integer.toString(user.loginUid()));
+            }
+            if (fields.wants("group.id")) put("group.id", Integer.toString(user.gid()));
         }
     }
 }

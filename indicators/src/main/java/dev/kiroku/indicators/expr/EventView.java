@@ -86,12 +86,7 @@ public final class EventView {
 
     private Object raw(String field) {
         return switch (field) {
-            case PROCESS_DIRECTORY -> {
-                Object exe = fields.get("process.executable");
-                if (!(exe instanceof String s)) yield null;
-                int slash = s.lastIndexOf('/');
-                yield slash > 0 ? s.substring(0, slash) : slash == 0 ? "/" : null;
-            }
+            case PROCESS_DIRECTORY -> derived(field, fields.get("process.executable"), null);
             case COMMAND_LINE_HOSTS -> {
                 if (hosts == null) hosts = CommandLineNames.hosts(fields.get("process.command_line"));
                 yield hosts;
@@ -101,6 +96,23 @@ public final class EventView {
                 yield urls;
             }
             default -> fields.get(field);
+        };
+    }
+
+    /**
+     * A derived field's value (a string, a list of strings, or null) computed from the values of
+     * {@code process.executable} and {@code process.command_line} (either may be null), as a view computes it.
+     */
+    public static Object derived(String field, Object executable, Object commandLine) {
+        return switch (field) {
+            case PROCESS_DIRECTORY -> {
+                if (!(executable instanceof String s)) yield null;
+                int slash = s.lastIndexOf('/');
+                yield slash > 0 ? s.substring(0, slash) : slash == 0 ? "/" : null;
+            }
+            case COMMAND_LINE_HOSTS -> CommandLineNames.hosts(commandLine);
+            case COMMAND_LINE_URLS -> CommandLineNames.urls(commandLine);
+            default -> throw new IllegalArgumentException("not a derived field: " + field);
         };
     }
 }

@@ -49,6 +49,12 @@ public final class LiveMatcher {
          * exact entry, found without touching the large hash table, which would mostly miss the CPU caches.
          */
         long[] exactBits;
+        /** One bit per length of the exact values (up to {@link #LONGEST_LENGTH}): most values are excluded unread. */
+        final long[] exactLengths = new long[LONGEST_LENGTH / 64];
+        /** Whether an exact value is longer than {@link #LONGEST_LENGTH} or could come from a value of another length. */
+        boolean anyLength;
+
+        static final int LONGEST_LENGTH = 1024;
 
         void buildExactFilter() {
             int bits = Integer.highestOneBit(Math.max(64, exact.size() * 8 - 1)) << 1;
@@ -56,11 +62,27 @@ public final class LiveMatcher {
             for (String value : exact.keySet()) {
                 int bit = bit(value.hashCode());
                 exactBits[bit >>> 6] |= 1L << bit;
+                // lower-casing keeps the length, except U+0130 (to "i" + U+0307): such keys match other lengths
+                if (value.length() >= LONGEST_LENGTH || value.indexOf('\u0307') >= 0) anyLength = true;
+                else exactLengths[value.length() >>> 6] |= 1L << value.length();
             }
         }
 
-        boolean mayBeExact(String lowerCased) {
-            int bit = bit(lowerCased.hashCode());
+        /**
+         * False when no exact value can equal the value lower-cased: its length is none of theirs, or the hash of its
+         * ASCII-folded characters (read in place, no copy) hits a clear bit. Values with other characters say true.
+         */
+        boolean mayBeExact(String value) {
+            int length = value.length();
+            if (!anyLength && (length >= LONGEST_LENGTH || (exactLengths[length >>> 6] & 1L << length) == 0)) return false;
+            int hash = 0;
+            for (int i = 0; i < length; i++) {
+                int c = value.charAt(i);
+                if (c >= 0x80) return true; // not ASCII: lower-casing may not be per character
+                if (c >= 'A' && c <= 'Z') c += 'a' - 'A';
+                hash = 31 * hash + c; // String.hashCode of the lower-cased value
+            }
+            int bit = bit(hash);
             return (exactBits[bit >>> 6] & 1L << bit) != 0;
         }
 
@@ -177,8 +199,52 @@ public final class LiveMatcher {
         }
     }
 
+    /**
+     * The indicators the event matches, each once. The event's ECS fields are looked up as {@link Event#writeEcs}
+     * hands them over, without collecting them in a map; only an event that hits an index (or a matcher with
+     * unindexed conditions) is flattened into an {@link EventView} to evaluate the conditions found.
+     */
     public List<IndicatorHit> match(Event event) {
-        return match(EventView.of(event));
+        if (walkEventFields) return match(EventView.of(event));
+        FieldWalk walk = new FieldWalk();
+        event.writeEcs(walk);
+        if (walk.executable != null || walk.commandLine != null) {
+            for (int i : derivedFields) {
+                Object value = EventView.derived(fieldNames[i], walk.executable, walk.commandLine);
+                if (value != null) lookup(fieldIndexes[i], value, walk.add);
+            }
+        }
+        if (walk.found.isEmpty() && unindexed.isEmpty()) return List.of();
+        return hits(EventView.of(event), walk.found);
+    }
+
+    private static final String EXECUTABLE = "process.executable";
+    private static final String COMMAND_LINE = "process.command_line";
+
+    /**
+     * Looks up each field as the event writes it, and keeps what the derived fields are computed from; tells the event
+     * which fields are wanted, so that it does not compute the others (formatted times, joined parent command lines).
+     */
+    private final class FieldWalk implements dev.kiroku.event.EcsFields {
+        final List<Entry> found = new ArrayList<>(0);
+        final Consumer<Entry> add = found::add;
+        Object executable;
+        Object commandLine;
+
+        @Override
+        public void put(String field, Object value) {
+            if (value == null) return;
+            FieldIndex f = fields.get(field);
+            if (f != null) lookup(f, value, add);
+            if (field.equals(EXECUTABLE)) executable = value;
+            else if (field.equals(COMMAND_LINE)) commandLine = value;
+        }
+
+        /** Only indexed fields and those the derived fields come from: the event skips computing the others. */
+        @Override
+        public boolean wants(String field) {
+            return fields.containsKey(field) || derivedFields.length > 0 && (field.equals(EXECUTABLE) || field.equals(COMMAND_LINE));
+        }
     }
 
     /** The indicators the event matches, each once. */
@@ -201,8 +267,13 @@ public final class LiveMatcher {
                 else if (fieldNames[i].startsWith(DERIVED)) lookupDerived(view, i, add);
             }
         }
+        if (found.isEmpty() && unindexed.isEmpty()) return List.of();
+        return hits(view, found);
+    }
+
+    /** Evaluates the conditions found by the indexes, and the unindexed ones, on the whole event. */
+    private List<IndicatorHit> hits(EventView view, List<Entry> found) {
         List<IndicatorHit> hits = List.of();
-        if (found.isEmpty() && unindexed.isEmpty()) return hits;
         Set<Entry> toEvaluate = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
         toEvaluate.addAll(unindexed);
         toEvaluate.addAll(found);
@@ -272,12 +343,9 @@ public final class LiveMatcher {
     }
 
     private static void lookup(FieldIndex f, String value, Consumer<Entry> found) {
-        if (f.hasExact) {
-            String key = value.toLowerCase(java.util.Locale.ROOT);
-            if (f.mayBeExact(key)) {
-                List<Entry> exact = f.exact.get(key);
-                if (exact != null) exact.forEach(found);
-            }
+        if (f.hasExact && f.mayBeExact(value)) {
+            List<Entry> exact = f.exact.get(value.toLowerCase(java.util.Locale.ROOT));
+            if (exact != null) exact.forEach(found);
         }
         if (f.hasRanges) IpRange.address(value).ifPresent(address -> f.ranges.lookup(address, found));
         if (f.hasDomains) f.domains.lookup(value, found);

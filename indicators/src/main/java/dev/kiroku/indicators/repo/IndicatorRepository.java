@@ -20,7 +20,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -91,8 +93,14 @@ public final class IndicatorRepository {
         }
     }
 
-    /** Stores the indicators, replacing those with the same id, in one transaction. */
-    public int saveAll(Collection<Indicator> indicators) {
+    /**
+     * Stores the indicators, replacing those with the same id, in one transaction; of several with the same id in
+     * {@code given} (a list repeating a line) the last is kept. Returns how many distinct ids were stored.
+     */
+    public int saveAll(Collection<Indicator> given) {
+        Map<String, Indicator> byId = new LinkedHashMap<>();
+        for (Indicator i : given) byId.put(i.id(), i);
+        Collection<Indicator> indicators = byId.values();
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try (PreparedStatement delete = c.prepareStatement("DELETE FROM indicators WHERE id = ?");

@@ -100,8 +100,12 @@ class LiveMatcherTest {
                 .map(Indicator::value).toList();
         int hitsSeen = 0;
         for (int i = 0; i < 1_500; i++) {
-            Event event = switch (random.nextInt(5)) {
+            Event event = switch (random.nextInt(7)) {
                 case 0 -> Events.connect(randomIp(random, c2), 443);
+                case 5 -> Events.exec(9, "/tmp/" + randomCase(random, listed(random, indicators, IndicatorType.FILE_NAME)),
+                        randomCase(random, listed(random, indicators, IndicatorType.SHA256)), "x");
+                case 6 -> Events.file("/tmp/" + randomCase(random, listed(random, indicators, IndicatorType.FILE_NAME)),
+                        FileChange.Action.CREATE);
                 case 1 -> Events.exec(9, "/usr/bin/curl", null, "curl", "https://" + c2.get(random.nextInt(c2.size())) + "/a");
                 case 2 -> Events.file("/tmp/" + (random.nextBoolean() ? "mimikatz.exe" : "x" + random.nextInt(100) + ".sh"),
                         FileChange.Action.CREATE);
@@ -114,9 +118,28 @@ class LiveMatcherTest {
             assertThat(actual).as("event %s", event).isEqualTo(expected);
             assertThat(walking.match(view).stream().map(h -> h.indicator().id()).collect(Collectors.toSet()))
                     .as("walking the event's fields, event %s", event).isEqualTo(expected);
+            assertThat(matcher.match(event).stream().map(h -> h.indicator().id()).collect(Collectors.toSet()))
+                    .as("looking up the fields as the event writes them, event %s", event).isEqualTo(expected);
             if (!expected.isEmpty()) hitsSeen++;
         }
         assertThat(hitsSeen).isGreaterThan(300);
+    }
+
+    /** A value of a random indicator of the type, or now and then a random one of the same length. */
+    private static String listed(Random random, List<Indicator> indicators, IndicatorType type) {
+        List<Indicator> ofType = indicators.stream().filter(i -> i.type() == type).toList();
+        String value = ofType.get(random.nextInt(ofType.size())).value();
+        if (random.nextInt(4) > 0) return value;
+        char[] other = value.toCharArray();
+        other[random.nextInt(other.length)] = (char) ('a' + random.nextInt(26));
+        return new String(other);
+    }
+
+    /** The text with each letter upper-cased or not at random (exact values match case-insensitively). */
+    private static String randomCase(Random random, String text) {
+        StringBuilder s = new StringBuilder(text.length());
+        for (char c : text.toCharArray()) s.append(random.nextBoolean() ? Character.toUpperCase(c) : c);
+        return s.toString();
     }
 
     private static String randomIp(Random random, List<String> c2) {

@@ -63,4 +63,16 @@ class IndicatorRepositoryTest {
         assertThat(reopened.delete("indicator--s")).isTrue();
         assertThat(reopened.findBySource("feed.txt")).isEmpty();
     }
+
+    @Test
+    void aListRepeatingALineStoresItOnce() {
+        JdbcDataSource ds = new JdbcDataSource();
+        ds.setURL("jdbc:h2:file:" + dir.resolve("state") + ";DB_CLOSE_DELAY=0");
+        IndicatorRepository repo = new IndicatorRepository(ds);
+        List<Indicator> repeated = new PlainListReader().read(Path.of("feed.txt"),
+                List.of("203.0.113.7", "198.51.100.0/24", "203.0.113.7;again")).indicators();
+        assertThat(repo.saveAll(repeated)).isEqualTo(2);
+        assertThat(repo.count()).isEqualTo(2);
+        assertThat(repo.find("ip:203.0.113.7").orElseThrow().description()).isEqualTo(repeated.get(2).description());
+    }
 }
