@@ -117,9 +117,17 @@ sealed interface Node {
         }
     }
 
-    record Regex(int field, Pattern pattern) implements Node {
+    /** A regular expression; {@code literal} (or null) is a run of chars every match contains, checked first. */
+    record Regex(int field, Pattern pattern, RegexLiteral literal) implements Node {
+        Regex(int field, Pattern pattern) {
+            this(field, pattern, RegexLiteral.of(pattern));
+        }
+
         public boolean eval(EventContext c) {
-            for (String v : c.texts(field)) if (pattern.matcher(v).find()) return true;
+            for (String v : c.texts(field)) {
+                if (literal != null && !literal.occursIn(v)) continue;
+                if (pattern.matcher(v).find()) return true;
+            }
             return false;
         }
     }

@@ -64,10 +64,39 @@ public final class Values {
         };
     }
 
-    /** True if {@code lower(text)} contains {@code lowered}: a plain search, for short patterns. */
+    /** The ASCII chars that fold only from themselves (not letters): where one occurs folded, it occurs as it is. */
+    private static final boolean[] FOLD_FREE = foldFreeTable();
+
+    private static boolean[] foldFreeTable() {
+        boolean[] free = new boolean[128];
+        for (char c = 0; c < 128; c++) free[c] = Character.toLowerCase(c) == c && Character.toUpperCase(c) == c;
+        for (int c = 128; c <= Character.MAX_VALUE; c++) {
+            char folded = Character.toLowerCase((char) c);
+            if (folded < 128) free[folded] = false;
+        }
+        return free;
+    }
+
+    /** True if no char but {@code c} itself folds to {@code c} (ASCII digits and punctuation). */
+    public static boolean foldFree(char c) {
+        return c < 128 && FOLD_FREE[c];
+    }
+
+    /**
+     * True if {@code lower(text)} contains {@code lowered}. A pattern with a {@link #foldFree} char is found through
+     * that char by {@link String#indexOf} (a vector search); one of letters only by comparing folded chars.
+     */
     public static boolean containsFolded(String text, String lowered) {
         int m = lowered.length();
         if (m == 0) return true;
+        for (int k = 0; k < m; k++) {
+            char anchor = lowered.charAt(k);
+            if (!foldFree(anchor)) continue;
+            for (int at = text.indexOf(anchor, k); at >= 0; at = text.indexOf(anchor, at + 1)) {
+                if (regionEqualsFolded(text, at - k, lowered)) return true;
+            }
+            return false;
+        }
         char first = lowered.charAt(0);
         for (int i = 0, last = text.length() - m; i <= last; i++) {
             if (fold(text.charAt(i)) == first && regionEqualsFolded(text, i, lowered)) return true;
