@@ -34,6 +34,37 @@ class KeywordMessageTest {
         agree(false);
     }
 
+    /**
+     * A rule that becomes a candidate through its event id, with keywords beside it (as SigmaHQ's Service Bus rule):
+     * its keywords are not searched for in every event but tested on the event's values when the rule is evaluated,
+     * case-insensitively, in any value, and a second rule that requires its own keywords is still found by the search.
+     */
+    @Test
+    void keywords_beside_a_selective_field_are_tested_when_the_rule_is_evaluated() {
+        Map<String, String> rules = new LinkedHashMap<>();
+        rules.put("bus.yml", "title: bus\nid: 00000000-0000-0000-0000-000000000001\nlogsource:\n  product: test\ndetection:\n"
+                + "  selection:\n    EventID: 40300\n  keywords:\n    - 'sb://'\n    - 'HybridConnection'\n  condition: selection and keywords\n");
+        rules.put("kiwi.yml", "title: kiwi\nid: 00000000-0000-0000-0000-000000000002\nlogsource:\n  product: test\ndetection:\n"
+                + "  keywords:\n    - 'sekurlsa::'\n    - 'lsadump::'\n  condition: keywords\n");
+        RuleSet set = SigmaLoader.loadTexts(rules, LoadOptions.defaults()).rules();
+        Matcher compiled = Matcher.raw(set);
+        Matcher oracle = Matcher.oracle(set, FieldMapping.raw());
+        List<Map<String, Object>> events = List.of(
+                Map.of("EventID", 40300, "Message", "Listener at SB://relay.example/x"),
+                Map.of("EventID", 40300, "Data", List.of("a", "hybridCONNECTION up")),
+                Map.of("EventID", 40300, "Message", "sb:/ hybrid connection"),
+                Map.of("EventID", 40301, "Message", "sb://relay"),
+                Map.of("EventID", 1, "CommandLine", "mimikatz SEKURLSA::logonpasswords sb://x"));
+        List<String> titles = new ArrayList<>();
+        for (Map<String, Object> e : events) {
+            Document d = new MapDocument(new HashMap<>(e));
+            List<Match> found = compiled.match(d);
+            assertThat(found).as("event %s", e).isEqualTo(oracle.match(d));
+            titles.add(found.stream().map(m -> m.rule().title()).toList().toString());
+        }
+        assertThat(titles).containsExactly("[bus]", "[bus]", "[]", "[]", "[kiwi]");
+    }
+
     /** Padded: hundreds of keywords (the automaton path); else at most seven (the skipping one). */
     private static void agree(boolean padded) {
         long seed = new Random().nextLong();

@@ -71,7 +71,8 @@ public final class CompiledGroup {
 
     /** Compiles the rules' detections; the result's indices are positions in {@code detections}. */
     public CompiledGroup(List<Expr> detections) {
-        LiteralTable table = new LiteralTable();
+        List<Set<Literals.Lit>> required = detections.stream().map(Literals::required).toList();
+        LiteralTable table = new LiteralTable(requiredKeywords(required));
         NodeCompiler compiler = new NodeCompiler(table);
         roots = new Node[detections.size()];
         List<Integer> alwaysList = new ArrayList<>();
@@ -80,8 +81,9 @@ public final class CompiledGroup {
         Map<String, Map<String, List<Integer>>> exactOf = new LinkedHashMap<>();
         for (int r = 0; r < detections.size(); r++) {
             Expr e = detections.get(r);
+            Set<Literals.Lit> req = required.get(r);
+            table.scanEveryKeyword(req == null);
             roots[r] = compiler.compile(e);
-            Set<Literals.Lit> req = Literals.required(e);
             if (req == null) {
                 alwaysList.add(r);
                 continue;
@@ -123,6 +125,20 @@ public final class CompiledGroup {
         filterCount = byName.size();
         filters = new NameTable<>(byName);
         fieldNames = compiler.names();
+    }
+
+    /**
+     * The keyword literals some rule requires. Only these (and those of rules evaluated on every event) are searched
+     * for in every value of every event; a keyword of a rule that becomes a candidate through another literal (an
+     * event id, a field's value) is tested on the event's values when the rule is evaluated.
+     */
+    private static Set<String> requiredKeywords(List<Set<Literals.Lit>> required) {
+        Set<String> out = new java.util.HashSet<>();
+        for (Set<Literals.Lit> req : required) {
+            if (req == null) continue;
+            for (Literals.Lit l : req) if (l.field().equals(Literals.ANY_VALUE)) out.add(l.text());
+        }
+        return out;
     }
 
     private static int[] ints(List<Integer> list) {

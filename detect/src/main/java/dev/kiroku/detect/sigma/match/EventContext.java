@@ -21,7 +21,6 @@ final class EventContext {
     private final int[] touched;
     private int touchedCount;
     private List<Object> keywordValues;
-    private List<String> keywordLower;
     private List<String> keywordTexts;
     private java.util.IdentityHashMap<String, String> lowered;
     /** Per literal id, the stamp of the last event in whose scanned values it occurred. */
@@ -49,7 +48,6 @@ final class EventContext {
         }
         touchedCount = 0;
         keywordValues = null;
-        keywordLower = null;
         keywordTexts = null;
         if (lowered != null) lowered.clear();
         doc = next;
@@ -169,15 +167,6 @@ final class EventContext {
         return keywordTexts;
     }
 
-    /** Every value of the event as lower-cased text. */
-    List<String> keywordLowerTexts() {
-        if (keywordLower == null) {
-            keywordLower = new ArrayList<>();
-            for (String s : keywordTexts()) keywordLower.add(lowerOf(s));
-        }
-        return keywordLower;
-    }
-
     boolean anyKeyword(ValueTest test) {
         if (keywordValues == null) {
             keywordValues = new ArrayList<>();
@@ -185,15 +174,7 @@ final class EventContext {
         }
         if (test instanceof ValueTest.Text t && !t.cased()) {
             String p = Values.lower(t.value());
-            for (String s : keywordLowerTexts()) {
-                boolean hit = switch (t.op()) {
-                    case EQUALS -> s.equals(p);
-                    case STARTS_WITH -> s.startsWith(p);
-                    case ENDS_WITH -> s.endsWith(p);
-                    case CONTAINS -> s.contains(p);
-                };
-                if (hit) return true;
-            }
+            for (String s : keywordTexts()) if (Values.textFolded(t.op(), s, p)) return true;
             return false;
         }
         for (Object v : keywordValues) {

@@ -12,16 +12,33 @@ import java.util.Map;
  */
 final class LiteralTable {
     private final Map<String, Map<String, Integer>> byField = new LinkedHashMap<>();
+    private final java.util.Set<String> requiredKeywords;
+    private boolean everyKeyword;
     private int count;
+
+    /** @param requiredKeywords the keyword literals that some rule requires: the others are not scanned for */
+    LiteralTable(java.util.Set<String> requiredKeywords) {
+        this.requiredKeywords = requiredKeywords;
+    }
+
+    /** While compiling a rule without required literals (evaluated on every event): scan for all of its keywords. */
+    void scanEveryKeyword(boolean every) {
+        this.everyKeyword = every;
+    }
 
     /** The id of {@code lowered} in {@code field}, assigned on first use. */
     int id(String field, String lowered) {
         return byField.computeIfAbsent(field, k -> new LinkedHashMap<>()).computeIfAbsent(lowered, k -> count++);
     }
 
-    /** The id of a comparison literal, or -1 when it is too short to be worth scanning for. */
+    /**
+     * The id of a comparison literal, or -1 when it is too short to be worth scanning for, or a keyword that no rule
+     * requires (outside a rule evaluated on every event).
+     */
     int comparisonId(String field, String lowered) {
-        return lowered.length() < Literals.MIN_LENGTH ? -1 : id(field, lowered);
+        if (lowered.length() < Literals.MIN_LENGTH) return -1;
+        if (field.equals(Literals.ANY_VALUE) && !everyKeyword && !requiredKeywords.contains(lowered)) return -1;
+        return id(field, lowered);
     }
 
     int size() {

@@ -58,8 +58,12 @@ sealed interface Node {
                 if (op == ValueTest.TextOp.CONTAINS && !cased) return true;
             }
             if (nonAscii && !c.nonAscii(field)) return false;
-            String[] values = cased ? c.texts(field) : c.lowerTexts(field);
-            for (String v : values) {
+            if (!cased) {
+                // Folded char by char as compared: a long value is never lower-cased whole for a short pattern.
+                for (String v : c.texts(field)) if (Values.textFolded(op, v, pattern)) return true;
+                return false;
+            }
+            for (String v : c.texts(field)) {
                 boolean hit = switch (op) {
                     case EQUALS -> v.equals(pattern);
                     case STARTS_WITH -> v.startsWith(pattern);
@@ -80,10 +84,22 @@ sealed interface Node {
         }
     }
 
-    /** Case-insensitive equality with any of many values of one field. */
-    record EqualsAny(int field, Set<String> lowered) implements Node {
+    /**
+     * Case-insensitive equality with any of many values of one field; a value whose length no key has (lower-casing
+     * keeps the length) is not lower-cased.
+     */
+    record EqualsAny(int field, Set<String> lowered, int shortest, int longest) implements Node {
+        EqualsAny(int field, Set<String> lowered) {
+            this(field, lowered, lowered.stream().mapToInt(String::length).min().orElse(0),
+                    lowered.stream().mapToInt(String::length).max().orElse(-1));
+        }
+
         public boolean eval(EventContext c) {
-            for (String v : c.lowerTexts(field)) if (lowered.contains(v)) return true;
+            String[] texts = c.texts(field);
+            for (int i = 0; i < texts.length; i++) {
+                int n = texts[i].length();
+                if (n >= shortest && n <= longest && lowered.contains(c.lowerTexts(field)[i])) return true;
+            }
             return false;
         }
     }
@@ -92,14 +108,26 @@ sealed interface Node {
     record Glob(int field, Values.FlatGlob glob, boolean cased, int literal) implements Node {
         public boolean eval(EventContext c) {
             if (literal >= 0 && !c.seen(literal)) return false;
-            for (String v : cased ? c.texts(field) : c.lowerTexts(field)) if (glob.matches(v)) return true;
+            if (cased) {
+                for (String v : c.texts(field)) if (glob.matches(v)) return true;
+            } else {
+                for (String v : c.texts(field)) if (glob.matchesFolded(v)) return true;
+            }
             return false;
         }
     }
 
-    record Regex(int field, Pattern pattern) implements Node {
+    /** A regular expression; {@code literal} (or null) is a run of chars every match contains, checked first. */
+    record Regex(int field, Pattern pattern, RegexLiteral literal) implements Node {
+        Regex(int field, Pattern pattern) {
+            this(field, pattern, RegexLiteral.of(pattern));
+        }
+
         public boolean eval(EventContext c) {
-            for (String v : c.texts(field)) if (pattern.matcher(v).find()) return true;
+            for (String v : c.texts(field)) {
+                if (literal != null && !literal.occursIn(v)) continue;
+                if (pattern.matcher(v).find()) return true;
+            }
             return false;
         }
     }

@@ -124,11 +124,7 @@ final class SkipScanner {
 
     private static boolean[] foldFree() {
         boolean[] free = new boolean[128];
-        for (char c = 0; c < 128; c++) free[c] = Character.toLowerCase(c) == c && Character.toUpperCase(c) == c;
-        for (int c = 128; c <= Character.MAX_VALUE; c++) {
-            char folded = Character.toLowerCase((char) c);
-            if (folded < 128) free[folded] = false;
-        }
+        for (char c = 0; c < 128; c++) free[c] = Values.foldFree(c);
         return free;
     }
 

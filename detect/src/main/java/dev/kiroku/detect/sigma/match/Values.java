@@ -36,6 +36,74 @@ public final class Values {
         return new String(out);
     }
 
+    /** {@code c} as {@link #lower} folds it. */
+    public static char fold(char c) {
+        return c < 128 ? (c >= 'A' && c <= 'Z' ? (char) (c + 32) : c) : Character.toLowerCase(c);
+    }
+
+    /**
+     * True if {@code lower(text)} holds {@code lowered} (a lower-cased pattern) at {@code at}, without lower-casing
+     * the text: {@link #lower} folds char by char and keeps the length, so comparing folded chars is the same.
+     */
+    public static boolean regionEqualsFolded(String text, int at, String lowered) {
+        int m = lowered.length();
+        if (at < 0 || at > text.length() - m) return false;
+        for (int k = 0; k < m; k++) if (fold(text.charAt(at + k)) != lowered.charAt(k)) return false;
+        return true;
+    }
+
+    /** {@code lower(text)} compared with {@code lowered} by {@code op}, without lower-casing the text. */
+    public static boolean textFolded(ValueTest.TextOp op, String text, String lowered) {
+        int n = text.length();
+        int m = lowered.length();
+        return switch (op) {
+            case EQUALS -> n == m && regionEqualsFolded(text, 0, lowered);
+            case STARTS_WITH -> regionEqualsFolded(text, 0, lowered);
+            case ENDS_WITH -> regionEqualsFolded(text, n - m, lowered);
+            case CONTAINS -> containsFolded(text, lowered);
+        };
+    }
+
+    /** The ASCII chars that fold only from themselves (not letters): where one occurs folded, it occurs as it is. */
+    private static final boolean[] FOLD_FREE = foldFreeTable();
+
+    private static boolean[] foldFreeTable() {
+        boolean[] free = new boolean[128];
+        for (char c = 0; c < 128; c++) free[c] = Character.toLowerCase(c) == c && Character.toUpperCase(c) == c;
+        for (int c = 128; c <= Character.MAX_VALUE; c++) {
+            char folded = Character.toLowerCase((char) c);
+            if (folded < 128) free[folded] = false;
+        }
+        return free;
+    }
+
+    /** True if no char but {@code c} itself folds to {@code c} (ASCII digits and punctuation). */
+    public static boolean foldFree(char c) {
+        return c < 128 && FOLD_FREE[c];
+    }
+
+    /**
+     * True if {@code lower(text)} contains {@code lowered}. A pattern with a {@link #foldFree} char is found through
+     * that char by {@link String#indexOf} (a vector search); one of letters only by comparing folded chars.
+     */
+    public static boolean containsFolded(String text, String lowered) {
+        int m = lowered.length();
+        if (m == 0) return true;
+        for (int k = 0; k < m; k++) {
+            char anchor = lowered.charAt(k);
+            if (!foldFree(anchor)) continue;
+            for (int at = text.indexOf(anchor, k); at >= 0; at = text.indexOf(anchor, at + 1)) {
+                if (regionEqualsFolded(text, at - k, lowered)) return true;
+            }
+            return false;
+        }
+        char first = lowered.charAt(0);
+        for (int i = 0, last = text.length() - m; i <= last; i++) {
+            if (fold(text.charAt(i)) == first && regionEqualsFolded(text, i, lowered)) return true;
+        }
+        return false;
+    }
+
     /** The text a scalar field value is compared as; null for maps and lists. */
     public static String text(Object v) {
         return switch (v) {
@@ -156,6 +224,15 @@ public final class Values {
 
         /** Whole-value match in O(pattern x value) time at worst (one remembered star, no deep backtracking). */
         public boolean matches(String s) {
+            return matches(s, false);
+        }
+
+        /** {@code matches(lower(s))} for a glob of lower-cased literals, without lower-casing {@code s}. */
+        public boolean matchesFolded(String s) {
+            return matches(s, true);
+        }
+
+        private boolean matches(String s, boolean fold) {
             int m = chars.length;
             int n = s.length();
             int p = 0;
@@ -163,7 +240,7 @@ public final class Values {
             int starP = -1;
             int starI = 0;
             while (i < n) {
-                if (p < m && (kinds[p] == 1 || (kinds[p] == 0 && chars[p] == s.charAt(i)))) {
+                if (p < m && (kinds[p] == 1 || (kinds[p] == 0 && chars[p] == (fold ? fold(s.charAt(i)) : s.charAt(i))))) {
                     p++;
                     i++;
                 } else if (p < m && kinds[p] == 2) {
