@@ -83,6 +83,18 @@ struct {
 	__type(value, u64);
 } dropped SEC(".maps");
 
+/*
+ * Readers are not woken per record: they take the records every few milliseconds (and the agent's enrichment thread
+ * before each batch). Only a buffer filling past this mark wakes them at once.
+ */
+#define WAKEUP_BYTES (1 << 20)
+
+static __always_inline void submit(void *r)
+{
+	u64 waiting = bpf_ringbuf_query(&records, BPF_RB_AVAIL_DATA);
+	bpf_ringbuf_submit(r, waiting >= WAKEUP_BYTES ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);
+}
+
 static __always_inline void count_drop(void)
 {
 	u32 zero = 0;
@@ -130,7 +142,7 @@ int BPF_PROG(kiroku_fork, struct task_struct *parent, struct task_struct *child)
 	}
 	fill(r, KIND_FORK, child);
 	/* the child's start time is the one of its own task; its uid and cgroup are still its parent's */
-	bpf_ringbuf_submit(r, 0);
+	submit(r);
 	return 0;
 }
 
@@ -144,7 +156,7 @@ int BPF_PROG(kiroku_exec, struct task_struct *task, int old_pid, struct linux_bi
 		return 0;
 	}
 	fill(r, KIND_EXEC, task);
-	bpf_ringbuf_submit(r, 0);
+	submit(r);
 	return 0;
 }
 
@@ -161,6 +173,6 @@ int BPF_PROG(kiroku_exit, struct task_struct *task)
 	}
 	fill(r, KIND_EXIT, task);
 	r->exit_code = BPF_CORE_READ(task, exit_code);
-	bpf_ringbuf_submit(r, 0);
+	submit(r);
 	return 0;
 }

@@ -9,9 +9,6 @@ import java.io.InputStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,8 +22,10 @@ import java.util.function.Consumer;
 
 /**
  * Fork, exec and exit of every process, from Kiroku's BPF programs ({@code process.bpf.o}: {@code tp_btf} programs
- * on {@code sched_process_fork/exec/exit}) through one ring buffer, read by one platform thread in batches: the
- * kernel wakes the reader only when the buffer was empty, so a storm costs one wake-up per batch, not per notice.
+ * on {@code sched_process_fork/exec/exit}) through one ring buffer, read from Java without a call per record
+ * ({@link RingBuffer}). The programs wake no reader until the buffer fills past a mark: the records are taken by
+ * {@link #pull} (the enrichment thread, before each batch) or by this source's thread every {@value #POLL_MILLIS} ms,
+ * so a storm costs no wake-up per record.
  *
  * <p>Everything the programs hold dies with the descriptors of this process: {@link #stop} destroys the links and
  * closes the object, and after a {@code kill -9} the kernel detaches the programs when it closes the descriptors.
@@ -45,15 +44,14 @@ public final class BpfProcessSource implements AutoCloseable {
     private final AtomicLong records = new AtomicLong();
     private final AtomicLong malformed = new AtomicLong();
     private final AtomicLong sinkFailures = new AtomicLong();
-    /** How long the reader lets records gather after a hand-over (one wake-up per batch instead of per record). */
-    private static final long GATHER_MILLIS = Long.getLong("kiroku.bpf.gatherMillis", 5);
+    /** How often the reader hands records over when nobody else does (the enrichment thread pulls before each batch). */
+    private static final int POLL_MILLIS = 50;
     private final ReentrantLock consuming = new ReentrantLock();
     private volatile boolean running;
     private Arena arena;
     private MemorySegment object;
     private final List<MemorySegment> links = new ArrayList<>();
-    private volatile MemorySegment ring;
-    private int epollFd = -1;
+    private volatile RingBuffer ring;
     private int droppedMap = -1;
     private Thread reader;
     private Consumer<ProcessRecord> sink;
@@ -90,8 +88,7 @@ public final class BpfProcessSource implements AutoCloseable {
                 links.add(LibBpf.attach(p));
             }
             droppedMap = LibBpf.mapFd(object, "dropped", arena);
-            ring = LibBpf.ringBufferNew(LibBpf.mapFd(object, "records", arena), LibBpf.sampleStub(sampleHandle(), arena));
-            epollFd = LibBpf.epollFd(ring);
+            ring = new RingBuffer(LibBpf.mapFd(object, "records", arena), LibBpf.mapMaxEntries(object, "records", arena));
         } catch (IOException | RuntimeException e) {
             release();
             throw e;
@@ -125,9 +122,8 @@ public final class BpfProcessSource implements AutoCloseable {
     private void release() {
         consuming.lock();
         try {
-            if (ring != null) LibBpf.ringBufferFree(ring);
+            if (ring != null) ring.close();
             ring = null;
-            epollFd = -1;
         } finally {
             consuming.unlock();
         }
@@ -165,20 +161,18 @@ public final class BpfProcessSource implements AutoCloseable {
         }
     }
 
-    /** Waits for the ring buffer to become readable, hands over what is there, then lets the next records gather. */
+    /**
+     * Waits until the kernel wakes readers (the programs do so only when the buffer fills past a mark) or the poll
+     * interval passes, then hands over what is there: a storm costs a wake-up per interval, not per record.
+     */
     private boolean readOnce() {
         try {
-            if (Libc.pollIn(epollFd, 100) == 0) return true;
+            Libc.pollIn(ring.fd(), POLL_MILLIS);
         } catch (ErrnoException e) {
-            if (e.errno() == Errno.EINTR) return true;
-            if (!running) return false;
-            sleep(100);
-            return running;
+            if (e.errno() != Errno.EINTR && running && !sleep(POLL_MILLIS)) return false;
         }
         pull();
-        // The kernel wakes a reader only when it writes into an empty buffer: after a hand-over, records of the
-        // next few milliseconds gather (the recorder's pull takes them sooner when it runs first).
-        return sleep(GATHER_MILLIS);
+        return true;
     }
 
     private static boolean sleep(long millis) {
@@ -193,47 +187,42 @@ public final class BpfProcessSource implements AutoCloseable {
     /**
      * Hands every record waiting in the ring buffer to the sink now, on the calling thread (the enrichment thread calls
      * this before each batch, so that a process's fork and exec reach it no later than audit's record of the exec).
-     * Returns at once when another thread is handing them over.
+     * When the reader thread is handing records over, waits until it is done, so that they are queued on return.
      */
     public void pull() {
-        if (!consuming.tryLock()) return;
+        consuming.lock();
         try {
-            if (ring != null) LibBpf.consume(ring);
+            RingBuffer r = ring;
+            if (r != null) r.consume(this::record);
         } finally {
             consuming.unlock();
         }
     }
 
-    private MethodHandle sampleHandle() {
+    /** One record, on the thread that pulls. Never throws: a bad record or a failing sink costs only itself. */
+    private void record(MemorySegment data, long offset, int length) {
+        ProcessRecord record;
         try {
-            return MethodHandles.lookup().findVirtual(BpfProcessSource.class, "sample",
-                    MethodType.methodType(int.class, MemorySegment.class, MemorySegment.class, long.class)).bindTo(this);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException(e);
+            record = decode(data, offset, length, epochMinusMonotonicNanos);
+        } catch (RuntimeException e) {
+            record = null;
         }
-    }
-
-    /** libbpf's callback, once per record, on the reader thread. Never throws (an upcall must not). */
-    @SuppressWarnings("unused")
-    private int sample(MemorySegment context, MemorySegment data, long size) {
+        if (record == null) {
+            malformed.incrementAndGet();
+            return;
+        }
+        records.incrementAndGet();
         try {
-            ProcessRecord record = decode(data.reinterpret(size), epochMinusMonotonicNanos);
-            if (record == null) {
-                malformed.incrementAndGet();
-                return 0;
-            }
-            records.incrementAndGet();
             sink.accept(record);
-        } catch (Throwable t) {
+        } catch (RuntimeException e) {
             sinkFailures.incrementAndGet();
         }
-        return 0;
     }
 
     /** Decodes one ring buffer record; null when it is too short for its kind or of an unknown kind. */
-    static ProcessRecord decode(MemorySegment r, long epochMinusMonotonicNanos) {
-        if (r.byteSize() < RECORD_BYTES) return null;
-        int kind = r.get(ValueLayout.JAVA_INT_UNALIGNED, 0);
+    static ProcessRecord decode(MemorySegment r, long at, int length, long epochMinusMonotonicNanos) {
+        if (length < RECORD_BYTES) return null;
+        int kind = r.get(ValueLayout.JAVA_INT_UNALIGNED, at);
         ProcessRecord.Kind k = switch (kind) {
             case KIND_FORK -> ProcessRecord.Kind.FORK;
             case KIND_EXEC -> ProcessRecord.Kind.EXEC;
@@ -241,16 +230,16 @@ public final class BpfProcessSource implements AutoCloseable {
             default -> null;
         };
         if (k == null) return null;
-        long monotonic = r.get(ValueLayout.JAVA_LONG_UNALIGNED, 16);
+        long monotonic = r.get(ValueLayout.JAVA_LONG_UNALIGNED, at + 16);
         long nanos = monotonic + epochMinusMonotonicNanos;
         Instant time = Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L));
-        return new ProcessRecord(k, r.get(ValueLayout.JAVA_INT_UNALIGNED, 4), r.get(ValueLayout.JAVA_INT_UNALIGNED, 8),
-                r.get(ValueLayout.JAVA_INT_UNALIGNED, 12), time, monotonic, r.get(ValueLayout.JAVA_LONG_UNALIGNED, 24),
-                r.get(ValueLayout.JAVA_LONG_UNALIGNED, 32), r.get(ValueLayout.JAVA_INT_UNALIGNED, 40),
-                r.get(ValueLayout.JAVA_INT_UNALIGNED, 44), r.get(ValueLayout.JAVA_INT_UNALIGNED, 48),
-                r.get(ValueLayout.JAVA_INT_UNALIGNED, 52), r.get(ValueLayout.JAVA_INT_UNALIGNED, 56),
-                unsigned(r, 60), r.get(ValueLayout.JAVA_INT_UNALIGNED, 64), unsigned(r, 68), unsigned(r, 72),
-                string(r, 80, 16));
+        return new ProcessRecord(k, r.get(ValueLayout.JAVA_INT_UNALIGNED, at + 4), r.get(ValueLayout.JAVA_INT_UNALIGNED, at + 8),
+                r.get(ValueLayout.JAVA_INT_UNALIGNED, at + 12), time, monotonic, r.get(ValueLayout.JAVA_LONG_UNALIGNED, at + 24),
+                r.get(ValueLayout.JAVA_LONG_UNALIGNED, at + 32), r.get(ValueLayout.JAVA_INT_UNALIGNED, at + 40),
+                r.get(ValueLayout.JAVA_INT_UNALIGNED, at + 44), r.get(ValueLayout.JAVA_INT_UNALIGNED, at + 48),
+                r.get(ValueLayout.JAVA_INT_UNALIGNED, at + 52), r.get(ValueLayout.JAVA_INT_UNALIGNED, at + 56),
+                unsigned(r, at + 60), r.get(ValueLayout.JAVA_INT_UNALIGNED, at + 64), unsigned(r, at + 68), unsigned(r, at + 72),
+                string(r, at + 80, 16));
     }
 
     /** /proc/PID/stat's start time in clock ticks, from the kernel's boot-time nanoseconds. */
@@ -258,11 +247,11 @@ public final class BpfProcessSource implements AutoCloseable {
         return startBoottimeNanos / CLOCK_TICK_NANOS;
     }
 
-    private static long unsigned(MemorySegment r, int offset) {
+    private static long unsigned(MemorySegment r, long offset) {
         return Integer.toUnsignedLong(r.get(ValueLayout.JAVA_INT_UNALIGNED, offset));
     }
 
-    private static String string(MemorySegment r, int offset, int max) {
+    private static String string(MemorySegment r, long offset, int max) {
         int length = 0;
         while (length < max && r.get(ValueLayout.JAVA_BYTE, offset + length) != 0) length++;
         byte[] bytes = new byte[length];

@@ -30,14 +30,9 @@ final class LibBpf {
     private static final MethodHandle LINK_DESTROY = handle("bpf_link__destroy", FunctionDescriptor.of(JAVA_INT, ADDRESS));
     private static final MethodHandle MAP_FD = handle("bpf_object__find_map_fd_by_name", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
     private static final MethodHandle MAP_LOOKUP = handle("bpf_map_lookup_elem", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
-    private static final MethodHandle RING_NEW = handle("ring_buffer__new", FunctionDescriptor.of(ADDRESS, JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
-    private static final MethodHandle RING_CONSUME = handle("ring_buffer__consume", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-    private static final MethodHandle RING_EPOLL_FD = handle("ring_buffer__epoll_fd", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-    private static final MethodHandle RING_FREE = handle("ring_buffer__free", FunctionDescriptor.ofVoid(ADDRESS));
+    private static final MethodHandle FIND_MAP = handle("bpf_object__find_map_by_name", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS));
+    private static final MethodHandle MAP_MAX_ENTRIES = handle("bpf_map__max_entries", FunctionDescriptor.of(JAVA_INT, ADDRESS));
     private static final MethodHandle SET_PRINT = handle("libbpf_set_print", FunctionDescriptor.of(ADDRESS, ADDRESS));
-
-    /** {@code int sample(void *ctx, void *data, size_t size)}: libbpf's ring buffer callback. */
-    static final FunctionDescriptor SAMPLE = FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG);
 
     private LibBpf() {
     }
@@ -57,7 +52,7 @@ final class LibBpf {
     /** Why libbpf cannot be used here, or empty when it can. */
     static Optional<String> unavailable() {
         if (LIBRARY.isEmpty()) return Optional.of("libbpf.so.1 not found (Debian package libbpf1)");
-        if (RING_NEW == null || NEXT_PROGRAM == null || OPEN_MEM == null) return Optional.of("libbpf.so.1 is older than 1.0");
+        if (MAP_MAX_ENTRIES == null || NEXT_PROGRAM == null || OPEN_MEM == null) return Optional.of("libbpf.so.1 is older than 1.0");
         return Optional.empty();
     }
 
@@ -140,20 +135,12 @@ final class LibBpf {
         }
     }
 
-    /** Reads a map value into {@code value}; false when the key has none. */
-    static boolean lookup(int mapFd, MemorySegment key, MemorySegment value) {
+    /** The {@code max_entries} of the object's map of this name (for a ring buffer: its data bytes). */
+    static long mapMaxEntries(MemorySegment obj, String name, Arena arena) throws BpfException {
         try {
-            return (int) MAP_LOOKUP.invokeExact(mapFd, key, value) == 0;
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
-    }
-
-    static MemorySegment ringBufferNew(int mapFd, MemorySegment sample) throws BpfException {
-        try {
-            MemorySegment rb = (MemorySegment) RING_NEW.invokeExact(mapFd, sample, MemorySegment.NULL, MemorySegment.NULL);
-            if (rb.address() == 0) throw new BpfException("ring_buffer__new failed");
-            return rb;
+            MemorySegment map = (MemorySegment) FIND_MAP.invokeExact(obj, arena.allocateFrom(name));
+            if (map.address() == 0) throw new BpfException("no map " + name + " in the object");
+            return Integer.toUnsignedLong((int) MAP_MAX_ENTRIES.invokeExact(map));
         } catch (BpfException e) {
             throw e;
         } catch (Throwable t) {
@@ -161,27 +148,13 @@ final class LibBpf {
         }
     }
 
-    /** Consumes every record there is without waiting; returns how many, or -errno. */
-    static int consume(MemorySegment rb) {
-        return call(RING_CONSUME, rb);
-    }
-
-    /** The epoll descriptor that becomes readable when the ring buffer has records (poll(2) works on it). */
-    static int epollFd(MemorySegment rb) {
-        return call(RING_EPOLL_FD, rb);
-    }
-
-    static void ringBufferFree(MemorySegment rb) {
+    /** Reads a map value into {@code value}; false when the key has none. */
+    static boolean lookup(int mapFd, MemorySegment key, MemorySegment value) {
         try {
-            RING_FREE.invokeExact(rb);
+            return (int) MAP_LOOKUP.invokeExact(mapFd, key, value) == 0;
         } catch (Throwable t) {
             throw unexpected(t);
         }
-    }
-
-    /** An upcall stub for a ring buffer callback: {@code target} has the type of {@link #SAMPLE}. */
-    static MemorySegment sampleStub(MethodHandle target, Arena arena) {
-        return LINKER.upcallStub(target, SAMPLE, arena);
     }
 
     private static int call(MethodHandle handle, MemorySegment arg) {
