@@ -47,6 +47,8 @@ public final class Agent implements AutoCloseable {
     private final InstantSource clock;
     private final Deque<AutoCloseable> teardown = new ArrayDeque<>();
     private final List<Sensor> sensors = new ArrayList<>();
+    /** The sensors as the enrichment thread sees them: it runs while they are added. */
+    private final List<Sensor> pulledSensors = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final AtomicLong queueDrops = new AtomicLong();
     private final AtomicLong recorded = new AtomicLong();
     private BlockingQueue<Observation> queue;
@@ -89,6 +91,10 @@ public final class Agent implements AutoCloseable {
 
         /** Registers this sensor's loss counters. */
         void registerLosses(LossLedger ledger);
+
+        /** Queues what the sensor holds now, on the enrichment thread, before it takes a batch (most hold nothing). */
+        default void pull() {
+        }
     }
 
     public Agent(AgentConfig config, InstantSource clock) {
@@ -126,6 +132,7 @@ public final class Agent implements AutoCloseable {
             SensorFactory sensorFactory = new SensorFactory(config, clock, this::offer);
             for (Sensor sensor : sensorFactory.start()) {
                 sensors.add(sensor);
+                pulledSensors.add(sensor);
                 teardown.push(sensor);
                 sensor.registerLosses(losses);
             }
@@ -177,6 +184,7 @@ public final class Agent implements AutoCloseable {
             case Observation.Audit a -> "audit";
             case Observation.File f -> "fanotify";
             case Observation.Fork f -> "proc_connector";
+            case Observation.Exec e -> "proc_connector";
             case Observation.Exit e -> "proc_connector";
             case Observation.Sockets s -> "socket_inventory";
         };
@@ -259,6 +267,7 @@ public final class Agent implements AutoCloseable {
      */
 
     private void recordBatch(List<Observation> batch) throws InterruptedException {
+        for (Sensor sensor : pulledSensors) sensor.pull();
         if (queue.drainTo(batch, BATCH_MAX) == 0) {
             if (busy) {
                 // Observations are coming: let them gather for a moment instead of being woken by each one.
@@ -272,7 +281,7 @@ public final class Agent implements AutoCloseable {
         }
         busy = !batch.isEmpty();
         Instant now = clock.instant();
-        recorder.expectExits(batch);
+        recorder.preview(batch);
         for (Observation observation : batch) observeOne(observation, now);
         batch.clear();
         recordFindings();

@@ -20,14 +20,16 @@ final class KernelSensor implements Agent.Sensor {
     private final Supplier<AgentStatus.Sensor> running;
     private final Consumer<LossLedger> losses;
     private final AutoCloseable source;
+    private final Runnable pull;
 
     private KernelSensor(String name, String failure, Supplier<AgentStatus.Sensor> running, Consumer<LossLedger> losses,
-                         AutoCloseable source) {
+                         AutoCloseable source, Runnable pull) {
         this.name = name;
         this.failure = failure;
         this.running = running;
         this.losses = losses;
         this.source = source;
+        this.pull = pull;
     }
 
     /**
@@ -36,17 +38,34 @@ final class KernelSensor implements Agent.Sensor {
      */
     static KernelSensor start(String name, AutoCloseable source, Start start, Supplier<AgentStatus.Sensor> running,
                               Consumer<LossLedger> losses) {
+        return start(name, source, start, running, losses, () -> { });
+    }
+
+    /** @param pull queues what the source holds, on the enrichment thread ({@link Agent.Sensor#pull}) */
+    static KernelSensor start(String name, AutoCloseable source, Start start, Supplier<AgentStatus.Sensor> running,
+                              Consumer<LossLedger> losses, Runnable pull) {
         try {
             start.run();
-            return new KernelSensor(name, null, running, losses, source);
+            return new KernelSensor(name, null, running, losses, source, pull);
         } catch (Exception e) {
             try {
                 source.close();
             } catch (Exception ignored) {
                 // it did not start; nothing of it is left to release
             }
-            return new KernelSensor(name, e.getMessage() == null ? e.toString() : e.getMessage(), running, ledger -> { }, source);
+            return new KernelSensor(name, e.getMessage() == null ? e.toString() : e.getMessage(), running, ledger -> { }, source,
+                    () -> { });
         }
+    }
+
+    /** Why the source did not start, or null when it runs. */
+    String failure() {
+        return failure;
+    }
+
+    @Override
+    public void pull() {
+        pull.run();
     }
 
     @Override

@@ -1,10 +1,14 @@
 package dev.kiroku.agent;
 
+import dev.kiroku.agent.enrich.KernelIds;
 import dev.kiroku.agent.enrich.Observation;
 import dev.kiroku.agent.loss.LossLedger;
 import dev.kiroku.sensor.linux.audit.AuditSource;
 import dev.kiroku.sensor.linux.audit.AuditSourceConfig;
 import dev.kiroku.sensor.linux.audit.AuditSourceStatus;
+import dev.kiroku.sensor.linux.bpf.BpfProcessSource;
+import dev.kiroku.sensor.linux.bpf.BpfProcessStatus;
+import dev.kiroku.sensor.linux.bpf.ProcessRecord;
 import dev.kiroku.sensor.linux.fanotify.FanotifyFileSource;
 import dev.kiroku.sensor.linux.fanotify.FanotifySettings;
 import dev.kiroku.sensor.linux.fanotify.FanotifyStatus;
@@ -39,7 +43,7 @@ final class SensorFactory {
     List<Agent.Sensor> start() {
         List<Agent.Sensor> started = new ArrayList<>();
         AgentConfig.Sensors wanted = config.sensors();
-        if (wanted.processConnector()) started.add(processConnector());
+        if (wanted.processConnector()) started.add(processTree());
         if (wanted.audit()) started.add(audit());
         if (wanted.fanotify()) started.add(fanotify());
         if (wanted.socketInventory()) started.add(socketInventory());
@@ -84,7 +88,45 @@ final class SensorFactory {
                         () -> source.status().overflows()));
     }
 
-    private Agent.Sensor processConnector() {
+    /**
+     * The process tree's feed (the sensor keeps its name {@code proc_connector}): Kiroku's BPF programs when they load
+     * here, else the proc connector, with the reason in its status. {@code -Dkiroku.agent.processSource=proc_connector}
+     * chooses the proc connector.
+     */
+    private Agent.Sensor processTree() {
+        String bpfProblem = "proc_connector".equals(System.getProperty("kiroku.agent.processSource"))
+                ? "not chosen (-Dkiroku.agent.processSource=proc_connector)"
+                : BpfProcessSource.unavailable().orElse(null);
+        if (bpfProblem == null) {
+            BpfProcessSource source = new BpfProcessSource();
+            KernelSensor sensor = KernelSensor.start("proc_connector", source,
+                    () -> source.start(this::processRecord),
+                    () -> {
+                        BpfProcessStatus s = source.status();
+                        return new AgentStatus.Sensor("proc_connector", s.running() ? "running" : "stopped",
+                                "bpf ring buffer (fork/exec/exit tracepoints)", "records=" + s.records() + " dropped=" + s.dropped()
+                                        + (s.malformed() + s.sinkFailures() == 0 ? "" : " malformed=" + s.malformed()
+                                        + " sink_failures=" + s.sinkFailures()));
+                    },
+                    ledger -> ledger.register("process_bpf", "BPF process ring buffer full", () -> source.status().dropped()),
+                    source::pull);
+            if (sensor.failure() == null) return sensor;
+            bpfProblem = sensor.failure();
+        }
+        return processConnector(bpfProblem);
+    }
+
+    private void processRecord(ProcessRecord record) {
+        KernelIds ids = new KernelIds(record.cgroupId(), record.pidNamespace(), record.mountNamespace(), record.netNamespace());
+        long ticks = BpfProcessSource.startTicks(record.startBoottimeNanos());
+        switch (record.kind()) {
+            case FORK -> queue.accept(new Observation.Fork(record.ppid(), record.pid(), record.time(), record.monotonicNanos(), ticks, ids));
+            case EXEC -> queue.accept(new Observation.Exec(record.pid(), record.time(), ticks, ids));
+            case EXIT -> queue.accept(new Observation.Exit(record.pid(), record.exitCode(), record.signal(), record.time()));
+        }
+    }
+
+    private Agent.Sensor processConnector(String bpfProblem) {
         ProcConnectorSource source = ProcConnectorSource.forkAndExit();
         return KernelSensor.start("proc_connector", source,
                 () -> source.start(notice -> {
@@ -97,7 +139,8 @@ final class SensorFactory {
                 }),
                 () -> {
                     ProcConnectorStatus s = source.status();
-                    return new AgentStatus.Sensor("proc_connector", s.running() ? "running" : "stopped", "fork/exit feed",
+                    return new AgentStatus.Sensor("proc_connector", s.running() ? "running" : "stopped",
+                            "fork/exit feed (proc connector; bpf: " + bpfProblem + ")",
                             "notices=" + s.notices() + " overruns=" + s.overruns());
                 },
                 ledger -> ledger.register("proc_connector", "proc connector ENOBUFS", () -> source.status().overruns()));

@@ -20,8 +20,22 @@ public sealed interface Observation {
     record File(FileActivity activity) implements Observation {
     }
 
-    /** A fork from the proc connector, with the kernel's CLOCK_MONOTONIC time of it (0 when unknown). */
-    record Fork(int parentPid, int childPid, Instant time, long monotonicNanos) implements Observation {
+    /**
+     * A fork, with the kernel's CLOCK_MONOTONIC time of it (0 when unknown). From the BPF process sensor also the
+     * child's start ticks and kernel ids as the kernel had them at the fork; from the proc connector -1 and null.
+     */
+    record Fork(int parentPid, int childPid, Instant time, long monotonicNanos, long startTicks, KernelIds ids)
+            implements Observation {
+        public Fork(int parentPid, int childPid, Instant time, long monotonicNanos) {
+            this(parentPid, childPid, time, monotonicNanos, -1, null);
+        }
+    }
+
+    /**
+     * An exec as the kernel's tracepoint saw it (BPF process sensor only): the process's start ticks and the
+     * namespaces its new image runs in. Audit's record of the same exec brings the rest.
+     */
+    record Exec(int pid, Instant time, long startTicks, KernelIds ids) implements Observation {
     }
 
     /** A process exit from the proc connector. */

@@ -58,6 +58,17 @@ public final class Recorder {
     private final java.util.Map<Integer, Long> exitsKnown = new java.util.HashMap<>();
     /** Observations taken so far: the place of the next one. */
     private long observed;
+    /**
+     * What the kernel said of each live process in its latest fork or exec record (BPF process sensor), by pid: its
+     * start ticks and namespaces without a /proc read. Filled ahead of each batch ({@link #preview}), so that audit's
+     * record of an exec finds it even when it was queued first.
+     */
+    private final java.util.Map<Integer, KernelProcess> kernelProcesses = new java.util.HashMap<>();
+    private long execsFromKernel;
+
+    /** A process as the kernel's latest fork or exec record showed it. */
+    private record KernelProcess(long startTicks, KernelIds ids, Instant time) {
+    }
 
     /** How long exits and file changes wait for the audit records of the exec before them. */
     static final java.time.Duration REORDER_DELAY = java.time.Duration.ofMillis(1000);
@@ -87,9 +98,31 @@ public final class Recorder {
             }
             case Observation.Audit ignored -> handle(observation);
             case Observation.Fork ignored -> handle(observation);
+            case Observation.Exec ignored -> handle(observation);
             case Observation.Sockets ignored -> handle(observation);
         }
         drain(now);
+    }
+
+    /**
+     * Looks ahead at a batch about to be {@link #observe}d in this order: its exits ({@link #expectExits}) and what the
+     * kernel's fork and exec records in it tell of each process.
+     */
+    public void preview(List<Observation> batch) {
+        expectExits(batch);
+        for (Observation observation : batch) {
+            switch (observation) {
+                case Observation.Fork fork -> rememberKernel(fork.childPid(), fork.startTicks(), fork.ids(), fork.time());
+                case Observation.Exec exec -> rememberKernel(exec.pid(), exec.startTicks(), exec.ids(), exec.time());
+                default -> { }
+            }
+        }
+    }
+
+    private void rememberKernel(int pid, long startTicks, KernelIds ids, Instant time) {
+        if (startTicks < 0 || ids == null) return;
+        KernelProcess known = kernelProcesses.get(pid);
+        if (known == null || !known.time().isAfter(time)) kernelProcesses.put(pid, new KernelProcess(startTicks, ids, time));
     }
 
     /**
@@ -136,6 +169,7 @@ public final class Recorder {
                 }
             }
             case Observation.Fork fork -> fork(fork);
+            case Observation.Exec exec -> rememberKernel(exec.pid(), exec.startTicks(), exec.ids(), exec.time());
             case Observation.Exit exit -> exit(exit);
             case Observation.Sockets inventory -> sockets(inventory);
         }
@@ -178,11 +212,16 @@ public final class Recorder {
         }
         EnumSet<Incomplete> flags = EnumSet.noneOf(Incomplete.class);
         boolean gone = gone(exec.pid());
-        long ticks = table.startTicks(exec.pid());
+        KernelProcess kernel = kernelProcesses.get(exec.pid());
+        if (kernel != null) execsFromKernel++;
+        long ticks = kernel != null ? kernel.startTicks() : table.startTicks(exec.pid());
         if (ticks < 0 && !gone) ticks = probe.startTicks(exec.pid());
         if (ticks < 0) ticks = syntheticTicks(exec.time());
         // A process gone already (most short ones, in a storm) has its parent's namespaces, as when /proc fails.
-        ProcessInfo.Namespaces namespaces = gone ? null : probe.namespaces(exec.pid());
+        ProcessInfo.Namespaces namespaces = kernel != null
+                ? probe.namespaces(exec.pid(), kernel.ids().cgroupId(), kernel.ids().pidNamespace(),
+                        kernel.ids().mountNamespace(), kernel.ids().netNamespace())
+                : gone ? null : probe.namespaces(exec.pid());
         if (namespaces == null) {
             namespaces = table.get(exec.ppid()).map(ProcessInfo::namespaces).orElse(null);
             if (namespaces == null) flags.add(Incomplete.NAMESPACES);
@@ -299,7 +338,9 @@ public final class Recorder {
         Long exitAt = exitsKnown.get(fork.childPid());
         if (exitAt != null && exitAt < observed) exitsKnown.remove(fork.childPid()); // a new process has the pid now
         boolean gone = exitAt != null && exitAt > observed;
-        long ticks = gone ? probe.startTicksFromForkTime(fork.monotonicNanos())
+        rememberKernel(fork.childPid(), fork.startTicks(), fork.ids(), fork.time());
+        long ticks = fork.startTicks() >= 0 ? fork.startTicks()
+                : gone ? probe.startTicksFromForkTime(fork.monotonicNanos())
                 : probe.startTicksAtFork(fork.childPid(), fork.monotonicNanos());
         if (ticks < 0) ticks = syntheticTicks(fork.time());
         if (table.get(fork.parentPid()).isEmpty()) learnFromProc(fork.parentPid());
@@ -307,6 +348,8 @@ public final class Recorder {
     }
 
     private void exit(Observation.Exit exit) {
+        KernelProcess kernel = kernelProcesses.get(exit.pid());
+        if (kernel != null && !kernel.time().isAfter(exit.time())) kernelProcesses.remove(exit.pid());
         Optional<ProcessInfo> process = table.exit(exit.pid(), exit.time());
         process.ifPresent(p -> emit(exit.time(), new ProcessExit(p, exit.exitCode(), exit.signal()), EnumSet.noneOf(Incomplete.class)));
         table.expire(exit.time());
@@ -405,6 +448,11 @@ public final class Recorder {
 
     public long failedExecs() {
         return failedExecs.get();
+    }
+
+    /** Execs whose start ticks and namespaces came from the kernel's records instead of /proc. */
+    public long execsFromKernel() {
+        return execsFromKernel;
     }
 
 }

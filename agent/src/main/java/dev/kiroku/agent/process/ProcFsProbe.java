@@ -28,6 +28,8 @@ public final class ProcFsProbe implements ProcessProbe {
         }
     };
 
+    private final CgroupPaths cgroupPaths = CgroupPaths.ofMounts();
+
     public ProcFsProbe(ProcFs proc, UserNames users) {
         this.proc = proc;
         this.users = users;
@@ -76,6 +78,17 @@ public final class ProcFsProbe implements ProcessProbe {
         } catch (RuntimeException e) {
             return null;
         }
+    }
+
+    @Override
+    public ProcessInfo.Namespaces namespaces(int pid, long cgroupId, long pidNamespace, long mountNamespace, long netNamespace) {
+        String cgroup = cgroupPaths.path(cgroupId);
+        if (cgroup == null) {
+            byte[] cgroupFile = ProcFiles.read(proc.file(pid, "cgroup"));
+            cgroup = cgroupFile == null ? null : unifiedCgroup(new String(cgroupFile, StandardCharsets.UTF_8));
+        }
+        String containerId = cgroup == null ? null : containerIds.computeIfAbsent(cgroup, ProcFsProbe::containerId).orElse(null);
+        return new ProcessInfo.Namespaces(cgroup, containerId, pidNamespace, mountNamespace, netNamespace);
     }
 
     /** The cgroup v2 path: the {@code 0::} line of /proc/PID/cgroup (the last one, if several), or null. */

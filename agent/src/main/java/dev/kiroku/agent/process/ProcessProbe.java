@@ -40,6 +40,14 @@ public interface ProcessProbe {
     /** Cgroup and namespace ids of a running process; null when it is gone. */
     ProcessInfo.Namespaces namespaces(int pid);
 
+    /**
+     * Cgroup and namespace ids of a process from the ids the kernel reported for it (BPF process sensor): only the
+     * cgroup's path is looked up (once per cgroup). This default reads /proc like {@link #namespaces(int)}.
+     */
+    default ProcessInfo.Namespaces namespaces(int pid, long cgroupId, long pidNamespace, long mountNamespace, long netNamespace) {
+        return namespaces(pid);
+    }
+
     /** Converts kernel start ticks to an instant. */
     Instant startTime(long startTicks);
 

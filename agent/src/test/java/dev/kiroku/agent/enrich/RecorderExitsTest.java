@@ -103,6 +103,39 @@ class RecorderExitsTest {
         }
     }
 
+    @Test
+    void an_exec_queued_before_the_kernels_fork_and_exec_records_takes_their_start_time_and_namespaces() throws Exception {
+        Process gone = new ProcessBuilder("/bin/true").start();
+        assertThat(gone.waitFor()).isZero();
+        int pid = (int) gone.pid();
+        Instant now = Instant.now();
+        ProcessInfo.Namespaces mine = real.namespaces(self);
+        long cgroupId = cgroupIdOf(mine.cgroup());
+        KernelIds ids = new KernelIds(cgroupId, mine.pidNamespace(), mine.mountNamespace(), mine.netNamespace());
+        long ticks = 1234567;
+        // audit's record first, as when its reader was quicker: the batch's preview tells the recorder what the kernel saw
+        List<Observation> batch = List.of(new Observation.Audit(exec(pid, now)), new Observation.Fork(self, pid, now, 0, ticks, ids),
+                new Observation.Exec(pid, now, ticks, ids));
+        recorder.preview(batch);
+        for (Observation o : batch) recorder.observe(o, now);
+
+        ProcessInfo process = events.stream().filter(e -> e.payload() instanceof ProcessStart)
+                .map(e -> ((ProcessStart) e.payload()).process()).filter(p -> p.pid() == pid).findFirst().orElseThrow();
+        assertThat(process.entityId()).isEqualTo(dev.kiroku.event.EntityIds.process("agent-1", pid, ticks));
+        assertThat(process.namespaces()).isEqualTo(mine);
+        assertThat(probe.namespaceReads(pid)).isZero();
+        assertThat(probe.startTicksReads(pid)).isZero();
+        assertThat(recorder.execsFromKernel()).isEqualTo(1);
+    }
+
+    /** The cgroup v2 id of a cgroup path: the inode of its directory under the cgroup2 mount. */
+    private static long cgroupIdOf(String cgroup) throws Exception {
+        String mountPoint = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/mounts")).stream()
+                .map(l -> l.split(" ")).filter(f -> f[2].equals("cgroup2")).map(f -> f[1]).findFirst().orElse(null);
+        org.junit.jupiter.api.Assumptions.assumeTrue(mountPoint != null && cgroup != null, "needs a cgroup v2 mount");
+        return (Long) java.nio.file.Files.getAttribute(java.nio.file.Path.of(mountPoint + cgroup), "unix:ino");
+    }
+
     private ExecActivity exec(int pid, Instant time) {
         return new ExecActivity(time, 1, pid, self, 0, 0, 0, 0, 0, -1, null, "true", "/bin/true",
                 List.of("/bin/true", "marker"), true, "/", true, 0);
@@ -151,6 +184,11 @@ class RecorderExitsTest {
         public ProcessInfo.Namespaces namespaces(int pid) {
             namespaceReads.merge(pid, 1, Integer::sum);
             return probe.namespaces(pid);
+        }
+
+        @Override
+        public ProcessInfo.Namespaces namespaces(int pid, long cgroupId, long pidNamespace, long mountNamespace, long netNamespace) {
+            return probe.namespaces(pid, cgroupId, pidNamespace, mountNamespace, netNamespace);
         }
 
         @Override

@@ -89,6 +89,10 @@ public final class Libc {
             FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG));
     private static final MethodHandle STATX = LINKER.downcallHandle(LOOKUP.findOrThrow("statx"),
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS));
+    private static final MethodHandle MMAP = errnoHandle("mmap",
+            FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
+    private static final MethodHandle MUNMAP = LINKER.downcallHandle(LOOKUP.findOrThrow("munmap"),
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
     private static final MethodHandle POLL = errnoHandle("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     private static final MethodHandle GETPID = LINKER.downcallHandle(LOOKUP.findOrThrow("getpid"), FunctionDescriptor.of(JAVA_INT));
 
@@ -419,6 +423,32 @@ public final class Libc {
         pollfd.set(JAVA_SHORT, 6, (short) 0);
         int n = poll(pollfd, 1, timeoutMillis);
         return n == 0 ? 0 : pollfd.get(JAVA_SHORT, 6) & 0xFFFF;
+    }
+
+    public static final int PROT_READ = 1;
+    public static final int PROT_WRITE = 2;
+    public static final int MAP_SHARED = 1;
+
+    /** {@code mmap(NULL, length, prot, MAP_SHARED, fd, offset)}: the mapping as a segment of {@code length} bytes. */
+    public static MemorySegment mmapShared(int fd, long length, int prot, long offset) throws ErrnoException {
+        MemorySegment s = SCRATCH.get();
+        MemorySegment address;
+        try {
+            address = (MemorySegment) MMAP.invokeExact(s, MemorySegment.NULL, length, prot, MAP_SHARED, fd, offset);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+        if (address.address() == -1L) throw new ErrnoException("mmap", errno(s));
+        return address.reinterpret(length);
+    }
+
+    /** {@code munmap(2)} of a segment {@link #mmapShared} returned. */
+    public static void munmap(MemorySegment mapping) {
+        try {
+            int ignored = (int) MUNMAP.invokeExact(mapping, mapping.byteSize());
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
     }
 
     public static int getpid() {

@@ -1,0 +1,261 @@
+package dev.kiroku.sensor.linux.bpf;
+
+import dev.kiroku.sensor.linux.ffm.Errno;
+import dev.kiroku.sensor.linux.ffm.ErrnoException;
+import dev.kiroku.sensor.linux.ffm.Libc;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+
+/**
+ * Fork, exec and exit of every process, from Kiroku's BPF programs ({@code process.bpf.o}: {@code tp_btf} programs
+ * on {@code sched_process_fork/exec/exit}) through one ring buffer, read from Java without a call per record
+ * ({@link RingBuffer}). The programs wake no reader until the buffer fills past a mark: the records are taken by
+ * {@link #pull} (the enrichment thread, before each batch) or by this source's thread every {@value #POLL_MILLIS} ms,
+ * so a storm costs no wake-up per record.
+ *
+ * <p>Everything the programs hold dies with the descriptors of this process: {@link #stop} destroys the links and
+ * closes the object, and after a {@code kill -9} the kernel detaches the programs when it closes the descriptors.
+ * Needs root (CAP_BPF and CAP_PERFMON), {@code libbpf.so.1} and a kernel with BTF; {@link #start} throws a
+ * {@link BpfException} naming what is missing otherwise, and the caller falls back to the proc connector.
+ */
+public final class BpfProcessSource implements AutoCloseable {
+    /** The object built from {@code src/main/bpf/process.bpf.c}, next to this class on the class path. */
+    static final String OBJECT_RESOURCE = "process.bpf.o";
+    static final int KIND_FORK = 1;
+    static final int KIND_EXEC = 2;
+    static final int KIND_EXIT = 3;
+    static final int RECORD_BYTES = 96;
+    private static final long CLOCK_TICK_NANOS = 10_000_000L; // USER_HZ 100: /proc's start ticks
+
+    private final AtomicLong records = new AtomicLong();
+    private final AtomicLong malformed = new AtomicLong();
+    private final AtomicLong sinkFailures = new AtomicLong();
+    /** How often the reader hands records over when nobody else does (the enrichment thread pulls before each batch). */
+    private static final int POLL_MILLIS = 50;
+    private final ReentrantLock consuming = new ReentrantLock();
+    private volatile boolean running;
+    private Arena arena;
+    private MemorySegment object;
+    private final List<MemorySegment> links = new ArrayList<>();
+    private volatile RingBuffer ring;
+    private int droppedMap = -1;
+    private Thread reader;
+    private Consumer<ProcessRecord> sink;
+    private long epochMinusMonotonicNanos;
+
+    /** Why this source cannot run on this machine (no libbpf, no object), or empty when it may. */
+    public static Optional<String> unavailable() {
+        Optional<String> library = LibBpf.unavailable();
+        if (library.isPresent()) return library;
+        if (objectOverride() == null && BpfProcessSource.class.getResource(OBJECT_RESOURCE) == null) {
+            return Optional.of("this build has no " + OBJECT_RESOURCE + " (clang was missing when it was built)");
+        }
+        return Optional.empty();
+    }
+
+    private static Path objectOverride() {
+        String path = System.getProperty("kiroku.bpf.processObject");
+        return path == null ? null : Path.of(path);
+    }
+
+    public synchronized void start(Consumer<ProcessRecord> sink) throws IOException {
+        if (running) throw new IllegalStateException("already started");
+        Optional<String> missing = unavailable();
+        if (missing.isPresent()) throw new BpfException(missing.get());
+        this.sink = sink;
+        Instant now = Instant.now();
+        epochMinusMonotonicNanos = now.getEpochSecond() * 1_000_000_000L + now.getNano() - System.nanoTime();
+        arena = Arena.ofShared();
+        try {
+            LibBpf.quiet();
+            object = LibBpf.openMem(arena.allocateFrom(ValueLayout.JAVA_BYTE, objectBytes()));
+            LibBpf.load(object);
+            for (MemorySegment p = LibBpf.nextProgram(object, MemorySegment.NULL); p.address() != 0; p = LibBpf.nextProgram(object, p)) {
+                links.add(LibBpf.attach(p));
+            }
+            droppedMap = LibBpf.mapFd(object, "dropped", arena);
+            ring = new RingBuffer(LibBpf.mapFd(object, "records", arena), LibBpf.mapMaxEntries(object, "records", arena));
+        } catch (IOException | RuntimeException e) {
+            release();
+            throw e;
+        }
+        running = true;
+        reader = Thread.ofPlatform().name("kiroku-bpf-process").daemon(true).unstarted(this::readLoop);
+        reader.start();
+    }
+
+    private static byte[] objectBytes() throws IOException {
+        Path override = objectOverride();
+        if (override != null) return Files.readAllBytes(override);
+        try (InputStream in = BpfProcessSource.class.getResourceAsStream(OBJECT_RESOURCE)) {
+            if (in == null) throw new BpfException("no " + OBJECT_RESOURCE + " on the class path");
+            return in.readAllBytes();
+        }
+    }
+
+    /** Detaches the programs and frees the ring buffer and the object. Idempotent. */
+    public synchronized void stop() {
+        if (!running) return;
+        running = false;
+        try {
+            reader.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        release();
+    }
+
+    private void release() {
+        consuming.lock();
+        try {
+            if (ring != null) ring.close();
+            ring = null;
+        } finally {
+            consuming.unlock();
+        }
+        for (MemorySegment link : links) LibBpf.destroyLink(link);
+        links.clear();
+        if (object != null) LibBpf.close(object);
+        object = null;
+        droppedMap = -1;
+        if (arena != null) arena.close();
+        arena = null;
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    public synchronized BpfProcessStatus status() {
+        return new BpfProcessStatus(running, records.get(), dropped(), malformed.get(), sinkFailures.get());
+    }
+
+    /** The programs' count of records that found the ring buffer full. */
+    private long dropped() {
+        if (droppedMap < 0) return 0;
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment key = a.allocate(ValueLayout.JAVA_INT);
+            MemorySegment value = a.allocate(ValueLayout.JAVA_LONG);
+            return LibBpf.lookup(droppedMap, key, value) ? value.get(ValueLayout.JAVA_LONG, 0) : 0;
+        }
+    }
+
+    private void readLoop() {
+        while (running && readOnce()) {
+            // each turn is a method of its own: the JIT compiles it, never this loop, which is entered once
+        }
+    }
+
+    /**
+     * Waits until the kernel wakes readers (the programs do so only when the buffer fills past a mark) or the poll
+     * interval passes, then hands over what is there: a storm costs a wake-up per interval, not per record.
+     */
+    private boolean readOnce() {
+        try {
+            Libc.pollIn(ring.fd(), POLL_MILLIS);
+        } catch (ErrnoException e) {
+            if (e.errno() != Errno.EINTR && running && !sleep(POLL_MILLIS)) return false;
+        }
+        pull();
+        return true;
+    }
+
+    private static boolean sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+            return true;
+        } catch (InterruptedException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Hands every record waiting in the ring buffer to the sink now, on the calling thread (the enrichment thread calls
+     * this before each batch, so that a process's fork and exec reach it no later than audit's record of the exec).
+     * When the reader thread is handing records over, waits until it is done, so that they are queued on return.
+     */
+    public void pull() {
+        consuming.lock();
+        try {
+            RingBuffer r = ring;
+            if (r != null) r.consume(this::record);
+        } finally {
+            consuming.unlock();
+        }
+    }
+
+    /** One record, on the thread that pulls. Never throws: a bad record or a failing sink costs only itself. */
+    private void record(MemorySegment data, long offset, int length) {
+        ProcessRecord record;
+        try {
+            record = decode(data, offset, length, epochMinusMonotonicNanos);
+        } catch (RuntimeException e) {
+            record = null;
+        }
+        if (record == null) {
+            malformed.incrementAndGet();
+            return;
+        }
+        records.incrementAndGet();
+        try {
+            sink.accept(record);
+        } catch (RuntimeException e) {
+            sinkFailures.incrementAndGet();
+        }
+    }
+
+    /** Decodes one ring buffer record; null when it is too short for its kind or of an unknown kind. */
+    static ProcessRecord decode(MemorySegment r, long at, int length, long epochMinusMonotonicNanos) {
+        if (length < RECORD_BYTES) return null;
+        int kind = r.get(ValueLayout.JAVA_INT_UNALIGNED, at);
+        ProcessRecord.Kind k = switch (kind) {
+            case KIND_FORK -> ProcessRecord.Kind.FORK;
+            case KIND_EXEC -> ProcessRecord.Kind.EXEC;
+            case KIND_EXIT -> ProcessRecord.Kind.EXIT;
+            default -> null;
+        };
+        if (k == null) return null;
+        long monotonic = r.get(ValueLayout.JAVA_LONG_UNALIGNED, at + 16);
+        long nanos = monotonic + epochMinusMonotonicNanos;
+        Instant time = Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L));
+        return new ProcessRecord(k, r.get(ValueLayout.JAVA_INT_UNALIGNED, at + 4), r.get(ValueLayout.JAVA_INT_UNALIGNED, at + 8),
+                r.get(ValueLayout.JAVA_INT_UNALIGNED, at + 12), time, monotonic, r.get(ValueLayout.JAVA_LONG_UNALIGNED, at + 24),
+                r.get(ValueLayout.JAVA_LONG_UNALIGNED, at + 32), r.get(ValueLayout.JAVA_INT_UNALIGNED, at + 40),
+                r.get(ValueLayout.JAVA_INT_UNALIGNED, at + 44), r.get(ValueLayout.JAVA_INT_UNALIGNED, at + 48),
+                r.get(ValueLayout.JAVA_INT_UNALIGNED, at + 52), r.get(ValueLayout.JAVA_INT_UNALIGNED, at + 56),
+                unsigned(r, at + 60), r.get(ValueLayout.JAVA_INT_UNALIGNED, at + 64), unsigned(r, at + 68), unsigned(r, at + 72),
+                string(r, at + 80, 16));
+    }
+
+    /** /proc/PID/stat's start time in clock ticks, from the kernel's boot-time nanoseconds. */
+    public static long startTicks(long startBoottimeNanos) {
+        return startBoottimeNanos / CLOCK_TICK_NANOS;
+    }
+
+    private static long unsigned(MemorySegment r, long offset) {
+        return Integer.toUnsignedLong(r.get(ValueLayout.JAVA_INT_UNALIGNED, offset));
+    }
+
+    private static String string(MemorySegment r, long offset, int max) {
+        int length = 0;
+        while (length < max && r.get(ValueLayout.JAVA_BYTE, offset + length) != 0) length++;
+        byte[] bytes = new byte[length];
+        MemorySegment.copy(r, ValueLayout.JAVA_BYTE, offset, bytes, 0, length);
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+}
