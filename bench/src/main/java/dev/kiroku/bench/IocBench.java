@@ -214,7 +214,10 @@ public final class IocBench {
      * under agent ids of its own.
      */
     private static PipelineResult pipeline(Path dir, List<Indicator> indicators, List<Event> events, int rounds) throws IOException {
-        try (IocPipeline pipeline = IocPipeline.open(dir, indicators, InstantSource.fixed(T0.plus(Duration.ofDays(1))))) {
+        Map<String, Indicator> distinct = new LinkedHashMap<>(); // the generated list repeats a few ids; the server keeps one
+        for (Indicator i : indicators) distinct.put(i.id(), i);
+        List<Indicator> loaded = List.copyOf(distinct.values());
+        try (IocPipeline pipeline = IocPipeline.open(dir, loaded, InstantSource.fixed(T0.plus(Duration.ofDays(1))))) {
             long[] base = new long[rounds];
             long[] with = new long[rounds];
             long[] matcher = new long[rounds];
