@@ -24,7 +24,7 @@ final class EcsWriter {
     }
 
     private void envelope(Event event) {
-        if (fields.wants("@timestamp")) put("@timestamp", event.timestamp().toString());
+        if (fields.wants("@timestamp")) fields.time("@timestamp", event.timestamp());
         put("event.kind", event.payload() instanceof LossReport ? "metric" : "event");
         put("event.sequence", event.sequence());
         put("agent.id", event.agentId());
@@ -54,8 +54,8 @@ final class EcsWriter {
                 category("host", "info", "events_lost");
                 put("kiroku.loss.source", loss.source());
                 put("kiroku.loss.count", loss.count());
-                put("kiroku.loss.from", loss.from().toString());
-                put("kiroku.loss.to", loss.to().toString());
+                fields.time("kiroku.loss.from", loss.from());
+                fields.time("kiroku.loss.to", loss.to());
                 put("kiroku.loss.reason", loss.reason());
             }
             case ExecutionBlocked blocked -> blocked(blocked);
@@ -194,7 +194,7 @@ final class EcsWriter {
         put("process.hash.sha1", p.sha1());
         put("process.hash.sha256", p.sha256());
         put("process.working_directory", p.workingDirectory());
-        if (p.startTime() != null && fields.wants("process.start")) put("process.start", p.startTime().toString());
+        if (p.startTime() != null && fields.wants("process.start")) fields.time("process.start", p.startTime());
         if (p.session() >= 0) put("process.session_id", p.session());
         put("process.tty.name", p.tty());
         ProcessInfo.Namespaces ns = p.namespaces();

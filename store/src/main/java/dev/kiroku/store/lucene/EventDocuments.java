@@ -1,5 +1,6 @@
 package dev.kiroku.store.lucene;
 
+import dev.kiroku.event.EcsFields;
 import dev.kiroku.event.Event;
 import dev.kiroku.event.ProcessInfo;
 import dev.kiroku.store.EventSchema;
@@ -58,7 +59,18 @@ final class EventDocuments {
     static Document of(Event event) {
         Document doc = envelope(event);
         CombinedKeywords.Pairs pairs = new CombinedKeywords.Pairs();
-        event.writeEcs((name, value) -> field(doc, pairs, name, value));
+        event.writeEcs(new EcsFields() {
+            @Override
+            public void put(String name, Object value) {
+                field(doc, pairs, name, value);
+            }
+
+            @Override
+            public void time(String name, Instant value) {
+                // @timestamp is indexed exactly by the envelope; other times as nanoseconds, without text in between
+                if (!name.equals(EventSchema.TIMESTAMP)) date(doc, name, Nanos.of(value));
+            }
+        });
         pairs.addTo(doc);
         return doc;
     }
