@@ -267,18 +267,19 @@ public final class Agent implements AutoCloseable {
      */
 
     private void recordBatch(List<Observation> batch) throws InterruptedException {
-        for (Sensor sensor : pulledSensors) sensor.pull();
-        if (queue.drainTo(batch, BATCH_MAX) == 0) {
+        if (queue.isEmpty()) {
             if (busy) {
                 // Observations are coming: let them gather for a moment instead of being woken by each one.
                 Thread.sleep(LINGER);
-                queue.drainTo(batch, BATCH_MAX);
-            }
-            if (batch.isEmpty()) {
+            } else {
                 Observation observation = queue.poll(100, TimeUnit.MILLISECONDS);
                 if (observation != null) batch.add(observation);
             }
         }
+        // What the sensors hold comes along; it never cuts the lingering short (a storm's records would keep this
+        // thread spinning through tiny batches, taking the CPU from the processes it records).
+        for (Sensor sensor : pulledSensors) sensor.pull();
+        queue.drainTo(batch, BATCH_MAX - batch.size());
         busy = !batch.isEmpty();
         Instant now = clock.instant();
         recorder.preview(batch);
