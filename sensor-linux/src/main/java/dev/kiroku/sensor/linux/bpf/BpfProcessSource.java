@@ -187,20 +187,25 @@ public final class BpfProcessSource implements AutoCloseable {
     /**
      * Hands every record waiting in the ring buffer to the sink now, on the calling thread (the enrichment thread calls
      * this before each batch, so that a process's fork and exec reach it no later than audit's record of the exec).
-     * When the reader thread is handing records over, waits until it is done, so that they are queued on return.
+     * When the reader thread is handing records over, waits until it is done, so that they are delivered on return.
      */
     public void pull() {
+        pull(sink);
+    }
+
+    /** As {@link #pull()}, to {@code to} instead of the sink given to {@link #start} (never throws from it). */
+    public void pull(Consumer<ProcessRecord> to) {
         consuming.lock();
         try {
             RingBuffer r = ring;
-            if (r != null) r.consume(this::record);
+            if (r != null) r.consume((data, offset, length) -> record(data, offset, length, to));
         } finally {
             consuming.unlock();
         }
     }
 
     /** One record, on the thread that pulls. Never throws: a bad record or a failing sink costs only itself. */
-    private void record(MemorySegment data, long offset, int length) {
+    private void record(MemorySegment data, long offset, int length, Consumer<ProcessRecord> to) {
         ProcessRecord record;
         try {
             record = decode(data, offset, length, epochMinusMonotonicNanos);
@@ -213,7 +218,7 @@ public final class BpfProcessSource implements AutoCloseable {
         }
         records.incrementAndGet();
         try {
-            sink.accept(record);
+            to.accept(record);
         } catch (RuntimeException e) {
             sinkFailures.incrementAndGet();
         }
