@@ -31,6 +31,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -92,8 +93,11 @@ public final class Agent implements AutoCloseable {
         /** Registers this sensor's loss counters. */
         void registerLosses(LossLedger ledger);
 
-        /** Queues what the sensor holds now, on the enrichment thread, before it takes a batch (most hold nothing). */
-        default void pull() {
+        /**
+         * Hands what the sensor holds now to {@code batch}, on the enrichment thread, as it takes a batch (most hold
+         * nothing): no queue, so no lock shared with the readers that offer to it.
+         */
+        default void pull(Consumer<Observation> batch) {
         }
     }
 
@@ -172,11 +176,14 @@ public final class Agent implements AutoCloseable {
      * Observations of a sensor the policy mutes are discarded here and counted apart from losses.
      */
     private void offer(Observation observation) {
-        if (!policy.mutedSensors().isEmpty() && policy.mutedSensors().contains(sensorOf(observation))) {
-            discardedByPolicy.incrementAndGet();
-            return;
-        }
-        if (!queue.offer(observation)) queueDrops.incrementAndGet();
+        if (!muted(observation) && !queue.offer(observation)) queueDrops.incrementAndGet();
+    }
+
+    /** Whether the policy mutes the observation's sensor (then it is counted as discarded). */
+    private boolean muted(Observation observation) {
+        if (policy.mutedSensors().isEmpty() || !policy.mutedSensors().contains(sensorOf(observation))) return false;
+        discardedByPolicy.incrementAndGet();
+        return true;
     }
 
     private static String sensorOf(Observation observation) {
@@ -267,18 +274,21 @@ public final class Agent implements AutoCloseable {
      */
 
     private void recordBatch(List<Observation> batch) throws InterruptedException {
-        for (Sensor sensor : pulledSensors) sensor.pull();
-        if (queue.drainTo(batch, BATCH_MAX) == 0) {
+        if (queue.isEmpty()) {
             if (busy) {
                 // Observations are coming: let them gather for a moment instead of being woken by each one.
                 Thread.sleep(LINGER);
-                queue.drainTo(batch, BATCH_MAX);
-            }
-            if (batch.isEmpty()) {
+            } else {
                 Observation observation = queue.poll(100, TimeUnit.MILLISECONDS);
                 if (observation != null) batch.add(observation);
             }
         }
+        // What the sensors hold comes along; it never cuts the lingering short (a storm's records would keep this
+        // thread spinning through tiny batches, taking the CPU from the processes it records).
+        for (Sensor sensor : pulledSensors) sensor.pull(observation -> {
+            if (!muted(observation)) batch.add(observation);
+        });
+        queue.drainTo(batch, BATCH_MAX);
         busy = !batch.isEmpty();
         Instant now = clock.instant();
         recorder.preview(batch);

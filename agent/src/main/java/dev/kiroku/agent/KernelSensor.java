@@ -1,5 +1,6 @@
 package dev.kiroku.agent;
 
+import dev.kiroku.agent.enrich.Observation;
 import dev.kiroku.agent.loss.LossLedger;
 
 import java.util.function.Consumer;
@@ -20,10 +21,10 @@ final class KernelSensor implements Agent.Sensor {
     private final Supplier<AgentStatus.Sensor> running;
     private final Consumer<LossLedger> losses;
     private final AutoCloseable source;
-    private final Runnable pull;
+    private final Consumer<Consumer<Observation>> pull;
 
     private KernelSensor(String name, String failure, Supplier<AgentStatus.Sensor> running, Consumer<LossLedger> losses,
-                         AutoCloseable source, Runnable pull) {
+                         AutoCloseable source, Consumer<Consumer<Observation>> pull) {
         this.name = name;
         this.failure = failure;
         this.running = running;
@@ -38,12 +39,12 @@ final class KernelSensor implements Agent.Sensor {
      */
     static KernelSensor start(String name, AutoCloseable source, Start start, Supplier<AgentStatus.Sensor> running,
                               Consumer<LossLedger> losses) {
-        return start(name, source, start, running, losses, () -> { });
+        return start(name, source, start, running, losses, batch -> { });
     }
 
-    /** @param pull queues what the source holds, on the enrichment thread ({@link Agent.Sensor#pull}) */
+    /** @param pull hands what the source holds to a batch, on the enrichment thread ({@link Agent.Sensor#pull}) */
     static KernelSensor start(String name, AutoCloseable source, Start start, Supplier<AgentStatus.Sensor> running,
-                              Consumer<LossLedger> losses, Runnable pull) {
+                              Consumer<LossLedger> losses, Consumer<Consumer<Observation>> pull) {
         try {
             start.run();
             return new KernelSensor(name, null, running, losses, source, pull);
@@ -54,7 +55,7 @@ final class KernelSensor implements Agent.Sensor {
                 // it did not start; nothing of it is left to release
             }
             return new KernelSensor(name, e.getMessage() == null ? e.toString() : e.getMessage(), running, ledger -> { }, source,
-                    () -> { });
+                    batch -> { });
         }
     }
 
@@ -64,8 +65,8 @@ final class KernelSensor implements Agent.Sensor {
     }
 
     @Override
-    public void pull() {
-        pull.run();
+    public void pull(Consumer<Observation> batch) {
+        pull.accept(batch);
     }
 
     @Override

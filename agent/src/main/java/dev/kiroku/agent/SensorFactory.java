@@ -100,7 +100,7 @@ final class SensorFactory {
         if (bpfProblem == null) {
             BpfProcessSource source = new BpfProcessSource();
             KernelSensor sensor = KernelSensor.start("proc_connector", source,
-                    () -> source.start(this::processRecord),
+                    () -> source.start(record -> queue.accept(observation(record))),
                     () -> {
                         BpfProcessStatus s = source.status();
                         return new AgentStatus.Sensor("proc_connector", s.running() ? "running" : "stopped",
@@ -109,21 +109,21 @@ final class SensorFactory {
                                         + " sink_failures=" + s.sinkFailures()));
                     },
                     ledger -> ledger.register("process_bpf", "BPF process ring buffer full", () -> source.status().dropped()),
-                    source::pull);
+                    batch -> source.pull(record -> batch.accept(observation(record))));
             if (sensor.failure() == null) return sensor;
             bpfProblem = sensor.failure();
         }
         return processConnector(bpfProblem);
     }
 
-    private void processRecord(ProcessRecord record) {
+    private static Observation observation(ProcessRecord record) {
         KernelIds ids = new KernelIds(record.cgroupId(), record.pidNamespace(), record.mountNamespace(), record.netNamespace());
         long ticks = BpfProcessSource.startTicks(record.startBoottimeNanos());
-        switch (record.kind()) {
-            case FORK -> queue.accept(new Observation.Fork(record.ppid(), record.pid(), record.time(), record.monotonicNanos(), ticks, ids));
-            case EXEC -> queue.accept(new Observation.Exec(record.pid(), record.time(), ticks, ids));
-            case EXIT -> queue.accept(new Observation.Exit(record.pid(), record.exitCode(), record.signal(), record.time()));
-        }
+        return switch (record.kind()) {
+            case FORK -> new Observation.Fork(record.ppid(), record.pid(), record.time(), record.monotonicNanos(), ticks, ids);
+            case EXEC -> new Observation.Exec(record.pid(), record.time(), ticks, ids);
+            case EXIT -> new Observation.Exit(record.pid(), record.exitCode(), record.signal(), record.time());
+        };
     }
 
     private Agent.Sensor processConnector(String bpfProblem) {
