@@ -25,7 +25,7 @@ class AhoCorasickTest {
         for (int attempt = 0; attempt < 300; attempt++) {
             List<String> patterns = new ArrayList<>();
             int count = 1 + r.nextInt(40);
-            for (int i = 0; i < count; i++) patterns.add(Values.lower(random(r, 1, 6)));
+            for (int i = 0; i < count; i++) patterns.add(Values.lower(RandomText.of(r, ALPHABET, 1, 6)));
             int maxDense = switch (r.nextInt(3)) {
                 case 0 -> 1 << 21;
                 case 1 -> 1;
@@ -33,7 +33,7 @@ class AhoCorasickTest {
             };
             AhoCorasick automaton = new AhoCorasick(patterns, maxDense);
             for (int t = 0; t < 20; t++) {
-                String text = random(r, 0, 40);
+                String text = RandomText.of(r, ALPHABET, 0, 40);
                 assertThat(found(automaton, text)).as("seed %d, attempt %d, patterns %s, dense cells %d, text '%s'",
                         seed, attempt, patterns, maxDense, text).isEqualTo(expected(patterns, text));
             }
@@ -45,7 +45,7 @@ class AhoCorasickTest {
         long seed = new Random().nextLong();
         Random r = new Random(seed);
         List<String> patterns = new ArrayList<>();
-        for (int i = 0; i < 3000; i++) patterns.add(Values.lower(random(r, 15, 25)));
+        for (int i = 0; i < 3000; i++) patterns.add(Values.lower(RandomText.of(r, ALPHABET, 15, 25)));
         AhoCorasick automaton = new AhoCorasick(patterns);
         for (int t = 0; t < 300; t++) {
             // Texts made of pattern pieces, so that scans run deep into the trie.
@@ -53,7 +53,7 @@ class AhoCorasickTest {
             while (text.length() < 200) {
                 String p = patterns.get(r.nextInt(patterns.size()));
                 text.append(r.nextBoolean() ? p.toUpperCase(java.util.Locale.ROOT) : p, 0, 1 + r.nextInt(p.length()));
-                if (r.nextInt(4) == 0) text.append(random(r, 0, 3));
+                if (r.nextInt(4) == 0) text.append(RandomText.of(r, ALPHABET, 0, 3));
             }
             String s = text.toString();
             assertThat(found(automaton, s)).as("seed %d, text '%s'", seed, s).isEqualTo(expected(patterns, s));
@@ -67,11 +67,11 @@ class AhoCorasickTest {
         for (int attempt = 0; attempt < 300; attempt++) {
             List<String> patterns = new ArrayList<>();
             int count = 1 + r.nextInt(40);
-            for (int i = 0; i < count; i++) patterns.add(Values.lower(random(r, 1, 6)));
+            for (int i = 0; i < count; i++) patterns.add(Values.lower(RandomText.of(r, ALPHABET, 1, 6)));
             AhoCorasick automaton = new AhoCorasick(patterns, r.nextBoolean() ? 1 << 21 : 1 + r.nextInt(50));
             for (int t = 0; t < 20; t++) {
-                String prefix = random(r, 0, 12);
-                String rest = random(r, 0, 30);
+                String prefix = RandomText.of(r, ALPHABET, 0, 12);
+                String rest = RandomText.of(r, ALPHABET, 0, 30);
                 String whole = prefix + rest;
                 Set<Integer> prefixHits = new TreeSet<>();
                 automaton.scanPrefix(whole.toCharArray(), whole.length(), prefix.length(), prefixHits::add);
@@ -93,13 +93,13 @@ class AhoCorasickTest {
             List<String> patterns = new ArrayList<>();
             int shortest = 2 + r.nextInt(6);
             int count = 1 + r.nextInt(20);
-            for (int i = 0; i < count; i++) patterns.add(Values.lower(random(r, shortest, shortest + 4)));
+            for (int i = 0; i < count; i++) patterns.add(Values.lower(RandomText.of(r, ALPHABET, shortest, shortest + 4)));
             AhoCorasick automaton = new AhoCorasick(patterns, r.nextBoolean() ? 1 << 21 : 1 + r.nextInt(50));
             assertThat(automaton.shortest()).isEqualTo(patterns.stream().mapToInt(String::length).min().orElseThrow());
             for (int t = 0; t < 20; t++) {
                 // A text that is a case variant of a pattern, possibly cut short by one char.
                 String p = patterns.get(r.nextInt(patterns.size()));
-                String text = r.nextBoolean() ? p.toUpperCase(java.util.Locale.ROOT) : random(r, 0, shortest + 1);
+                String text = r.nextBoolean() ? p.toUpperCase(java.util.Locale.ROOT) : RandomText.of(r, ALPHABET, 0, shortest + 1);
                 if (r.nextBoolean() && !text.isEmpty()) text = text.substring(0, text.length() - 1);
                 assertThat(found(automaton, text)).as("seed %d, attempt %d, patterns %s, text '%s'", seed, attempt, patterns, text)
                         .isEqualTo(expected(patterns, text));
@@ -107,12 +107,6 @@ class AhoCorasickTest {
         }
     }
 
-    private static String random(Random r, int min, int max) {
-        int n = min + r.nextInt(max - min + 1);
-        StringBuilder b = new StringBuilder(n);
-        for (int i = 0; i < n; i++) b.append(ALPHABET.charAt(r.nextInt(ALPHABET.length())));
-        return b.toString();
-    }
 
     private static Set<Integer> found(AhoCorasick automaton, String text) {
         Set<Integer> hits = new TreeSet<>();

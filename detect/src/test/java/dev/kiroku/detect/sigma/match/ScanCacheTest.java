@@ -25,10 +25,10 @@ class ScanCacheTest {
         Random r = new Random(seed);
         for (int attempt = 0; attempt < 20; attempt++) {
             List<String> patterns = new ArrayList<>();
-            for (int i = 0; i < 30; i++) patterns.add(Values.lower(random(r, 1, 4)));
+            for (int i = 0; i < 30; i++) patterns.add(Values.lower(RandomText.of(r, ALPHABET, 1, 4)));
             AhoCorasick automaton = new AhoCorasick(patterns);
             List<String> pool = new ArrayList<>();
-            for (int i = 0; i < 5000; i++) pool.add(random(r, ScanCache.MIN_LENGTH, 40));
+            for (int i = 0; i < 5000; i++) pool.add(RandomText.of(r, ALPHABET, ScanCache.MIN_LENGTH, 40));
             ScanCache cache = new ScanCache();
             int replayed = 0;
             for (int t = 0; t < 20_000; t++) {
@@ -51,10 +51,4 @@ class ScanCacheTest {
         }
     }
 
-    private static String random(Random r, int min, int max) {
-        int n = min + r.nextInt(max - min + 1);
-        StringBuilder b = new StringBuilder(n);
-        for (int i = 0; i < n; i++) b.append(ALPHABET.charAt(r.nextInt(ALPHABET.length())));
-        return b.toString();
-    }
 }

@@ -28,7 +28,7 @@ class SkipScannerTest {
             SkipScanner scanner = SkipScanner.of(patterns);
             assertThat(scanner).as("seed %d, patterns %s", seed, patterns).isNotNull();
             for (int t = 0; t < 30; t++) {
-                String text = r.nextInt(3) == 0 ? pieces(r, patterns) : random(r, TEXT_ALPHABET, 0, 60);
+                String text = r.nextInt(3) == 0 ? pieces(r, patterns) : RandomText.of(r, TEXT_ALPHABET, 0, 60);
                 assertThat(found(scanner, text)).as("seed %d, attempt %d, patterns %s, text '%s'", seed, attempt, patterns, text)
                         .isEqualTo(expected(patterns, text));
             }
@@ -70,7 +70,7 @@ class SkipScannerTest {
         List<String> patterns = new ArrayList<>();
         int count = 1 + r.nextInt(SkipScanner.MAX_PATTERNS);
         int shortest = SkipScanner.MIN_SHORTEST + r.nextInt(4);
-        for (int i = 0; i < count; i++) patterns.add(random(r, PATTERN_ALPHABET, shortest, shortest + r.nextInt(6)));
+        for (int i = 0; i < count; i++) patterns.add(RandomText.of(r, PATTERN_ALPHABET, shortest, shortest + r.nextInt(6)));
         return patterns;
     }
 
@@ -81,17 +81,11 @@ class SkipScannerTest {
         while (text.length() < length) {
             String p = patterns.get(r.nextInt(patterns.size()));
             text.append(r.nextBoolean() ? p.toUpperCase(Locale.ROOT) : p, r.nextInt(2), p.length() - r.nextInt(2));
-            if (r.nextInt(3) == 0) text.append(random(r, TEXT_ALPHABET, 0, 4));
+            if (r.nextInt(3) == 0) text.append(RandomText.of(r, TEXT_ALPHABET, 0, 4));
         }
         return text.toString();
     }
 
-    private static String random(Random r, String alphabet, int min, int max) {
-        int n = min + r.nextInt(max - min + 1);
-        StringBuilder b = new StringBuilder(n);
-        for (int i = 0; i < n; i++) b.append(alphabet.charAt(r.nextInt(alphabet.length())));
-        return b.toString();
-    }
 
     private static Set<Integer> found(SkipScanner scanner, String text) {
         Set<Integer> hits = new TreeSet<>();

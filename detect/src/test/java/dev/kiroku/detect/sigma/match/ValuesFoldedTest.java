@@ -22,8 +22,8 @@ class ValuesFoldedTest {
         long seed = new Random().nextLong();
         Random r = new Random(seed);
         for (int attempt = 0; attempt < 20_000; attempt++) {
-            String text = random(r, 0, 12);
-            String pattern = Values.lower(r.nextInt(3) == 0 ? cut(r, text) : random(r, 0, 4));
+            String text = RandomText.of(r, ALPHABET, 0, 12);
+            String pattern = Values.lower(r.nextInt(3) == 0 ? cut(r, text) : RandomText.of(r, ALPHABET, 0, 4));
             for (ValueTest.TextOp op : ValueTest.TextOp.values()) {
                 String lower = Values.lower(text);
                 boolean expected = switch (op) {
@@ -42,13 +42,13 @@ class ValuesFoldedTest {
         long seed = new Random().nextLong();
         Random r = new Random(seed);
         for (int attempt = 0; attempt < 20_000; attempt++) {
-            String text = random(r, 0, 10);
+            String text = RandomText.of(r, ALPHABET, 0, 10);
             List<ValueTest.GlobToken> tokens = new ArrayList<>();
             for (int i = r.nextInt(5); i > 0; i--) {
                 tokens.add(switch (r.nextInt(4)) {
                     case 0 -> new ValueTest.AnyChars();
                     case 1 -> new ValueTest.AnyChar();
-                    default -> new ValueTest.Lit(Values.lower(r.nextBoolean() ? cut(r, text) : random(r, 1, 3)));
+                    default -> new ValueTest.Lit(Values.lower(r.nextBoolean() ? cut(r, text) : RandomText.of(r, ALPHABET, 1, 3)));
                 });
             }
             Values.FlatGlob glob = Values.FlatGlob.of(tokens);
@@ -66,11 +66,6 @@ class ValuesFoldedTest {
         assertThat(Values.textFolded(ValueTest.TextOp.EQUALS, "\u212aIWI", "kiwi")).isTrue();
     }
 
-    private static String random(Random r, int min, int max) {
-        StringBuilder b = new StringBuilder();
-        for (int i = min + r.nextInt(max - min + 1); i > 0; i--) b.append(ALPHABET.charAt(r.nextInt(ALPHABET.length())));
-        return b.toString();
-    }
 
     private static String cut(Random r, String text) {
         if (text.isEmpty()) return text;
