@@ -3,6 +3,7 @@ package dev.kiroku.fleet;
 import com.google.protobuf.ByteString;
 import dev.kiroku.event.Event;
 import dev.kiroku.event.EventSink;
+import dev.kiroku.event.LossReport;
 import dev.kiroku.fleet.client.AgentCredentials;
 import dev.kiroku.fleet.client.Enroller;
 import dev.kiroku.fleet.client.FleetClient;
@@ -73,6 +74,29 @@ class FleetProtocolTest {
             assertThat(fleet.state.agent("agent-a").orElseThrow().eventsReceived()).isEqualTo(599);
             assertThat(fleet.state.agent("agent-a").orElseThrow().lastStoredSequence()).isEqualTo(599);
         });
+    }
+
+    /**
+     * A batch larger than the server takes in one message (here 1,000 events of 20 KB: 20 MB against 16 MB) is shipped in
+     * parts: before, the agent sent the same oversized call again and again and its shipping stopped for good.
+     */
+    @Test
+    void aBatchLargerThanOneMessageIsShippedInPartsAndStoredOnce() throws Exception {
+        AgentCredentials credentials = fleet.enrol("agent-big");
+        Instant now = Instant.now();
+        String large = "x".repeat(20_000);
+        List<Event> batch = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            batch.add(Event.of("agent-big", now, "host-agent-big", new LossReport("test", i, now.minusSeconds(1), now, large + i))
+                    .withSequence(i + 1));
+        }
+        assertThat(BatchDecoder.encode(batch).getSerializedSize()).isGreaterThan(Protocol.MAX_MESSAGE_BYTES);
+        try (FleetClient client = fleet.client(credentials)) {
+            client.deliver(batch);
+            client.deliver(batch); // a retry: nothing twice
+        }
+        assertThat(fleet.stored("agent-big")).isEqualTo(1000);
+        assertThat(fleet.store.sequenceGaps("agent-big", 1, 1000).missing()).isEmpty();
     }
 
     @Test

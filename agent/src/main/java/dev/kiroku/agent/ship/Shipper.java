@@ -87,9 +87,11 @@ public final class Shipper implements AutoCloseable {
                 backoff = Duration.ofMillis(200);
                 failingSince = null;
                 lastError = "";
-            } catch (EventSink.DeliveryException | RuntimeException e) {
+            } catch (EventSink.DeliveryException | RuntimeException | OutOfMemoryError e) {
+                // OutOfMemoryError: the transport's direct buffers for an oversized call (Netty's
+                // OutOfDirectMemoryError); the shipper must outlive it, or nothing ships until a restart
                 failures.incrementAndGet();
-                lastError = e.getMessage();
+                lastError = String.valueOf(e.getMessage());
                 if (failingSince == null) failingSince = clock.instant();
                 sleep(jitter(backoff));
                 backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);

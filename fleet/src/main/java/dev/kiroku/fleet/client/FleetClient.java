@@ -9,6 +9,7 @@ import dev.kiroku.fleet.proto.FleetGrpc;
 import dev.kiroku.fleet.proto.HeartbeatRequest;
 import dev.kiroku.fleet.proto.Inventory;
 import dev.kiroku.fleet.proto.ListenRequest;
+import dev.kiroku.fleet.proto.ShipRequest;
 import dev.kiroku.fleet.proto.ShipResponse;
 import dev.kiroku.fleet.wire.BatchDecoder;
 import dev.kiroku.fleet.wire.Protocol;
@@ -55,12 +56,28 @@ public final class FleetClient implements EventSink, AutoCloseable {
         this.asyncStub = FleetGrpc.newStub(channel);
     }
 
+    /**
+     * Ships a batch in one call, or in several when its encoding exceeds {@link Protocol#MAX_SHIP_BYTES} (halves, in
+     * order). Returns once every part is stored; when a part fails, the parts before it stay stored and the retry of
+     * the whole batch stores them nothing twice (the server deduplicates by agent and sequence).
+     */
     @Override
     public void deliver(List<Event> batch) throws DeliveryException {
+        ShipRequest request = BatchDecoder.encode(batch);
+        if (request.getSerializedSize() > Protocol.MAX_SHIP_BYTES && batch.size() > 1) {
+            int half = batch.size() / 2;
+            deliver(batch.subList(0, half));
+            deliver(batch.subList(half, batch.size()));
+            return;
+        }
+        ship(request);
+    }
+
+    private void ship(ShipRequest request) throws DeliveryException {
         long started = System.nanoTime();
         try {
             ShipResponse response = stub.withDeadlineAfter(shipDeadline.next().toNanos(), TimeUnit.NANOSECONDS)
-                    .ship(BatchDecoder.encode(batch));
+                    .ship(request);
             shipDeadline.answered(Duration.ofNanos(System.nanoTime() - started));
             if (response.getRejectedCount() > 0) {
                 rejected.addAndGet(response.getRejectedCount());

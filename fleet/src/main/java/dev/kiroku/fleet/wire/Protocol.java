@@ -8,6 +8,11 @@ public final class Protocol {
     public static final int MAX_EVENTS_PER_BATCH = 10_000;
     /** gRPC refuses larger messages before they are decoded (RESOURCE_EXHAUSTED). */
     public static final int MAX_MESSAGE_BYTES = 16 << 20;
+    /**
+     * The agent splits a batch whose encoding is larger into several calls (a process with a huge argument vector
+     * repeats it in each of its file events: 2,000 of those once made a 266 MB call that the server could never take).
+     */
+    public static final int MAX_SHIP_BYTES = 4 << 20;
 
     private Protocol() {
     }
