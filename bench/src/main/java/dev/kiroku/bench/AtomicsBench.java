@@ -76,8 +76,8 @@ import java.util.stream.Stream;
  *
  * <h2>Benign phase</h2>
  * For N minutes (quick 1, full 10) a loop of developer work, each step wrapped and attributed the same
- * way: copying the repository into scratch, an offline Maven compile and a module's unit tests in that
- * copy, {@code apt-cache policy}, {@code dpkg -l}, {@code apt-get -s install cowsay}, ls/grep/find,
+ * way: copying the repository into a workspace under the home directory (as a developer's checkout; removed
+ * afterwards), an offline Maven compile and a module's unit tests in that copy, {@code apt-cache policy}, {@code dpkg -l}, {@code apt-get -s install cowsay}, ls/grep/find,
  * {@code git log/status} (read-only, {@code GIT_OPTIONAL_LOCKS=0}) in /work/main, editing files in
  * scratch. Every attributed alert is a false positive (target at most 5).
  *
@@ -190,6 +190,7 @@ public final class AtomicsBench {
         List<JsonNode> benignUnattributed = new ArrayList<>();
         double benignMinutes = phases == Phases.ATOMICS ? 0 : (quick ? 1 : 10);
         Path scratch = null;
+        Path workspace = null;
         Path data = null;
         Process demo = null;
         HttpServer loopback = null;
@@ -248,7 +249,10 @@ public final class AtomicsBench {
                 }
                 if (phases != Phases.ATOMICS) {
                     Instant benignStart = Instant.now();
-                    benign(scratch, Duration.ofSeconds((long) (benignMinutes * 60)), workDir, benignRuns, progress);
+                    // a developer's workspace lives in their home directory, not in a temporary one: built in /dev/shm,
+                    // the project's own protoc and clang steps are "executed from a temporary directory"
+                    workspace = Files.createTempDirectory(Path.of(System.getProperty("user.home")), "kiroku-benign-workspace-");
+                    benign(scratch, workspace, Duration.ofSeconds((long) (benignMinutes * 60)), workDir, benignRuns, progress);
                     try {
                         drain(api, scratch, progress);
                     } catch (IOException e) {
@@ -269,6 +273,7 @@ public final class AtomicsBench {
             if (loopback != null) loopback.stop(0);
             namespaces.deleteAll();
             if (scratch != null) CaptureBench.deleteTree(scratch);
+            if (workspace != null) CaptureBench.deleteTree(workspace);
             if (data != null && !Boolean.getBoolean("kiroku.bench.keep")) CaptureBench.deleteTree(data);
         }
         Map<String, Object> result = result(quick, phases, outcomes, atomicsUnattributed, benignMinutes, benignRuns,
@@ -449,9 +454,10 @@ public final class AtomicsBench {
 
     // ------------------------------------------------------------------ benign workload
 
-    private static void benign(Path s, Duration length, Path workDir, List<Run> runs, PrintStream progress)
+    /** @param workspace where the repository is copied and built (the other steps edit files in the scratch directory) */
+    private static void benign(Path s, Path workspace, Duration length, Path workDir, List<Run> runs, PrintStream progress)
             throws IOException, InterruptedException {
-        String src = s + "/kiroku-src";
+        String src = workspace + "/kiroku-src";
         String repo = "/work/main";
         List<String[]> once = List.<String[]>of(new String[]{"copy repository",
                 "mkdir -p " + src + " && tar -C " + repo + " --exclude=./.git --exclude='./*/target' --exclude=./target -cf - . | tar -C " + src + " -xf -"});
