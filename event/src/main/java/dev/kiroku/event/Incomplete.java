@@ -24,5 +24,10 @@ public enum Incomplete {
     /** Container, cgroup or namespace ids could not be read. */
     NAMESPACES,
     /** A kernel record could not be fully parsed; the raw text is kept. */
-    MALFORMED
+    MALFORMED,
+    /**
+     * An argument vector this event only mentions (its process's, on an event other than that process's start, or the
+     * parent's) was cut to {@link AbridgedArgs#MAX_CHARS}; the process's start event has it whole.
+     */
+    ARGS_ABRIDGED
 }

@@ -3,7 +3,10 @@ package dev.kiroku.fleet;
 import com.google.protobuf.ByteString;
 import dev.kiroku.event.Event;
 import dev.kiroku.event.EventSink;
+import dev.kiroku.event.Incomplete;
 import dev.kiroku.event.LossReport;
+import dev.kiroku.event.ProcessInfo;
+import dev.kiroku.event.ProcessStart;
 import dev.kiroku.fleet.client.AgentCredentials;
 import dev.kiroku.fleet.client.Enroller;
 import dev.kiroku.fleet.client.FleetClient;
@@ -18,6 +21,7 @@ import dev.kiroku.fleet.proto.ShipResponse;
 import dev.kiroku.fleet.state.StateStore;
 import dev.kiroku.fleet.wire.BatchDecoder;
 import dev.kiroku.fleet.wire.Protocol;
+import dev.kiroku.store.EventQuery;
 import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
@@ -97,6 +101,32 @@ class FleetProtocolTest {
         }
         assertThat(fleet.stored("agent-big")).isEqualTo(1000);
         assertThat(fleet.store.sequenceGaps("agent-big", 1, 1000).missing()).isEmpty();
+    }
+
+    /**
+     * One event larger than any message (a 6 MB argument vector of control characters, which the event's JSON writes
+     * as six bytes each) is stored with its argument vector cut and flagged, instead of being refused forever.
+     */
+    @Test
+    void anEventLargerThanAnyMessageIsStoredWithItsArgumentsCut() throws Exception {
+        AgentCredentials credentials = fleet.enrol("agent-huge");
+        Instant now = Instant.now();
+        List<String> args = List.of("/usr/bin/true", "\u0001".repeat(6 << 20));
+        ProcessInfo process = new ProcessInfo("huge-1", 4242, now, null, "/usr/bin/true", args, "/", null, null, -1,
+                null, null);
+        Event huge = Event.of("agent-huge", now, "host-agent-huge", new ProcessStart(process, false)).withSequence(1);
+        assertThat(BatchDecoder.encode(List.of(huge)).getSerializedSize()).isGreaterThan(Protocol.MAX_MESSAGE_BYTES);
+
+        try (FleetClient client = fleet.client(credentials)) {
+            client.deliver(List.of(huge));
+        }
+        assertThat(fleet.stored("agent-huge")).isEqualTo(1);
+
+        Event stored = fleet.store.search(EventQuery.parse("process.pid:4242", Instant::now)).hits().getFirst().event();
+        assertThat(stored.incomplete()).contains(Incomplete.ARGS_ABRIDGED);
+        List<String> storedArgs = ((ProcessStart) stored.payload()).process().args();
+        assertThat(storedArgs.getFirst()).isEqualTo("/usr/bin/true");
+        assertThat(storedArgs.get(1)).isNotEmpty().hasSizeLessThan(6 << 20).matches("\u0001+");
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.kiroku.agent.enrich;
 import dev.kiroku.agent.process.ProcessFacts;
 import dev.kiroku.agent.process.ProcessProbe;
 import dev.kiroku.agent.process.ProcessTable;
+import dev.kiroku.event.AbridgedArgs;
 import dev.kiroku.event.Event;
 import dev.kiroku.event.FileChange;
 import dev.kiroku.event.Incomplete;
@@ -175,9 +176,14 @@ public final class Recorder {
         }
     }
 
-    /** Emits a payload as an event of this agent (the journal numbers it). */
+    /** Emits a payload as an event of this agent (the journal numbers it), with the argument vectors it only mentions abridged. */
     public void emit(Instant time, Payload payload, EnumSet<Incomplete> flags) {
-        out.accept(new Event(agentId, 0, time, hostName, flags.isEmpty() ? List.of() : List.copyOf(flags), payload));
+        Payload carried = AbridgedArgs.of(payload);
+        if (carried != payload) {
+            flags = EnumSet.copyOf(flags);
+            flags.add(Incomplete.ARGS_ABRIDGED);
+        }
+        out.accept(new Event(agentId, 0, time, hostName, flags.isEmpty() ? List.of() : List.copyOf(flags), carried));
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.kiroku.fleet.client;
 
+import dev.kiroku.event.AbridgedArgs;
 import dev.kiroku.event.Event;
 import dev.kiroku.event.EventSink;
 import dev.kiroku.fleet.pki.CertificateAuthority;
@@ -36,6 +37,14 @@ import java.util.function.Consumer;
  * refused or failed call throws and the shipper retries the same batch with backoff.
  */
 public final class FleetClient implements EventSink, AutoCloseable {
+    /** The largest event the server accepts in a message of its own (room left for the message's other fields). */
+    private static final int MAX_EVENT_BYTES = Protocol.MAX_MESSAGE_BYTES - (64 << 10);
+    /**
+     * A process start larger (an argument vector near the kernel's 6 MB limit, of characters that take several bytes
+     * in the encoding) is shipped with its own argument vector cut to this many characters or fewer, and flagged; the
+     * journal keeps it whole.
+     */
+    private static final int MAX_SHIPPED_ARGS_CHARS = 4 << 20;
     private final ManagedChannel channel;
     private final FleetGrpc.FleetBlockingStub stub;
     private final FleetGrpc.FleetStub asyncStub;
@@ -70,7 +79,17 @@ public final class FleetClient implements EventSink, AutoCloseable {
             deliver(batch.subList(half, batch.size()));
             return;
         }
-        ship(request);
+        ship(request.getSerializedSize() > MAX_EVENT_BYTES ? fitted(batch.getFirst()) : request);
+    }
+
+    /** A process start too large for any message, with its own argument vector cut until it fits (and flagged). */
+    private static ShipRequest fitted(Event event) {
+        ShipRequest request = null;
+        for (int chars = MAX_SHIPPED_ARGS_CHARS; chars > 0; chars /= 2) {
+            request = BatchDecoder.encode(List.of(AbridgedArgs.withOwnArgsCut(event, chars)));
+            if (request.getSerializedSize() <= MAX_EVENT_BYTES) break;
+        }
+        return request;
     }
 
     private void ship(ShipRequest request) throws DeliveryException {
