@@ -52,18 +52,7 @@ class CombinedKeywordsTest {
         SyntheticEvents generator = SyntheticEvents.withProcessTables(11, 6);
         List<Event> events = new ArrayList<>();
         for (int i = 0; i < 3_000; i++) events.add(generator.event(i % 6, i + 1, T0.plusMillis(i)));
-        // expected counts per field and value, from the ECS view of the events
-        Map<String, Map<String, Long>> expected = new TreeMap<>();
-        for (Event e : events) {
-            Map<String, Object> ecs = e.toEcs();
-            for (String field : FIELDS) {
-                Object v = ecs.get(field);
-                List<?> values = v == null ? List.of() : v instanceof List<?> l ? l : List.of(v);
-                for (String value : new TreeSet<String>(values.stream().map(Object::toString).toList())) {
-                    expected.computeIfAbsent(field, f -> new TreeMap<>()).merge(value, 1L, Long::sum);
-                }
-            }
-        }
+        Map<String, Map<String, Long>> expected = countsOfValues(events, FIELDS);
         assertThat(expected.keySet()).as("the generated events cover the fields").containsAll(
                 List.of("event.type", "event.outcome", "network.direction", "user.effective.name", "group.id",
                         "event.category", "event.action", "network.transport"));
@@ -84,6 +73,22 @@ class CombinedKeywordsTest {
                     .isEqualTo(events.stream().filter(e -> "failure".equals(e.toEcs().get("event.outcome"))
                             && "egress".equals(e.toEcs().get("network.direction"))).count());
         }
+    }
+
+    /** How many of the events have each value of each field, from their ECS view. */
+    private static Map<String, Map<String, Long>> countsOfValues(List<Event> events, List<String> fields) {
+        Map<String, Map<String, Long>> counts = new TreeMap<>();
+        for (Event e : events) {
+            Map<String, Object> ecs = e.toEcs();
+            for (String field : fields) {
+                Object v = ecs.get(field);
+                List<?> values = v == null ? List.of() : v instanceof List<?> l ? l : List.of(v);
+                for (String value : new TreeSet<String>(values.stream().map(Object::toString).toList())) {
+                    counts.computeIfAbsent(field, f -> new TreeMap<>()).merge(value, 1L, Long::sum);
+                }
+            }
+        }
+        return counts;
     }
 
     @Test
@@ -153,15 +158,7 @@ class CombinedKeywordsTest {
         SyntheticEvents generator = SyntheticEvents.withProcessTables(5, 4);
         List<Event> events = new ArrayList<>();
         for (int i = 0; i < 1_200; i++) events.add(generator.event(i % 4, i + 1, T0.plusMillis(i)));
-        Map<String, Map<String, Long>> expected = new TreeMap<>();
-        for (Event e : events) {
-            e.toEcs().forEach((field, v) -> {
-                if (!CombinedKeywords.FOLDED_SINCE_LAYOUT_8.contains(field)) return;
-                for (Object value : new TreeSet<Object>(v instanceof List<?> l ? l : List.of(v))) {
-                    expected.computeIfAbsent(field, f -> new TreeMap<>()).merge(value.toString(), 1L, Long::sum);
-                }
-            });
-        }
+        Map<String, Map<String, Long>> expected = countsOfValues(events, CombinedKeywords.FOLDED_SINCE_LAYOUT_8);
         assertThat(expected.keySet()).containsExactlyInAnyOrderElementsOf(CombinedKeywords.FOLDED_SINCE_LAYOUT_8);
         // the first half as layout 7 wrote it: the folded fields as keywords with terms and doc values
         try (IndexWriter writer = new IndexWriter(FSDirectory.open(dir.resolve("2025-03-10")),
