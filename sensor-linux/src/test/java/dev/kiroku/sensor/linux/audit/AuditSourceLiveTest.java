@@ -116,7 +116,7 @@ class AuditSourceLiveTest {
         Process gone = new ProcessBuilder("/bin/true").start();
         gone.waitFor();
         String deadKey = "kiroku-" + gone.pid();
-        AuditRule orphan = KirokuAuditRules.rules(deadKey, false).getFirst();
+        AuditRule orphan = KirokuAuditRules.rules(deadKey, false, true).getFirst();
         try (AuditControl control = AuditControl.open()) {
             control.addRule(orphan);
         }
