@@ -64,7 +64,8 @@ class ExecFeedsLiveTest {
                     assertThat(new BufferedReader(new InputStreamReader(p.getInputStream())).readLine()).isEqualTo("ready");
                     ProcessRecord fromKernel = await(() -> {
                         bpf.pull();
-                        return kernel.stream().filter(r -> r.exec() != null && r.pid() == p.pid()).findFirst().orElse(null);
+                        return kernel.stream().filter(r -> r.exec() != null && r.pid() == p.pid()
+                                && r.exec().argv().contains(marker)).findFirst().orElse(null); // not jspawnhelper's exec
                     });
                     ExecActivity fromAudit = await(() -> audit.stream().filter(a -> a instanceof ExecActivity e
                             && e.pid() == p.pid() && e.argv().contains(marker)).map(ExecActivity.class::cast).findFirst().orElse(null));
