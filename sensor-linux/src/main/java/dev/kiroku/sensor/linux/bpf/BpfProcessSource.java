@@ -56,6 +56,7 @@ public final class BpfProcessSource implements AutoCloseable {
     /** The record being decoded; only the thread holding {@link #consuming} uses it (as the next field). */
     private final byte[] scratch = new byte[LONGEST_RECORD];
     private final ArgvChunks argvChunks = new ArgvChunks();
+    private final ExecRecordText execText = new ExecRecordText();
     private volatile boolean running;
     private Arena arena;
     private MemorySegment object;
@@ -244,8 +245,8 @@ public final class BpfProcessSource implements AutoCloseable {
         boolean chunked = ExecRecordText.argvBytesTaken(scratch) > ExecRecordText.INLINE_ARGV_MAX;
         ArgvChunks.Vector vector = chunked ? argvChunks.take(record.pid()) : null;
         ExecActivity exec = vector == null
-                ? ExecRecordText.decode(scratch, length, record, null, 0)
-                : ExecRecordText.decode(scratch, length, record, vector.bytes(), vector.length());
+                ? execText.decode(scratch, length, record, null, 0)
+                : execText.decode(scratch, length, record, vector.bytes(), vector.length());
         return exec == null ? null : record.withExec(exec);
     }
 
@@ -261,12 +262,16 @@ public final class BpfProcessSource implements AutoCloseable {
         long monotonic = NetlinkMessages.getLong(r, 16);
         long nanos = monotonic + epochMinusMonotonicNanos;
         Instant time = Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L));
-        int commLength = 0;
-        while (commLength < 16 && r[80 + commLength] != 0) commLength++;
+        String comm = null;
+        if (k == ProcessRecord.Kind.EXEC) { // nobody reads a fork's or an exit's
+            int commLength = 0;
+            while (commLength < 16 && r[80 + commLength] != 0) commLength++;
+            comm = new String(r, 80, commLength, StandardCharsets.UTF_8);
+        }
         return new ProcessRecord(k, getInt(r, 4), getInt(r, 8), getInt(r, 12), time, monotonic, NetlinkMessages.getLong(r, 24),
                 NetlinkMessages.getLong(r, 32), getInt(r, 40), getInt(r, 44), getInt(r, 48), getInt(r, 52), getInt(r, 56),
                 Integer.toUnsignedLong(getInt(r, 60)), getInt(r, 64), Integer.toUnsignedLong(getInt(r, 68)),
-                Integer.toUnsignedLong(getInt(r, 72)), new String(r, 80, commLength, StandardCharsets.UTF_8), null);
+                Integer.toUnsignedLong(getInt(r, 72)), comm, null);
     }
 
     private static int getInt(byte[] r, int offset) {

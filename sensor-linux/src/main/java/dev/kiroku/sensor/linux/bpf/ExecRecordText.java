@@ -11,7 +11,8 @@ import java.util.List;
  * The part of an exec record after the fixed 96 bytes ({@code struct exec_extra} and its text in
  * {@code process.bpf.c}): login uid, session, argc, flags, then the tty name, the executable's and the working
  * directory's path names from the last to the first, and a short argument vector. Turns it into the same
- * {@link ExecActivity} audit's records of an exec make, so both feeds give identical events.
+ * {@link ExecActivity} audit's records of an exec make, so both feeds give identical events. Keeps the latest
+ * executable, directory and tty text: in a storm they repeat, and are then not decoded again. One thread at a time.
  */
 final class ExecRecordText {
     private static final int EXTRA_AT = BpfProcessSource.RECORD_BYTES;
@@ -24,8 +25,9 @@ final class ExecRecordText {
     private static final int FLAG_CWD_INCOMPLETE = 2;
     private static final int FLAG_ARGS_INCOMPLETE = 4;
 
-    private ExecRecordText() {
-    }
+    private final RecentText executables = new RecentText();
+    private final RecentText directories = new RecentText();
+    private final RecentText ttys = new RecentText();
 
     /** The whole vector's size in the process, or {@link #ARGV_MAX} when it is longer. */
     static int argvBytesTaken(byte[] r) {
@@ -37,7 +39,7 @@ final class ExecRecordText {
      * be inline is {@code chunked[0..chunkedBytes)}, joined from its chunk records (fewer bytes than sent: some lost).
      * Null when the record's lengths exceed it.
      */
-    static ExecActivity decode(byte[] r, int length, ProcessRecord base, byte[] chunked, int chunkedBytes) {
+    ExecActivity decode(byte[] r, int length, ProcessRecord base, byte[] chunked, int chunkedBytes) {
         int flags = NetlinkMessages.getInt(r, EXTRA_AT + 12);
         int ttyBytes = u16(r, EXTRA_AT + 20);
         int exeBytes = u16(r, EXTRA_AT + 22);
@@ -55,9 +57,9 @@ final class ExecRecordText {
         List<String> argv = arguments(argvSource, argvFrom, argvLength);
         int argc = NetlinkMessages.getInt(r, EXTRA_AT + 8);
         boolean argvComplete = (flags & FLAG_ARGS_INCOMPLETE) == 0 && argvLength == taken && argv.size() == argc;
-        String tty = ttyBytes == 0 ? "(none)" : text(r, TEXT_AT, ttyBytes - 1);
-        String executable = (flags & FLAG_EXE_INCOMPLETE) != 0 ? null : path(r, exeAt, exeBytes);
-        String cwd = (flags & FLAG_CWD_INCOMPLETE) != 0 ? null : path(r, cwdAt, cwdBytes);
+        String tty = ttyBytes == 0 ? "(none)" : ttys.of(r, TEXT_AT, ttyBytes - 1, ExecRecordText::text);
+        String executable = (flags & FLAG_EXE_INCOMPLETE) != 0 ? null : executables.of(r, exeAt, exeBytes, ExecRecordText::path);
+        String cwd = (flags & FLAG_CWD_INCOMPLETE) != 0 ? null : directories.of(r, cwdAt, cwdBytes, ExecRecordText::path);
         return new ExecActivity(base.time(), 0, base.pid(), base.ppid(), base.uid(), base.euid(),
                 NetlinkMessages.getInt(r, EXTRA_AT), base.gid(), base.egid(),
                 Integer.toUnsignedLong(NetlinkMessages.getInt(r, EXTRA_AT + 4)), tty, base.comm(), executable, argv,

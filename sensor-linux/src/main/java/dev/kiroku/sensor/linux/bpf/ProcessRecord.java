@@ -17,7 +17,7 @@ import java.time.Instant;
  * @param namespacePid      the process's pid inside that namespace
  * @param mountNamespace    the inode of its mount namespace (0 in an exit: the task has left its namespaces)
  * @param netNamespace      the inode of its network namespace (0 in an exit)
- * @param comm              the task's command name (for an exec: the new image's, at most 15 bytes)
+ * @param comm              for an exec, the new image's command name (at most 15 bytes); null for a fork or an exit
  * @param exec              for an exec, the exec as audit would report it (executable, argv, cwd, login uid, session,
  *                          tty); else null
  */
