@@ -37,7 +37,8 @@ struct mnt_namespace { struct ns_common ns; } __attribute__((preserve_access_ind
 struct net { struct ns_common ns; } __attribute__((preserve_access_index));
 struct nsproxy { struct mnt_namespace *mnt_ns; struct net *net_ns; } __attribute__((preserve_access_index));
 struct qstr { unsigned int len; const unsigned char *name; } __attribute__((preserve_access_index));
-struct dentry { struct dentry *d_parent; struct qstr d_name; } __attribute__((preserve_access_index));
+struct hlist_bl_node { struct hlist_bl_node *next, **pprev; } __attribute__((preserve_access_index));
+struct dentry { struct hlist_bl_node d_hash; struct dentry *d_parent; struct qstr d_name; } __attribute__((preserve_access_index));
 struct vfsmount { struct dentry *mnt_root; } __attribute__((preserve_access_index));
 struct mount { struct mount *mnt_parent; struct dentry *mnt_mountpoint; struct vfsmount mnt; } __attribute__((preserve_access_index));
 struct path { struct vfsmount *mnt; struct dentry *dentry; } __attribute__((preserve_access_index));
@@ -174,6 +175,11 @@ int BPF_PROG(kiroku_fork, struct task_struct *parent, struct task_struct *child)
 #define FLAG_EXE_INCOMPLETE  1
 #define FLAG_CWD_INCOMPLETE  2
 #define FLAG_ARGS_INCOMPLETE 4
+#define FLAG_EXE_DELETED     8  /* unlinked, or a memfd's pseudo file: d_path adds " (deleted)" */
+#define FLAG_CWD_DELETED     16
+/* put_path's answers besides 0 (whole) */
+#define PATH_INCOMPLETE 1
+#define PATH_DELETED    2
 
 #define ARGV_MAX (256 << 10)
 #define ARGV_CHUNK (16 << 10)
@@ -292,6 +298,12 @@ static long walk_step(u64 index, void *context)
  * the dentries, across each mount to the one it is mounted on, until the task's root or the top of the mount tree.
  * Returns whether the path is whole (false: too deep or too long for the bounds, or a name unreadable).
  */
+/* Whether a dentry is unlinked, as d_unlinked: unhashed and not a root. */
+static __always_inline bool unlinked(struct dentry *dentry)
+{
+	return !BPF_CORE_READ(dentry, d_hash.pprev) && BPF_CORE_READ(dentry, d_parent) != dentry;
+}
+
 static __always_inline bool walk_path(struct walk *w, u32 *pos, struct vfsmount *vfsmnt, struct dentry *dentry,
 				      struct vfsmount *root_mnt, struct dentry *root_dentry)
 {
@@ -306,6 +318,27 @@ static __always_inline bool walk_path(struct walk *w, u32 *pos, struct vfsmount 
 	bpf_loop(PATH_COMPONENTS, walk_step, NULL, 0);
 	*pos = w->pos;
 	return w->ended == 1;
+}
+
+/*
+ * Writes a path's names (see walk_path) and answers PATH_INCOMPLETE, PATH_DELETED or 0. A file of no mount tree, as
+ * a memfd's (a dentry that is its own parent but not its mount's root), is its name alone and deleted, as d_path
+ * names it ("/memfd:NAME (deleted)").
+ */
+static __always_inline u32 put_path(struct scratch *sc, u32 *pos, struct vfsmount *vfsmnt, struct dentry *dentry,
+				    struct path *root)
+{
+	if (BPF_CORE_READ(dentry, d_parent) == dentry && dentry != BPF_CORE_READ(vfsmnt, mnt_root)) {
+		long n = bpf_probe_read_kernel_str(sc->bytes + EXEC_TEXT + (*pos & TEXT_MASK), NAME_BYTES,
+						   BPF_CORE_READ(dentry, d_name.name));
+		if (n <= 0)
+			return PATH_INCOMPLETE;
+		*pos += n;
+		return PATH_DELETED;
+	}
+	if (!walk_path(&sc->walk, pos, vfsmnt, dentry, root->mnt, root->dentry))
+		return PATH_INCOMPLETE;
+	return unlinked(dentry) ? PATH_DELETED : 0;
 }
 
 /* Sends the part of the argument vector past the inline limit in chunks; returns whether every chunk went out whole. */
@@ -381,12 +414,13 @@ int BPF_PROG(kiroku_exec, struct task_struct *task, int old_pid, struct linux_bi
 	struct path root = BPF_CORE_READ(task, fs, root);
 	u32 mark = pos;
 	struct file *exe = BPF_CORE_READ(task, mm, exe_file);
-	if (!exe || !walk_path(&sc->walk, &pos, BPF_CORE_READ(exe, f_path.mnt), BPF_CORE_READ(exe, f_path.dentry), root.mnt, root.dentry))
-		flags |= FLAG_EXE_INCOMPLETE;
+	u32 state = exe ? put_path(sc, &pos, BPF_CORE_READ(exe, f_path.mnt), BPF_CORE_READ(exe, f_path.dentry), &root)
+			: PATH_INCOMPLETE;
+	flags |= state == PATH_INCOMPLETE ? FLAG_EXE_INCOMPLETE : state == PATH_DELETED ? FLAG_EXE_DELETED : 0;
 	x->exe_bytes = pos - mark;
 	mark = pos;
-	if (!walk_path(&sc->walk, &pos, BPF_CORE_READ(task, fs, pwd.mnt), BPF_CORE_READ(task, fs, pwd.dentry), root.mnt, root.dentry))
-		flags |= FLAG_CWD_INCOMPLETE;
+	state = put_path(sc, &pos, BPF_CORE_READ(task, fs, pwd.mnt), BPF_CORE_READ(task, fs, pwd.dentry), &root);
+	flags |= state == PATH_INCOMPLETE ? FLAG_CWD_INCOMPLETE : state == PATH_DELETED ? FLAG_CWD_DELETED : 0;
 	x->cwd_bytes = pos - mark;
 
 	u32 inline_bytes = 0;

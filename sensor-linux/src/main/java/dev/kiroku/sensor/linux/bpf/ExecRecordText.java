@@ -24,6 +24,10 @@ final class ExecRecordText {
     private static final int FLAG_EXE_INCOMPLETE = 1;
     private static final int FLAG_CWD_INCOMPLETE = 2;
     private static final int FLAG_ARGS_INCOMPLETE = 4;
+    private static final int FLAG_EXE_DELETED = 8;
+    private static final int FLAG_CWD_DELETED = 16;
+    /** What d_path (and so audit) appends to the path of an unlinked file or directory. */
+    private static final String DELETED = " (deleted)";
 
     private final RecentText executables = new RecentText();
     private final RecentText directories = new RecentText();
@@ -58,12 +62,18 @@ final class ExecRecordText {
         int argc = NetlinkMessages.getInt(r, EXTRA_AT + 8);
         boolean argvComplete = (flags & FLAG_ARGS_INCOMPLETE) == 0 && argvLength == taken && argv.size() == argc;
         String tty = ttyBytes == 0 ? "(none)" : ttys.of(r, TEXT_AT, ttyBytes - 1, ExecRecordText::text);
-        String executable = (flags & FLAG_EXE_INCOMPLETE) != 0 ? null : executables.of(r, exeAt, exeBytes, ExecRecordText::path);
-        String cwd = (flags & FLAG_CWD_INCOMPLETE) != 0 ? null : directories.of(r, cwdAt, cwdBytes, ExecRecordText::path);
+        String executable = (flags & FLAG_EXE_INCOMPLETE) != 0 ? null
+                : deleted(executables.of(r, exeAt, exeBytes, ExecRecordText::path), (flags & FLAG_EXE_DELETED) != 0);
+        String cwd = (flags & FLAG_CWD_INCOMPLETE) != 0 ? null
+                : deleted(directories.of(r, cwdAt, cwdBytes, ExecRecordText::path), (flags & FLAG_CWD_DELETED) != 0);
         return new ExecActivity(base.time(), 0, base.pid(), base.ppid(), base.uid(), base.euid(),
                 NetlinkMessages.getInt(r, EXTRA_AT), base.gid(), base.egid(),
                 Integer.toUnsignedLong(NetlinkMessages.getInt(r, EXTRA_AT + 4)), tty, base.comm(), executable, argv,
                 argvComplete, cwd, true, 0);
+    }
+
+    private static String deleted(String path, boolean unlinked) {
+        return unlinked ? path + DELETED : path;
     }
 
     /** NUL-terminated arguments; a last one without its NUL (the vector was cut) is kept as far as it goes. */

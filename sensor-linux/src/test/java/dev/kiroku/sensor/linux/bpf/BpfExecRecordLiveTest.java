@@ -61,6 +61,31 @@ class BpfExecRecordLiveTest {
     }
 
     @Test
+    void an_executable_run_from_a_memfd_has_the_path_proc_shows_with_deleted() throws Exception {
+        assumeBpf();
+        assumeTrue(new File("/usr/bin/python3").canExecute(), "needs python3 to exec a memfd");
+        String marker = UUID.randomUUID().toString();
+        String script = "import os, sys\n"
+                + "fd = os.memfd_create('kiroku-' + sys.argv[1])\n"
+                + "os.write(fd, open('/bin/sh', 'rb').read())\n"
+                + "os.execve(fd, ['sh', '-c', 'echo ready; read x', sys.argv[1]], {})\n";
+        ConcurrentLinkedQueue<ProcessRecord> seen = new ConcurrentLinkedQueue<>();
+        try (BpfProcessSource source = new BpfProcessSource()) {
+            source.start(seen::add);
+            Process p = new ProcessBuilder("/usr/bin/python3", "-c", script, marker).start();
+            try {
+                assertThat(new BufferedReader(new InputStreamReader(p.getInputStream())).readLine()).isEqualTo("ready");
+                String exe = Files.readSymbolicLink(Path.of("/proc/" + p.pid() + "/exe")).toString();
+                ExecActivity exec = awaitExec(source, seen, e -> e.pid() == p.pid() && e.argv().getFirst().equals("sh"));
+                assertThat(exe).isEqualTo("/memfd:kiroku-" + marker + " (deleted)");
+                assertThat(exec.executable()).isEqualTo(exe);
+            } finally {
+                p.destroyForcibly().waitFor();
+            }
+        }
+    }
+
+    @Test
     void long_argument_vectors_come_whole_in_chunks_and_past_the_limit_flagged_incomplete() throws Exception {
         assumeBpf();
         String hundredK = "x".repeat(100_000);
