@@ -170,7 +170,10 @@ public final class Recorder {
                 }
             }
             case Observation.Fork fork -> fork(fork);
-            case Observation.Exec exec -> rememberKernel(exec.pid(), exec.startTicks(), exec.ids(), exec.time());
+            case Observation.Exec exec -> {
+                rememberKernel(exec.pid(), exec.startTicks(), exec.ids(), exec.time());
+                if (exec.activity() != null) exec(exec.activity());
+            }
             case Observation.Exit exit -> exit(exit);
             case Observation.Sockets inventory -> sockets(inventory);
         }

@@ -115,7 +115,7 @@ class RecorderExitsTest {
         long ticks = 1234567;
         // audit's record first, as when its reader was quicker: the batch's preview tells the recorder what the kernel saw
         List<Observation> batch = List.of(new Observation.Audit(exec(pid, now)), new Observation.Fork(self, pid, now, 0, ticks, ids),
-                new Observation.Exec(pid, now, ticks, ids));
+                new Observation.Exec(pid, now, ticks, ids, null));
         recorder.preview(batch);
         for (Observation o : batch) recorder.observe(o, now);
 
