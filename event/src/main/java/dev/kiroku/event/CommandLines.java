@@ -8,15 +8,27 @@ final class CommandLines {
     }
 
     static String join(List<String> args) {
-        StringBuilder line = new StringBuilder();
+        if (args.size() == 1 && !needsQuotes(args.getFirst())) return args.getFirst();
+        int length = args.size();
+        for (String arg : args) length += arg.length();
+        StringBuilder line = new StringBuilder(length + 8);
         for (String arg : args) {
             if (!line.isEmpty()) line.append(' ');
-            if (arg.isEmpty() || arg.chars().anyMatch(c -> c == ' ' || c == '\t' || c == '\n' || c == '"')) {
+            if (needsQuotes(arg)) {
                 line.append('"').append(arg.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
             } else {
                 line.append(arg);
             }
         }
         return line.toString();
+    }
+
+    private static boolean needsQuotes(String arg) {
+        if (arg.isEmpty()) return true;
+        for (int i = 0; i < arg.length(); i++) {
+            char c = arg.charAt(i);
+            if (c == ' ' || c == '\t' || c == '\n' || c == '"') return true;
+        }
+        return false;
     }
 }

@@ -9,7 +9,7 @@ import org.apache.lucene.search.WildcardQuery;
 import org.apache.lucene.util.automaton.CharacterRunAutomaton;
 import org.apache.lucene.util.automaton.Operations;
 
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +22,8 @@ import java.util.function.Predicate;
  * it carried nine or ten nearly identical ones. A query on one of these fields reads the few distinct
  * combined terms when it runs and matches those holding a pair that fits ({@link TermsMatchingQuery}),
  * and also the field's own terms, which documents written before layout 5 have, and so does a
- * value that contains one of the separators.
+ * value that contains one of the separators. Since layout 8 the aggregated descriptors ({@link #FOLDED_SINCE_LAYOUT_8})
+ * are combined too: their terms go, their doc values (for aggregations) stay.
  */
 final class CombinedKeywords {
     /** Separates a field name from its value inside a combined term. */
@@ -40,13 +41,24 @@ final class CombinedKeywords {
     static {
         for (String f : List.of("event.kind", "host.os.type", "event.type", "event.outcome", "network.direction",
                 "network.type", "file.type", "kiroku.incomplete", "kiroku.block.attempt", "kiroku.audit.record_type",
-                "kiroku.loss.source")) {
+                "kiroku.loss.source", "event.category", "event.action", "network.transport")) {
             SLOT.put(f, 0);
         }
         for (String f : List.of("user.id", "user.effective.id", "user.effective.name", "group.id", "process.user.login_id")) {
             SLOT.put(f, 1);
         }
     }
+
+    /**
+     * The aggregated fields combined since layout 8; an index that already has their own terms
+     * (Lucene keeps a field's structure across an index) goes on getting them ({@link Partition}).
+     */
+    static final List<String> FOLDED_SINCE_LAYOUT_8 = List.of("event.category", "event.action", "network.transport");
+    /**
+     * Where a value of those fields that holds a separator gets its term ({@code name␟value}): not in a field of
+     * its own, which since layout 8 has doc values only and Lucene will not give terms beside them.
+     */
+    static final String UNCOMBINED = "_uncombined";
 
     private CombinedKeywords() {
     }
@@ -57,34 +69,60 @@ final class CombinedKeywords {
 
     /** The pairs of one document, gathered while its fields are produced and then added as its combined terms. */
     static final class Pairs {
-        @SuppressWarnings("unchecked")
-        private final List<String>[] bySlot = new List[NAMES.length];
+        private int[] slots = new int[16];
+        private String[] fields = new String[16];
+        private String[] values = new String[16];
+        private int size;
 
         /** False when the value cannot be part of a combined term (the caller indexes it as its own field). */
         boolean add(String field, String value) {
             Integer slot = SLOT.get(field);
             if (slot == null || value.indexOf(NAME_END) >= 0 || value.indexOf(PAIR_END) >= 0) return false;
-            if (bySlot[slot] == null) bySlot[slot] = new ArrayList<>(8);
-            bySlot[slot].add(field + NAME_END + value);
+            if (size == fields.length) {
+                slots = Arrays.copyOf(slots, size * 2);
+                fields = Arrays.copyOf(fields, size * 2);
+                values = Arrays.copyOf(values, size * 2);
+            }
+            // kept sorted by slot, then field, then value: the order of the "name=value" texts, since no name holds a separator
+            int at = size;
+            while (at > 0 && compare(slots[at - 1], fields[at - 1], values[at - 1], slot, field, value) > 0) at--;
+            System.arraycopy(slots, at, slots, at + 1, size - at);
+            System.arraycopy(fields, at, fields, at + 1, size - at);
+            System.arraycopy(values, at, values, at + 1, size - at);
+            slots[at] = slot;
+            fields[at] = field;
+            values[at] = value;
+            size++;
             return true;
         }
 
+        private static int compare(int slotA, String fieldA, String valueA, int slotB, String fieldB, String valueB) {
+            if (slotA != slotB) return Integer.compare(slotA, slotB);
+            int byField = fieldA.compareTo(fieldB);
+            return byField != 0 ? byField : valueA.compareTo(valueB);
+        }
+
         void addTo(Document doc) {
-            for (int slot = 0; slot < NAMES.length; slot++) {
-                List<String> pairs = bySlot[slot];
-                if (pairs == null) continue;
-                pairs.sort(null);
-                String term = String.join(String.valueOf(PAIR_END), pairs);
+            StringBuilder term = new StringBuilder(256);
+            for (int from = 0, to; from < size; from = to) {
+                int slot = slots[from];
+                term.setLength(0);
+                for (to = from; to < size && slots[to] == slot; to++) {
+                    if (to > from) term.append(PAIR_END);
+                    term.append(fields[to]).append(NAME_END).append(values[to]);
+                }
                 if (term.length() <= MAX_TERM_CHARS) {
-                    doc.add(new StringField(NAMES[slot], Utf8.bytes(term), Field.Store.NO));
+                    doc.add(new StringField(NAMES[slot], Utf8.bytes(term.toString()), Field.Store.NO));
                 } else {
-                    for (String pair : pairs) {
-                        int end = pair.indexOf(NAME_END);
-                        doc.add(new StringField(pair.substring(0, end), pair.substring(end + 1), Field.Store.NO));
-                    }
+                    for (int i = from; i < to; i++) doc.add(new StringField(fields[i], values[i], Field.Store.NO));
                 }
             }
         }
+    }
+
+    /** The term of {@link #UNCOMBINED} for a field and a value, or a wildcard pattern of values. */
+    static String uncombined(String field, String value) {
+        return field + NAME_END + value;
     }
 
     /** {@code field:value} on a combined field; {@code own} is the same query on the field's own terms. */

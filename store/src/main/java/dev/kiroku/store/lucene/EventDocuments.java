@@ -19,6 +19,7 @@ import org.apache.lucene.document.SortedSetDocValuesField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.index.IndexOptions;
+import org.apache.lucene.index.IndexableField;
 import org.apache.lucene.util.BytesRef;
 
 import java.net.InetAddress;
@@ -134,6 +135,18 @@ final class EventDocuments {
         doc.add(new NumericDocValuesField(EventSchema.TIMESTAMP, timestamp));
     }
 
+    /**
+     * Gives the combined fields named (kept in doc values only since layout 8) their own terms again,
+     * as layouts before 8 indexed them, for a partition whose index already has those terms.
+     */
+    static void withOwnTerms(Document doc, List<String> fields) {
+        for (String name : fields) {
+            for (IndexableField column : doc.getFields(name)) {
+                if (column.fieldType().indexOptions() == IndexOptions.NONE) doc.add(new StringField(name, column.binaryValue(), Field.Store.NO));
+            }
+        }
+    }
+
     private static void add(Document doc, CombinedKeywords.Pairs pairs, String name, FieldSpec spec, Object value) {
         if (spec == null) {
             if (value instanceof Number n) doc.add(new LongPoint(name, n.longValue()));
@@ -143,7 +156,15 @@ final class EventDocuments {
         switch (spec.type()) {
             case KEYWORD -> {
                 String text = value.toString();
-                if (text.length() > IGNORE_ABOVE || !pairs.add(name, text)) keyword(doc, spec, text);
+                if (text.length() > IGNORE_ABOVE) return;
+                if (pairs.add(name, text)) {
+                    if (spec.aggregatable()) doc.add(new SortedSetDocValuesField(name, Utf8.bytes(text)));
+                } else if (CombinedKeywords.FOLDED_SINCE_LAYOUT_8.contains(name)) {
+                    doc.add(new StringField(CombinedKeywords.UNCOMBINED, Utf8.bytes(CombinedKeywords.uncombined(name, text)), Field.Store.NO));
+                    doc.add(new SortedSetDocValuesField(name, Utf8.bytes(text)));
+                } else {
+                    keyword(doc, spec, text);
+                }
             }
             case KEYWORD_TEXT -> {
                 String text = value.toString();

@@ -30,11 +30,13 @@ final class IndexLayout {
      * into one term per document ({@link CombinedKeywords}). 7 (2026-11-27): {@code @timestamp} is
      * doc values with a skip index, without points ({@link TimestampRangeQuery}); a partition whose
      * index has the points of an older layout keeps adding them (6 was an experiment never shipped,
-     * refused). Partitions without the key are older
+     * refused). 8 (2026-11-28): {@code event.category}, {@code event.action} and {@code network.transport}
+     * join the combined term and keep only their doc values; an index with their own terms keeps adding them.
+     * Partitions without the key are older
      * layouts, which queries still read (they search both structures); a partition of a newer
      * layout than this build knows is refused, never misread.
      */
-    static final int LAYOUT = 7;
+    static final int LAYOUT = 8;
     static final String LAYOUT_KEY = "kiroku.layout";
     /** Layout 6 (process fields once per process, branch s6-store) was never shipped: refused too. */
     private static final int UNSHIPPED_LAYOUT = 6;

@@ -21,6 +21,7 @@ import org.apache.lucene.search.WildcardQuery;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.function.BiFunction;
 
 /** Translates a parsed {@link Query} (and the query's time window) into a Lucene query. */
 final class LuceneQueries {
@@ -65,11 +66,11 @@ final class LuceneQueries {
                     .add(translate(not.clause(), text), Occur.MUST_NOT)
                     .build();
             case Query.Exact exact -> {
-                org.apache.lucene.search.Query own = new TermQuery(new Term(exact.field(), exact.value()));
+                org.apache.lucene.search.Query own = ownTerms(exact.field(), exact.value(), (f, v) -> new TermQuery(new Term(f, v)));
                 yield CombinedKeywords.combines(exact.field()) ? CombinedKeywords.exact(exact.field(), exact.value(), own) : own;
             }
             case Query.Pattern pattern -> {
-                org.apache.lucene.search.Query own = wildcard(pattern.field(), pattern.pattern());
+                org.apache.lucene.search.Query own = ownTerms(pattern.field(), pattern.pattern(), LuceneQueries::wildcard);
                 yield CombinedKeywords.combines(pattern.field()) ? CombinedKeywords.pattern(pattern.field(), pattern.pattern(), own) : own;
             }
             case Query.Words words -> {
@@ -121,6 +122,20 @@ final class LuceneQueries {
     /** From the doc values' skip index (layout 7), or in older segments from the points. */
     private static org.apache.lucene.search.Query timestamp(long from, long to) {
         return new TimestampRangeQuery(from, to);
+    }
+
+    /**
+     * A keyword query on the field's own terms; for a field combined since layout 8 also on the
+     * {@link CombinedKeywords#UNCOMBINED} terms, where its values that cannot be combined are.
+     */
+    private static org.apache.lucene.search.Query ownTerms(String field, String valueOrPattern,
+                                                           BiFunction<String, String, org.apache.lucene.search.Query> query) {
+        org.apache.lucene.search.Query own = query.apply(field, valueOrPattern);
+        if (!CombinedKeywords.FOLDED_SINCE_LAYOUT_8.contains(field)) return own;
+        return new BooleanQuery.Builder()
+                .add(own, Occur.SHOULD)
+                .add(query.apply(CombinedKeywords.UNCOMBINED, CombinedKeywords.uncombined(field, valueOrPattern)), Occur.SHOULD)
+                .build();
     }
 
     private static org.apache.lucene.search.Query wildcard(String field, String pattern) {

@@ -4,6 +4,9 @@ import dev.kiroku.store.EventSchema;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.DocValues;
+import org.apache.lucene.index.FieldInfo;
+import org.apache.lucene.index.FieldInfos;
+import org.apache.lucene.index.IndexOptions;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.NumericDocValues;
@@ -24,6 +27,8 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
@@ -46,6 +51,8 @@ final class Partition implements AutoCloseable {
     private volatile boolean written;
     /** True when the index already keeps {@code @timestamp} as points (layouts before 7): new documents must too. */
     private volatile boolean timestampPoints;
+    /** The fields combined since layout 8 that the index already has terms of (older layouts): new documents get them too. */
+    private volatile List<String> foldedWithOwnTerms = List.of();
 
     private Partition(LocalDate day, Path path, LuceneStoreOptions options) {
         this.day = day;
@@ -76,15 +83,21 @@ final class Partition implements AutoCloseable {
         }
     }
 
-    /** Rebuilds the per-agent sequence sets from what the index holds, and notes how it keeps {@code @timestamp}. */
+    /** Rebuilds the per-agent sequence sets from what the index holds, and notes how it keeps {@code @timestamp} and the combined fields. */
     private void loadSequences() throws IOException {
         sequences.clear();
         timestampPoints = false;
+        Set<String> withOwnTerms = new TreeSet<>();
         IndexSearcher searcher = searchers.acquire();
         try {
             for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
-                if (TimestampRangeQuery.hasPoints(leaf.reader().getFieldInfos().fieldInfo(EventSchema.TIMESTAMP))) {
+                FieldInfos fields = leaf.reader().getFieldInfos();
+                if (TimestampRangeQuery.hasPoints(fields.fieldInfo(EventSchema.TIMESTAMP))) {
                     timestampPoints = true;
+                }
+                for (String folded : CombinedKeywords.FOLDED_SINCE_LAYOUT_8) {
+                    FieldInfo info = fields.fieldInfo(folded);
+                    if (info != null && info.getIndexOptions() != IndexOptions.NONE) withOwnTerms.add(folded);
                 }
                 SortedDocValues agents = DocValues.getSorted(leaf.reader(), EventSchema.AGENT_ID);
                 NumericDocValues seqs = DocValues.getNumeric(leaf.reader(), EventSchema.SEQUENCE);
@@ -99,6 +112,7 @@ final class Partition implements AutoCloseable {
         } finally {
             searchers.release(searcher);
         }
+        foldedWithOwnTerms = List.copyOf(withOwnTerms);
     }
 
     LocalDate day() {
@@ -130,15 +144,16 @@ final class Partition implements AutoCloseable {
         lastWriteNanos = System.nanoTime();
         compacted = false;
         written = true;
-        if (timestampPoints) docs.forEach(this::inLayout);
+        if (timestampPoints || !foldedWithOwnTerms.isEmpty()) docs.forEach(this::inLayout);
         writer.addDocuments(docs);
     }
 
-    /** The document, its {@code @timestamp} turned into points when the index keeps it so. */
+    /** The document in the form of the layout the index keeps: {@code @timestamp} as points, own terms of combined fields. */
     private Document inLayout(Document doc) {
         if (timestampPoints) {
             EventDocuments.withTimestampPoints(doc, doc.getField(EventSchema.TIMESTAMP).numericValue().longValue());
         }
+        if (!foldedWithOwnTerms.isEmpty()) EventDocuments.withOwnTerms(doc, foldedWithOwnTerms);
         return doc;
     }
 
