@@ -60,6 +60,9 @@ public final class FleetBench {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Failed sends by their gRPC status and description's start ("UNAVAILABLE: io exception"), for the result. */
     private static final Map<String, AtomicLong> FAILURE_KINDS = new java.util.concurrent.ConcurrentHashMap<>();
+    /** A failed send is retried after a backoff with jitter, doubled at each failure, like the agent's {@code Shipper}. */
+    private static final long FIRST_BACKOFF_MILLIS = 200;
+    private static final long MAX_BACKOFF_MILLIS = 30_000;
 
     private FleetBench() {
     }
@@ -141,6 +144,7 @@ public final class FleetBench {
             long warmUpEvents = (long) (0.9 * agents * perSecond * warmUp.toSeconds());
             long windowStart;
             long cpuBefore;
+            long generatorCpuBefore;
             long sentBefore;
             long maxRssKb = 0;
             try (ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -159,6 +163,7 @@ public final class FleetBench {
                 }
                 windowStart = System.nanoTime();
                 cpuBefore = ProcStats.cpuMicros(pid);
+                generatorCpuBefore = ProcStats.cpuMicros("self");
                 sentBefore = sent.get();
                 latencies.clear(); // probes of the warm-up (those still polled finish into the window: at most one)
                 while (System.nanoTime() < end) {
@@ -171,6 +176,7 @@ public final class FleetBench {
                 long sendersDone = System.nanoTime();
                 double wall = (sendersDone - windowStart) / 1e9;
                 long cpuAfter = ProcStats.cpuMicros(pid);
+                long generatorCpu = ProcStats.cpuMicros("self") - generatorCpuBefore;
                 prober.join(Duration.ofMinutes(2));
                 long acknowledged = fleet.stream().mapToLong(a -> a.acknowledged.get()).sum();
                 long inWindow = sent.get() - sentBefore;
@@ -234,6 +240,9 @@ public final class FleetBench {
                 result.put("server_cpu_cores", Math.round(cpuSeconds / wall * 100) / 100.0);
                 // steady state: the measured window's server CPU per event acknowledged in it
                 result.put("server_cpu_us_per_event", inWindow == 0 ? -1 : Math.round(cpuSeconds * 1e6 / inWindow));
+                // the simulated agents share the machine's cores with the server: what they cost in the same window
+                result.put("generator_cpu_cores", Math.round(generatorCpu / 1e6 / wall * 100) / 100.0);
+                result.put("generator_cpu_us_per_event", inWindow == 0 ? -1 : Math.round(generatorCpu / (double) inWindow));
                 result.put("capacity_eps_by_server_cpu", cpuSeconds <= 0 ? -1
                         : Math.round(inWindow / cpuSeconds * Runtime.getRuntime().availableProcessors()));
                 // warm-up and window together, as the bench measured before it had a warm-up (comparable with older runs)
@@ -292,6 +301,7 @@ public final class FleetBench {
                 batch.add(templates.get(random.nextInt(templates.size())).event(agent.id, agent.nextSequence++, now, random));
             }
             long sentAt = System.nanoTime();
+            long backoffMillis = FIRST_BACKOFF_MILLIS;
             while (true) {
                 try {
                     agent.client.deliver(batch);
@@ -301,10 +311,12 @@ public final class FleetBench {
                     failures.incrementAndGet();
                     FAILURE_KINDS.computeIfAbsent(failureKind(e), k -> new AtomicLong()).incrementAndGet();
                     try {
-                        Thread.sleep(200 + random.nextInt(300));
+                        // as the agent's shipper does: a fixed short pause made every agent retry together at once
+                        Thread.sleep(backoffMillis / 2 + random.nextLong(backoffMillis / 2 + 1));
                     } catch (InterruptedException interrupted) {
                         return;
                     }
+                    backoffMillis = Math.min(2 * backoffMillis, MAX_BACKOFF_MILLIS);
                 }
             }
             agent.acknowledged.set(agent.nextSequence - 1);

@@ -47,6 +47,7 @@ public final class InvestigationService implements AutoCloseable {
     private final JdbcConnectionPool database;
     private final EventStore store;
     private final FileInventory inventory;
+    private final InventoryFeed inventoryFeed;
     private final Incidents incidents;
     private final InvestigationRoutes routes;
     private final ThreadPoolExecutor grouping;
@@ -67,14 +68,15 @@ public final class InvestigationService implements AutoCloseable {
             database.dispose();
             throw e;
         }
+        inventoryFeed = new InventoryFeed(inventory::ingest);
         grouping = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(GROUPING_QUEUE),
                 Thread.ofPlatform().name("kiroku-incident-grouping").daemon().factory(),
                 (task, executor) -> groupingSkipped.incrementAndGet());
     }
 
-    /** Every stored batch: executables and scripts seen go into the file inventory. */
+    /** Every stored batch: executables and scripts seen go into the file inventory (written in the background). */
     public void afterStore(List<Event> batch) {
-        inventory.ingest(batch);
+        inventoryFeed.accept(batch);
     }
 
     /** A newly opened alert joins the incident of its causal root (or opens one), in the background. */
@@ -116,10 +118,12 @@ public final class InvestigationService implements AutoCloseable {
         return incidents;
     }
 
-    /** Counters for the health of incident grouping. */
+    /** Counters for the health of incident grouping and of the inventory's feed. */
     public Map<String, Object> status() {
         return Map.of("grouping_queued", grouping.getQueue().size(), "grouping_skipped", groupingSkipped.get(),
-                "grouping_failed", groupingFailed.get(), "grouping_before_searchable", searchableLate.get());
+                "grouping_failed", groupingFailed.get(), "grouping_before_searchable", searchableLate.get(),
+                "inventory_batches_queued", inventoryFeed.queued(), "inventory_writes", inventoryFeed.writes(),
+                "inventory_failed_batches", inventoryFeed.failedBatches());
     }
 
     private static Optional<AlertRef> alert(AlertStore alerts, String id) {
@@ -139,6 +143,7 @@ public final class InvestigationService implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
+        inventoryFeed.close();
         grouping.shutdown();
         grouping.awaitTermination(10, TimeUnit.SECONDS);
         database.dispose();
