@@ -311,7 +311,8 @@ public final class FleetBench {
                     failures.incrementAndGet();
                     FAILURE_KINDS.computeIfAbsent(failureKind(e), k -> new AtomicLong()).incrementAndGet();
                     try {
-                        // as the agent's shipper does: a fixed short pause made every agent retry together at once
+                        // as the agent's shipper does; a fixed 200-500 ms pause retried into a channel still in its reconnect
+                        // back-off, where every call fails at once, so one failed handshake counted as many failed sends
                         Thread.sleep(backoffMillis / 2 + random.nextLong(backoffMillis / 2 + 1));
                     } catch (InterruptedException interrupted) {
                         return;

@@ -1,6 +1,7 @@
 package dev.kiroku.server.investigate;
 
 import dev.kiroku.event.Event;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -30,11 +31,12 @@ final class InventoryFeed implements AutoCloseable {
         this.writer = Thread.ofPlatform().name("kiroku-inventory-feed").daemon().start(this::run);
     }
 
-    /** Queues a stored batch; waits while the queue is full. */
+    /** Queues a stored batch; waits while the queue is full (a caller interrupted meanwhile counts it as failed). */
     void accept(List<Event> batch) {
         try {
             queue.put(batch);
         } catch (InterruptedException e) {
+            failedBatches.incrementAndGet();
             Thread.currentThread().interrupt();
         }
     }
@@ -85,7 +87,7 @@ final class InventoryFeed implements AutoCloseable {
         return writes.get();
     }
 
-    /** Batches whose sightings could not be written (the inventory's database refused them). */
+    /** Batches whose sightings could not be written (the inventory's database refused them, or their caller was interrupted). */
     long failedBatches() {
         return failedBatches.get();
     }
