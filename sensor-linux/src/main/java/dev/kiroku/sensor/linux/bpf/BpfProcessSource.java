@@ -27,7 +27,8 @@ import java.util.function.Consumer;
  * on {@code sched_process_fork/exec/exit}) through one ring buffer, read from Java without a call per record
  * ({@link RingBuffer}). The programs wake no reader until the buffer fills past a mark: the records are taken by
  * {@link #pull} (the enrichment thread, before each batch) or by this source's thread every {@value #POLL_MILLIS} ms,
- * so a storm costs no wake-up per record.
+ * so a storm costs no wake-up per record. An exec record carries the exec as audit reports it ({@link ExecRecordText});
+ * an argument vector over 2 KiB comes in chunk records just ahead of it ({@link ArgvChunks}).
  *
  * <p>Everything the programs hold dies with the descriptors of this process: {@link #stop} destroys the links and
  * closes the object, and after a {@code kill -9} the kernel detaches the programs when it closes the descriptors.
@@ -53,7 +54,7 @@ public final class BpfProcessSource implements AutoCloseable {
     /** How often the reader hands records over when nobody else does (the enrichment thread pulls before each batch). */
     private static final int POLL_MILLIS = 50;
     private final ReentrantLock consuming = new ReentrantLock();
-    /** The record being decoded; only the thread holding {@link #consuming} uses it (as the next field). */
+    /** The record being decoded; only the thread holding {@link #consuming} uses it, and the two fields below. */
     private final byte[] scratch = new byte[LONGEST_RECORD];
     private final ArgvChunks argvChunks = new ArgvChunks();
     private final ExecRecordText execText = new ExecRecordText();
