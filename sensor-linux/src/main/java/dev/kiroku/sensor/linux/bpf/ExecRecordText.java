@@ -68,8 +68,13 @@ final class ExecRecordText {
                 : deleted(directories.of(r, cwdAt, cwdBytes, ExecRecordText::path), (flags & FLAG_CWD_DELETED) != 0);
         return new ExecActivity(base.time(), 0, base.pid(), base.ppid(), base.uid(), base.euid(),
                 NetlinkMessages.getInt(r, EXTRA_AT), base.gid(), base.egid(),
-                Integer.toUnsignedLong(NetlinkMessages.getInt(r, EXTRA_AT + 4)), tty, base.comm(), executable, argv,
+                session(NetlinkMessages.getInt(r, EXTRA_AT + 4)), tty, base.comm(), executable, argv,
                 argvComplete, cwd, true, 0);
+    }
+
+    /** The session id, -1 when none was set (audit's {@code ses=4294967295}, which its mapper reports as -1). */
+    private static long session(int id) {
+        return id == -1 ? -1 : Integer.toUnsignedLong(id);
     }
 
     private static String deleted(String path, boolean unlinked) {
