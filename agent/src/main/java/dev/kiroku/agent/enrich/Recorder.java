@@ -87,7 +87,8 @@ public final class Recorder {
     /**
      * Takes an observation. The sources are separate kernel sockets, so a process's exit or file
      * change can arrive before the audit record of the exec that preceded it: those wait
-     * {@link #REORDER_DELAY} in a reorder buffer before they are attributed.
+     * {@link #REORDER_DELAY} in a reorder buffer before they are attributed, by {@link #drain} after the whole batch
+     * (an exit overdue because its exec came a batch later must not be taken before that exec in the batch).
      */
     public void observe(Observation observation, Instant now) {
         observed++;
@@ -102,7 +103,6 @@ public final class Recorder {
             case Observation.Exec ignored -> handle(observation);
             case Observation.Sockets ignored -> handle(observation);
         }
-        drain(now);
     }
 
     /**
