@@ -25,6 +25,7 @@ import dev.kiroku.sensor.linux.fanotify.FileNotice;
 import dev.kiroku.sensor.linux.sockdiag.InetSocket;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
@@ -103,6 +104,21 @@ public final class Recorder {
             case Observation.Exec ignored -> handle(observation);
             case Observation.Sockets ignored -> handle(observation);
         }
+    }
+
+    /**
+     * Orders a batch for attribution: the process feed's forks and execs first, each group in its own order. The process
+     * feed and audit are separate streams, and a process's exec (BPF) and its next connect (audit) can reach one batch in
+     * either order; an exec followed by a connect is what tools do, so the connect must find the exec'd image.
+     */
+    public static void processRecordsFirst(List<Observation> batch) {
+        List<Observation> rest = new ArrayList<>();
+        int kept = 0;
+        for (Observation observation : batch) {
+            if (observation instanceof Observation.Fork || observation instanceof Observation.Exec) batch.set(kept++, observation);
+            else rest.add(observation);
+        }
+        for (Observation observation : rest) batch.set(kept++, observation);
     }
 
     /**

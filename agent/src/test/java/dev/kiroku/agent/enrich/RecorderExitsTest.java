@@ -154,6 +154,21 @@ class RecorderExitsTest {
         assertThat(((ProcessExit) exit.payload()).process().args()).containsExactly("/bin/true", "marker");
     }
 
+    @Test
+    void a_batch_puts_the_process_feeds_forks_and_execs_before_the_other_sources_records_each_in_its_order() {
+        Instant now = Instant.now();
+        Observation audit = new Observation.Audit(exec(11, now));
+        Observation exit = new Observation.Exit(12, 0, 0, now);
+        Observation fork = new Observation.Fork(self, 13, now, 0);
+        Observation exec = new Observation.Exec(13, now, -1, null, exec(13, now));
+        Observation laterFork = new Observation.Fork(self, 14, now, 0);
+        List<Observation> batch = new ArrayList<>(List.of(audit, exit, fork, exec, laterFork));
+
+        Recorder.processRecordsFirst(batch);
+
+        assertThat(batch).containsExactly(fork, exec, laterFork, audit, exit);
+    }
+
     /** The cgroup v2 id of a cgroup path: the inode of its directory under the cgroup2 mount. */
     private static long cgroupIdOf(String cgroup) throws Exception {
         String mountPoint = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/mounts")).stream()
