@@ -283,12 +283,14 @@ public final class Agent implements AutoCloseable {
                 if (observation != null) batch.add(observation);
             }
         }
-        // What the sensors hold comes along; it never cuts the lingering short (a storm's records would keep this
-        // thread spinning through tiny batches, taking the CPU from the processes it records).
+        queue.drainTo(batch, BATCH_MAX);
+        // What the sensors hold comes along, after what they handed over before; it never cuts the lingering short (a
+        // storm's records would keep this thread spinning through tiny batches, taking the CPU from the processes it
+        // records).
         for (Sensor sensor : pulledSensors) sensor.pull(observation -> {
             if (!muted(observation)) batch.add(observation);
         });
-        queue.drainTo(batch, BATCH_MAX);
+        Recorder.processRecordsFirst(batch);
         busy = !batch.isEmpty();
         Instant now = clock.instant();
         recorder.preview(batch);

@@ -40,6 +40,9 @@ final class SensorFactory {
         this.queue = queue;
     }
 
+    /** Whether the BPF process sensor runs, and so reports execs with their arguments instead of audit. */
+    private boolean execsFromBpf;
+
     List<Agent.Sensor> start() {
         List<Agent.Sensor> started = new ArrayList<>();
         AgentConfig.Sensors wanted = config.sensors();
@@ -51,7 +54,8 @@ final class SensorFactory {
     }
 
     private Agent.Sensor audit() {
-        AuditSource source = new AuditSource(AuditSourceConfig.defaults(config.dataDirectory().resolve("audit")), clock);
+        AuditSourceConfig settings = AuditSourceConfig.defaults(config.dataDirectory().resolve("audit"));
+        AuditSource source = new AuditSource(execsFromBpf ? settings.withoutExecRules() : settings, clock);
         return KernelSensor.start("audit", source,
                 () -> source.start(activity -> queue.accept(new Observation.Audit(activity))),
                 () -> {
@@ -104,13 +108,16 @@ final class SensorFactory {
                     () -> {
                         BpfProcessStatus s = source.status();
                         return new AgentStatus.Sensor("proc_connector", s.running() ? "running" : "stopped",
-                                "bpf ring buffer (fork/exec/exit tracepoints)", "records=" + s.records() + " dropped=" + s.dropped()
+                                "bpf ring buffer (fork/exec/exit tracepoints; execs with argv, exe, cwd)", "records=" + s.records() + " dropped=" + s.dropped()
                                         + (s.malformed() + s.sinkFailures() == 0 ? "" : " malformed=" + s.malformed()
                                         + " sink_failures=" + s.sinkFailures()));
                     },
                     ledger -> ledger.register("process_bpf", "BPF process ring buffer full", () -> source.status().dropped()),
                     batch -> source.pull(record -> batch.accept(observation(record))));
-            if (sensor.failure() == null) return sensor;
+            if (sensor.failure() == null) {
+                execsFromBpf = true;
+                return sensor;
+            }
             bpfProblem = sensor.failure();
         }
         return processConnector(bpfProblem);
@@ -121,7 +128,7 @@ final class SensorFactory {
         long ticks = BpfProcessSource.startTicks(record.startBoottimeNanos());
         return switch (record.kind()) {
             case FORK -> new Observation.Fork(record.ppid(), record.pid(), record.time(), record.monotonicNanos(), ticks, ids);
-            case EXEC -> new Observation.Exec(record.pid(), record.time(), ticks, ids);
+            case EXEC -> new Observation.Exec(record.pid(), record.time(), ticks, ids, record.exec());
             case EXIT -> new Observation.Exit(record.pid(), record.exitCode(), record.signal(), record.time());
         };
     }

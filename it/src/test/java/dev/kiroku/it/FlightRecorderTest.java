@@ -15,6 +15,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -74,7 +78,27 @@ class FlightRecorderTest {
         assertThat(recorded).containsExactlyInAnyOrderElementsOf(commands);
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                 assertThat(machine.api.count("event.action:exit AND process.name:true AND process.args:\"" + marker + "\""))
+                        .as(() -> exitsMissing(marker))
                         .isEqualTo(201));
+    }
+
+    /** What a failure needs to be understood: the marked processes' exits as stored, whatever their process name. */
+    private String exitsMissing(String marker) {
+        Map<String, Integer> exitsByName = new TreeMap<>();
+        Set<String> exited = new TreeSet<>();
+        for (JsonNode exit : machine.api.search("event.action:exit AND process.args:\"" + marker + "\"", 300)) {
+            exitsByName.merge(exit.path("process.name").asText(), 1, Integer::sum);
+            exited.add(exit.path("process.entity_id").asText());
+        }
+        List<String> startsWithoutExit = new ArrayList<>();
+        for (JsonNode start : machine.api.search("event.action:exec AND process.args:\"" + marker + "\"", 300)) {
+            if (!exited.contains(start.path("process.entity_id").asText())) {
+                startsWithoutExit.add("pid " + start.path("process.pid").asText() + " args[2] " + start.path("process.args").path(2).asText()
+                        + " flags " + start.path("kiroku.incomplete"));
+            }
+        }
+        return "exits of the marked processes by process.name " + exitsByName + "; starts without an exit " + startsWithoutExit
+                + "; the machine's loss reports " + machine.api.count("event.action:events_lost");
     }
 
     @Test

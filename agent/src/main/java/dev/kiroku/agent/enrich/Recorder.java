@@ -25,6 +25,7 @@ import dev.kiroku.sensor.linux.fanotify.FileNotice;
 import dev.kiroku.sensor.linux.sockdiag.InetSocket;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
@@ -87,7 +88,8 @@ public final class Recorder {
     /**
      * Takes an observation. The sources are separate kernel sockets, so a process's exit or file
      * change can arrive before the audit record of the exec that preceded it: those wait
-     * {@link #REORDER_DELAY} in a reorder buffer before they are attributed.
+     * {@link #REORDER_DELAY} in a reorder buffer before they are attributed, by {@link #drain} after the whole batch
+     * (an exit overdue because its exec came a batch later must not be taken before that exec in the batch).
      */
     public void observe(Observation observation, Instant now) {
         observed++;
@@ -102,7 +104,21 @@ public final class Recorder {
             case Observation.Exec ignored -> handle(observation);
             case Observation.Sockets ignored -> handle(observation);
         }
-        drain(now);
+    }
+
+    /**
+     * Orders a batch for attribution: the process feed's forks and execs first, each group in its own order. The process
+     * feed and audit are separate streams, and a process's exec (BPF) and its next connect (audit) can reach one batch in
+     * either order; an exec followed by a connect is what tools do, so the connect must find the exec'd image.
+     */
+    public static void processRecordsFirst(List<Observation> batch) {
+        List<Observation> rest = new ArrayList<>();
+        int kept = 0;
+        for (Observation observation : batch) {
+            if (observation instanceof Observation.Fork || observation instanceof Observation.Exec) batch.set(kept++, observation);
+            else rest.add(observation);
+        }
+        for (Observation observation : rest) batch.set(kept++, observation);
     }
 
     /**
@@ -170,7 +186,10 @@ public final class Recorder {
                 }
             }
             case Observation.Fork fork -> fork(fork);
-            case Observation.Exec exec -> rememberKernel(exec.pid(), exec.startTicks(), exec.ids(), exec.time());
+            case Observation.Exec exec -> {
+                rememberKernel(exec.pid(), exec.startTicks(), exec.ids(), exec.time());
+                if (exec.activity() != null) exec(exec.activity());
+            }
             case Observation.Exit exit -> exit(exit);
             case Observation.Sockets inventory -> sockets(inventory);
         }

@@ -115,7 +115,7 @@ class RecorderExitsTest {
         long ticks = 1234567;
         // audit's record first, as when its reader was quicker: the batch's preview tells the recorder what the kernel saw
         List<Observation> batch = List.of(new Observation.Audit(exec(pid, now)), new Observation.Fork(self, pid, now, 0, ticks, ids),
-                new Observation.Exec(pid, now, ticks, ids));
+                new Observation.Exec(pid, now, ticks, ids, null));
         recorder.preview(batch);
         for (Observation o : batch) recorder.observe(o, now);
 
@@ -126,6 +126,47 @@ class RecorderExitsTest {
         assertThat(probe.namespaceReads(pid)).isZero();
         assertThat(probe.startTicksReads(pid)).isZero();
         assertThat(recorder.execsFromKernel()).isEqualTo(1);
+    }
+
+    /**
+     * An exit overdue when the next batch comes (the recorder was held up), with its process's exec later in that batch
+     * (CI 101 lost 2 of 201 exits this way): the exec is taken first, and the exit is of the exec'd image.
+     */
+    @Test
+    void an_overdue_exit_waits_for_the_exec_later_in_the_next_batch() throws Exception {
+        Process gone = new ProcessBuilder("/bin/true").start();
+        assertThat(gone.waitFor()).isZero();
+        int pid = (int) gone.pid();
+        Instant first = Instant.now();
+        List<Observation> batch = List.of(new Observation.Fork(self, pid, first, 0), new Observation.Exit(pid, 0, 0, first));
+        recorder.preview(batch);
+        for (Observation o : batch) recorder.observe(o, first);
+        recorder.drain(first);
+
+        Instant later = first.plus(Recorder.REORDER_DELAY).plusSeconds(1);
+        List<Observation> next = List.of(new Observation.Fork(self, 999_999_999, later, 0), new Observation.Audit(exec(pid, first)));
+        recorder.preview(next);
+        for (Observation o : next) recorder.observe(o, later);
+        recorder.drain(later);
+
+        Event exit = events.stream().filter(e -> e.payload() instanceof ProcessExit x && x.process().pid() == pid)
+                .findFirst().orElseThrow();
+        assertThat(((ProcessExit) exit.payload()).process().args()).containsExactly("/bin/true", "marker");
+    }
+
+    @Test
+    void a_batch_puts_the_process_feeds_forks_and_execs_before_the_other_sources_records_each_in_its_order() {
+        Instant now = Instant.now();
+        Observation audit = new Observation.Audit(exec(11, now));
+        Observation exit = new Observation.Exit(12, 0, 0, now);
+        Observation fork = new Observation.Fork(self, 13, now, 0);
+        Observation exec = new Observation.Exec(13, now, -1, null, exec(13, now));
+        Observation laterFork = new Observation.Fork(self, 14, now, 0);
+        List<Observation> batch = new ArrayList<>(List.of(audit, exit, fork, exec, laterFork));
+
+        Recorder.processRecordsFirst(batch);
+
+        assertThat(batch).containsExactly(fork, exec, laterFork, audit, exit);
     }
 
     /** The cgroup v2 id of a cgroup path: the inode of its directory under the cgroup2 mount. */

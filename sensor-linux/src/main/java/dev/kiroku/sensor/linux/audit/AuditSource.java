@@ -123,7 +123,7 @@ public final class AuditSource implements AutoCloseable {
             enabledChanged = original.enabled() == 0;
             control.deleteRulesWithKey(ruleKey);
             int installed = 0;
-            for (AuditRule rule : KirokuAuditRules.rules(ruleKey, config.include32Bit())) {
+            for (AuditRule rule : KirokuAuditRules.rules(ruleKey, config.include32Bit(), config.execRules())) {
                 try {
                     control.addRule(rule);
                     installed++;

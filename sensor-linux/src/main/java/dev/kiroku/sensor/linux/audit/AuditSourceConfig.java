@@ -18,10 +18,12 @@ import java.util.Objects;
  * @param eventTimeout       how long an event without EOE stays open
  * @param statusInterval     how often the kernel status (lost, backlog) is polled
  * @param include32Bit       also install i386 execve/execveat rules
+ * @param execRules          install the execve/execveat rules; false when another feed (the BPF process sensor)
+ *                           reports execs with their arguments, so audit carries sockets and credentials only
  */
 public record AuditSourceConfig(Path stateDirectory, String key, long backlogLimit, long backlogWaitTime,
                                 int receiveBufferBytes, Duration eventTimeout, Duration statusInterval,
-                                boolean include32Bit) {
+                                boolean include32Bit, boolean execRules) {
 
     public static final String DEFAULT_KEY = "kiroku";
 
@@ -39,6 +41,12 @@ public record AuditSourceConfig(Path stateDirectory, String key, long backlogLim
     /** Key {@code kiroku}, backlog 16384, wait time 0, 32 MiB receive buffer, 1 s event timeout, status every second. */
     public static AuditSourceConfig defaults(Path stateDirectory) {
         return new AuditSourceConfig(stateDirectory, DEFAULT_KEY, 16_384, 0, 32 << 20, Duration.ofSeconds(1),
-                Duration.ofSeconds(1), true);
+                Duration.ofSeconds(1), true, true);
+    }
+
+    /** This configuration without the execve/execveat rules (another feed reports execs). */
+    public AuditSourceConfig withoutExecRules() {
+        return new AuditSourceConfig(stateDirectory, key, backlogLimit, backlogWaitTime, receiveBufferBytes, eventTimeout,
+                statusInterval, include32Bit, false);
     }
 }

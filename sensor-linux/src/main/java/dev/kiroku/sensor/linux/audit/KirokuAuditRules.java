@@ -8,8 +8,8 @@ import static dev.kiroku.sensor.linux.audit.AuditRule.Condition.equal;
 /**
  * The rules an {@link AuditSource} installs, all {@code -a always,exit} with the source's key:
  * <pre>
- * -F arch=b64 -S execve,execveat
- * -F arch=b32 -S execve,execveat                       (optional)
+ * -F arch=b64 -S execve,execveat                       (unless another feed reports execs)
+ * -F arch=b32 -S execve,execveat                       (optional, same)
  * -F arch=b64 -S connect,accept,accept4,bind -F saddr_fam=2
  * -F arch=b64 -S connect,accept,accept4,bind -F saddr_fam=10
  * -F arch=b64 -S listen
@@ -31,11 +31,14 @@ public final class KirokuAuditRules {
      */
     public static final List<Integer> EXCLUDED_WHILE_DAEMON = List.of(AuditRecordTypes.PROCTITLE, AuditRecordTypes.PATH);
 
-    public static List<AuditRule> rules(String key, boolean include32Bit) {
+    /** @param execs whether to include the execve/execveat rules (false while the BPF process sensor reports execs) */
+    public static List<AuditRule> rules(String key, boolean include32Bit, boolean execs) {
         List<AuditRule> rules = new ArrayList<>();
-        rules.add(AuditRule.exitAlways(AuditRule.ARCH_X86_64, List.of(59, 322), key));
-        if (include32Bit) {
-            rules.add(AuditRule.exitAlways(AuditRule.ARCH_I386, List.of(11, 358), key));
+        if (execs) {
+            rules.add(AuditRule.exitAlways(AuditRule.ARCH_X86_64, List.of(59, 322), key));
+            if (include32Bit) {
+                rules.add(AuditRule.exitAlways(AuditRule.ARCH_I386, List.of(11, 358), key));
+            }
         }
         for (int family : new int[] {2, 10}) {
             rules.add(AuditRule.exitAlways(AuditRule.ARCH_X86_64, List.of(42, 43, 288, 49), key,

@@ -1,5 +1,6 @@
 package dev.kiroku.sensor.linux.bpf;
 
+import dev.kiroku.sensor.linux.audit.ExecActivity;
 import dev.kiroku.sensor.linux.ffm.Errno;
 import dev.kiroku.sensor.linux.ffm.ErrnoException;
 import dev.kiroku.sensor.linux.ffm.Libc;
@@ -26,7 +27,8 @@ import java.util.function.Consumer;
  * on {@code sched_process_fork/exec/exit}) through one ring buffer, read from Java without a call per record
  * ({@link RingBuffer}). The programs wake no reader until the buffer fills past a mark: the records are taken by
  * {@link #pull} (the enrichment thread, before each batch) or by this source's thread every {@value #POLL_MILLIS} ms,
- * so a storm costs no wake-up per record.
+ * so a storm costs no wake-up per record. An exec record carries the exec as audit reports it ({@link ExecRecordText});
+ * an argument vector over 2 KiB comes in chunk records just ahead of it ({@link ArgvChunks}).
  *
  * <p>Everything the programs hold dies with the descriptors of this process: {@link #stop} destroys the links and
  * closes the object, and after a {@code kill -9} the kernel detaches the programs when it closes the descriptors.
@@ -39,7 +41,11 @@ public final class BpfProcessSource implements AutoCloseable {
     static final int KIND_FORK = 1;
     static final int KIND_EXEC = 2;
     static final int KIND_EXIT = 3;
+    static final int KIND_ARGV = 4;
     static final int RECORD_BYTES = 96;
+    /** The longest record the programs write (an exec's, bounded by {@code SCRATCH_BYTES} in process.bpf.c). */
+    private static final int LONGEST_RECORD = 24 << 10;
+    private static final int ARGV_CHUNK_HEADER = 16;
     private static final long CLOCK_TICK_NANOS = 10_000_000L; // USER_HZ 100: /proc's start ticks
 
     private final AtomicLong records = new AtomicLong();
@@ -48,8 +54,10 @@ public final class BpfProcessSource implements AutoCloseable {
     /** How often the reader hands records over when nobody else does (the enrichment thread pulls before each batch). */
     private static final int POLL_MILLIS = 50;
     private final ReentrantLock consuming = new ReentrantLock();
-    /** The record being decoded; only the thread holding {@link #consuming} uses it. */
-    private final byte[] scratch = new byte[RECORD_BYTES];
+    /** The record being decoded; only the thread holding {@link #consuming} uses it, and the two fields below. */
+    private final byte[] scratch = new byte[LONGEST_RECORD];
+    private final ArgvChunks argvChunks = new ArgvChunks();
+    private final ExecRecordText execText = new ExecRecordText();
     private volatile boolean running;
     private Arena arena;
     private MemorySegment object;
@@ -210,10 +218,15 @@ public final class BpfProcessSource implements AutoCloseable {
     /** One record, on the thread that pulls. Never throws: a bad record or a failing sink costs only itself. */
     private void record(MemorySegment data, long offset, int length, Consumer<ProcessRecord> to) {
         ProcessRecord record = null;
-        if (length >= RECORD_BYTES) {
+        if (length >= ARGV_CHUNK_HEADER && length <= LONGEST_RECORD) {
             // one bulk copy, then plain array reads: cheaper than a memory access per field under C1
-            MemorySegment.copy(data, ValueLayout.JAVA_BYTE, offset, scratch, 0, RECORD_BYTES);
-            record = decode(scratch, epochMinusMonotonicNanos);
+            MemorySegment.copy(data, ValueLayout.JAVA_BYTE, offset, scratch, 0, length);
+            if (getInt(scratch, 0) == KIND_ARGV) {
+                if (argvChunks.add(scratch, length)) return;
+            } else if (length >= RECORD_BYTES) {
+                record = decode(scratch, epochMinusMonotonicNanos);
+                if (record != null && record.kind() == ProcessRecord.Kind.EXEC) record = withExec(record, length);
+            }
         }
         if (record == null) {
             malformed.incrementAndGet();
@@ -225,6 +238,17 @@ public final class BpfProcessSource implements AutoCloseable {
         } catch (RuntimeException e) {
             sinkFailures.incrementAndGet();
         }
+    }
+
+    /** The exec record with what its text says (and its chunks held the vector); null when the text is malformed. */
+    private ProcessRecord withExec(ProcessRecord record, int length) {
+        if (length < ExecRecordText.TEXT_AT) return null;
+        boolean chunked = ExecRecordText.argvBytesTaken(scratch) > ExecRecordText.INLINE_ARGV_MAX;
+        ArgvChunks.Vector vector = chunked ? argvChunks.take(record.pid()) : null;
+        ExecActivity exec = vector == null
+                ? execText.decode(scratch, length, record, null, 0)
+                : execText.decode(scratch, length, record, vector.bytes(), vector.length());
+        return exec == null ? null : record.withExec(exec);
     }
 
     /** Decodes one record's first {@link #RECORD_BYTES} bytes; null when it is of an unknown kind. */
@@ -239,12 +263,16 @@ public final class BpfProcessSource implements AutoCloseable {
         long monotonic = NetlinkMessages.getLong(r, 16);
         long nanos = monotonic + epochMinusMonotonicNanos;
         Instant time = Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L));
-        int commLength = 0;
-        while (commLength < 16 && r[80 + commLength] != 0) commLength++;
+        String comm = null;
+        if (k == ProcessRecord.Kind.EXEC) { // nobody reads a fork's or an exit's
+            int commLength = 0;
+            while (commLength < 16 && r[80 + commLength] != 0) commLength++;
+            comm = new String(r, 80, commLength, StandardCharsets.UTF_8);
+        }
         return new ProcessRecord(k, getInt(r, 4), getInt(r, 8), getInt(r, 12), time, monotonic, NetlinkMessages.getLong(r, 24),
                 NetlinkMessages.getLong(r, 32), getInt(r, 40), getInt(r, 44), getInt(r, 48), getInt(r, 52), getInt(r, 56),
                 Integer.toUnsignedLong(getInt(r, 60)), getInt(r, 64), Integer.toUnsignedLong(getInt(r, 68)),
-                Integer.toUnsignedLong(getInt(r, 72)), new String(r, 80, commLength, StandardCharsets.UTF_8));
+                Integer.toUnsignedLong(getInt(r, 72)), comm, null);
     }
 
     private static int getInt(byte[] r, int offset) {

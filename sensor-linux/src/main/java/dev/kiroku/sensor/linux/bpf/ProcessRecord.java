@@ -1,5 +1,7 @@
 package dev.kiroku.sensor.linux.bpf;
 
+import dev.kiroku.sensor.linux.audit.ExecActivity;
+
 import java.time.Instant;
 
 /**
@@ -15,14 +17,21 @@ import java.time.Instant;
  * @param namespacePid      the process's pid inside that namespace
  * @param mountNamespace    the inode of its mount namespace (0 in an exit: the task has left its namespaces)
  * @param netNamespace      the inode of its network namespace (0 in an exit)
- * @param comm              the task's command name (for an exec: the new image's, at most 15 bytes)
+ * @param comm              for an exec, the new image's command name (at most 15 bytes); null for a fork or an exit
+ * @param exec              for an exec, the exec as audit would report it (executable, argv, cwd, login uid, session,
+ *                          tty); else null
  */
 public record ProcessRecord(Kind kind, int pid, int ppid, int tid, Instant time, long monotonicNanos,
                             long startBoottimeNanos, long cgroupId, int uid, int euid, int gid, int egid, int exitStatus,
                             long pidNamespace, int namespacePid, long mountNamespace, long netNamespace,
-                            String comm) {
+                            String comm, ExecActivity exec) {
 
     public enum Kind { FORK, EXEC, EXIT }
+
+    ProcessRecord withExec(ExecActivity details) {
+        return new ProcessRecord(kind, pid, ppid, tid, time, monotonicNanos, startBoottimeNanos, cgroupId, uid, euid, gid,
+                egid, exitStatus, pidNamespace, namespacePid, mountNamespace, netNamespace, comm, details);
+    }
 
     /** The exit code 0..255, or -1 when a signal ended the process. */
     public int exitCode() {

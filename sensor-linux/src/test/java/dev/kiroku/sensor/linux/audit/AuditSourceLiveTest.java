@@ -112,11 +112,52 @@ class AuditSourceLiveTest {
     }
 
     @Test
+    void without_exec_rules_the_kernel_has_no_execve_rule_and_sockets_are_still_reported(@TempDir Path withExecs,
+                                                                                      @TempDir Path withoutExecs)
+            throws Exception {
+        List<Integer> execSyscalls = List.of(59, 322);
+        AuditSource full = startOrSkip(AuditSourceConfig.defaults(withExecs), new ConcurrentLinkedQueue<>());
+        try {
+            assumeTrue(full.status().mode() == AuditMode.DAEMON, "another process is the audit daemon");
+            assertThat(kirokuRules(full.ruleKey())).anyMatch(r -> r.syscalls().containsAll(execSyscalls));
+        } finally {
+            full.stop();
+        }
+        ConcurrentLinkedQueue<AuditActivity> seen = new ConcurrentLinkedQueue<>();
+        AuditSource socketsOnly = startOrSkip(AuditSourceConfig.defaults(withoutExecs).withoutExecRules(), seen);
+        try {
+            List<AuditRule> installed = kirokuRules(socketsOnly.ruleKey());
+            assertThat(installed).isNotEmpty().noneMatch(r -> r.syscalls().stream().anyMatch(execSyscalls::contains));
+            String marker = "kiroku-noexec-" + UUID.randomUUID().toString().substring(0, 8);
+            int port;
+            try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+                port = server.getLocalPort();
+                new ProcessBuilder("/bin/true", marker).start().waitFor();
+                // the audit daemon's own process is never audited: a child shell connects
+                Process shell = new ProcessBuilder("/bin/bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/" + port + " && exec 3<&-")
+                        .inheritIO().start();
+                assertThat(shell.waitFor()).isZero();
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+                while (System.nanoTime() < deadline && seen.stream().noneMatch(a -> isConnectTo(a, port))) Thread.sleep(100);
+            }
+            assertThat(seen).anyMatch(a -> isConnectTo(a, port));
+            assertThat(seen).noneMatch(a -> a instanceof ExecActivity e && e.argv().contains(marker));
+        } finally {
+            socketsOnly.stop();
+        }
+        assertThat(kirokuRules(socketsOnly.ruleKey())).isEmpty();
+    }
+
+    private static boolean isConnectTo(AuditActivity activity, int port) {
+        return activity instanceof SocketActivity s && "connect".equals(s.syscall()) && s.port() == port;
+    }
+
+    @Test
     void rules_of_a_reader_that_is_gone_are_removed_at_the_next_start(@TempDir Path state) throws Exception {
         Process gone = new ProcessBuilder("/bin/true").start();
         gone.waitFor();
         String deadKey = "kiroku-" + gone.pid();
-        AuditRule orphan = KirokuAuditRules.rules(deadKey, false).getFirst();
+        AuditRule orphan = KirokuAuditRules.rules(deadKey, false, true).getFirst();
         try (AuditControl control = AuditControl.open()) {
             control.addRule(orphan);
         }
