@@ -58,20 +58,11 @@ public final class AbridgedArgs {
 
     /** The process with its own and its parent's argument vectors cut (the same instance when neither was longer). */
     static ProcessInfo abridged(ProcessInfo p) {
-        if (p == null) return null;
-        List<String> args = abridged(p.args());
-        ProcessInfo.ParentRef parent = abridged(p.parent());
-        if (args == p.args() && parent == p.parent()) return p;
-        return new ProcessInfo(p.entityId(), p.pid(), p.startTime(), parent, p.executable(), args, p.workingDirectory(),
-                p.sha256(), p.user(), p.session(), p.tty(), p.namespaces(), p.md5(), p.sha1());
+        return p == null ? null : p.withArgs(abridged(p.args()), abridged(p.parent()));
     }
 
     private static ProcessInfo withParentAbridged(ProcessInfo p) {
-        if (p == null) return null;
-        ProcessInfo.ParentRef parent = abridged(p.parent());
-        if (parent == p.parent()) return p;
-        return new ProcessInfo(p.entityId(), p.pid(), p.startTime(), parent, p.executable(), p.args(),
-                p.workingDirectory(), p.sha256(), p.user(), p.session(), p.tty(), p.namespaces(), p.md5(), p.sha1());
+        return p == null ? null : p.withArgs(p.args(), abridged(p.parent()));
     }
 
     private static ProcessInfo.ParentRef abridged(ProcessInfo.ParentRef parent) {
@@ -92,10 +83,8 @@ public final class AbridgedArgs {
         if (args == p.args()) return event;
         List<Incomplete> flags = new ArrayList<>(event.incomplete());
         if (!flags.contains(Incomplete.ARGS_ABRIDGED)) flags.add(Incomplete.ARGS_ABRIDGED);
-        ProcessInfo cut = new ProcessInfo(p.entityId(), p.pid(), p.startTime(), p.parent(), p.executable(), args,
-                p.workingDirectory(), p.sha256(), p.user(), p.session(), p.tty(), p.namespaces(), p.md5(), p.sha1());
         return new Event(event.agentId(), event.sequence(), event.timestamp(), event.hostName(), flags,
-                new ProcessStart(cut, start.snapshot()));
+                new ProcessStart(p.withArgs(args, p.parent()), start.snapshot()));
     }
 
     static List<String> abridged(List<String> args) {

@@ -45,6 +45,13 @@ public record ProcessInfo(String entityId, int pid, Instant startTime, ParentRef
                 session, tty, namespaces, md5, sha1);
     }
 
+    /** This process with another argument vector and parent (the same instance when both are the same). */
+    public ProcessInfo withArgs(List<String> args, ParentRef parent) {
+        if (args == this.args && parent == this.parent) return this;
+        return new ProcessInfo(entityId, pid, startTime, parent, executable, args, workingDirectory, sha256, user,
+                session, tty, namespaces, md5, sha1);
+    }
+
     /** The executable's file name, or argv[0] when the executable is unknown. */
     public String name() {
         String source = executable != null && !executable.isEmpty() ? executable

@@ -226,7 +226,7 @@ public final class Recorder {
             case CredentialActivity credential -> credential(credential);
             case UserRecord user -> user(user);
             case UnclassifiedEvent ignored -> unclassified.incrementAndGet();
-            case MalformedRecord ignored -> malformed.incrementAndGet();
+            case MalformedRecord record -> malformed(record);
         }
     }
 
@@ -457,6 +457,16 @@ public final class Recorder {
             if (value != null && !value.isBlank() && !"?".equals(value)) return value;
         }
         return null;
+    }
+
+    /** Counts the record and shows the first ones, then every thousandth, so that an operator can tell what they were. */
+    private void malformed(MalformedRecord record) {
+        long count = malformed.incrementAndGet();
+        if (count <= 10 || count % 1_000 == 0) {
+            String raw = record.raw();
+            System.err.println("kiroku agent: audit record not understood (" + count + " so far): " + record.problem()
+                    + ": " + (raw.length() > 400 ? raw.substring(0, 400) + "…" : raw));
+        }
     }
 
     public long malformedRecords() {
