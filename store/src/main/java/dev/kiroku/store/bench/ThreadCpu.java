@@ -69,7 +69,7 @@ final class ThreadCpu {
 
     private static String kind(String name) {
         if (name.startsWith("ingest-")) return "ingest";
-        if (name.startsWith("kiroku-indexing-")) return "indexing";
+        if (name.startsWith("kiroku-index-")) return "indexing"; // /proc keeps 15 characters of a name
         if (name.startsWith("Lucene Merge")) return "merges";
         if (name.startsWith("kiroku-store")) return "maintenance";
         if (name.startsWith("GC Thread") || name.startsWith("G1 ")) return "gc";

@@ -27,7 +27,7 @@ final class IndexingThreads implements AutoCloseable {
     IndexingThreads(int helpers) {
         this.helpers = helpers;
         this.executor = helpers == 0 ? null
-                : Executors.newFixedThreadPool(helpers, Thread.ofPlatform().daemon().name("kiroku-indexing-", 0).factory());
+                : Executors.newFixedThreadPool(helpers, Thread.ofPlatform().daemon().name("kiroku-index-", 0).factory());
     }
 
     /** One helper per core besides the caller's. */

@@ -21,7 +21,7 @@ class IndexingThreadsTest {
                 } catch (Exception e) {
                     throw new IllegalStateException("the slices did not run at the same time", e);
                 }
-                return slice + ":" + Thread.currentThread().getName().startsWith("kiroku-indexing-");
+                return slice + ":" + Thread.currentThread().getName().startsWith("kiroku-index-");
             });
             assertThat(out).hasSize(2).allMatch(s -> s.startsWith(Integer.toString(out.indexOf(s))));
             assertThat(out).anyMatch(s -> s.endsWith(":true")).anyMatch(s -> s.endsWith(":false"));
