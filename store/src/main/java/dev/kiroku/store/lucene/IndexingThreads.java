@@ -35,15 +35,9 @@ final class IndexingThreads implements AutoCloseable {
         return new IndexingThreads(Math.max(0, Runtime.getRuntime().availableProcessors() - 1));
     }
 
-    /**
-     * Slices per thread: a thread that finds no slice left waits for the others' slices under way, so smaller
-     * slices shorten that wait (on a loaded machine a helper may be scheduled late or paused mid-slice).
-     */
-    private static final int SLICES_PER_THREAD = 4;
-
-    /** How many slices {@code size} items are cut into: {@link #SLICES_PER_THREAD} per thread at most, none smaller than {@link #MIN_SLICE}. */
+    /** How many slices {@code size} items are cut into: one per thread at most, none smaller than {@link #MIN_SLICE}. */
     int slices(int size) {
-        return helpers == 0 ? 1 : Math.max(1, Math.min((helpers + 1) * SLICES_PER_THREAD, size / MIN_SLICE));
+        return Math.max(1, Math.min(helpers + 1, size / MIN_SLICE));
     }
 
     /**

@@ -53,8 +53,7 @@ class IndexingThreadsTest {
         try (IndexingThreads threads = new IndexingThreads(1)) {
             assertThat(threads.slices(IndexingThreads.MIN_SLICE * 2 - 1)).isEqualTo(1);
             assertThat(threads.slices(IndexingThreads.MIN_SLICE * 2)).isEqualTo(2);
-            assertThat(threads.slices(IndexingThreads.MIN_SLICE * 5)).isEqualTo(5);
-            assertThat(threads.slices(10_000)).isEqualTo(8);
+            assertThat(threads.slices(10_000)).isEqualTo(2);
         }
         try (IndexingThreads none = new IndexingThreads(0)) {
             assertThat(none.slices(10_000)).isEqualTo(1);
