@@ -18,7 +18,8 @@ import java.util.function.BooleanSupplier;
  *
  * <p>Why: the store's index writer keeps one in-memory segment per thread appending at the same time, and each
  * refresh flushes each of them as a segment that merges later rewrite. One appender at a time makes one
- * segment per refresh interval, however many agents ship (docs/performance.md, fleet, session 8).
+ * segment per refresh interval and core (the store shares a large append's work over the cores itself),
+ * however many agents ship (docs/performance.md, fleet, session 8; store, session 11).
  */
 final class SerialAppends {
     private final EventStore store;

@@ -38,6 +38,7 @@ import java.util.stream.Stream;
  */
 public final class StoreBench {
     private static final Instant START = Instant.parse("2025-03-10T00:00:00Z");
+    /** Event streams the bench generates (their events interleave in time); each is journaled on its own. */
     private static final int THREADS = 2;
     private static final int BATCH = 2_000;
     /** Consecutive events of one agent in an append: what one agent ships in a second at 50 events/s. */
@@ -135,6 +136,7 @@ public final class StoreBench {
         LuceneStoreOptions options = LuceneStoreOptions.defaults().withRamBufferMb(128).withRefreshInterval(Duration.ofSeconds(5));
         InstantSource clock = InstantSource.fixed(START.plus(span));
         r.put("load_average_at_start", loadAverage());
+        r.put("jvm_flags", String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()));
         if (reuse) {
             log(out, json, "reusing the store of a previous run in " + dir + " (" + identity + ")");
             for (String key : List.of("ingest_eps", "ingest_cpu_s", "ingest_eps_per_cpu_s", "ingest_capacity_eps", "compact_s",
@@ -197,7 +199,16 @@ public final class StoreBench {
         return r;
     }
 
-    /** Ingests the pools' events with {@link #THREADS} threads and records the rate and the CPU time it took. */
+    /**
+     * Threads appending at the same time: 1 by default, as the server appends (one batch at a time, the store
+     * sharing each append's work over the cores); {@code -Dkiroku.bench.appenders=2} gives the shape of runs
+     * before 2026-11-28 (session 11), two threads appending at once.
+     */
+    private static int appenders() {
+        return Integer.getInteger("kiroku.bench.appenders", 1);
+    }
+
+    /** Ingests the pools' events with {@link #appenders()} threads and records the rate and the CPU time it took. */
     private static void ingestAll(Map<String, Object> r, PrintStream out, boolean json, Path dir, InstantSource clock,
                                   LuceneStoreOptions options, List<List<Event>> pools, long events, Duration span, int hosts) {
         long ingestNanos;
@@ -211,11 +222,16 @@ public final class StoreBench {
             long start = System.nanoTime();
             long cpuStart = processCpuNanos();
             Map<String, Long> threadsAtStart = ThreadCpu.byKind();
-            for (int t = 0; t < THREADS; t++) {
-                int thread = t;
+            int appenders = appenders();
+            r.put("appenders", appenders);
+            for (int t = 0; t < appenders; t++) {
+                List<Iterator<Event>> streams = new ArrayList<>();
+                for (int stream = t; stream < THREADS; stream += appenders) {
+                    streams.add(threadEvents(pools.get(stream), stream, perThread, stepNanos, hosts));
+                }
                 threads.add(Thread.ofPlatform().name("ingest-" + t).start(() -> {
                     try {
-                        ingest(store, pools.get(thread), thread, perThread, stepNanos, hosts);
+                        ingest(store, streams);
                     } catch (Throwable e) {
                         failure.set(e);
                     } finally {
@@ -248,6 +264,7 @@ public final class StoreBench {
         // whatever the load; the rate the cores could carry at that cost is events / CPU-s x cores.
         r.put("ingest_cpu_s", round1(ingestCpuNanos / 1e9));
         r.put("ingest_eps_per_cpu_s", Math.round(events / (ingestCpuNanos / 1e9)));
+        r.put("ingest_cores_used", round2((double) ingestCpuNanos / ingestNanos));
         r.put("ingest_capacity_eps", Math.round(events / (ingestCpuNanos / 1e9) * Math.min(THREADS, Runtime.getRuntime().availableProcessors())));
         log(out, json, "ingested " + events + " events in " + round1(ingestNanos / 1e9) + " s");
     }
@@ -260,12 +277,15 @@ public final class StoreBench {
         return span.toNanos() / events;
     }
 
-    private static void ingest(LuceneEventStore store, List<Event> pool, int thread, long count, long stepNanos, int hosts) {
-        Iterator<Event> events = threadEvents(pool, thread, count, stepNanos, hosts);
+    /** Appends the streams' events in batches, the streams taking turns batch by batch. */
+    private static void ingest(LuceneEventStore store, List<Iterator<Event>> streams) {
         List<Event> batch = new ArrayList<>(BATCH);
-        while (events.hasNext()) {
-            batch.add(events.next());
-            if (batch.size() == BATCH || !events.hasNext()) {
+        for (boolean any = true; any; ) {
+            any = false;
+            for (Iterator<Event> events : streams) {
+                while (events.hasNext() && batch.size() < BATCH) batch.add(events.next());
+                if (batch.isEmpty()) continue;
+                any = true;
                 var result = store.append(batch);
                 if (result.stored() != batch.size()) throw new IllegalStateException("not all stored: " + result);
                 batch.clear();

@@ -10,13 +10,13 @@ import java.util.stream.Stream;
 
 /**
  * Where a benchmark's process CPU goes, by kind of thread (Linux: {@code /proc/self/task/N/stat}):
- * the ingest threads, Lucene's merge threads, the store's maintenance (refreshes, compaction), the
+ * the ingest threads, the store's indexing helpers, Lucene's merge threads, the store's maintenance (refreshes, compaction), the
  * garbage collector and the JIT compilers. Threads that ended in between (finished merges) are
  * counted as "ended", except the ingest threads, which report their own; elsewhere than on Linux
  * nothing is reported.
  */
 final class ThreadCpu {
-    private static final List<String> KINDS = List.of("ingest", "merges", "maintenance", "gc", "jit", "other");
+    private static final List<String> KINDS = List.of("ingest", "indexing", "merges", "maintenance", "gc", "jit", "other");
     /** Clock ticks per second of /proc's utime and stime (USER_HZ, 100 on Linux). */
     private static final double TICK_NANOS = 1e9 / 100;
 
@@ -69,6 +69,7 @@ final class ThreadCpu {
 
     private static String kind(String name) {
         if (name.startsWith("ingest-")) return "ingest";
+        if (name.startsWith("kiroku-index-")) return "indexing"; // /proc keeps 15 characters of a name
         if (name.startsWith("Lucene Merge")) return "merges";
         if (name.startsWith("kiroku-store")) return "maintenance";
         if (name.startsWith("GC Thread") || name.startsWith("G1 ")) return "gc";

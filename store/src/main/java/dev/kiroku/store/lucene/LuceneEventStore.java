@@ -66,6 +66,7 @@ public final class LuceneEventStore implements EventStore {
     private final Object claims = new Object();
     private final AtomicReference<Health> health;
     private final ScheduledExecutorService maintenance;
+    private final IndexingThreads indexing = IndexingThreads.perCore();
     private volatile long lastCommitNanos = System.nanoTime();
     private final SearchableWaiters searchable = new SearchableWaiters();
     private volatile boolean closed;
@@ -111,27 +112,23 @@ public final class LuceneEventStore implements EventStore {
 
     // ---------------------------------------------------------------- writing
 
-    /** An event to store, its document and its day. */
-    record Pending(Event event, Document doc, LocalDate day) {
+    /** An event to store, its document, its day and, once claimed, its day's partition. */
+    record Pending(Event event, Document doc, LocalDate day, Partition partition) {
+        Pending in(Partition claimedBy) {
+            return new Pending(event, doc, day, claimedBy);
+        }
     }
 
     @Override
     public AppendResult append(List<Event> events) {
         refuseWhileDiskFull();
+        LocalDate oldestKept = oldestKeptDay();
+        List<Built> built = indexing.each(indexing.slices(events.size()), slice -> documents(slice(events, slice), oldestKept));
         List<AppendResult.Rejected> rejected = new ArrayList<>();
         List<Pending> pending = new ArrayList<>(events.size());
-        LocalDate oldestKept = oldestKeptDay();
-        for (Event e : events) {
-            LocalDate day = LocalDate.ofInstant(e.timestamp(), ZoneOffset.UTC);
-            if (oldestKept != null && day.isBefore(oldestKept)) {
-                rejected.add(new AppendResult.Rejected(e.agentId(), e.sequence(), "older than the retention period (" + retention + ")"));
-                continue;
-            }
-            try {
-                pending.add(new Pending(e, EventDocuments.of(e), day));
-            } catch (RuntimeException ex) {
-                rejected.add(new AppendResult.Rejected(e.agentId(), e.sequence(), ex.getMessage()));
-            }
+        for (Built b : built) {
+            pending.addAll(b.pending());
+            rejected.addAll(b.rejected());
         }
         int stored = 0;
         int duplicates = 0;
@@ -141,7 +138,6 @@ public final class LuceneEventStore implements EventStore {
         try {
             ensureOpen();
             List<Pending> claimed = new ArrayList<>(pending.size());
-            List<Partition> targets = new ArrayList<>(pending.size());
             synchronized (claims) {
                 for (Pending p : pending) {
                     if (isStored(p.event().agentId(), p.event().sequence())) {
@@ -150,23 +146,16 @@ public final class LuceneEventStore implements EventStore {
                     }
                     Partition partition = partition(p.day());
                     partition.sequences(p.event().agentId()).add(p.event().sequence());
-                    claimed.add(p);
-                    targets.add(partition);
+                    claimed.add(p.in(partition));
                 }
             }
-            // Runs of one day's events go to its writer as one group (one lock and flush check per group).
-            for (int from = 0; from < claimed.size(); ) {
-                Partition partition = targets.get(from);
-                int to = from + 1;
-                while (to < claimed.size() && targets.get(to) == partition) to++;
-                try {
-                    stored += add(partition, claimed.subList(from, to), rejected);
-                } catch (IOException | AlreadyClosedException ex) {
-                    failed = partition;
-                    failure = ex;
-                    break;
+            for (Added a : indexing.each(indexing.slices(claimed.size()), slice -> addRuns(slice(claimed, slice)))) {
+                stored += a.stored();
+                rejected.addAll(a.rejected());
+                if (a.failure() != null && failure == null) {
+                    failed = a.failed();
+                    failure = a.failure();
                 }
-                from = to;
             }
         } catch (IOException ex) {
             failure = ex;
@@ -175,6 +164,56 @@ public final class LuceneEventStore implements EventStore {
         }
         if (failure != null) throw writeFailed(failed == null ? List.of() : List.of(failed), failure);
         return new AppendResult(stored, duplicates, rejected);
+    }
+
+    /** The {@code slice}th of the contiguous, nearly equal parts an append's work is cut into. */
+    private <T> List<T> slice(List<T> all, int slice) {
+        int slices = indexing.slices(all.size());
+        return all.subList(all.size() * slice / slices, all.size() * (slice + 1) / slices);
+    }
+
+    /** Documents of events an append may store, and the events refused before claiming. */
+    private record Built(List<Pending> pending, List<AppendResult.Rejected> rejected) {
+    }
+
+    private Built documents(List<Event> events, LocalDate oldestKept) {
+        List<AppendResult.Rejected> rejected = new ArrayList<>();
+        List<Pending> pending = new ArrayList<>(events.size());
+        for (Event e : events) {
+            LocalDate day = LocalDate.ofInstant(e.timestamp(), ZoneOffset.UTC);
+            if (oldestKept != null && day.isBefore(oldestKept)) {
+                rejected.add(new AppendResult.Rejected(e.agentId(), e.sequence(), "older than the retention period (" + retention + ")"));
+                continue;
+            }
+            try {
+                pending.add(new Pending(e, EventDocuments.of(e), day, null));
+            } catch (RuntimeException ex) {
+                rejected.add(new AppendResult.Rejected(e.agentId(), e.sequence(), ex.getMessage()));
+            }
+        }
+        return new Built(pending, rejected);
+    }
+
+    /** What adding a slice of claimed events did; on a write failure, the partition that failed and the events after it not added. */
+    private record Added(int stored, List<AppendResult.Rejected> rejected, Partition failed, Exception failure) {
+    }
+
+    /** Adds claimed events, runs of one day's events as one group each (one lock and flush check per group). */
+    private static Added addRuns(List<Pending> claimed) {
+        List<AppendResult.Rejected> rejected = new ArrayList<>();
+        int stored = 0;
+        for (int from = 0; from < claimed.size(); ) {
+            Partition partition = claimed.get(from).partition();
+            int to = from + 1;
+            while (to < claimed.size() && claimed.get(to).partition() == partition) to++;
+            try {
+                stored += add(partition, claimed.subList(from, to), rejected);
+            } catch (IOException | AlreadyClosedException ex) {
+                return new Added(stored, rejected, partition, ex);
+            }
+            from = to;
+        }
+        return new Added(stored, rejected, null, null);
     }
 
     /**
@@ -599,6 +638,7 @@ public final class LuceneEventStore implements EventStore {
     @Override
     public void close() {
         maintenance.shutdown();
+        indexing.close();
         try {
             maintenance.awaitTermination(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

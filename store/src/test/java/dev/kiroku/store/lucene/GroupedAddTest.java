@@ -35,7 +35,7 @@ class GroupedAddTest {
                 // A term longer than Lucene's limit of 32,766 bytes: Lucene refuses the document.
                 if (sequence == 3) doc.add(new StringField("immense", "x".repeat(40_000), Field.Store.NO));
                 partition.sequences("a").add(sequence);
-                run.add(new LuceneEventStore.Pending(event, doc, day));
+                run.add(new LuceneEventStore.Pending(event, doc, day, null));
             }
             List<AppendResult.Rejected> rejected = new ArrayList<>();
 
