@@ -132,12 +132,11 @@ public final class LuceneEventStore implements EventStore {
         }
         int stored = 0;
         int duplicates = 0;
-        Partition failed = null;
+        List<Pending> claimed = new ArrayList<>(pending.size());
         Exception failure = null;
         lifecycle.readLock().lock();
         try {
             ensureOpen();
-            List<Pending> claimed = new ArrayList<>(pending.size());
             synchronized (claims) {
                 for (Pending p : pending) {
                     if (isStored(p.event().agentId(), p.event().sequence())) {
@@ -152,17 +151,16 @@ public final class LuceneEventStore implements EventStore {
             for (Added a : indexing.each(indexing.slices(claimed.size()), slice -> addRuns(slice(claimed, slice)))) {
                 stored += a.stored();
                 rejected.addAll(a.rejected());
-                if (a.failure() != null && failure == null) {
-                    failed = a.failed();
-                    failure = a.failure();
-                }
+                if (a.failure() != null && failure == null) failure = a.failure();
             }
         } catch (IOException ex) {
             failure = ex;
         } finally {
             lifecycle.readLock().unlock();
         }
-        if (failure != null) throw writeFailed(failed == null ? List.of() : List.of(failed), failure);
+        // Every partition this append claimed in goes back to its last commit: a slice stops at its first failure,
+        // leaving claims in later partitions that were never added (they must not count as stored).
+        if (failure != null) throw writeFailed(claimed.stream().map(Pending::partition).distinct().toList(), failure);
         return new AppendResult(stored, duplicates, rejected);
     }
 
@@ -194,8 +192,8 @@ public final class LuceneEventStore implements EventStore {
         return new Built(pending, rejected);
     }
 
-    /** What adding a slice of claimed events did; on a write failure, the partition that failed and the events after it not added. */
-    private record Added(int stored, List<AppendResult.Rejected> rejected, Partition failed, Exception failure) {
+    /** What adding a slice of claimed events did; on a write failure, the failure (the events after it not added). */
+    private record Added(int stored, List<AppendResult.Rejected> rejected, Exception failure) {
     }
 
     /** Adds claimed events, runs of one day's events as one group each (one lock and flush check per group). */
@@ -209,11 +207,11 @@ public final class LuceneEventStore implements EventStore {
             try {
                 stored += add(partition, claimed.subList(from, to), rejected);
             } catch (IOException | AlreadyClosedException ex) {
-                return new Added(stored, rejected, partition, ex);
+                return new Added(stored, rejected, ex);
             }
             from = to;
         }
-        return new Added(stored, rejected, null, null);
+        return new Added(stored, rejected, null);
     }
 
     /**
