@@ -1,5 +1,6 @@
 package dev.kiroku.server.inventory;
 
+import dev.kiroku.fleet.state.EmbeddedH2;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiroku.fleet.state.StateStore;
@@ -63,7 +64,7 @@ public final class InventoryScans implements AutoCloseable {
     public InventoryScans(Path directory, Fleet fleet, FileInventory inventory, InstantSource clock, Duration every,
                           Duration checks, List<Path> roots, double duty) throws IOException {
         Files.createDirectories(directory);
-        this.database = JdbcConnectionPool.create("jdbc:h2:file:" + directory.resolve("kiroku-inventory-scans") + ";DB_CLOSE_ON_EXIT=FALSE", "sa", "");
+        this.database = JdbcConnectionPool.create(EmbeddedH2.url(directory.resolve("kiroku-inventory-scans")), "sa", "");
         this.fleet = fleet;
         this.inventory = inventory;
         this.clock = clock;
