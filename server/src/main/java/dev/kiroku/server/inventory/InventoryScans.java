@@ -196,9 +196,18 @@ public final class InventoryScans implements AutoCloseable {
         }
     }
 
+    /**
+     * Lets a running tick finish before the databases close: interrupting it (shutdownNow) closed H2's file channel
+     * under the state database ({@code ClosedByInterruptException}), so the database closed uncleanly.
+     */
     @Override
     public void close() {
-        scheduler.shutdownNow();
+        scheduler.shutdown();
+        try {
+            if (!scheduler.awaitTermination(30, TimeUnit.SECONDS)) System.err.println("kiroku server: inventory scans: a tick still runs after 30 s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         database.dispose();
     }
 }
