@@ -1,5 +1,6 @@
 package dev.kiroku.bench.investigate;
 
+import dev.kiroku.fleet.state.EmbeddedH2;
 import dev.kiroku.investigate.index.ProcessRecordTable;
 import dev.kiroku.store.lucene.LuceneEventStore;
 import dev.kiroku.store.lucene.LuceneStoreOptions;
@@ -62,8 +63,7 @@ final class CachedFleetStore {
         Properties built = readMarker();
         if (built == null) deleteTree(directory);
         LuceneEventStore store = new LuceneEventStore(directory.resolve("events"), clock, options());
-        JdbcConnectionPool database = JdbcConnectionPool.create("jdbc:h2:file:" + directory.resolve("investigation/kiroku-investigation")
-                + ";DB_CLOSE_ON_EXIT=FALSE;CACHE_SIZE=131072", "sa", "");
+        JdbcConnectionPool database = JdbcConnectionPool.create(EmbeddedH2.url(directory.resolve("investigation/kiroku-investigation"), ";CACHE_SIZE=131072"), "sa", "");
         try {
             ProcessRecordTable processes = new ProcessRecordTable(database, clock);
             if (built != null) {

@@ -21,11 +21,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * {@link StateStore} over JDBC with standard SQL; {@link #h2(Path)} opens the embedded H2 file database.
+ * {@link StateStore} over JDBC with standard SQL; {@link #h2(Path, Instant)} opens the embedded H2 file database.
  * One connection used under this object's lock. Certificate states are cached in memory because every
  * agent call checks one; revocation updates the cache in the same lock, so it takes effect at once.
+ *
+ * <p>A failed operation whose connection is no longer valid (the database closed itself, e.g. after an H2 panic)
+ * is logged once with what failed, shown by {@link #problem()}, and the database is reopened on the next use
+ * when this store knows how to open it ({@link #h2}); until that works every use fails with the reason.
  */
 public final class JdbcStateStore implements StateStore {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -82,11 +88,25 @@ public final class JdbcStateStore implements StateStore {
     private record Certificate(String agentId, boolean revoked) {
     }
 
-    private final Connection connection;
-    private final Map<String, Certificate> certificates = new ConcurrentHashMap<>();
+    /** Opens a new connection to the same database. */
+    interface Opener {
+        Connection open() throws SQLException;
+    }
 
+    private final Opener opener;
+    private Connection connection;
+    private final Map<String, Certificate> certificates = new ConcurrentHashMap<>();
+    private volatile String problem;
+    private boolean broken;
+
+    /** A store on {@code connection}, which it does not reopen if the database fails. */
     public JdbcStateStore(Connection connection, Instant now) throws SQLException {
+        this(connection, null, now);
+    }
+
+    JdbcStateStore(Connection connection, Opener opener, Instant now) throws SQLException {
         this.connection = connection;
+        this.opener = opener;
         SCHEMA.apply(connection, now);
         try (PreparedStatement p = connection.prepareStatement("SELECT certificate_serial, agent_id, revoked FROM agents");
              ResultSet r = p.executeQuery()) {
@@ -99,9 +119,10 @@ public final class JdbcStateStore implements StateStore {
         Path dir = directory.toAbsolutePath();
         try {
             Files.createDirectories(dir);
-            Connection connection = DriverManager.getConnection("jdbc:h2:file:" + dir.resolve("kiroku-state") + ";DB_CLOSE_ON_EXIT=FALSE", "sa", "");
+            Opener opener = () -> DriverManager.getConnection(EmbeddedH2.url(dir.resolve("kiroku-state")), "sa", "");
+            Connection connection = opener.open();
             try {
-                return new JdbcStateStore(connection, now);
+                return new JdbcStateStore(connection, opener, now);
             } catch (SQLException | RuntimeException e) {
                 connection.close();
                 throw e;
@@ -183,7 +204,7 @@ public final class JdbcStateStore implements StateStore {
     @Override
     public synchronized void delivered(java.util.Collection<Deliveries> tallies) {
         if (tallies.isEmpty()) return;
-        inTransaction(() -> {
+        inTransaction(DELIVERED, () -> {
             try (PreparedStatement p = connection.prepareStatement(DELIVERED)) {
                 for (Deliveries d : tallies) {
                     p.setLong(1, d.events());
@@ -217,7 +238,7 @@ public final class JdbcStateStore implements StateStore {
         }
         if (agents.isEmpty()) throw new IllegalArgumentException("no enrolled, unrevoked agent matches the target '" + target + "'");
         // One transaction: the command and its deliveries (one batched insert for the fleet) appear together or not at all.
-        inTransaction(() -> {
+        inTransaction("INSERT INTO commands", () -> {
             update("INSERT INTO commands (id, target, type, parameters, issued_by, issued, expires) VALUES (?,?,?,?,?,?,?)",
                     command.id(), target, command.type(), json(command.parameters()), command.issuedBy(), time(command.issued()),
                     time(command.expires()));
@@ -238,20 +259,22 @@ public final class JdbcStateStore implements StateStore {
         void run() throws SQLException;
     }
 
-    private void inTransaction(SqlWork work) {
+    private void inTransaction(String operation, SqlWork work) {
+        Connection c = usable();
         try {
-            connection.setAutoCommit(false);
+            c.setAutoCommit(false);
             try {
                 work.run();
-                connection.commit();
+                c.commit();
             } catch (SQLException | RuntimeException e) {
-                connection.rollback();
+                c.rollback();
                 throw e;
             } finally {
-                connection.setAutoCommit(true);
+                c.setAutoCommit(true);
             }
+            worked();
         } catch (SQLException e) {
-            throw new IllegalStateException("state database: " + e.getMessage(), e);
+            throw failed(operation, e);
         }
     }
 
@@ -290,7 +313,7 @@ public final class JdbcStateStore implements StateStore {
         Map<String, List<Command>> out = new java.util.LinkedHashMap<>();
         if (agentIds.isEmpty()) return out;
         Object[] agents = agentIds.toArray(new String[0]);
-        inTransaction(() -> {
+        inTransaction("UPDATE command_deliveries", () -> {
             update("UPDATE command_deliveries d SET state = 'expired', finished = ? WHERE agent_id = ANY(?) AND state = 'pending' "
                     + "AND EXISTS (SELECT 1 FROM commands c WHERE c.id = d.command_id AND c.expires <= ?)", time(now), agents, time(now));
             try (PreparedStatement p = prepare("SELECT " + COMMAND_COLUMNS + ", d.agent_id FROM commands c JOIN command_deliveries d "
@@ -376,6 +399,11 @@ public final class JdbcStateStore implements StateStore {
     }
 
     @Override
+    public Optional<String> problem() {
+        return Optional.ofNullable(problem);
+    }
+
+    @Override
     public synchronized void close() {
         try {
             connection.close();
@@ -389,20 +417,81 @@ public final class JdbcStateStore implements StateStore {
     }
 
     private int update(String sql, Object... values) {
+        usable();
         try (PreparedStatement p = prepare(sql, values)) {
-            return p.executeUpdate();
+            int count = p.executeUpdate();
+            worked();
+            return count;
         } catch (SQLException e) {
-            throw new IllegalStateException("state database: " + e.getMessage(), e);
+            throw failed(sql, e);
         }
     }
 
     private <T> List<T> list(String sql, SqlRow<T> row, Object... values) {
+        usable();
         try (PreparedStatement p = prepare(sql, values); ResultSet r = p.executeQuery()) {
             List<T> out = new ArrayList<>();
             while (r.next()) out.add(row.read(r));
+            worked();
             return out;
         } catch (SQLException e) {
-            throw new IllegalStateException("state database: " + e.getMessage(), e);
+            throw failed(sql, e);
+        }
+    }
+
+    /** The connection, reopened first if the database failed. */
+    private Connection usable() {
+        if (!broken) return connection;
+        if (opener == null) throw new IllegalStateException("state database: " + problem + "; this store cannot reopen it");
+        try {
+            closeQuietly(connection);
+            connection = opener.open();
+            broken = false;
+            System.err.println("kiroku server: state database reopened after: " + problem);
+            return connection;
+        } catch (SQLException e) {
+            problem = "reopening failed at " + Instant.now() + ": " + e.getMessage() + " (first: " + problem + ")";
+            throw new IllegalStateException("state database: " + problem, e);
+        }
+    }
+
+    private void worked() {
+        problem = null;
+    }
+
+    /** Records what failed; a connection that is no longer valid marks the database for reopening. */
+    private IllegalStateException failed(String operation, SQLException e) {
+        String reason = describe(operation) + " failed at " + Instant.now() + ": " + e.getMessage();
+        if (!broken && !valid(connection)) {
+            broken = true;
+            System.err.println("kiroku server: the state database stopped working: " + reason + "; it is reopened on its next use");
+        }
+        problem = reason;
+        return new IllegalStateException("state database: " + e.getMessage(), e);
+    }
+
+    private static final Pattern TABLE = Pattern.compile("\\b(?:FROM|INTO|UPDATE)\\s+(\\w+)");
+
+    /** The statement's verb and first table: "UPDATE agents". */
+    private static String describe(String sql) {
+        String verb = sql.strip().split("\\s+", 2)[0];
+        Matcher table = TABLE.matcher(sql);
+        return table.find() ? verb + " " + table.group(1) : verb;
+    }
+
+    private static boolean valid(Connection connection) {
+        try {
+            return connection.isValid(5);
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    private static void closeQuietly(Connection connection) {
+        try {
+            connection.close();
+        } catch (SQLException ignored) {
+            // the database already closed itself; the new connection opens it again
         }
     }
 

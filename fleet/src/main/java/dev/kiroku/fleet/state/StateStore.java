@@ -146,6 +146,14 @@ public interface StateStore extends AutoCloseable {
 
     List<AuditEntry> auditTrail(int limit);
 
+    /**
+     * What failed when the database's last use failed and nothing has worked since (the operation, the error, when),
+     * e.g. after the database closed itself; empty while it works.
+     */
+    default Optional<String> problem() {
+        return Optional.empty();
+    }
+
     @Override
     void close();
 }

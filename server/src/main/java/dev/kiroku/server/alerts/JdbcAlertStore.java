@@ -1,5 +1,6 @@
 package dev.kiroku.server.alerts;
 
+import dev.kiroku.fleet.state.EmbeddedH2;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -53,7 +54,7 @@ public final class JdbcAlertStore implements AlertStore {
         Path dir = dataDirectory.resolve("alerts").toAbsolutePath();
         try {
             Files.createDirectories(dir);
-            Connection connection = DriverManager.getConnection("jdbc:h2:file:" + dir.resolve("kiroku-alerts") + ";DB_CLOSE_ON_EXIT=FALSE", "sa", "");
+            Connection connection = DriverManager.getConnection(EmbeddedH2.url(dir.resolve("kiroku-alerts")), "sa", "");
             try {
                 return new JdbcAlertStore(connection, clock);
             } catch (SQLException | RuntimeException e) {

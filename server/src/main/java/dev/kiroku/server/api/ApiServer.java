@@ -39,6 +39,7 @@ public final class ApiServer implements AutoCloseable {
     private final EventStore store;
     private final AgentDirectory agents;
     private final InstantSource clock;
+    private final FleetRoutes fleet;
     private final Javalin app;
     private volatile String listenHost;
     private volatile int listenPort;
@@ -55,6 +56,7 @@ public final class ApiServer implements AutoCloseable {
         this.store = store;
         this.agents = agents;
         this.clock = clock;
+        this.fleet = fleet;
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             if (tls != null) config.jetty.addConnector((server, http) -> tls.connector(server, http, listenHost, listenPort));
@@ -94,8 +96,14 @@ public final class ApiServer implements AutoCloseable {
         app.stop();
     }
 
+    /** "ok", or "degraded" with the reason when the state database is failing (ingest and search go on). */
     private void health(Context ctx) {
-        json(ctx, Map.of("status", "ok", "store", store.status()));
+        Map<String, Object> body = new LinkedHashMap<>();
+        var stateProblem = fleet.stateDatabaseProblem();
+        body.put("status", stateProblem.isEmpty() ? "ok" : "degraded");
+        body.put("store", store.status());
+        body.put("stateDatabase", stateProblem.orElse("ok"));
+        json(ctx, body);
     }
 
     private void search(Context ctx) {

@@ -1,5 +1,6 @@
 package dev.kiroku.server.auth;
 
+import dev.kiroku.fleet.state.EmbeddedH2;
 import org.h2.jdbcx.JdbcConnectionPool;
 
 import java.io.IOException;
@@ -64,8 +65,7 @@ public final class ConsoleSessions implements AutoCloseable {
     public ConsoleSessions(Path directory, InstantSource clock) throws IOException {
         Files.createDirectories(directory);
         this.clock = clock;
-        this.database = JdbcConnectionPool.create("jdbc:h2:file:" + directory.toAbsolutePath().resolve("kiroku-sessions")
-                + ";DB_CLOSE_ON_EXIT=FALSE", "sa", "");
+        this.database = JdbcConnectionPool.create(EmbeddedH2.url(directory.resolve("kiroku-sessions")), "sa", "");
         try (Connection c = database.getConnection(); Statement s = c.createStatement()) {
             s.execute("""
                     CREATE TABLE IF NOT EXISTS console_session (

@@ -30,6 +30,11 @@ public final class FleetRoutes {
         this.users = users;
     }
 
+    /** Why the fleet's state database is failing, if it is. */
+    public java.util.Optional<String> stateDatabaseProblem() {
+        return fleet.state().problem();
+    }
+
     public void register(JavalinConfig config) {
         config.routes.get("/api/v1/endpoints", this::endpoints);
         config.routes.get("/api/v1/endpoints/summary", ctx -> json(ctx, 200, FleetSummary.of(fleet.endpoints(), 20)));

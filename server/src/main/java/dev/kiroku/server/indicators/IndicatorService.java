@@ -1,5 +1,6 @@
 package dev.kiroku.server.indicators;
 
+import dev.kiroku.fleet.state.EmbeddedH2;
 import dev.kiroku.event.Event;
 import dev.kiroku.indicators.ImportResult;
 import dev.kiroku.indicators.Indicator;
@@ -55,7 +56,7 @@ public final class IndicatorService implements AutoCloseable {
     public IndicatorService(Path directory, EventStore store, Detection detection, Duration retention, InstantSource clock)
             throws IOException {
         Files.createDirectories(directory);
-        this.database = JdbcConnectionPool.create("jdbc:h2:file:" + directory.resolve("kiroku-indicators") + ";DB_CLOSE_ON_EXIT=FALSE", "sa", "");
+        this.database = JdbcConnectionPool.create(EmbeddedH2.url(directory.resolve("kiroku-indicators")), "sa", "");
         this.repository = new IndicatorRepository(database);
         this.retroHunt = new RetroHunt(store, clock, 1_000_000);
         this.trial = new IndicatorTrial(retroHunt);

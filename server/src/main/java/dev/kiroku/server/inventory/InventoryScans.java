@@ -1,5 +1,6 @@
 package dev.kiroku.server.inventory;
 
+import dev.kiroku.fleet.state.EmbeddedH2;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiroku.fleet.state.StateStore;
@@ -63,7 +64,7 @@ public final class InventoryScans implements AutoCloseable {
     public InventoryScans(Path directory, Fleet fleet, FileInventory inventory, InstantSource clock, Duration every,
                           Duration checks, List<Path> roots, double duty) throws IOException {
         Files.createDirectories(directory);
-        this.database = JdbcConnectionPool.create("jdbc:h2:file:" + directory.resolve("kiroku-inventory-scans") + ";DB_CLOSE_ON_EXIT=FALSE", "sa", "");
+        this.database = JdbcConnectionPool.create(EmbeddedH2.url(directory.resolve("kiroku-inventory-scans")), "sa", "");
         this.fleet = fleet;
         this.inventory = inventory;
         this.clock = clock;
@@ -195,9 +196,18 @@ public final class InventoryScans implements AutoCloseable {
         }
     }
 
+    /**
+     * Lets a running tick finish before the databases close: interrupting it (shutdownNow) closed H2's file channel
+     * under the state database ({@code ClosedByInterruptException}), so the database closed uncleanly.
+     */
     @Override
     public void close() {
-        scheduler.shutdownNow();
+        scheduler.shutdown();
+        try {
+            if (!scheduler.awaitTermination(30, TimeUnit.SECONDS)) System.err.println("kiroku server: inventory scans: a tick still runs after 30 s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         database.dispose();
     }
 }

@@ -1,5 +1,6 @@
 package dev.kiroku.server.investigate;
 
+import dev.kiroku.fleet.state.EmbeddedH2;
 import dev.kiroku.event.Event;
 import dev.kiroku.investigate.api.InvestigationRoutes;
 import dev.kiroku.investigate.incident.IncidentRepository;
@@ -58,7 +59,7 @@ public final class InvestigationService implements AutoCloseable {
     public InvestigationService(Path directory, EventStore store, AlertStore alerts, InstantSource clock) throws IOException {
         Files.createDirectories(directory);
         this.store = store;
-        database = JdbcConnectionPool.create("jdbc:h2:file:" + directory.resolve("kiroku-investigation") + ";DB_CLOSE_ON_EXIT=FALSE", "sa", "");
+        database = JdbcConnectionPool.create(EmbeddedH2.url(directory.resolve("kiroku-investigation")), "sa", "");
         try {
             inventory = new FileInventory(database, clock);
             Investigator investigator = Investigator.over(store, inventory, clock);

@@ -1,5 +1,6 @@
 package dev.kiroku.server.response;
 
+import dev.kiroku.fleet.state.EmbeddedH2;
 import dev.kiroku.server.fleet.Fleet;
 import org.h2.jdbcx.JdbcConnectionPool;
 
@@ -56,7 +57,7 @@ public final class BlockList implements AutoCloseable {
 
     public BlockList(Path directory, Fleet fleet, InstantSource clock, Duration reconcileEvery) throws IOException {
         Files.createDirectories(directory);
-        this.database = JdbcConnectionPool.create("jdbc:h2:file:" + directory.resolve("kiroku-blocklist") + ";DB_CLOSE_ON_EXIT=FALSE", "sa", "");
+        this.database = JdbcConnectionPool.create(EmbeddedH2.url(directory.resolve("kiroku-blocklist")), "sa", "");
         this.fleet = fleet;
         this.clock = clock;
         try (Connection c = database.getConnection(); Statement s = c.createStatement()) {

@@ -1,5 +1,6 @@
 package dev.kiroku.server.yara;
 
+import dev.kiroku.fleet.state.EmbeddedH2;
 import dev.kiroku.fleet.state.StateStore;
 import dev.kiroku.server.alerts.Alert;
 import dev.kiroku.server.alerts.Occurrence;
@@ -64,7 +65,7 @@ public final class YaraSweeps implements AutoCloseable {
     /** @param collectEvery how often finished endpoint results are turned into alerts */
     public YaraSweeps(Path directory, Fleet fleet, Detection detection, InstantSource clock, Duration collectEvery) throws IOException {
         Files.createDirectories(directory);
-        this.database = JdbcConnectionPool.create("jdbc:h2:file:" + directory.resolve("kiroku-yara-sweeps") + ";DB_CLOSE_ON_EXIT=FALSE", "sa", "");
+        this.database = JdbcConnectionPool.create(EmbeddedH2.url(directory.resolve("kiroku-yara-sweeps")), "sa", "");
         this.fleet = fleet;
         this.detection = detection;
         this.clock = clock;

@@ -1,5 +1,6 @@
 package dev.kiroku.server.response.policy;
 
+import dev.kiroku.fleet.state.EmbeddedH2;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.h2.jdbcx.JdbcConnectionPool;
@@ -35,8 +36,7 @@ public final class ResponsePolicies implements AutoCloseable {
 
     public ResponsePolicies(Path directory) throws IOException {
         Files.createDirectories(directory);
-        this.database = JdbcConnectionPool.create("jdbc:h2:file:" + directory.resolve("kiroku-response-policies")
-                + ";DB_CLOSE_ON_EXIT=FALSE", "sa", "");
+        this.database = JdbcConnectionPool.create(EmbeddedH2.url(directory.resolve("kiroku-response-policies")), "sa", "");
         try (Connection c = database.getConnection(); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE IF NOT EXISTS response_policies (id VARCHAR(64) PRIMARY KEY, body CLOB NOT NULL)");
             s.execute("""
