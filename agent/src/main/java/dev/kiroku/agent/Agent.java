@@ -1,6 +1,7 @@
 package dev.kiroku.agent;
 
 import dev.kiroku.agent.enrich.ExecutableHasher;
+import dev.kiroku.agent.enrich.NativeEntityIds;
 import dev.kiroku.agent.enrich.Observation;
 import dev.kiroku.agent.enrich.Recorder;
 import dev.kiroku.agent.journal.Journal;
@@ -119,7 +120,7 @@ public final class Agent implements AutoCloseable {
             queue = new ArrayBlockingQueue<>(config.queueCapacity());
             ProcFs proc = new ProcFs();
             ProcFsProbe probe = new ProcFsProbe(proc, new UserNames());
-            table = new ProcessTable(agentId, Duration.ofSeconds(30));
+            table = new ProcessTable(NativeEntityIds.of(agentId), Duration.ofSeconds(30));
             hasher = new ExecutableHasher(config.hashBytesPerSecond(), clock);
             recorder = new Recorder(agentId, config.hostName(), table, probe, hasher, this::record);
             losses = new LossLedger(startedAt);

@@ -27,6 +27,7 @@ final class LibCrypto {
     private final MethodHandle init;
     private final MethodHandle update;
     private final MethodHandle finish;
+    private final MethodHandle sha256OneShot;
     final MemorySegment md5;
     final MemorySegment sha1;
     final MemorySegment sha256;
@@ -41,6 +42,8 @@ final class LibCrypto {
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG));
         finish = linker.downcallHandle(lookup.findOrThrow("EVP_DigestFinal_ex"),
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
+        sha256OneShot = linker.downcallHandle(lookup.findOrThrow("SHA256"),
+                FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, ADDRESS), Linker.Option.critical(false));
         md5 = algorithm(linker, lookup, "EVP_md5");
         sha1 = algorithm(linker, lookup, "EVP_sha1");
         sha256 = algorithm(linker, lookup, "EVP_sha256");
@@ -101,6 +104,18 @@ final class LibCrypto {
             if ((int) finish.invokeExact(ctx, out, MemorySegment.NULL) != 1) {
                 throw new IllegalStateException("EVP_DigestFinal_ex failed");
             }
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /** The SHA-256 of {@code length} bytes of {@code data}, written into {@code out} (32 bytes): one call, no context. */
+    void sha256(MemorySegment data, long length, MemorySegment out) {
+        try {
+            MemorySegment written = (MemorySegment) sha256OneShot.invokeExact(data, length, out);
+            if (written.equals(MemorySegment.NULL)) throw new IllegalStateException("SHA256 failed");
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {

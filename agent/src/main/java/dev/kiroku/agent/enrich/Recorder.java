@@ -39,6 +39,10 @@ import java.util.function.Consumer;
  *
  * <p>Choices: failed execs (ENOENT while a shell searches PATH) are not process starts and are not
  * recorded; audit events Kiroku has no mapping for are counted, as are malformed records.
+ *
+ * <p>The paths every process takes test an observation's type with {@code instanceof}, not a pattern switch: under
+ * C1, the agent's only JIT, each pattern switch is an {@code invokedynamic} call through method handles (6 % of this
+ * thread's samples in an exec storm).
  */
 public final class Recorder {
     private final String agentId;
@@ -67,6 +71,9 @@ public final class Recorder {
      */
     private final java.util.Map<Integer, KernelProcess> kernelProcesses = new java.util.HashMap<>();
     private long execsFromKernel;
+    /** Forking parents that /proc did not show (kernel threads, gone processes), by pid: not read again. */
+    private final java.util.Set<Integer> parentsNotInProc = new java.util.HashSet<>();
+    private static final int PARENTS_NOT_IN_PROC_MAX = 4096;
 
     /** A process as the kernel's latest fork or exec record showed it. */
     private record KernelProcess(long startTicks, KernelIds ids, Instant time) {
@@ -93,16 +100,13 @@ public final class Recorder {
      */
     public void observe(Observation observation, Instant now) {
         observed++;
-        switch (observation) {
-            case Observation.File ignored -> delayed.addLast(new Delayed(observation, now.plus(REORDER_DELAY), observed));
-            case Observation.Exit exit -> {
-                delayed.addLast(new Delayed(observation, now.plus(REORDER_DELAY), observed));
-                exitsKnown.put(exit.pid(), observed);
-            }
-            case Observation.Audit ignored -> handle(observation);
-            case Observation.Fork ignored -> handle(observation);
-            case Observation.Exec ignored -> handle(observation);
-            case Observation.Sockets ignored -> handle(observation);
+        if (observation instanceof Observation.Exit exit) {
+            delayed.addLast(new Delayed(observation, now.plus(REORDER_DELAY), observed));
+            exitsKnown.put(exit.pid(), observed);
+        } else if (observation instanceof Observation.File) {
+            delayed.addLast(new Delayed(observation, now.plus(REORDER_DELAY), observed));
+        } else {
+            handle(observation);
         }
     }
 
@@ -128,10 +132,10 @@ public final class Recorder {
     public void preview(List<Observation> batch) {
         expectExits(batch);
         for (Observation observation : batch) {
-            switch (observation) {
-                case Observation.Fork fork -> rememberKernel(fork.childPid(), fork.startTicks(), fork.ids(), fork.time());
-                case Observation.Exec exec -> rememberKernel(exec.pid(), exec.startTicks(), exec.ids(), exec.time());
-                default -> { }
+            if (observation instanceof Observation.Fork fork) {
+                rememberKernel(fork.childPid(), fork.startTicks(), fork.ids(), fork.time());
+            } else if (observation instanceof Observation.Exec exec) {
+                rememberKernel(exec.pid(), exec.startTicks(), exec.ids(), exec.time());
             }
         }
     }
@@ -139,6 +143,7 @@ public final class Recorder {
     private void rememberKernel(int pid, long startTicks, KernelIds ids, Instant time) {
         if (startTicks < 0 || ids == null) return;
         KernelProcess known = kernelProcesses.get(pid);
+        if (known != null && known.time() == time && known.startTicks() == startTicks && known.ids() == ids) return; // previewed
         if (known == null || !known.time().isAfter(time)) kernelProcesses.put(pid, new KernelProcess(startTicks, ids, time));
     }
 
@@ -177,21 +182,20 @@ public final class Recorder {
     }
 
     private void handle(Observation observation) {
-        switch (observation) {
-            case Observation.Audit audit -> audit(audit.activity());
-            case Observation.File file -> {
-                switch (file.activity()) {
-                    case FileNotice notice -> file(notice);
-                    case FileLoss loss -> fileLoss.addAndGet(loss.count());
-                }
-            }
-            case Observation.Fork fork -> fork(fork);
-            case Observation.Exec exec -> {
-                rememberKernel(exec.pid(), exec.startTicks(), exec.ids(), exec.time());
-                if (exec.activity() != null) exec(exec.activity());
-            }
-            case Observation.Exit exit -> exit(exit);
-            case Observation.Sockets inventory -> sockets(inventory);
+        if (observation instanceof Observation.Exec exec) {
+            rememberKernel(exec.pid(), exec.startTicks(), exec.ids(), exec.time());
+            if (exec.activity() != null) exec(exec.activity());
+        } else if (observation instanceof Observation.Fork fork) {
+            fork(fork);
+        } else if (observation instanceof Observation.Exit exit) {
+            exit(exit);
+        } else if (observation instanceof Observation.Audit audit) {
+            audit(audit.activity());
+        } else if (observation instanceof Observation.File file) {
+            if (file.activity() instanceof FileNotice notice) file(notice);
+            else if (file.activity() instanceof FileLoss loss) fileLoss.addAndGet(loss.count());
+        } else if (observation instanceof Observation.Sockets inventory) {
+            sockets(inventory);
         }
     }
 
@@ -251,11 +255,9 @@ public final class Recorder {
             namespaces = table.get(exec.ppid()).map(ProcessInfo::namespaces).orElse(null);
             if (namespaces == null) flags.add(Incomplete.NAMESPACES);
         }
-        ExecutableHasher.Result.Hashed hashes = null;
-        switch (hasher.hash(exec.executable())) {
-            case ExecutableHasher.Result.Hashed hashed -> hashes = hashed;
-            case ExecutableHasher.Result.Skipped ignored -> flags.add(Incomplete.HASH);
-        }
+        ExecutableHasher.Result.Hashed hashes = hasher.hash(exec.executable()) instanceof ExecutableHasher.Result.Hashed hashed
+                ? hashed : null;
+        if (hashes == null) flags.add(Incomplete.HASH);
         ProcessInfo.Credentials credentials = credentials(exec.uid(), exec.euid(), exec.auid(), exec.gid(), exec.egid(), flags);
         ProcessFacts facts = new ProcessFacts(exec.pid(), exec.ppid(), ticks, exec.executable(), exec.argv(), exec.cwd(),
                 hashes == null ? null : hashes.sha256(), credentials, exec.session(), tty(exec.tty()), namespaces,
@@ -360,6 +362,7 @@ public final class Recorder {
     }
 
     private void fork(Observation.Fork fork) {
+        parentsNotInProc.remove(fork.childPid()); // a new process has the pid: /proc may show it
         Long exitAt = exitsKnown.get(fork.childPid());
         if (exitAt != null && exitAt < observed) exitsKnown.remove(fork.childPid()); // a new process has the pid now
         boolean gone = exitAt != null && exitAt > observed;
@@ -368,8 +371,19 @@ public final class Recorder {
                 : gone ? probe.startTicksFromForkTime(fork.monotonicNanos())
                 : probe.startTicksAtFork(fork.childPid(), fork.monotonicNanos());
         if (ticks < 0) ticks = syntheticTicks(fork.time());
-        if (table.get(fork.parentPid()).isEmpty()) learnFromProc(fork.parentPid());
+        learnParent(fork.parentPid());
         table.fork(fork.parentPid(), fork.childPid(), ticks, probe.startTime(ticks));
+    }
+
+    /**
+     * Learns a forking parent the table does not hold from /proc, once: a kernel thread's /proc entry is never learned
+     * (kthreadd, pid 2, forks every kernel worker) and a gone process's never comes back, so the pid is not read
+     * again until a fork gives it to a new process.
+     */
+    private void learnParent(int pid) {
+        if (table.get(pid).isPresent() || parentsNotInProc.contains(pid) || learnFromProc(pid).isPresent()) return;
+        if (parentsNotInProc.size() >= PARENTS_NOT_IN_PROC_MAX) parentsNotInProc.clear();
+        parentsNotInProc.add(pid);
     }
 
     private void exit(Observation.Exit exit) {

@@ -18,6 +18,7 @@ import dev.kiroku.event.binary.BinaryWriter;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 
@@ -39,6 +40,7 @@ import java.util.List;
 final class EventRecords {
     /** Strings longer than this (argument vectors of 100 KB) are written as literals, not interned. */
     static final int INTERN_MAX_CHARS = 512;
+    private static final int RECENT_SLOTS = 256;
     private static final Incomplete[] INCOMPLETE = Incomplete.values();
     private static final FileChange.Action[] FILE_ACTIONS = FileChange.Action.values();
     private static final NetworkActivity.Action[] NETWORK_ACTIONS = NetworkActivity.Action.values();
@@ -55,6 +57,12 @@ final class EventRecords {
     /** Writes the records of one block into a growing byte buffer; {@link Writer#reset} starts the next block. */
     static final class Writer extends BinaryWriter {
         private final HashMap<String, Integer> table = new HashMap<>();
+        /**
+         * The table's strings met last, by hash: most strings of an event are the very instances the previous events
+         * had (agent, host, executable, user, cgroup, the parent's id), found here by reference without the map.
+         */
+        private final String[] recent = new String[RECENT_SLOTS];
+        private final int[] recentNumbers = new int[RECENT_SLOTS];
         private long previousNanos;
         private int records;
 
@@ -67,6 +75,7 @@ final class EventRecords {
         public void reset() {
             super.reset();
             table.clear();
+            Arrays.fill(recent, null);
             previousNanos = 0;
             records = 0;
         }
@@ -105,18 +114,24 @@ final class EventRecords {
         }
 
         private void payload(Payload payload) {
+            // The kinds of an exec storm without the pattern switch: under C1 (the agent's JIT) a type switch is an
+            // invokedynamic call through method handles.
+            if (payload instanceof ProcessStart p) {
+                b(1);
+                process(p.process());
+                b(p.snapshot() ? 1 : 0);
+                return;
+            }
+            if (payload instanceof ProcessExit p) {
+                b(2);
+                process(p.process());
+                varint(p.exitCode());
+                varint(p.signal());
+                return;
+            }
             switch (payload) {
-                case ProcessStart p -> {
-                    b(1);
-                    process(p.process());
-                    b(p.snapshot() ? 1 : 0);
-                }
-                case ProcessExit p -> {
-                    b(2);
-                    process(p.process());
-                    varint(p.exitCode());
-                    varint(p.signal());
-                }
+                case ProcessStart p -> throw new AssertionError("written above");
+                case ProcessExit p -> throw new AssertionError("written above");
                 case FileChange f -> {
                     b(3);
                     ordinal(f.action());
@@ -261,11 +276,19 @@ final class EventRecords {
             }
             boolean internable = s.length() <= INTERN_MAX_CHARS;
             if (internable) {
+                int slot = s.hashCode() & (RECENT_SLOTS - 1);
+                if (recent[slot] == s) {
+                    uvarint((long) recentNumbers[slot] << 2 | REFERENCE);
+                    return;
+                }
                 Integer number = table.get(s);
+                recent[slot] = s;
                 if (number != null) {
+                    recentNumbers[slot] = number;
                     uvarint((long) number << 2 | REFERENCE);
                     return;
                 }
+                recentNumbers[slot] = table.size();
                 table.put(s, table.size());
             }
             utf8(s, 2, internable ? INTERNED : LITERAL);

@@ -20,6 +20,9 @@ public final class ProcFsProbe implements ProcessProbe {
     private final UserNames users;
     private final ForkTicks forkTicks = new ForkTicks();
     private final Instant bootTime;
+    /** The namespaces last answered for a cgroup id whose path the id gave, and that id. */
+    private ProcessInfo.Namespaces lastByCgroupId;
+    private long lastCgroupId;
     /** Container ids by cgroup path: a machine has few cgroups, and every exec asks (a regex search each). */
     private final Map<String, Optional<String>> containerIds = new LinkedHashMap<>(64, 0.75f, true) {
         @Override
@@ -82,13 +85,24 @@ public final class ProcFsProbe implements ProcessProbe {
 
     @Override
     public ProcessInfo.Namespaces namespaces(int pid, long cgroupId, long pidNamespace, long mountNamespace, long netNamespace) {
+        ProcessInfo.Namespaces last = lastByCgroupId;
+        if (last != null && cgroupId == lastCgroupId && last.pidNamespace() == pidNamespace
+                && last.mountNamespace() == mountNamespace && last.netNamespace() == netNamespace) {
+            return last; // a storm's processes share their parent's: no look-ups
+        }
         String cgroup = cgroupPaths.path(cgroupId);
-        if (cgroup == null) {
+        boolean byId = cgroup != null;
+        if (!byId) {
             byte[] cgroupFile = ProcFiles.read(proc.file(pid, "cgroup"));
             cgroup = cgroupFile == null ? null : unifiedCgroup(new String(cgroupFile, StandardCharsets.UTF_8));
         }
         String containerId = cgroup == null ? null : containerIds.computeIfAbsent(cgroup, ProcFsProbe::containerId).orElse(null);
-        return new ProcessInfo.Namespaces(cgroup, containerId, pidNamespace, mountNamespace, netNamespace);
+        ProcessInfo.Namespaces namespaces = new ProcessInfo.Namespaces(cgroup, containerId, pidNamespace, mountNamespace, netNamespace);
+        if (byId) {
+            lastByCgroupId = namespaces;
+            lastCgroupId = cgroupId;
+        }
+        return namespaces;
     }
 
     /** The cgroup v2 path: the {@code 0::} line of /proc/PID/cgroup (the last one, if several), or null. */

@@ -1,6 +1,5 @@
 package dev.kiroku.agent.process;
 
-import dev.kiroku.event.EntityIds;
 import dev.kiroku.event.ProcessInfo;
 
 import java.time.Duration;
@@ -22,8 +21,8 @@ import java.util.Optional;
  * merge.
  */
 public final class ProcessTable {
-    private final String agentId;
-    private final Duration exitedGrace;
+    private final EntityIdFunction entityIds;
+    private final long exitedGraceNanos;
     private final Map<Integer, Entry> byPid = new HashMap<>();
     private final Deque<Entry> exited = new ArrayDeque<>();
 
@@ -31,6 +30,7 @@ public final class ProcessTable {
         ProcessInfo info;
         long startTicks;
         Instant exitedAt;
+        long exitedNanos;
 
         Entry(ProcessInfo info, long startTicks) {
             this.info = info;
@@ -39,8 +39,13 @@ public final class ProcessTable {
     }
 
     public ProcessTable(String agentId, Duration exitedGrace) {
-        this.agentId = agentId;
-        this.exitedGrace = exitedGrace;
+        this(EntityIdFunction.of(agentId), exitedGrace);
+    }
+
+    /** With entity ids from {@code entityIds} (the same ids, computed another way). */
+    public ProcessTable(EntityIdFunction entityIds, Duration exitedGrace) {
+        this.entityIds = entityIds;
+        this.exitedGraceNanos = exitedGrace.toNanos();
     }
 
     public int size() {
@@ -79,7 +84,7 @@ public final class ProcessTable {
             return known.info;
         }
         Entry parent = byPid.get(ppid);
-        String entityId = EntityIds.process(agentId, pid, startTicks);
+        String entityId = entityIds.entityId(pid, startTicks);
         ProcessInfo.ParentRef parentRef = parentRef(ppid);
         ProcessInfo info = parent == null
                 ? new ProcessInfo(entityId, pid, startTime, parentRef, null, null, null, null, null, -1, null, null)
@@ -111,16 +116,22 @@ public final class ProcessTable {
         Entry entry = byPid.get(pid);
         if (entry == null || entry.exitedAt != null) return Optional.empty();
         entry.exitedAt = when;
+        entry.exitedNanos = epochNanos(when);
         exited.addLast(entry);
         return Optional.of(entry.info);
     }
 
     /** Forgets exited processes older than the grace period. */
     public void expire(Instant now) {
-        while (!exited.isEmpty() && exited.peekFirst().exitedAt.plus(exitedGrace).isBefore(now)) {
+        long nowNanos = epochNanos(now); // this runs at every exit: no Instant arithmetic per look
+        while (!exited.isEmpty() && nowNanos - exited.peekFirst().exitedNanos > exitedGraceNanos) {
             Entry old = exited.pollFirst();
             byPid.remove(old.info.pid(), old);
         }
+    }
+
+    private static long epochNanos(Instant time) {
+        return time.getEpochSecond() * 1_000_000_000L + time.getNano();
     }
 
     private ProcessInfo.ParentRef parentRef(int ppid) {
@@ -131,7 +142,7 @@ public final class ProcessTable {
     }
 
     private String entityId(ProcessFacts facts) {
-        return EntityIds.process(agentId, facts.pid(), facts.startTicks() < 0 ? 0 : facts.startTicks());
+        return entityIds.entityId(facts.pid(), facts.startTicks() < 0 ? 0 : facts.startTicks());
     }
 
     private static ProcessInfo build(ProcessFacts facts, String entityId, Instant startTime, ProcessInfo.ParentRef parent) {

@@ -169,6 +169,44 @@ class RecorderExitsTest {
         assertThat(batch).containsExactly(fork, exec, laterFork, audit, exit);
     }
 
+    /**
+     * Kernel workers are forked by kthreadd (pid 2), a kernel thread /proc never gives a process of: its entry is read
+     * for the first such fork only, and the children are the same without it. A gone parent is read again once its pid
+     * was forked anew.
+     */
+    @Test
+    void a_parent_that_proc_does_not_show_is_read_once_until_its_pid_is_forked_anew() throws Exception {
+        Instant now = Instant.now();
+        int kthreadd = 2;
+        recorder.observe(new Observation.Fork(kthreadd, 999_999_901, now, 0), now);
+        recorder.observe(new Observation.Fork(kthreadd, 999_999_902, now, 0), now);
+        assertThat(probe.reads(kthreadd)).isEqualTo(1);
+
+        Process gone = new ProcessBuilder("/bin/true").start();
+        assertThat(gone.waitFor()).isZero();
+        int parent = (int) gone.pid();
+        recorder.observe(new Observation.Fork(parent, 999_999_903, now, 0), now);
+        recorder.observe(new Observation.Fork(parent, 999_999_904, now, 0), now);
+        assertThat(probe.reads(parent)).isEqualTo(1);
+        recorder.observe(new Observation.Fork(self, parent, now, 0), now); // the pid is a new process's now
+        recorder.observe(new Observation.Exit(parent, 0, 0, now), now);
+        recorder.observe(new Observation.Fork(999_999_905, 999_999_906, now, 0), now);
+        recorder.observe(new Observation.Fork(999_999_905, 999_999_907, now, 0), now);
+        assertThat(probe.reads(999_999_905)).isEqualTo(1);
+
+        for (int child : new int[]{999_999_901, 999_999_902}) {
+            recorder.observe(new Observation.Exit(child, 0, 0, now), now);
+        }
+        recorder.drainAll();
+        List<ProcessInfo> workers = events.stream().filter(e -> e.payload() instanceof ProcessExit x && x.process().pid() > 999_999_900)
+                .map(e -> ((ProcessExit) e.payload()).process()).toList();
+        assertThat(workers).hasSize(2).allSatisfy(worker -> {
+            assertThat(worker.parent().pid()).isEqualTo(kthreadd);
+            assertThat(worker.parent().entityId()).isNull();
+            assertThat(worker.executable()).isNull();
+        });
+    }
+
     /** The cgroup v2 id of a cgroup path: the inode of its directory under the cgroup2 mount. */
     private static long cgroupIdOf(String cgroup) throws Exception {
         String mountPoint = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/mounts")).stream()
@@ -187,6 +225,7 @@ class RecorderExitsTest {
         private final ProcessProbe probe;
         private final ConcurrentHashMap<Integer, Integer> namespaceReads = new ConcurrentHashMap<>();
         private final ConcurrentHashMap<Integer, Integer> startTicksReads = new ConcurrentHashMap<>();
+        private final ConcurrentHashMap<Integer, Integer> reads = new ConcurrentHashMap<>();
 
         CountingProbe(ProcessProbe probe) {
             this.probe = probe;
@@ -205,8 +244,13 @@ class RecorderExitsTest {
             return probe.pids();
         }
 
+        int reads(int pid) {
+            return reads.getOrDefault(pid, 0);
+        }
+
         @Override
         public Optional<ProcessFacts> read(int pid) {
+            reads.merge(pid, 1, Integer::sum);
             return probe.read(pid);
         }
 

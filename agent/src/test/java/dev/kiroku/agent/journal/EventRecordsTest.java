@@ -65,6 +65,28 @@ class EventRecordsTest {
         assertThat((double) raw / json).isLessThan(0.3);
     }
 
+    /** Strings met again are found by reference first: equal copies and strings of the same hash must not be confused. */
+    @Test
+    void equalCopiesAndStringsOfTheSameHashRoundTripAndAreWrittenOnce() throws Exception {
+        assertThat("Aa".hashCode()).isEqualTo("BB".hashCode());
+        BlockBuilder builder = new BlockBuilder();
+        List<Event> written = new ArrayList<>();
+        String[] hosts = {"Aa", "BB", new String("Aa"), "BB", new String("BB"), "Aa"};
+        for (int block = 0; block < 2; block++) {
+            for (int i = 0; i < hosts.length; i++) {
+                Event e = new Event(new String("agent-" + (i % 2)), 0, T0.plusSeconds(i), hosts[i], List.of(),
+                        new LossReport(hosts[(i + 1) % hosts.length], i, null, null, "Aa")).withSequence(written.size() + 1);
+                written.add(e);
+                builder.add(e);
+            }
+            int raw = builder.rawBytes();
+            List<Event> read = decode(builder.seal(null));
+            assertThat(read).isEqualTo(written.subList(block * hosts.length, written.size()));
+            // each distinct text once: "agent-0", "agent-1", "Aa", "BB"
+            assertThat(raw).isLessThan(hosts.length * 16 + 4 * 8);
+        }
+    }
+
     @Test
     void aRecordThatDoesNotDecodeIsReportedWithEveryLaterOneOfItsBlock() throws Exception {
         SyntheticEvents source = new SyntheticEvents(5, T0);

@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.InstantSource;
 import java.util.HashMap;
 import java.util.Map;
@@ -26,7 +25,8 @@ public final class UserNames {
 
     private Map<Integer, String> names = Map.of();
     private Object version;
-    private Instant checked = Instant.MIN;
+    private boolean checked;
+    private long nextCheckMillis;
 
     public UserNames() {
         this(Path.of("/etc/passwd"), InstantSource.system(), Duration.ofSeconds(5));
@@ -44,11 +44,12 @@ public final class UserNames {
     }
 
     private void refreshIfChanged() {
-        Instant now = clock.instant();
-        if (checked != Instant.MIN && now.isBefore(checked.plus(recheck))) {
+        long now = clock.millis(); // every exec asks: milliseconds, not an Instant per call
+        if (checked && now < nextCheckMillis) {
             return;
         }
-        checked = now;
+        checked = true;
+        nextCheckMillis = now + recheck.toMillis();
         Object current;
         try {
             BasicFileAttributes attrs = Files.readAttributes(passwd, BasicFileAttributes.class);
