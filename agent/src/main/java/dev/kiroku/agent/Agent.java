@@ -66,6 +66,8 @@ public final class Agent implements AutoCloseable {
     private volatile boolean running;
     /** Most observations taken from the queue at once. */
     private static final int BATCH_MAX = 1024;
+    /** Observations pulled from the sensors for the batch being made (enrichment thread only). */
+    private final List<Observation> pulled = new ArrayList<>();
     /**
      * How long the enrichment thread lets observations gather after a batch before it takes the next: in a storm
      * (three observations per exec, from two sensor threads) one wake-up then serves many, and the sensors hand over
@@ -285,12 +287,7 @@ public final class Agent implements AutoCloseable {
             }
         }
         queue.drainTo(batch, BATCH_MAX);
-        // What the sensors hold comes along, after what they handed over before; it never cuts the lingering short (a
-        // storm's records would keep this thread spinning through tiny batches, taking the CPU from the processes it
-        // records).
-        for (Sensor sensor : pulledSensors) sensor.pull(observation -> {
-            if (!muted(observation)) batch.add(observation);
-        });
+        if (queue.isEmpty()) pullSensors(batch);
         Recorder.processRecordsFirst(batch);
         busy = !batch.isEmpty();
         Instant now = clock.instant();
@@ -299,6 +296,22 @@ public final class Agent implements AutoCloseable {
         batch.clear();
         recordFindings();
         drainDelayed(now);
+    }
+
+    /**
+     * What the sensors hold comes along, after everything they handed over before; it never cuts the lingering short
+     * (a storm's records would keep this thread spinning through tiny batches, taking the CPU from the processes it
+     * records). Only when nothing older waits in the queue: a sensor's reader thread may hand records over up to the
+     * moment this thread takes the sensor's lock, and those (an exec) are older than the ones pulled after them (its
+     * exit), so they are drained again before the pulled ones join the batch.
+     */
+    private void pullSensors(List<Observation> batch) {
+        for (Sensor sensor : pulledSensors) sensor.pull(observation -> {
+            if (!muted(observation)) pulled.add(observation);
+        });
+        queue.drainTo(batch);
+        batch.addAll(pulled);
+        pulled.clear();
     }
 
     private Instant reportLosses(Instant nextTick) {

@@ -93,8 +93,14 @@ class FlightRecorderTest {
         List<String> startsWithoutExit = new ArrayList<>();
         for (JsonNode start : machine.api.search("event.action:exec AND process.args:\"" + marker + "\"", 300)) {
             if (!exited.contains(start.path("process.entity_id").asText())) {
-                startsWithoutExit.add("pid " + start.path("process.pid").asText() + " args[2] " + start.path("process.args").path(2).asText()
-                        + " flags " + start.path("kiroku.incomplete"));
+                String pid = start.path("process.pid").asText();
+                List<String> exitsOfPid = new ArrayList<>();
+                for (JsonNode exit : machine.api.search("event.action:exit AND process.pid:" + pid, 10)) {
+                    exitsOfPid.add(exit.path("process.name").asText() + " " + exit.path("@timestamp").asText());
+                }
+                startsWithoutExit.add("pid " + pid + " args[2] " + start.path("process.args").path(2).asText()
+                        + " started " + start.path("@timestamp").asText() + " flags " + start.path("kiroku.incomplete")
+                        + " exits of the pid " + exitsOfPid);
             }
         }
         return "exits of the marked processes by process.name " + exitsByName + "; starts without an exit " + startsWithoutExit
