@@ -72,12 +72,15 @@ class StateDatabaseFailureTest {
                     StateWriter.class.getName(), dir.toString()).redirectErrorStream(true).start();
             try {
                 BufferedReader out = new BufferedReader(new InputStreamReader(writer.getInputStream(), StandardCharsets.UTF_8));
+                // H2 writes committed transactions to the file within its write delay (500 ms), so what was committed
+                // longer ago than that must survive the kill; the enrolments are older than 2 s of ticks.
                 String line;
                 int written = 0;
-                while ((line = out.readLine()) != null && written < 40) {
-                    if (line.startsWith("wrote ")) written++;
+                long firstTick = 0;
+                while ((line = out.readLine()) != null && (written < 40 || System.nanoTime() - firstTick < 2_000_000_000L)) {
+                    if (line.startsWith("wrote ") && written++ == 0) firstTick = System.nanoTime();
                 }
-                assertThat(written).as("the writer wrote before it was killed").isEqualTo(40);
+                assertThat(written).as("the writer wrote before it was killed").isGreaterThanOrEqualTo(40);
             } finally {
                 writer.destroyForcibly();
                 assertThat(writer.waitFor(30, TimeUnit.SECONDS)).isTrue();
