@@ -138,6 +138,7 @@ public final class JdbcStateStore implements StateStore {
     public synchronized void createToken(Token token) {
         update("INSERT INTO tokens (hash, group_name, created, expires, created_by, uses) VALUES (?,?,?,?,?,?)",
                 token.hash(), token.group(), time(token.created()), time(token.expires()), token.createdBy(), token.uses());
+        durable();
     }
 
     @Override
@@ -149,6 +150,7 @@ public final class JdbcStateStore implements StateStore {
     @Override
     public synchronized void tokenUsed(String hash) {
         update("UPDATE tokens SET uses = uses + 1 WHERE hash = ?", hash);
+        durable();
     }
 
     @Override
@@ -157,6 +159,7 @@ public final class JdbcStateStore implements StateStore {
         update("INSERT INTO agents (agent_id, host_name, group_name, certificate_serial, enrolled, revoked, last_seen, events_received, "
                 + "last_stored_sequence, inventory) VALUES (?,?,?,?,?,NULL,?,0,0,'{}')", agentId, hostName, group, serial, time(now), time(now));
         certificates.put(serial, new Certificate(agentId, false));
+        durable();
     }
 
     private static final String AGENT_COLUMNS = "agent_id, host_name, group_name, certificate_serial, enrolled, revoked, last_seen, "
@@ -190,6 +193,7 @@ public final class JdbcStateStore implements StateStore {
         if (agent.isEmpty()) return false;
         update("UPDATE agents SET revoked = COALESCE(revoked, ?) WHERE agent_id = ?", time(now), agentId);
         certificates.put(agent.get().certificateSerial(), new Certificate(agentId, true));
+        durable();
         return true;
     }
 
@@ -252,6 +256,7 @@ public final class JdbcStateStore implements StateStore {
                 p.executeBatch();
             }
         });
+        durable();
         return agents;
     }
 
@@ -375,6 +380,7 @@ public final class JdbcStateStore implements StateStore {
     @Override
     public synchronized void putUser(User user) {
         update("MERGE INTO users (name, role, password_hash) KEY (name) VALUES (?, ?, ?)", user.name(), user.role(), user.passwordHash());
+        durable();
     }
 
     @Override
@@ -414,6 +420,15 @@ public final class JdbcStateStore implements StateStore {
 
     private interface SqlRow<T> {
         T read(ResultSet r) throws SQLException;
+    }
+
+    /**
+     * Writes what is committed to the file now. H2 writes commits within its write delay (500 ms), so a server killed
+     * right after would forget them; enrolments, revocations, tokens, commands and users must not be forgotten (an
+     * agent holding a certificate the server lost, a revoked agent accepted again).
+     */
+    private void durable() {
+        update("CHECKPOINT");
     }
 
     private int update(String sql, Object... values) {

@@ -97,6 +97,42 @@ class StateDatabaseFailureTest {
     }
 
     @Test
+    void enrolmentsAndRevocationsSurviveAKillRightAfterThem() throws Exception {
+        for (int round = 0; round < 3; round++) {
+            Process writer = new ProcessBuilder(javaBinary(), "-cp", System.getProperty("java.class.path"),
+                    Revoker.class.getName(), dir.toString(), Integer.toString(round)).redirectErrorStream(true).start();
+            try {
+                BufferedReader out = new BufferedReader(new InputStreamReader(writer.getInputStream(), StandardCharsets.UTF_8));
+                String line;
+                while ((line = out.readLine()) != null && !line.equals("revoked")) {
+                    // the child's other output
+                }
+                assertThat(line).as("the child revoked its agent").isEqualTo("revoked");
+            } finally {
+                writer.destroyForcibly();
+                assertThat(writer.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            }
+            try (JdbcStateStore store = JdbcStateStore.h2(dir, T0)) {
+                assertThat(store.agent("kept-" + round)).isPresent();
+                assertThat(store.agent("revoked-" + round)).hasValueSatisfying(a -> assertThat(a.revoked()).isNotNull());
+                assertThat(store.certificate("serial-revoked-" + round, "revoked-" + round)).isEqualTo(StateStore.CertificateState.REVOKED);
+            }
+        }
+    }
+
+    /** Child process: enrols two agents, revokes one, says so and waits to be killed. */
+    public static final class Revoker {
+        public static void main(String[] args) throws InterruptedException {
+            JdbcStateStore store = JdbcStateStore.h2(Path.of(args[0]), T0);
+            store.enrol("kept-" + args[1], "host", "web", "serial-kept-" + args[1], T0);
+            store.enrol("revoked-" + args[1], "host", "web", "serial-revoked-" + args[1], T0);
+            store.revoke("revoked-" + args[1], T0);
+            System.out.println("revoked");
+            Thread.sleep(60_000);
+        }
+    }
+
+    @Test
     void embeddedDatabasesOpenWithoutBackgroundCompaction() throws Exception {
         try (Connection c = DriverManager.getConnection(EmbeddedH2.url(dir.resolve("settings")), "sa", "");
              Statement s = c.createStatement();
