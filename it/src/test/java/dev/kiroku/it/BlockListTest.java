@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -38,10 +37,10 @@ class BlockListTest {
                 .withFleetPort(0), InstantSource.system()).start();
              FleetAgent first = agent(server, directory, "first", true)) {
             Path tool = directory.resolve("bin/tool");
-            Files.createDirectories(tool.getParent());
-            // A copy of true with a unique tail: its hash is blocked, the system's own true is not.
-            Files.write(tool, concat(Files.readAllBytes(Path.of("/bin/true")), ("kiroku-blocklist-" + System.nanoTime()).getBytes()));
-            Files.setPosixFilePermissions(tool, PosixFilePermissions.fromString("rwxr-xr-x"));
+            // A copy of true with a unique tail: its hash is blocked, the system's own true is not. Written by a child
+            // process (as the other one below): a write descriptor of this JVM's, inherited by a process another thread
+            // forks meanwhile, would make the first exec fail with ETXTBSY.
+            EnrolledEndpoint.writtenByAnotherProcess(tool, concat(Files.readAllBytes(Path.of("/bin/true")), ("kiroku-blocklist-" + System.nanoTime()).getBytes()), true);
             String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(tool)));
             assertThat(runs(tool)).isTrue();
 
@@ -78,9 +77,9 @@ class BlockListTest {
                 .withFleetPort(0), InstantSource.system()).start();
              FleetAgent agent = agent(server, directory, "importer", true)) {
             Path tool = directory.resolve("bin/dropper");
-            Files.createDirectories(tool.getParent());
-            Files.write(tool, concat(Files.readAllBytes(Path.of("/bin/true")), ("kiroku-ioc-block-" + System.nanoTime()).getBytes()));
-            Files.setPosixFilePermissions(tool, PosixFilePermissions.fromString("rwxr-xr-x"));
+            // written by a child process: a write descriptor of this JVM's, inherited by a process another thread forks
+            // meanwhile, would make the first exec fail with ETXTBSY
+            EnrolledEndpoint.writtenByAnotherProcess(tool, concat(Files.readAllBytes(Path.of("/bin/true")), ("kiroku-ioc-block-" + System.nanoTime()).getBytes()), true);
             String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(tool)));
             String md5 = HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(Files.readAllBytes(tool)));
             assertThat(runs(tool)).isTrue();
