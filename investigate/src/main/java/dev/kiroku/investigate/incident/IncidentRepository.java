@@ -62,6 +62,7 @@ public final class IncidentRepository {
             }
             addAlert(c, id, alert, processes, causalRoots);
             c.commit();
+            Sql.writeToFileNow(c);
             return id;
         } catch (SQLException e) {
             throw Sql.failure("creating an incident", e);
@@ -76,6 +77,7 @@ public final class IncidentRepository {
             addAlert(c, id, alert, processes, causalRoots);
             touch(c, id);
             c.commit();
+            Sql.writeToFileNow(c);
         } catch (SQLException e) {
             throw Sql.failure("adding an alert to incident " + id, e);
         }
@@ -182,6 +184,7 @@ public final class IncidentRepository {
             p.setObject(4, Sql.time(now));
             p.setLong(5, id);
             if (p.executeUpdate() == 0) throw new NoSuchElementException("no incident " + id);
+            Sql.writeToFileNow(c);
         } catch (SQLException e) {
             throw Sql.failure("closing incident " + id, e);
         }
@@ -200,6 +203,7 @@ public final class IncidentRepository {
                 p.setObject(4, Sql.time(now));
                 p.executeUpdate();
                 touch(c, id);
+                Sql.writeToFileNow(c);
                 try (ResultSet keys = p.getGeneratedKeys()) {
                     keys.next();
                     return new Note(keys.getLong(1), author, text, now);
@@ -227,6 +231,7 @@ public final class IncidentRepository {
                 p.setObject(7, Sql.time(now));
                 p.executeUpdate();
                 touch(c, id);
+                Sql.writeToFileNow(c);
                 try (ResultSet keys = p.getGeneratedKeys()) {
                     keys.next();
                     return new ResponseActionRecord(keys.getLong(1), action, target, agentId, actor, outcome, now);
@@ -243,6 +248,7 @@ public final class IncidentRepository {
             p.setObject(2, Sql.time(clock.instant()));
             p.setLong(3, id);
             if (p.executeUpdate() == 0) throw new NoSuchElementException("no incident " + id);
+            Sql.writeToFileNow(c);
         } catch (SQLException e) {
             throw Sql.failure("updating incident " + id, e);
         }

@@ -77,6 +77,7 @@ public final class JdbcAlertStore implements AlertStore {
         try (PreparedStatement p = connection.prepareStatement(INSERT, Statement.RETURN_GENERATED_KEYS)) {
             bind(p, o);
             p.executeUpdate();
+            EmbeddedH2.writeToFileNow(connection);
             try (ResultSet keys = p.getGeneratedKeys()) {
                 keys.next();
                 return get(keys.getLong(1)).orElseThrow();
@@ -101,6 +102,7 @@ public final class JdbcAlertStore implements AlertStore {
                 }
                 p.executeBatch();
                 connection.commit();
+                EmbeddedH2.writeToFileNow(connection);
             } catch (SQLException | RuntimeException e) {
                 connection.rollback();
                 throw e;
@@ -178,6 +180,7 @@ public final class JdbcAlertStore implements AlertStore {
             p.setObject(4, triage.updated() == null ? null : time(triage.updated()));
             p.setLong(5, id);
             if (p.executeUpdate() == 0) return Optional.empty();
+            EmbeddedH2.writeToFileNow(connection);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot triage alert " + id + ": " + e.getMessage(), e);
         }
@@ -290,6 +293,7 @@ public final class JdbcAlertStore implements AlertStore {
             p.setString(3, e.comment());
             p.setObject(4, time(created));
             p.executeUpdate();
+            EmbeddedH2.writeToFileNow(connection);
             try (ResultSet keys = p.getGeneratedKeys()) {
                 keys.next();
                 return new Exclusion(keys.getLong(1), e.ruleId(), e.conditions(), e.comment(), created);
@@ -317,7 +321,9 @@ public final class JdbcAlertStore implements AlertStore {
     public synchronized boolean deleteExclusion(long id) {
         try (PreparedStatement p = connection.prepareStatement("DELETE FROM alert_exceptions WHERE id = ?")) {
             p.setLong(1, id);
-            return p.executeUpdate() > 0;
+            boolean deleted = p.executeUpdate() > 0;
+            EmbeddedH2.writeToFileNow(connection);
+            return deleted;
         } catch (SQLException e) {
             throw failure("deleting exception " + id, e);
         }
@@ -341,13 +347,15 @@ public final class JdbcAlertStore implements AlertStore {
             update.setBoolean(1, enabled);
             update.setObject(2, time(clock.instant()));
             update.setString(3, ruleId);
-            if (update.executeUpdate() > 0) return;
-            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO rule_state (rule_id, enabled, updated) VALUES (?, ?, ?)")) {
-                insert.setString(1, ruleId);
-                insert.setBoolean(2, enabled);
-                insert.setObject(3, time(clock.instant()));
-                insert.executeUpdate();
+            if (update.executeUpdate() == 0) {
+                try (PreparedStatement insert = connection.prepareStatement("INSERT INTO rule_state (rule_id, enabled, updated) VALUES (?, ?, ?)")) {
+                    insert.setString(1, ruleId);
+                    insert.setBoolean(2, enabled);
+                    insert.setObject(3, time(clock.instant()));
+                    insert.executeUpdate();
+                }
             }
+            EmbeddedH2.writeToFileNow(connection);
         } catch (SQLException e) {
             throw failure("saving the state of rule " + ruleId, e);
         }

@@ -65,7 +65,7 @@ public final class ConsoleSessions implements AutoCloseable {
     public ConsoleSessions(Path directory, InstantSource clock) throws IOException {
         Files.createDirectories(directory);
         this.clock = clock;
-        this.database = JdbcConnectionPool.create(EmbeddedH2.url(directory.resolve("kiroku-sessions")), "sa", "");
+        this.database = JdbcConnectionPool.create(EmbeddedH2.writtenAtCommit(directory.resolve("kiroku-sessions")), "sa", "");
         try (Connection c = database.getConnection(); Statement s = c.createStatement()) {
             s.execute("""
                     CREATE TABLE IF NOT EXISTS console_session (

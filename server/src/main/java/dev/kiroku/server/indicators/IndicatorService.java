@@ -56,7 +56,7 @@ public final class IndicatorService implements AutoCloseable {
     public IndicatorService(Path directory, EventStore store, Detection detection, Duration retention, InstantSource clock)
             throws IOException {
         Files.createDirectories(directory);
-        this.database = JdbcConnectionPool.create(EmbeddedH2.url(directory.resolve("kiroku-indicators")), "sa", "");
+        this.database = JdbcConnectionPool.create(EmbeddedH2.writtenAtCommit(directory.resolve("kiroku-indicators")), "sa", "");
         this.repository = new IndicatorRepository(database);
         this.retroHunt = new RetroHunt(store, clock, 1_000_000);
         this.trial = new IndicatorTrial(retroHunt);

@@ -64,7 +64,7 @@ public final class InventoryScans implements AutoCloseable {
     public InventoryScans(Path directory, Fleet fleet, FileInventory inventory, InstantSource clock, Duration every,
                           Duration checks, List<Path> roots, double duty) throws IOException {
         Files.createDirectories(directory);
-        this.database = JdbcConnectionPool.create(EmbeddedH2.url(directory.resolve("kiroku-inventory-scans")), "sa", "");
+        this.database = JdbcConnectionPool.create(EmbeddedH2.writtenAtCommit(directory.resolve("kiroku-inventory-scans")), "sa", "");
         this.fleet = fleet;
         this.inventory = inventory;
         this.clock = clock;

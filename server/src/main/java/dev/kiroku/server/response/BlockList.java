@@ -57,7 +57,7 @@ public final class BlockList implements AutoCloseable {
 
     public BlockList(Path directory, Fleet fleet, InstantSource clock, Duration reconcileEvery) throws IOException {
         Files.createDirectories(directory);
-        this.database = JdbcConnectionPool.create(EmbeddedH2.url(directory.resolve("kiroku-blocklist")), "sa", "");
+        this.database = JdbcConnectionPool.create(EmbeddedH2.writtenAtCommit(directory.resolve("kiroku-blocklist")), "sa", "");
         this.fleet = fleet;
         this.clock = clock;
         try (Connection c = database.getConnection(); Statement s = c.createStatement()) {

@@ -65,7 +65,7 @@ public final class YaraSweeps implements AutoCloseable {
     /** @param collectEvery how often finished endpoint results are turned into alerts */
     public YaraSweeps(Path directory, Fleet fleet, Detection detection, InstantSource clock, Duration collectEvery) throws IOException {
         Files.createDirectories(directory);
-        this.database = JdbcConnectionPool.create(EmbeddedH2.url(directory.resolve("kiroku-yara-sweeps")), "sa", "");
+        this.database = JdbcConnectionPool.create(EmbeddedH2.writtenAtCommit(directory.resolve("kiroku-yara-sweeps")), "sa", "");
         this.fleet = fleet;
         this.detection = detection;
         this.clock = clock;

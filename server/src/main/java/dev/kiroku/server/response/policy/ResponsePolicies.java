@@ -36,7 +36,7 @@ public final class ResponsePolicies implements AutoCloseable {
 
     public ResponsePolicies(Path directory) throws IOException {
         Files.createDirectories(directory);
-        this.database = JdbcConnectionPool.create(EmbeddedH2.url(directory.resolve("kiroku-response-policies")), "sa", "");
+        this.database = JdbcConnectionPool.create(EmbeddedH2.writtenAtCommit(directory.resolve("kiroku-response-policies")), "sa", "");
         try (Connection c = database.getConnection(); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE IF NOT EXISTS response_policies (id VARCHAR(64) PRIMARY KEY, body CLOB NOT NULL)");
             s.execute("""
