@@ -81,12 +81,14 @@ public final class StoreBench {
      */
     public static Map<String, Object> run(boolean quick, boolean json, PrintStream out, Path workDir, JournalMeter journal) {
         long events = Long.getLong("kiroku.bench.events", quick ? 600_000 : 10_000_000);
-        int poolSize = quick ? 150_000 : 400_000;
+        // The pool repeats every poolSize events; -Dkiroku.bench.pool=N sets it (N = events: no event repeats).
+        int poolSize = Integer.getInteger("kiroku.bench.pool", quick ? 150_000 : 400_000);
         int hosts = quick ? 200 : 1_000;
         Duration span = quick ? Duration.ofHours(30) : Duration.ofDays(3);
         Path dir = workDir.resolve("store");
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("events", events);
+        r.put("pool", poolSize);
         // A full run builds its 10 M events once: the next full run over the same --dir searches them again.
         String identity = "events=" + events + " hosts=" + hosts + " span=" + span + " pool=" + poolSize
                 + " fresh=" + Boolean.getBoolean("kiroku.bench.freshProcesses") + " moreHashes=" + moreHashes() + " layout=" + LAYOUT;
