@@ -19,6 +19,7 @@
 typedef __u32 u32;
 typedef __u64 u64;
 typedef __u16 u16;
+typedef __s64 s64;
 typedef _Bool bool;
 #define true 1
 #define false 0
@@ -42,7 +43,19 @@ struct dentry { struct hlist_bl_node d_hash; struct dentry *d_parent; struct qst
 struct vfsmount { struct dentry *mnt_root; } __attribute__((preserve_access_index));
 struct mount { struct mount *mnt_parent; struct dentry *mnt_mountpoint; struct vfsmount mnt; } __attribute__((preserve_access_index));
 struct path { struct vfsmount *mnt; struct dentry *dentry; } __attribute__((preserve_access_index));
-struct file { struct path f_path; } __attribute__((preserve_access_index));
+struct super_block { unsigned int s_dev; } __attribute__((preserve_access_index));
+struct timespec64 { long long tv_sec; long tv_nsec; };
+struct inode {
+	struct super_block *i_sb;
+	unsigned long i_ino;
+	long long i_size;
+	long long i_mtime_sec;
+	unsigned int i_mtime_nsec;
+} __attribute__((preserve_access_index));
+/* the modification time's field before kernel 6.11 (6.6 to 6.10), and before 6.6 */
+struct inode___v66 { struct timespec64 __i_mtime; } __attribute__((preserve_access_index));
+struct inode___v65 { struct timespec64 i_mtime; } __attribute__((preserve_access_index));
+struct file { struct path f_path; struct inode *f_inode; } __attribute__((preserve_access_index));
 struct fs_struct { struct path root; struct path pwd; } __attribute__((preserve_access_index));
 struct mm_struct { unsigned long arg_start; unsigned long arg_end; struct file *exe_file; } __attribute__((preserve_access_index));
 struct task_struct {
@@ -202,6 +215,11 @@ struct exec_extra {
 	u16 exe_bytes;
 	u16 cwd_bytes;
 	u16 inline_argv_bytes;
+	u32 exe_dev;      /* the executable's identity, as statx gives it: device (kernel dev_t: major << 20 | minor), */
+	u64 exe_ino;      /* inode, */
+	u64 exe_size;     /* size */
+	s64 exe_mtime_sec; /* and modification time; all 0 when the process has no executable file */
+	u32 exe_mtime_nsec;
 	u32 reserved;
 };
 
@@ -240,6 +258,32 @@ struct {
 	__type(key, u32);
 	__type(value, struct scratch);
 } scratch SEC(".maps");
+
+/* Device, inode, size and modification time of the executable (statx's, without a system call in the agent). */
+static __always_inline void put_identity(struct exec_extra *x, struct file *exe)
+{
+	struct inode *inode = exe ? BPF_CORE_READ(exe, f_inode) : 0;
+	x->exe_dev = 0;
+	x->exe_ino = 0;
+	x->exe_size = 0;
+	x->exe_mtime_sec = 0;
+	x->exe_mtime_nsec = 0;
+	if (!inode)
+		return;
+	x->exe_dev = BPF_CORE_READ(inode, i_sb, s_dev);
+	x->exe_ino = BPF_CORE_READ(inode, i_ino);
+	x->exe_size = BPF_CORE_READ(inode, i_size);
+	if (bpf_core_field_exists(inode->i_mtime_sec)) {
+		x->exe_mtime_sec = BPF_CORE_READ(inode, i_mtime_sec);
+		x->exe_mtime_nsec = BPF_CORE_READ(inode, i_mtime_nsec);
+	} else if (bpf_core_field_exists(((struct inode___v66 *)inode)->__i_mtime)) {
+		x->exe_mtime_sec = BPF_CORE_READ((struct inode___v66 *)inode, __i_mtime.tv_sec);
+		x->exe_mtime_nsec = BPF_CORE_READ((struct inode___v66 *)inode, __i_mtime.tv_nsec);
+	} else {
+		x->exe_mtime_sec = BPF_CORE_READ((struct inode___v65 *)inode, i_mtime.tv_sec);
+		x->exe_mtime_nsec = BPF_CORE_READ((struct inode___v65 *)inode, i_mtime.tv_nsec);
+	}
+}
 
 static __always_inline u64 wakeup_flags(void)
 {
@@ -414,6 +458,7 @@ int BPF_PROG(kiroku_exec, struct task_struct *task, int old_pid, struct linux_bi
 	struct path root = BPF_CORE_READ(task, fs, root);
 	u32 mark = pos;
 	struct file *exe = BPF_CORE_READ(task, mm, exe_file);
+	put_identity(x, exe);
 	u32 state = exe ? put_path(sc, &pos, BPF_CORE_READ(exe, f_path.mnt), BPF_CORE_READ(exe, f_path.dentry), &root)
 			: PATH_INCOMPLETE;
 	flags |= state == PATH_INCOMPLETE ? FLAG_EXE_INCOMPLETE : state == PATH_DELETED ? FLAG_EXE_DELETED : 0;

@@ -72,8 +72,9 @@ public final class Agent implements AutoCloseable {
      * How long the enrichment thread lets observations gather after a batch before it takes the next: in a storm
      * (three observations per exec, from two sensor threads) one wake-up then serves many, and the sensors hand over
      * without waking it. An idle agent blocks on the queue as before, so an isolated observation waits for nothing.
+     * 16 ms (4 before session 12): a storm of 250 execs/s then costs one wake-up per four execs, not one per exec.
      */
-    static final Duration LINGER = Duration.ofMillis(4);
+    static final Duration LINGER = Duration.ofMillis(16);
     /** Whether the last turn of the enrichment thread found observations (its state; only that thread uses it). */
     private boolean busy;
     private volatile Policy policy = Policy.DEFAULT;

@@ -128,7 +128,7 @@ final class SensorFactory {
         long ticks = BpfProcessSource.startTicks(record.startBoottimeNanos());
         return switch (record.kind()) {
             case FORK -> new Observation.Fork(record.ppid(), record.pid(), record.time(), record.monotonicNanos(), ticks, ids);
-            case EXEC -> new Observation.Exec(record.pid(), record.time(), ticks, ids, record.exec());
+            case EXEC -> new Observation.Exec(record.pid(), record.time(), ticks, ids, record.exec(), record.executableIdentity());
             case EXIT -> new Observation.Exit(record.pid(), record.exitCode(), record.signal(), record.time());
         };
     }

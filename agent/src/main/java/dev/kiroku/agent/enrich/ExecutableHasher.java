@@ -23,9 +23,9 @@ public final class ExecutableHasher {
 
     private final long bytesPerSecond;
     private final InstantSource clock;
-    private final Map<FileIdentity, FileDigests.Digests> cache = new LinkedHashMap<>(256, 0.75f, true) {
+    private final Map<FileIdentity, Result.Hashed> cache = new LinkedHashMap<>(256, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<FileIdentity, FileDigests.Digests> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<FileIdentity, Result.Hashed> eldest) {
             return size() > CACHE_ENTRIES;
         }
     };
@@ -55,28 +55,45 @@ public final class ExecutableHasher {
         record Skipped(Skip reason) implements Result { }
     }
 
+    private static final Result GONE = new Result.Skipped(Skip.GONE);
+    private static final Result OVER_BUDGET = new Result.Skipped(Skip.OVER_BUDGET);
+    private static final Result UNREADABLE = new Result.Skipped(Skip.UNREADABLE);
+
     /** Hashes the file at the path; never throws. Not thread-safe: one enrichment thread calls it. */
     public Result hash(String path) {
-        if (path == null || path.isEmpty()) return new Result.Skipped(Skip.GONE);
-        // The cache key: device, inode, size and modification time from one statx (FFM, no allocation but the key).
+        return hash(path, null);
+    }
+
+    /**
+     * Hashes the file at the path, which had the identity {@code seen} (device, inode, size, modification time) when it
+     * ran: a binary hashed before under that identity needs no system call, not even when its path is gone since. Else
+     * the file is looked at and read as {@link #hash(String)} does. Never throws; one enrichment thread calls it.
+     */
+    public Result hash(String path, FileIdentity seen) {
+        if (path == null || path.isEmpty()) return GONE;
+        if (seen != null) {
+            Result.Hashed cached = cache.get(seen);
+            if (cached != null) return cached;
+        }
+        // The key of the file the path names now: device, inode, size and modification time from one statx (FFM).
         FileIdentity key = ProcFiles.identity(path);
-        if (key == null) return new Result.Skipped(Skip.GONE);
-        FileDigests.Digests cached = cache.get(key);
-        if (cached != null) return new Result.Hashed(cached);
+        if (key == null) return GONE;
+        Result.Hashed cached = cache.get(key);
+        if (cached != null) return cached;
         Path file = Path.of(path);
         if (!spend(key.size())) {
             skippedForBudget.incrementAndGet();
-            return new Result.Skipped(Skip.OVER_BUDGET);
+            return OVER_BUDGET;
         }
-        FileDigests.Digests digest;
+        Result.Hashed digest;
         try {
-            digest = digests.of(file);
+            digest = new Result.Hashed(digests.of(file));
         } catch (IOException | RuntimeException e) {
-            return new Result.Skipped(Skip.UNREADABLE);
+            return UNREADABLE;
         }
         cache.put(key, digest);
         hashed.incrementAndGet();
-        return new Result.Hashed(digest);
+        return digest;
     }
 
     /**

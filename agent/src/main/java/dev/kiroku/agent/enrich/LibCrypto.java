@@ -28,6 +28,12 @@ final class LibCrypto {
     private final MethodHandle update;
     private final MethodHandle finish;
     private final MethodHandle sha256OneShot;
+    /** SHA256_Init/Update/Final: deprecated since OpenSSL 3.0 but exported; null when a build lacks them. */
+    private final MethodHandle sha256Init;
+    private final MethodHandle sha256Update;
+    private final MethodHandle sha256Final;
+    /** Room for a {@code SHA256_CTX} (112 bytes in OpenSSL 3). */
+    static final long SHA256_CONTEXT_BYTES = 128;
     final MemorySegment md5;
     final MemorySegment sha1;
     final MemorySegment sha256;
@@ -44,6 +50,9 @@ final class LibCrypto {
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
         sha256OneShot = linker.downcallHandle(lookup.findOrThrow("SHA256"),
                 FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, ADDRESS), Linker.Option.critical(false));
+        sha256Init = lowLevel(linker, lookup, "SHA256_Init", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        sha256Update = lowLevel(linker, lookup, "SHA256_Update", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG));
+        sha256Final = lowLevel(linker, lookup, "SHA256_Final", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
         md5 = algorithm(linker, lookup, "EVP_md5");
         sha1 = algorithm(linker, lookup, "EVP_sha1");
         sha256 = algorithm(linker, lookup, "EVP_sha256");
@@ -54,6 +63,11 @@ final class LibCrypto {
                 .invokeExact();
         if (md.equals(MemorySegment.NULL)) throw new IllegalStateException(name + " returned NULL");
         return md;
+    }
+
+    private static MethodHandle lowLevel(Linker linker, SymbolLookup lookup, String name, FunctionDescriptor descriptor) {
+        return lookup.find(name).map(symbol -> linker.downcallHandle(symbol, descriptor, Linker.Option.critical(false)))
+                .orElse(null);
     }
 
     /** The library, or null when it cannot be loaded (not installed, or a symbol missing). */
@@ -111,11 +125,23 @@ final class LibCrypto {
         }
     }
 
-    /** The SHA-256 of {@code length} bytes of {@code data}, written into {@code out} (32 bytes): one call, no context. */
-    void sha256(MemorySegment data, long length, MemorySegment out) {
+    /**
+     * The SHA-256 of {@code length} bytes of {@code data}, written into {@code out} (32 bytes), in {@code context}
+     * ({@link #SHA256_CONTEXT_BYTES}, the caller's own). OpenSSL 3's one-shot {@code SHA256()} looks the algorithm up
+     * by name at each call (≈ 480 ns against ≈ 80 for the low-level calls under C1); it is used only when a build
+     * lacks the low-level functions.
+     */
+    void sha256(MemorySegment context, MemorySegment data, long length, MemorySegment out) {
         try {
-            MemorySegment written = (MemorySegment) sha256OneShot.invokeExact(data, length, out);
-            if (written.equals(MemorySegment.NULL)) throw new IllegalStateException("SHA256 failed");
+            if (sha256Init == null) {
+                MemorySegment written = (MemorySegment) sha256OneShot.invokeExact(data, length, out);
+                if (written.equals(MemorySegment.NULL)) throw new IllegalStateException("SHA256 failed");
+                return;
+            }
+            if ((int) sha256Init.invokeExact(context) != 1 || (int) sha256Update.invokeExact(context, data, length) != 1
+                    || (int) sha256Final.invokeExact(out, context) != 1) {
+                throw new IllegalStateException("SHA256_Init/Update/Final failed");
+            }
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {

@@ -24,6 +24,7 @@ public final class NativeEntityIds implements EntityIdFunction {
     private final LibCrypto crypto;
     private final MemorySegment input;
     private final MemorySegment digest;
+    private final MemorySegment context;
     private final int prefixBytes;
     private final byte[] digits = new byte[20];
     private final byte[] text = new byte[KEPT_BYTES / 3 * 4];
@@ -33,6 +34,7 @@ public final class NativeEntityIds implements EntityIdFunction {
         Arena arena = Arena.ofAuto();
         input = arena.allocate(agentId.length + MAX_NUMBERS);
         digest = arena.allocate(32);
+        context = arena.allocate(LibCrypto.SHA256_CONTEXT_BYTES, 16);
         MemorySegment.copy(agentId, 0, input, JAVA_BYTE, 0, agentId.length);
         prefixBytes = agentId.length;
     }
@@ -50,7 +52,7 @@ public final class NativeEntityIds implements EntityIdFunction {
         at = decimal(pid, at);
         input.set(JAVA_BYTE, at++, (byte) 0);
         at = decimal(startTicks, at);
-        crypto.sha256(input, at, digest);
+        crypto.sha256(context, input, at, digest);
         for (int i = 0, o = 0; i < KEPT_BYTES; i += 3) {
             int group = (digest.get(JAVA_BYTE, i) & 0xff) << 16 | (digest.get(JAVA_BYTE, i + 1) & 0xff) << 8
                     | digest.get(JAVA_BYTE, i + 2) & 0xff;

@@ -3,6 +3,7 @@ package dev.kiroku.agent.enrich;
 import dev.kiroku.sensor.linux.audit.AuditActivity;
 import dev.kiroku.sensor.linux.audit.ExecActivity;
 import dev.kiroku.sensor.linux.fanotify.FileActivity;
+import dev.kiroku.sensor.linux.procfs.FileIdentity;
 
 import dev.kiroku.sensor.linux.sockdiag.InetSocket;
 
@@ -35,9 +36,12 @@ public sealed interface Observation {
     /**
      * An exec as the kernel's tracepoint saw it (BPF process sensor only): the process's start ticks and the
      * namespaces its new image runs in, and the exec itself (executable, arguments, working directory, credentials),
-     * the same record audit's exec makes; null when this record lacks it (audit then reports the exec).
+     * the same record audit's exec makes; null when this record lacks it (audit then reports the exec). The
+     * executable's identity (device, inode, size, modification time) keys the hash cache without a statx; null when
+     * unknown.
      */
-    record Exec(int pid, Instant time, long startTicks, KernelIds ids, ExecActivity activity) implements Observation {
+    record Exec(int pid, Instant time, long startTicks, KernelIds ids, ExecActivity activity, FileIdentity executableIdentity)
+            implements Observation {
     }
 
     /** A process exit from the proc connector. */

@@ -22,6 +22,7 @@ import dev.kiroku.sensor.linux.audit.UnclassifiedEvent;
 import dev.kiroku.sensor.linux.audit.UserRecord;
 import dev.kiroku.sensor.linux.fanotify.FileLoss;
 import dev.kiroku.sensor.linux.fanotify.FileNotice;
+import dev.kiroku.sensor.linux.procfs.FileIdentity;
 import dev.kiroku.sensor.linux.sockdiag.InetSocket;
 
 import java.time.Instant;
@@ -184,7 +185,7 @@ public final class Recorder {
     private void handle(Observation observation) {
         if (observation instanceof Observation.Exec exec) {
             rememberKernel(exec.pid(), exec.startTicks(), exec.ids(), exec.time());
-            if (exec.activity() != null) exec(exec.activity());
+            if (exec.activity() != null) exec(exec.activity(), exec.executableIdentity());
         } else if (observation instanceof Observation.Fork fork) {
             fork(fork);
         } else if (observation instanceof Observation.Exit exit) {
@@ -225,7 +226,7 @@ public final class Recorder {
 
     private void audit(AuditActivity activity) {
         switch (activity) {
-            case ExecActivity exec -> exec(exec);
+            case ExecActivity exec -> exec(exec, null);
             case SocketActivity socket -> socket(socket);
             case CredentialActivity credential -> credential(credential);
             case UserRecord user -> user(user);
@@ -234,7 +235,7 @@ public final class Recorder {
         }
     }
 
-    private void exec(ExecActivity exec) {
+    private void exec(ExecActivity exec, FileIdentity executableIdentity) {
         if (!exec.success()) {
             failedExecs.incrementAndGet();
             return;
@@ -255,7 +256,7 @@ public final class Recorder {
             namespaces = table.get(exec.ppid()).map(ProcessInfo::namespaces).orElse(null);
             if (namespaces == null) flags.add(Incomplete.NAMESPACES);
         }
-        ExecutableHasher.Result.Hashed hashes = hasher.hash(exec.executable()) instanceof ExecutableHasher.Result.Hashed hashed
+        ExecutableHasher.Result.Hashed hashes = hasher.hash(exec.executable(), executableIdentity) instanceof ExecutableHasher.Result.Hashed hashed
                 ? hashed : null;
         if (hashes == null) flags.add(Incomplete.HASH);
         ProcessInfo.Credentials credentials = credentials(exec.uid(), exec.euid(), exec.auid(), exec.gid(), exec.egid(), flags);

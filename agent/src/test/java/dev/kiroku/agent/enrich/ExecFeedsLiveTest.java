@@ -95,7 +95,8 @@ class ExecFeedsLiveTest {
         KernelIds ids = new KernelIds(kernel.cgroupId(), kernel.pidNamespace(), kernel.mountNamespace(), kernel.netNamespace());
         long ticks = BpfProcessSource.startTicks(kernel.startBoottimeNanos());
         Instant now = Instant.now();
-        recorder.observe(new Observation.Exec(kernel.pid(), kernel.time(), ticks, ids, audit == null ? kernel.exec() : null), now);
+        recorder.observe(new Observation.Exec(kernel.pid(), kernel.time(), ticks, ids, audit == null ? kernel.exec() : null,
+                kernel.executableIdentity()), now);
         if (audit != null) recorder.observe(new Observation.Audit(audit), now);
         Event start = events.stream().filter(e -> e.payload() instanceof ProcessStart).findFirst().orElseThrow();
         return new Event(start.agentId(), start.sequence(), Instant.EPOCH, start.hostName(), start.incomplete(), start.payload());

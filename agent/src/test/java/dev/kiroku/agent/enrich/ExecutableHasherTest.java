@@ -1,5 +1,7 @@
 package dev.kiroku.agent.enrich;
 
+import dev.kiroku.sensor.linux.procfs.FileIdentity;
+import dev.kiroku.sensor.linux.procfs.ProcFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,6 +36,41 @@ class ExecutableHasherTest {
         Path copy = Files.copy(file, dir.resolve("copy")); // another inode: hashed on its own
         assertThat(hasher.hash(copy.toString())).isEqualTo(hashed(file));
         assertThat(hasher.hashedFiles()).isEqualTo(3);
+    }
+
+    @Test
+    void theIdentityAnExecRecordCarriesFindsTheDigestsWithoutTheFile() throws Exception {
+        Path file = Files.writeString(dir.resolve("tool"), "#!/bin/sh\necho one\n");
+        FileIdentity ran = ProcFiles.identity(file.toString());
+        ExecutableHasher hasher = new ExecutableHasher(1 << 20, InstantSource.system());
+        ExecutableHasher.Result first = hasher.hash(file.toString(), ran);
+        assertThat(first).isEqualTo(hashed(file));
+
+        Files.delete(file); // the process runs on: its record names the path " (deleted)" with the same identity
+        assertThat(hasher.hash(file + " (deleted)", ran)).isEqualTo(first);
+        assertThat(hasher.hash(file + " (deleted)", null))
+                .isEqualTo(new ExecutableHasher.Result.Skipped(ExecutableHasher.Skip.GONE));
+        assertThat(hasher.hashedFiles()).isEqualTo(1);
+    }
+
+    @Test
+    void anIdentityTheFileNoLongerHasIsNotTrustedForWhatThePathHoldsNow() throws Exception {
+        Path file = Files.writeString(dir.resolve("tool"), "#!/bin/sh\necho one\n");
+        FileIdentity ran = ProcFiles.identity(file.toString());
+        Files.writeString(file, "#!/bin/sh\necho two, longer\n"); // replaced before the agent looked
+        ExecutableHasher hasher = new ExecutableHasher(1 << 20, InstantSource.system());
+        assertThat(hasher.hash(file.toString(), ran)).isEqualTo(hashed(file));
+        // the digests were stored under the identity the file had when read, not under the one the exec reported
+        Files.delete(file);
+        assertThat(hasher.hash(file.toString(), ran))
+                .isEqualTo(new ExecutableHasher.Result.Skipped(ExecutableHasher.Skip.GONE));
+        // an identity statx never gives (as on a file system whose exec records name another device) costs a statx
+        Path other = Files.writeString(dir.resolve("other"), "#!/bin/sh\necho three\n");
+        FileIdentity real = ProcFiles.identity(other.toString());
+        FileIdentity foreign = new FileIdentity(real.device() + 1, real.inode(), real.size(), real.mtimeNanos());
+        assertThat(hasher.hash(other.toString(), foreign)).isEqualTo(hashed(other));
+        assertThat(hasher.hash(other.toString(), foreign)).isEqualTo(hashed(other));
+        assertThat(hasher.hashedFiles()).isEqualTo(2);
     }
 
     @Test

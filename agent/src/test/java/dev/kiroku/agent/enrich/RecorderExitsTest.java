@@ -115,7 +115,7 @@ class RecorderExitsTest {
         long ticks = 1234567;
         // audit's record first, as when its reader was quicker: the batch's preview tells the recorder what the kernel saw
         List<Observation> batch = List.of(new Observation.Audit(exec(pid, now)), new Observation.Fork(self, pid, now, 0, ticks, ids),
-                new Observation.Exec(pid, now, ticks, ids, null));
+                new Observation.Exec(pid, now, ticks, ids, null, null));
         recorder.preview(batch);
         for (Observation o : batch) recorder.observe(o, now);
 
@@ -160,7 +160,7 @@ class RecorderExitsTest {
         Observation audit = new Observation.Audit(exec(11, now));
         Observation exit = new Observation.Exit(12, 0, 0, now);
         Observation fork = new Observation.Fork(self, 13, now, 0);
-        Observation exec = new Observation.Exec(13, now, -1, null, exec(13, now));
+        Observation exec = new Observation.Exec(13, now, -1, null, exec(13, now), null);
         Observation laterFork = new Observation.Fork(self, 14, now, 0);
         List<Observation> batch = new ArrayList<>(List.of(audit, exit, fork, exec, laterFork));
 

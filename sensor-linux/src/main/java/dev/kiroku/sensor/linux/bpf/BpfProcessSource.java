@@ -248,7 +248,7 @@ public final class BpfProcessSource implements AutoCloseable {
         ExecActivity exec = vector == null
                 ? execText.decode(scratch, length, record, null, 0)
                 : execText.decode(scratch, length, record, vector.bytes(), vector.length());
-        return exec == null ? null : record.withExec(exec);
+        return exec == null ? null : record.withExec(exec, execText.executableIdentity(scratch));
     }
 
     /** Decodes one record's first {@link #RECORD_BYTES} bytes; null when it is of an unknown kind. */
@@ -272,7 +272,7 @@ public final class BpfProcessSource implements AutoCloseable {
         return new ProcessRecord(k, getInt(r, 4), getInt(r, 8), getInt(r, 12), time, monotonic, NetlinkMessages.getLong(r, 24),
                 NetlinkMessages.getLong(r, 32), getInt(r, 40), getInt(r, 44), getInt(r, 48), getInt(r, 52), getInt(r, 56),
                 Integer.toUnsignedLong(getInt(r, 60)), getInt(r, 64), Integer.toUnsignedLong(getInt(r, 68)),
-                Integer.toUnsignedLong(getInt(r, 72)), comm, null);
+                Integer.toUnsignedLong(getInt(r, 72)), comm, null, null);
     }
 
     private static int getInt(byte[] r, int offset) {

@@ -2,6 +2,7 @@ package dev.kiroku.sensor.linux.bpf;
 
 import dev.kiroku.sensor.linux.audit.ExecActivity;
 import dev.kiroku.sensor.linux.netlink.NetlinkMessages;
+import dev.kiroku.sensor.linux.procfs.FileIdentity;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -9,14 +10,14 @@ import java.util.List;
 
 /**
  * The part of an exec record after the fixed 96 bytes ({@code struct exec_extra} and its text in
- * {@code process.bpf.c}): login uid, session, argc, flags, then the tty name, the executable's and the working
+ * {@code process.bpf.c}): login uid, session, argc, flags, the executable's identity (as statx gives it), then the tty name, the executable's and the working
  * directory's path names from the last to the first, and a short argument vector. Turns it into the same
  * {@link ExecActivity} audit's records of an exec make, so both feeds give identical events. Keeps the latest
  * executable, directory and tty text: in a storm they repeat, and are then not decoded again. One thread at a time.
  */
 final class ExecRecordText {
     private static final int EXTRA_AT = BpfProcessSource.RECORD_BYTES;
-    static final int TEXT_AT = EXTRA_AT + 32;
+    static final int TEXT_AT = EXTRA_AT + 64;
     /** The longest argument vector taken (bytes, NULs included); a longer one is cut and flagged incomplete. */
     static final int ARGV_MAX = 256 << 10;
     /** The longest vector an exec record holds itself; a longer one comes in chunk records ahead of it. */
@@ -32,6 +33,7 @@ final class ExecRecordText {
     private final RecentText executables = new RecentText();
     private final RecentText directories = new RecentText();
     private final RecentText ttys = new RecentText();
+    private FileIdentity lastIdentity;
 
     /** The whole vector's size in the process, or {@link #ARGV_MAX} when it is longer. */
     static int argvBytesTaken(byte[] r) {
@@ -70,6 +72,26 @@ final class ExecRecordText {
                 NetlinkMessages.getInt(r, EXTRA_AT), base.gid(), base.egid(),
                 session(NetlinkMessages.getInt(r, EXTRA_AT + 4)), tty, base.comm(), executable, argv,
                 argvComplete, cwd, true, 0);
+    }
+
+    /**
+     * The executable's device, inode, size and modification time as the kernel had them at the exec (what statx of its
+     * path gives, for most file systems), or null when the process had no executable file. The last one is answered
+     * again when it repeats.
+     */
+    FileIdentity executableIdentity(byte[] r) {
+        long inode = NetlinkMessages.getLong(r, EXTRA_AT + 32);
+        int device = NetlinkMessages.getInt(r, EXTRA_AT + 28);
+        if (inode == 0 && device == 0) return null;
+        // the kernel's dev_t is major << 20 | minor; FileIdentity has statx's major << 32 | minor
+        long statxDevice = (long) (device >>> 20) << 32 | (device & 0xFFFFF);
+        long size = NetlinkMessages.getLong(r, EXTRA_AT + 40);
+        long mtimeNanos = NetlinkMessages.getLong(r, EXTRA_AT + 48) * 1_000_000_000L
+                + Integer.toUnsignedLong(NetlinkMessages.getInt(r, EXTRA_AT + 56));
+        FileIdentity last = lastIdentity;
+        if (last != null && last.inode() == inode && last.device() == statxDevice && last.size() == size
+                && last.mtimeNanos() == mtimeNanos) return last;
+        return lastIdentity = new FileIdentity(statxDevice, inode, size, mtimeNanos);
     }
 
     /** The session id, -1 when none was set (audit's {@code ses=4294967295}, which its mapper reports as -1). */

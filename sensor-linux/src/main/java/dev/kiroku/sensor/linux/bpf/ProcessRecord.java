@@ -1,6 +1,7 @@
 package dev.kiroku.sensor.linux.bpf;
 
 import dev.kiroku.sensor.linux.audit.ExecActivity;
+import dev.kiroku.sensor.linux.procfs.FileIdentity;
 
 import java.time.Instant;
 
@@ -20,17 +21,20 @@ import java.time.Instant;
  * @param comm              for an exec, the new image's command name (at most 15 bytes); null for a fork or an exit
  * @param exec              for an exec, the exec as audit would report it (executable, argv, cwd, login uid, session,
  *                          tty); else null
+ * @param executableIdentity for an exec, its executable's device, inode, size and modification time at the exec (null
+ *                          when it had none); else null
  */
 public record ProcessRecord(Kind kind, int pid, int ppid, int tid, Instant time, long monotonicNanos,
                             long startBoottimeNanos, long cgroupId, int uid, int euid, int gid, int egid, int exitStatus,
                             long pidNamespace, int namespacePid, long mountNamespace, long netNamespace,
-                            String comm, ExecActivity exec) {
+                            String comm, ExecActivity exec,
+                            FileIdentity executableIdentity) {
 
     public enum Kind { FORK, EXEC, EXIT }
 
-    ProcessRecord withExec(ExecActivity details) {
+    ProcessRecord withExec(ExecActivity details, FileIdentity identity) {
         return new ProcessRecord(kind, pid, ppid, tid, time, monotonicNanos, startBoottimeNanos, cgroupId, uid, euid, gid,
-                egid, exitStatus, pidNamespace, namespacePid, mountNamespace, netNamespace, comm, details);
+                egid, exitStatus, pidNamespace, namespacePid, mountNamespace, netNamespace, comm, details, identity);
     }
 
     /** The exit code 0..255, or -1 when a signal ended the process. */

@@ -2,15 +2,22 @@ package dev.kiroku.sensor.linux.bpf;
 
 import dev.kiroku.sensor.linux.RootAssumptions;
 import dev.kiroku.sensor.linux.audit.ExecActivity;
+import dev.kiroku.sensor.linux.procfs.FileIdentity;
+import dev.kiroku.sensor.linux.procfs.ProcFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.InputStreamReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -131,13 +138,62 @@ class BpfExecRecordLiveTest {
         assertThat(exec.namespacePid()).isEqualTo(1);
     }
 
+    @Test
+    void exec_record_has_the_identity_statx_gives_the_executable_also_deleted_and_replaced_in_place(@TempDir Path dir)
+            throws Exception {
+        assumeBpf();
+        Path program = dir.resolve("kiroku-true");
+        byte[] trueBytes = Files.readAllBytes(Path.of("/bin/true"));
+        Files.write(program, trueBytes);
+        Files.setPosixFilePermissions(program, PosixFilePermissions.fromString("rwx------"));
+        ConcurrentLinkedQueue<ProcessRecord> seen = new ConcurrentLinkedQueue<>();
+        try (BpfProcessSource source = new BpfProcessSource()) {
+            source.start(seen::add);
+            FileIdentity first = ProcFiles.identity(program.toString());
+            String marker = UUID.randomUUID().toString();
+            assertThat(new ProcessBuilder(program.toString(), marker).start().waitFor()).isZero();
+            assertThat(awaitExecRecord(source, seen, marker).executableIdentity()).isEqualTo(first);
+
+            // replaced in place: the same inode, another size and modification time
+            Files.write(program, Arrays.copyOf(trueBytes, trueBytes.length + 1));
+            Files.setLastModifiedTime(program, FileTime.from(Instant.parse("2020-01-02T03:04:05.123456789Z")));
+            FileIdentity second = ProcFiles.identity(program.toString());
+            assertThat(second.inode()).isEqualTo(first.inode());
+            assertThat(second).isNotEqualTo(first);
+            String again = UUID.randomUUID().toString();
+            assertThat(new ProcessBuilder(program.toString(), again).start().waitFor()).isZero();
+            assertThat(awaitExecRecord(source, seen, again).executableIdentity()).isEqualTo(second);
+
+            // deleted before it runs: exec'd through a descriptor the shell holds
+            String deleted = UUID.randomUUID().toString();
+            assertThat(new ProcessBuilder("/bin/sh", "-c", "exec 3< \"$0\"; rm \"$0\"; exec /proc/self/fd/3 \"$1\"",
+                    program.toString(), deleted).start().waitFor()).isZero();
+            ProcessRecord gone = awaitExecRecord(source, seen, deleted);
+            assertThat(Files.exists(program)).isFalse();
+            assertThat(gone.exec().executable()).isEqualTo(program + " (deleted)");
+            assertThat(gone.executableIdentity()).isEqualTo(second);
+            assertThat(source.status().malformed()).isZero();
+        }
+    }
+
+    /** The exec record whose second argument is the marker. */
+    private static ProcessRecord awaitExecRecord(BpfProcessSource source, ConcurrentLinkedQueue<ProcessRecord> seen,
+                                                 String marker) throws InterruptedException {
+        return awaitRecord(source, seen, e -> e.argv().size() > 1 && e.argv().get(1).equals(marker));
+    }
+
     private static ExecActivity awaitExec(BpfProcessSource source, ConcurrentLinkedQueue<ProcessRecord> seen,
                                           Predicate<ExecActivity> wanted) throws InterruptedException {
+        return awaitRecord(source, seen, wanted).exec();
+    }
+
+    private static ProcessRecord awaitRecord(BpfProcessSource source, ConcurrentLinkedQueue<ProcessRecord> seen,
+                                             Predicate<ExecActivity> wanted) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (System.nanoTime() < deadline) {
             source.pull();
             for (ProcessRecord r : seen) {
-                if (r.exec() != null && wanted.test(r.exec())) return r.exec();
+                if (r.exec() != null && wanted.test(r.exec())) return r;
             }
             Thread.sleep(20);
         }
