@@ -18,6 +18,8 @@ import dev.kiroku.event.binary.BinaryReader;
 import dev.kiroku.event.binary.BinaryWriter;
 import dev.kiroku.store.EventSchema;
 
+import org.apache.lucene.util.BytesRef;
+
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -48,7 +50,12 @@ final class EventBinary {
      * {@link Fields#PARENT_EXECUTABLE} doc values hold them (as a string's length + 2 otherwise), and
      * MD5 / SHA-1 as hash kind 3 when {@link Fields#PROCESS_MD5} / {@link Fields#PROCESS_SHA1} hold them.
      */
-    private static final byte VERSION = 4;
+    private static final byte VERSION = 5;
+    /**
+     * Version 4 (layout 5): as 5, but every process record is inline. Version 5 (layout 9) writes a
+     * process record as marker 3 when the document's {@link Fields#PROCESS} doc values hold it.
+     */
+    private static final byte VERSION_4 = 4;
     /** Version 3: the process hash of file, network and user events may come from doc values too. */
     private static final byte VERSION_3 = 3;
     /** Version 2 documents have the same layout as 3 (only process events' hashes in doc values). */
@@ -56,6 +63,13 @@ final class EventBinary {
     /** A process record's first byte: 0 = none, 1 = a process, 2 = a process followed by its MD5 and SHA-1. */
     private static final int PROCESS = 1;
     private static final int PROCESS_WITH_MORE_HASHES = 2;
+    /** A process record's first byte since version 5: the record is the document's {@link Fields#PROCESS} doc value. */
+    private static final int PROCESS_IN_COLUMN = 3;
+    /**
+     * Process records up to this many bytes go to the {@link Fields#PROCESS} doc values (Lucene takes
+     * terms up to 32,766 bytes); a longer one (a 100 KB argument vector) stays in the stored event.
+     */
+    static final int PROCESS_COLUMN_MAX = 8 * 1024;
     /** Payload tag of a file change whose content's SHA-256, MD5 and SHA-1 follow its process (tag 3: without). */
     private static final int FILE_WITH_DIGESTS = 9;
     private static final Incomplete[] INCOMPLETE = Incomplete.values();
@@ -73,8 +87,21 @@ final class EventBinary {
 
     /** A growable output buffer; one per thread is enough. */
     static final class Out extends BinaryWriter {
+        /** The event's process record when it goes to the {@link Fields#PROCESS} doc values, else empty. */
+        private final Out processRecord;
+
         Out() {
+            this(true);
+        }
+
+        private Out(boolean withProcessRecord) {
             super(512);
+            processRecord = withProcessRecord ? new Out(false) : null;
+        }
+
+        /** The process record of the event last encoded that belongs in the {@link Fields#PROCESS} doc values, or null. */
+        byte[] processColumn() {
+            return processRecord.length() == 0 ? null : processRecord.toByteArray();
         }
 
         @Override
@@ -98,6 +125,23 @@ final class EventBinary {
             } else {
                 b(2);
                 str(s);
+            }
+        }
+
+        /**
+         * An entity id ({@link dev.kiroku.event.EntityIds}: 20 characters of URL-safe base64): 0 = null,
+         * 1 = its 15 bytes, 2 = another string.
+         */
+        void entityId(String id) {
+            byte[] raw = id == null ? null : EntityIdBytes.decode(id);
+            if (id == null) {
+                b(0);
+            } else if (raw != null) {
+                b(1);
+                bytes(raw, 0, raw.length);
+            } else {
+                b(2);
+                str(id);
             }
         }
 
@@ -139,6 +183,9 @@ final class EventBinary {
 
         /** The (first) doc value of a keyword field of the document, or null. */
         String column(String field);
+
+        /** The document's {@link Fields#PROCESS} doc value (a process record), or null. */
+        BytesRef processColumn();
     }
 
     /** The envelope of a known event (tests, and re-encoding). */
@@ -171,6 +218,13 @@ final class EventBinary {
                     case Fields.PROCESS_SHA1 -> p == null ? null : p.sha1();
                     default -> null;
                 };
+            }
+
+            public BytesRef processColumn() {
+                Out out = new Out();
+                encode(e, out);
+                byte[] record = out.processColumn();
+                return record == null ? null : new BytesRef(record);
             }
         };
     }
@@ -222,6 +276,7 @@ final class EventBinary {
 
     static void encode(Event e, Out out) {
         out.reset();
+        out.processRecord.reset();
         out.b(VERSION);
         out.strOrColumn(e.hostName(), inColumn(e.hostName()));
         out.uvarint(e.incomplete().size());
@@ -311,63 +366,87 @@ final class EventBinary {
         }
     }
 
+    /** The process record, in the {@link Fields#PROCESS} doc values when it is short enough, else inline. */
     private static void process(Out out, ProcessInfo p, boolean hashInDocValues) {
         if (p == null) {
             out.b(0);
             return;
         }
+        Out column = out.processRecord;
+        processRecord(column, p, hashInDocValues);
+        if (column.length() <= PROCESS_COLUMN_MAX) {
+            out.b(PROCESS_IN_COLUMN);
+        } else {
+            out.bytes(column.buffer(), 0, column.length());
+            column.reset();
+        }
+    }
+
+    /**
+     * A process record (version 5). What a host's processes share comes first and what is the
+     * process's own last (parent, user, namespaces, directory, executable and arguments, then its
+     * entity id, pid and start): the {@link Fields#PROCESS} doc values keep their distinct records
+     * sorted, and sorted neighbours then share long prefixes, which Lucene writes once.
+     */
+    private static void processRecord(Out out, ProcessInfo p, boolean hashInDocValues) {
         boolean moreHashes = p.md5() != null || p.sha1() != null;
         out.b(moreHashes ? PROCESS_WITH_MORE_HASHES : PROCESS);
-        out.str(p.entityId());
-        out.varint(p.pid());
-        out.instant(p.startTime());
         ProcessInfo.ParentRef parent = p.parent();
         if (parent == null) {
             out.b(0);
         } else {
             out.b(1);
-            out.str(parent.entityId());
+            out.entityId(parent.entityId());
             out.varint(parent.pid());
             out.strOrColumn(parent.executable(), inColumn(parent.executable()));
             out.strings(parent.args());
         }
-        out.strOrColumn(p.executable(), inColumn(p.executable()));
-        out.strings(p.args());
-        out.str(p.workingDirectory());
-        if (hashInDocValues) out.b(3);
-        else out.hash(p.sha256());
-        ProcessInfo.Credentials c = p.user();
-        if (c == null) {
-            out.b(0);
-        } else {
-            out.b(1);
-            out.varint(c.uid());
-            out.str(c.name());
-            out.varint(c.euid());
-            out.str(c.effectiveName());
-            out.varint(c.loginUid());
-            out.varint(c.gid());
-            out.varint(c.egid());
-        }
+        credentials(out, p.user());
         out.varint(p.session());
         out.str(p.tty());
-        ProcessInfo.Namespaces ns = p.namespaces();
-        if (ns == null) {
-            out.b(0);
-        } else {
-            out.b(1);
-            out.str(ns.cgroup());
-            out.str(ns.containerId());
-            out.varint(ns.pidNamespace());
-            out.varint(ns.mountNamespace());
-            out.varint(ns.netNamespace());
-        }
+        namespaces(out, p.namespaces());
+        out.str(p.workingDirectory());
+        out.strOrColumn(p.executable(), inColumn(p.executable()));
+        out.strings(p.args());
+        if (hashInDocValues) out.b(3);
+        else out.hash(p.sha256());
         if (moreHashes) {
             if (inColumn(p.md5())) out.b(3);
             else out.hash(p.md5(), 16);
             if (inColumn(p.sha1())) out.b(3);
             else out.hash(p.sha1(), 20);
         }
+        out.entityId(p.entityId());
+        out.varint(p.pid());
+        out.instant(p.startTime());
+    }
+
+    private static void credentials(Out out, ProcessInfo.Credentials c) {
+        if (c == null) {
+            out.b(0);
+            return;
+        }
+        out.b(1);
+        out.varint(c.uid());
+        out.str(c.name());
+        out.varint(c.euid());
+        out.str(c.effectiveName());
+        out.varint(c.loginUid());
+        out.varint(c.gid());
+        out.varint(c.egid());
+    }
+
+    private static void namespaces(Out out, ProcessInfo.Namespaces ns) {
+        if (ns == null) {
+            out.b(0);
+            return;
+        }
+        out.b(1);
+        out.str(ns.cgroup());
+        out.str(ns.containerId());
+        out.varint(ns.pidNamespace());
+        out.varint(ns.mountNamespace());
+        out.varint(ns.netNamespace());
     }
 
     // ------------------------------------------------------------------ reading
@@ -375,7 +454,7 @@ final class EventBinary {
     /** @throws MalformedEventException when the bytes are neither this format nor EventCodec JSON */
     static Event decode(byte[] bytes, int offset, int length, Envelope envelope) {
         if (length > 0 && bytes[offset] == '{') return EventCodec.decode(bytes, offset, length);
-        if (length == 0 || bytes[offset] != VERSION && bytes[offset] != VERSION_3 && bytes[offset] != VERSION_2) {
+        if (length == 0 || bytes[offset] != VERSION && bytes[offset] != VERSION_4 && bytes[offset] != VERSION_3 && bytes[offset] != VERSION_2) {
             throw new MalformedEventException("not a stored Kiroku event (format byte)", null);
         }
         try {
@@ -450,7 +529,7 @@ final class EventBinary {
         }
 
         Event event() {
-            String host = version >= VERSION ? strOrColumn(EventSchema.HOST_NAME) : str();
+            String host = version >= VERSION_4 ? strOrColumn(EventSchema.HOST_NAME) : str();
             int flags = Math.toIntExact(uvarint());
             List<Incomplete> incomplete = new ArrayList<>(Math.min(flags, INCOMPLETE.length));
             for (int i = 0; i < flags; i++) incomplete.add(BinaryReader.at(INCOMPLETE, uvarint()));
@@ -506,7 +585,41 @@ final class EventBinary {
         ProcessInfo process() {
             int marker = b();
             if (marker == 0) return null;
-            if (marker != PROCESS && marker != PROCESS_WITH_MORE_HASHES) throw new IllegalStateException("bad process marker " + marker);
+            if (marker == PROCESS_IN_COLUMN && version >= VERSION) {
+                BytesRef record = envelope.processColumn();
+                if (record == null) throw new IllegalStateException("no " + Fields.PROCESS + " doc value");
+                In column = new In(record.bytes, record.offset, record.offset + record.length, version, envelope);
+                ProcessInfo process = column.processRecord(column.b());
+                if (!column.atEnd()) throw new IllegalStateException("trailing bytes in " + Fields.PROCESS);
+                return process;
+            }
+            return version >= VERSION ? processRecord(marker) : processBeforeVersion5(marker);
+        }
+
+        /** The rest of a process record of version 5 after its marker (the order of {@link EventBinary#processRecord}). */
+        private ProcessInfo processRecord(int marker) {
+            checkProcessMarker(marker);
+            ProcessInfo.ParentRef parent = null;
+            if (b() != 0) parent = new ProcessInfo.ParentRef(entityId(), int32(), strOrColumn(Fields.PARENT_EXECUTABLE), strings());
+            ProcessInfo.Credentials user = credentials();
+            long session = varint();
+            String tty = str();
+            ProcessInfo.Namespaces ns = namespaces();
+            String cwd = str();
+            String executable = strOrColumn("process.executable");
+            List<String> args = strings();
+            String sha = hash();
+            String md5 = marker == PROCESS_WITH_MORE_HASHES ? hash(16, Fields.PROCESS_MD5) : null;
+            String sha1 = marker == PROCESS_WITH_MORE_HASHES ? hash(20, Fields.PROCESS_SHA1) : null;
+            String entityId = entityId();
+            int pid = int32();
+            Instant start = instant();
+            return new ProcessInfo(entityId, pid, start, parent, executable, args, cwd, sha, user, session, tty, ns, md5, sha1);
+        }
+
+        /** The rest of a process record of versions 2 to 4 after its marker. */
+        private ProcessInfo processBeforeVersion5(int marker) {
+            checkProcessMarker(marker);
             String entityId = str();
             int pid = int32();
             Instant start = instant();
@@ -514,22 +627,41 @@ final class EventBinary {
             if (b() != 0) {
                 String parentId = str();
                 int parentPid = int32();
-                String parentExecutable = version >= VERSION ? strOrColumn(Fields.PARENT_EXECUTABLE) : str();
+                String parentExecutable = version >= VERSION_4 ? strOrColumn(Fields.PARENT_EXECUTABLE) : str();
                 parent = new ProcessInfo.ParentRef(parentId, parentPid, parentExecutable, strings());
             }
-            String executable = version >= VERSION ? strOrColumn("process.executable") : str();
+            String executable = version >= VERSION_4 ? strOrColumn("process.executable") : str();
             List<String> args = strings();
             String cwd = str();
             String sha = hash();
-            ProcessInfo.Credentials user = null;
-            if (b() != 0) user = new ProcessInfo.Credentials(int32(), str(), int32(), str(), int32(), int32(), int32());
+            ProcessInfo.Credentials user = credentials();
             long session = varint();
             String tty = str();
-            ProcessInfo.Namespaces ns = null;
-            if (b() != 0) ns = new ProcessInfo.Namespaces(str(), str(), varint(), varint(), varint());
+            ProcessInfo.Namespaces ns = namespaces();
             String md5 = marker == PROCESS_WITH_MORE_HASHES ? hash(16, Fields.PROCESS_MD5) : null;
             String sha1 = marker == PROCESS_WITH_MORE_HASHES ? hash(20, Fields.PROCESS_SHA1) : null;
             return new ProcessInfo(entityId, pid, start, parent, executable, args, cwd, sha, user, session, tty, ns, md5, sha1);
+        }
+
+        private static void checkProcessMarker(int marker) {
+            if (marker != PROCESS && marker != PROCESS_WITH_MORE_HASHES) throw new IllegalStateException("bad process marker " + marker);
+        }
+
+        private ProcessInfo.Credentials credentials() {
+            return b() == 0 ? null : new ProcessInfo.Credentials(int32(), str(), int32(), str(), int32(), int32(), int32());
+        }
+
+        private ProcessInfo.Namespaces namespaces() {
+            return b() == 0 ? null : new ProcessInfo.Namespaces(str(), str(), varint(), varint(), varint());
+        }
+
+        /** An entity id written by {@link Out#entityId}. */
+        private String entityId() {
+            int kind = b();
+            if (kind == 0) return null;
+            if (kind == 2) return str();
+            if (kind != 1) throw new IllegalStateException("bad entity id kind " + kind);
+            return EntityIdBytes.encode(array(), skip(EntityIdBytes.LENGTH));
         }
     }
 }

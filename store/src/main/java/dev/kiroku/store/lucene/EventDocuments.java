@@ -111,6 +111,8 @@ final class EventDocuments {
         EventBinary.Out out = BUFFERS.get();
         EventBinary.encode(event, out);
         doc.add(new StoredField(Fields.SOURCE, out.toByteArray()));
+        byte[] processRecord = out.processColumn();
+        if (processRecord != null) doc.add(new SortedDocValuesField(Fields.PROCESS, new BytesRef(processRecord)));
         String causeHash = EventBinary.hashOfCause(event);
         if (causeHash != null) doc.add(new SortedDocValuesField(Fields.PROCESS_SHA256, Utf8.bytes(causeHash)));
         ProcessInfo process = EventBinary.processOf(event.payload());

@@ -30,6 +30,14 @@ final class Fields {
     static final String PROCESS_SHA1 = "_process_sha1";
 
     /**
+     * Sorted doc values (not searchable) with the event's process record in {@link EventBinary}'s
+     * form, which the stored event then leaves out: a process's file, network and exit events
+     * repeat its entity id, arguments, parent and user, and doc values keep each distinct record
+     * once per segment behind an ordinal per event.
+     */
+    static final String PROCESS = "_process";
+
+    /**
      * Keyword fields with few distinct values whose words are found from the keyword terms when a
      * query runs ({@link WordsOfKeywordsQuery}) instead of a {@code .words} field in every document:
      * executables repeat over millions of events, and their words were a sixth of the postings.

@@ -77,6 +77,7 @@ final class HitReader {
         private final SortedDocValues parentExecutables;
         private final SortedDocValues md5s;
         private final SortedDocValues sha1s;
+        private final SortedDocValues processes;
 
         Columns(LeafReader leaf) throws IOException {
             hosts = DocValues.getSortedSet(leaf, EventSchema.HOST_NAME);
@@ -84,6 +85,15 @@ final class HitReader {
             parentExecutables = DocValues.getSorted(leaf, Fields.PARENT_EXECUTABLE);
             md5s = DocValues.getSorted(leaf, Fields.PROCESS_MD5);
             sha1s = DocValues.getSorted(leaf, Fields.PROCESS_SHA1);
+            processes = DocValues.getSorted(leaf, Fields.PROCESS);
+        }
+
+        BytesRef process(int doc) {
+            try {
+                return processes.advanceExact(doc) ? processes.lookupOrd(processes.ordValue()) : null;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
 
         String value(String field, int doc) {
@@ -159,6 +169,10 @@ final class HitReader {
 
                 public String column(String field) {
                     return leafColumns.value(field, leafDoc);
+                }
+
+                public BytesRef processColumn() {
+                    return leafColumns.process(leafDoc);
                 }
             });
         }

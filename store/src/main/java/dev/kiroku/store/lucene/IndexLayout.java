@@ -32,11 +32,13 @@ final class IndexLayout {
      * index has the points of an older layout keeps adding them (6 was an experiment never shipped,
      * refused). 8 (2026-11-28): {@code event.category}, {@code event.action} and {@code network.transport}
      * join the combined term and keep only their doc values; an index with their own terms keeps adding them.
+     * 9 (2026-11-28): an event's process record is kept in the {@link Fields#PROCESS} doc values (once per
+     * distinct record and segment) instead of in its stored bytes ({@link EventBinary} version 5).
      * Partitions without the key are older
      * layouts, which queries still read (they search both structures); a partition of a newer
      * layout than this build knows is refused, never misread.
      */
-    static final int LAYOUT = 8;
+    static final int LAYOUT = 9;
     static final String LAYOUT_KEY = "kiroku.layout";
     /** Layout 6 (process fields once per process, branch s6-store) was never shipped: refused too. */
     private static final int UNSHIPPED_LAYOUT = 6;

@@ -42,7 +42,8 @@ class ProcessHashesStoredTest {
         EventBinary.encode(events.get(1), plain);
         EventBinary.Out more = new EventBinary.Out();
         EventBinary.encode(events.get(0), more);
-        assertThat(more.length() - plain.length()).as("MD5 and SHA-1 are kept in doc values: two kind bytes in the stored event").isEqualTo(2);
+        assertThat(more.processColumn().length - plain.processColumn().length)
+                .as("MD5 and SHA-1 are kept in doc values: two kind bytes in the process record").isEqualTo(2);
 
         InstantSource clock = InstantSource.fixed(T0.plusSeconds(60));
         try (LuceneEventStore store = new LuceneEventStore(dir, clock, LuceneStoreOptions.defaults())) {
