@@ -66,10 +66,11 @@ final class EventBinary {
     /** A process record's first byte since version 5: the record is the document's {@link Fields#PROCESS} doc value. */
     private static final int PROCESS_IN_COLUMN = 3;
     /**
-     * Process records up to this many bytes go to the {@link Fields#PROCESS} doc values (Lucene takes
-     * terms up to 32,766 bytes); a longer one (a 100 KB argument vector) stays in the stored event.
+     * Process records up to this many bytes go to the {@link Fields#PROCESS} doc values; a longer one
+     * (a 100 KB argument vector) stays in the stored event. Lucene takes values up to 32,766 bytes,
+     * but reading one hit's record decompresses its block of 64, which long records would make slow.
      */
-    static final int PROCESS_COLUMN_MAX = 8 * 1024;
+    static final int PROCESS_COLUMN_MAX = 4 * 1024;
     /** Payload tag of a file change whose content's SHA-256, MD5 and SHA-1 follow its process (tag 3: without). */
     private static final int FILE_WITH_DIGESTS = 9;
     private static final Incomplete[] INCOMPLETE = Incomplete.values();
