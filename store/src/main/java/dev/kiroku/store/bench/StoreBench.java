@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -81,8 +82,10 @@ public final class StoreBench {
      */
     public static Map<String, Object> run(boolean quick, boolean json, PrintStream out, Path workDir, JournalMeter journal) {
         long events = Long.getLong("kiroku.bench.events", quick ? 600_000 : 10_000_000);
-        // The pool repeats every poolSize events; -Dkiroku.bench.pool=N sets it (N = events: no event repeats).
+        // The pool repeats every poolSize events; -Dkiroku.bench.pool=N sets it (N = events: no event repeats;
+        // 0: events generated while they are ingested, never repeating, without holding them all in memory).
         int poolSize = Integer.getInteger("kiroku.bench.pool", quick ? 150_000 : 400_000);
+        boolean live = poolSize == 0;
         int hosts = quick ? 200 : 1_000;
         Duration span = quick ? Duration.ofHours(30) : Duration.ofDays(3);
         Path dir = workDir.resolve("store");
@@ -118,10 +121,12 @@ public final class StoreBench {
         // The server stores what agents ship: each batch is one agent's consecutive events.
         for (int t = 0; t < THREADS; t++) pools.set(t, inAgentRuns(pools.get(t), AGENT_RUN));
         r.put("agent_run", AGENT_RUN);
-        log(out, json, "generated a pool of " + poolSize + " distinct events over " + hosts + " hosts");
+        log(out, json, live ? "events generated while ingested, never repeating, over " + hosts + " hosts"
+                : "generated a pool of " + poolSize + " distinct events over " + hosts + " hosts");
+        Templates templates = live ? stream -> new LiveEvents(stream, hosts, fresh) : stream -> cycling(pools.get(stream));
 
         // Baseline: canonical encoding of the same events (what the store must at least do per event).
-        List<Event> sample = pools.getFirst();
+        List<Event> sample = live ? first(templates.of(0), quick ? 150_000 : 400_000) : pools.getFirst();
         long codecBytes = 0;
         int encoded = 0;
         long t0 = System.nanoTime();
@@ -146,7 +151,7 @@ public final class StoreBench {
                 r.put(key, null);
             }
         } else {
-            ingestAll(r, out, json, dir, clock, options, pools, events, span, hosts);
+            ingestAll(r, out, json, dir, clock, options, templates, events, span, hosts);
             writeMarker(marker, identity);
         }
         long bytes = treeSize(dir);
@@ -191,7 +196,7 @@ public final class StoreBench {
             r.put("count_all_ms", round2((System.nanoTime() - cs) / 1e6));
             if (total != events) throw new IllegalStateException("stored " + total + " of " + events + " events");
         }
-        r.put("journal_bytes_per_event", journal == null ? null : round1((double) journalBytes(journal, pools, events, stepNanos(span, events), hosts, workDir) / events));
+        r.put("journal_bytes_per_event", journal == null ? null : round1((double) journalBytes(journal, templates, events, stepNanos(span, events), hosts, workDir) / events));
         r.put("ingest_vs_codec_encode_ratio", reuse ? null : round2(((Number) r.get("ingest_eps")).doubleValue() / ((Number) r.get("baseline_codec_encode_eps")).doubleValue()));
         r.put("index_vs_codec_bytes_ratio", round2((double) r.get("index_bytes_per_event") / (double) r.get("baseline_codec_bytes_per_event")));
         r.put("target_ingest_eps_50000_met", reuse ? null : ((Number) r.get("ingest_eps")).longValue() >= 50_000);
@@ -212,7 +217,7 @@ public final class StoreBench {
 
     /** Ingests the pools' events with {@link #appenders()} threads and records the rate and the CPU time it took. */
     private static void ingestAll(Map<String, Object> r, PrintStream out, boolean json, Path dir, InstantSource clock,
-                                  LuceneStoreOptions options, List<List<Event>> pools, long events, Duration span, int hosts) {
+                                  LuceneStoreOptions options, Templates templates, long events, Duration span, int hosts) {
         long ingestNanos;
         long ingestCpuNanos;
         try (LuceneEventStore store = new LuceneEventStore(dir, clock, options)) {
@@ -220,6 +225,7 @@ public final class StoreBench {
             long stepNanos = stepNanos(span, events);
             AtomicReference<Throwable> failure = new AtomicReference<>();
             AtomicLong ingestThreadsCpu = new AtomicLong();
+            Generation generation = new Generation();
             List<Thread> threads = new ArrayList<>();
             long start = System.nanoTime();
             long cpuStart = processCpuNanos();
@@ -229,11 +235,11 @@ public final class StoreBench {
             for (int t = 0; t < appenders; t++) {
                 List<Iterator<Event>> streams = new ArrayList<>();
                 for (int stream = t; stream < THREADS; stream += appenders) {
-                    streams.add(threadEvents(pools.get(stream), stream, perThread, stepNanos, hosts));
+                    streams.add(threadEvents(templates.of(stream), stream, perThread, stepNanos, hosts));
                 }
                 threads.add(Thread.ofPlatform().name("ingest-" + t).start(() -> {
                     try {
-                        ingest(store, streams);
+                        ingest(store, streams, generation);
                     } catch (Throwable e) {
                         failure.set(e);
                     } finally {
@@ -244,9 +250,12 @@ public final class StoreBench {
             for (Thread t : threads) t.join();
             if (failure.get() != null) throw new IllegalStateException("ingest failed", failure.get());
             store.commit();
-            ingestNanos = System.nanoTime() - start;
-            ingestCpuNanos = processCpuNanos() - cpuStart;
-            ThreadCpu.since(threadsAtStart, ingestThreadsCpu.get(), ingestCpuNanos).forEach((kind, nanos) -> r.put("ingest_cpu_s_" + kind, round1(nanos / 1e9)));
+            // Making the events is the bench's work, not the store's: its time and CPU are left out
+            // (the appending thread waits for it, so its wall time is left out too).
+            ingestNanos = System.nanoTime() - start - generation.wallNanos.get();
+            ingestCpuNanos = processCpuNanos() - cpuStart - generation.cpuNanos.get();
+            r.put("generate_cpu_s", round1(generation.cpuNanos.get() / 1e9));
+            ThreadCpu.since(threadsAtStart, ingestThreadsCpu.get() - generation.cpuNanos.get(), ingestCpuNanos).forEach((kind, nanos) -> r.put("ingest_cpu_s_" + kind, round1(nanos / 1e9)));
             // Closed days are compacted by the maintenance thread once idle, during the ingest or
             // after it depending on the ingest's speed: finish that here, so that the bytes always
             // measure compacted closed days and the compaction's CPU is counted either way.
@@ -280,12 +289,17 @@ public final class StoreBench {
     }
 
     /** Appends the streams' events in batches, the streams taking turns batch by batch. */
-    private static void ingest(LuceneEventStore store, List<Iterator<Event>> streams) {
+    private static void ingest(LuceneEventStore store, List<Iterator<Event>> streams, Generation generation) {
         List<Event> batch = new ArrayList<>(BATCH);
+        var cpu = ManagementFactory.getThreadMXBean();
         for (boolean any = true; any; ) {
             any = false;
             for (Iterator<Event> events : streams) {
+                long wall = System.nanoTime();
+                long own = cpu.getCurrentThreadCpuTime();
                 while (events.hasNext() && batch.size() < BATCH) batch.add(events.next());
+                generation.cpuNanos.addAndGet(cpu.getCurrentThreadCpuTime() - own);
+                generation.wallNanos.addAndGet(System.nanoTime() - wall);
                 if (batch.isEmpty()) continue;
                 any = true;
                 var result = store.append(batch);
@@ -308,8 +322,64 @@ public final class StoreBench {
         return ordered;
     }
 
+    /** Time and CPU the appending threads spent making events (pool or live), left out of the ingest's. */
+    private static final class Generation {
+        final AtomicLong wallNanos = new AtomicLong();
+        final AtomicLong cpuNanos = new AtomicLong();
+    }
+
+    /** Where a stream's events come from (agent, host and payload; {@link #threadEvents} gives each its sequence and time). */
+    @FunctionalInterface
+    private interface Templates {
+        /** The stream's templates from its first; the same each time it is called. */
+        Supplier<Event> of(int stream);
+    }
+
+    private static Supplier<Event> cycling(List<Event> pool) {
+        int[] next = {0};
+        return () -> {
+            Event e = pool.get(next[0]);
+            next[0] = (next[0] + 1) % pool.size();
+            return e;
+        };
+    }
+
+    private static List<Event> first(Supplier<Event> templates, int count) {
+        List<Event> out = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) out.add(templates.get());
+        return out;
+    }
+
+    /**
+     * A stream's events made as they are needed (pool 0): its hosts take turns, each with a run of
+     * {@link #AGENT_RUN} events, from a generator of the stream's own, so nothing repeats and
+     * nothing is held.
+     */
+    private static final class LiveEvents implements Supplier<Event> {
+        private final SyntheticEvents generator;
+        private final int[] hosts;
+        private int host;
+        private int inRun;
+
+        LiveEvents(int stream, int hostCount, boolean fresh) {
+            generator = fresh ? new SyntheticEvents(42 + stream, hostCount) : SyntheticEvents.withProcessTables(42 + stream, hostCount);
+            if (moreHashes()) generator.withMoreHashes();
+            hosts = java.util.stream.IntStream.range(0, hostCount).filter(h -> h % THREADS == stream).toArray();
+        }
+
+        @Override
+        public Event get() {
+            if (inRun == AGENT_RUN) {
+                inRun = 0;
+                host = (host + 1) % hosts.length;
+            }
+            inRun++;
+            return generator.event(hosts[host], 1, START);
+        }
+    }
+
     /** The events one ingest thread stores, in order; the same each time it is called. */
-    private static Iterator<Event> threadEvents(List<Event> pool, int thread, long count, long stepNanos, int hosts) {
+    private static Iterator<Event> threadEvents(Supplier<Event> templates, int thread, long count, long stepNanos, int hosts) {
         long[] sequences = new long[hosts];
         return new Iterator<>() {
             long i;
@@ -322,7 +392,7 @@ public final class StoreBench {
             @Override
             public Event next() {
                 if (!hasNext()) throw new java.util.NoSuchElementException();
-                Event template = pool.get((int) (i % pool.size()));
+                Event template = templates.get();
                 int host = Integer.parseInt(template.agentId().substring(6));
                 Instant at = START.plusNanos((i * THREADS + thread) * stepNanos);
                 i++;
@@ -332,7 +402,7 @@ public final class StoreBench {
     }
 
     /** Journals the stored events again, one journal per ingest thread in parallel, and returns their bytes on disk. */
-    private static long journalBytes(JournalMeter meter, List<List<Event>> pools, long events, long stepNanos, int hosts,
+    private static long journalBytes(JournalMeter meter, Templates templates, long events, long stepNanos, int hosts,
                                      Path workDir) {
         long perThread = events / THREADS;
         long[] bytes = new long[THREADS];
@@ -344,7 +414,7 @@ public final class StoreBench {
             threads.add(Thread.ofPlatform().name("journal-" + t).start(() -> {
                 try {
                     deleteTree(dir);
-                    bytes[thread] = meter.bytesOnDisk(threadEvents(pools.get(thread), thread, perThread, stepNanos, hosts), dir);
+                    bytes[thread] = meter.bytesOnDisk(threadEvents(templates.of(thread), thread, perThread, stepNanos, hosts), dir);
                     deleteTree(dir);
                 } catch (Throwable e) {
                     failure.set(e);
