@@ -10,7 +10,10 @@ import dev.kiroku.store.EventQuery;
 import dev.kiroku.store.Hit;
 import dev.kiroku.store.MutableClock;
 import dev.kiroku.store.TestEvents;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.StoredField;
 import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexableField;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.SortedDocValues;
@@ -21,7 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -81,6 +86,53 @@ class ProcessRecordsTest {
         try (LuceneEventStore store = new LuceneEventStore(dir, clock, LuceneStoreOptions.defaults())) {
             assertThat(store.search(EventQuery.all().limit(1000)).hits().stream().map(Hit::event).toList())
                     .as("the same from the merged segment").containsExactlyInAnyOrderElementsOf(events);
+        }
+    }
+
+    /**
+     * A partition of layout 8 (its events' process records in their stored bytes, version 4) goes on
+     * being written by layout 9, and both kinds of document read back.
+     */
+    @Test
+    void a_partition_of_layout_8_reads_its_old_events_beside_new_ones() throws Exception {
+        // the bytes main 81c868c stored for this connection (EventDocumentsTest has the same fixture)
+        String v4 = "0401000401047463700931302e302e302e3280f1040931302e302e302e39f60601021541414543417751464267634943516f4c4441304f"
+                + "a44201e098f6fc0c000106656e742d300201010873797374656d640103056375726c032d7309687474703a2f2f780c2f686f6d652f61"
+                + "6c6963650301d00f06616c696365d00f06616c696365d00fd00fd00f06067074732f30000303";
+        ProcessInfo curl = new ProcessInfo("AAECAwQFBgcICQoLDA0O", 4242, Instant.parse("2025-03-10T11:00:00Z"),
+                new ProcessInfo.ParentRef("ent-0", 1, "/usr/lib/systemd/systemd", List.of("systemd")),
+                "/usr/bin/curl", List.of("curl", "-s", "http://x"), "/home/alice", "ab".repeat(32),
+                new ProcessInfo.Credentials(1000, "alice", 1000, "alice", 1000, 1000, 1000), 3, "pts/0", null)
+                .withHashes("cd".repeat(16), "ef".repeat(20), "ab".repeat(32));
+        Event old = new Event("agent-1", 7, Instant.parse("2025-03-10T12:00:00Z"), "web-1", List.of(),
+                new NetworkActivity(NetworkActivity.Action.CONNECT, "tcp", "10.0.0.2", 40000, "10.0.0.9", 443, true, curl));
+        Document doc = new Document();
+        for (IndexableField field : EventDocuments.of(old).getFields()) {
+            if (!field.name().equals(Fields.SOURCE) && !field.name().equals(Fields.PROCESS)) doc.add(field);
+        }
+        doc.add(new StoredField(Fields.SOURCE, HexFormat.of().parseHex(v4)));
+        Path day = dir.resolve("2025-03-10");
+        try (IndexWriter writer = new IndexWriter(FSDirectory.open(day), IndexLayout.writerConfig(LuceneStoreOptions.defaults()))) {
+            writer.addDocument(doc);
+            writer.setLiveCommitData(Map.of(IndexLayout.LAYOUT_KEY, "8").entrySet());
+        }
+        Event later = new Event("agent-1", 8, Instant.parse("2025-03-10T12:00:01Z"), "web-1", List.of(),
+                new FileChange(FileChange.Action.CREATE, "/tmp/x", null, false, curl));
+        MutableClock clock = new MutableClock(T0.plusSeconds(6 * 3600));
+        try (LuceneEventStore store = new LuceneEventStore(dir, clock, LuceneStoreOptions.defaults())) {
+            store.append(List.of(later));
+            store.commit();
+            assertThat(store.search(EventQuery.all().limit(10)).hits().stream().map(Hit::event).toList())
+                    .containsExactly(later, old);
+            assertThat(store.count(EventQuery.parse("process.entity_id:AAECAwQFBgcICQoLDA0O", clock))).isEqualTo(2L);
+        }
+        try (IndexWriter writer = new IndexWriter(FSDirectory.open(day), IndexLayout.writerConfig(LuceneStoreOptions.defaults()))) {
+            writer.forceMerge(1);
+            assertThat(writer.getLiveCommitData()).contains(Map.entry(IndexLayout.LAYOUT_KEY, "9"));
+        }
+        try (LuceneEventStore store = new LuceneEventStore(dir, clock, LuceneStoreOptions.defaults())) {
+            assertThat(store.search(EventQuery.all().limit(10)).hits().stream().map(Hit::event).toList())
+                    .as("the same from one merged segment").containsExactly(later, old);
         }
     }
 
