@@ -304,20 +304,52 @@ public final class Journal implements AutoCloseable {
         }
     }
 
-    /** The flusher's periodic work: write what is buffered, retry a failing disk, apply retention. */
-    private synchronized void tick() {
-        if (state == JournalStatus.State.CLOSED) return;
-        try {
-            if (state != JournalStatus.State.OK && clock.instant().isBefore(retryAt)) return;
-            if (writeAndSync()) {
+    /**
+     * The flusher's periodic work: write what is buffered, retry a failing disk, apply retention.
+     * The device sync runs without the lock, so that the recorder's appends do not wait for the
+     * disk; the cursor is persisted only after the sync succeeded.
+     */
+    private void tick() {
+        SegmentWriter.PendingSync sync;
+        synchronized (this) {
+            if (state == JournalStatus.State.CLOSED) return;
+            try {
+                if (state != JournalStatus.State.OK && clock.instant().isBefore(retryAt)) return;
+                if (!writePending()) return;
+                sync = writer.takeSync();
+            } catch (RuntimeException e) {
+                flushFailed(e);
+                return;
+            }
+        }
+        IOException failure = null;
+        if (sync != null) {
+            try {
+                writer.run(sync);
+            } catch (IOException e) {
+                failure = e;
+            }
+        }
+        synchronized (this) {
+            if (sync != null) writer.taken(sync, failure != null);
+            if (state == JournalStatus.State.CLOSED) return;
+            try {
+                if (failure != null) {
+                    writeFailed(failure);
+                    return;
+                }
                 if (cursorDirty) persistCursor();
                 else persistAcknowledgedIfDue();
+                if (state == JournalStatus.State.OK) enforceLimits();
+            } catch (RuntimeException e) {
+                flushFailed(e);
             }
-            if (state == JournalStatus.State.OK) enforceLimits();
-        } catch (RuntimeException e) {
-            lastError = "journal flush failed: " + e;
-            LOG.log(System.Logger.Level.ERROR, lastError, e);
         }
+    }
+
+    private void flushFailed(RuntimeException e) {
+        lastError = "journal flush failed: " + e;
+        LOG.log(System.Logger.Level.ERROR, lastError, e);
     }
 
     private Event enqueue(Event event) {

@@ -2,6 +2,7 @@ package dev.kiroku.agent.journal;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +22,8 @@ final class SegmentWriter {
     private FileChannel channel;
     private boolean unsynced;
     private boolean directoryChanged;
+    /** The channel a sync taken by {@link #takeSync} is forcing outside the journal's lock, or null. */
+    private FileChannel syncing;
 
     SegmentWriter(Path dir, ChannelOpener opener, long segmentBytes, boolean fsync) {
         this.dir = dir;
@@ -56,17 +59,63 @@ final class SegmentWriter {
     /** Forces written blocks (and new segment names) to the device when the durability asks for it. */
     void sync() throws IOException {
         if (!fsync) return;
-        if (unsynced && channel != null) channel.force(false);
+        if (owesForce() && channel != null) channel.force(false);
         unsynced = false;
         if (directoryChanged) Cursor.syncDirectory(dir);
         directoryChanged = false;
+    }
+
+    /**
+     * What {@link #sync} would do now, taken to be run by {@link #run} without the journal's lock
+     * (so that appends go on while the device syncs): null when nothing is owed. Until
+     * {@link #taken} is called, a roll or a sync forces the channel itself again, so that no
+     * caller learns "synced" before the data is.
+     */
+    PendingSync takeSync() {
+        if (!fsync || (!unsynced && !directoryChanged)) return null;
+        PendingSync sync = new PendingSync(unsynced ? channel : null, directoryChanged);
+        unsynced = false;
+        directoryChanged = false;
+        syncing = sync.channel();
+        return sync;
+    }
+
+    /**
+     * Runs a sync taken by {@link #takeSync}; safe without the journal's lock. A channel closed
+     * meanwhile was closed by a roll, which forced it first.
+     */
+    void run(PendingSync sync) throws IOException {
+        if (sync.channel() != null) {
+            try {
+                sync.channel().force(false);
+            } catch (ClosedChannelException forcedByTheRoll) {
+                // roll() forced the channel before it closed it
+            }
+        }
+        if (sync.directory()) Cursor.syncDirectory(dir);
+    }
+
+    /** Back under the journal's lock after {@link #run}: a failed sync is owed again. */
+    void taken(PendingSync sync, boolean failed) {
+        syncing = null;
+        if (!failed) return;
+        if (sync.channel() != null && sync.channel() == channel) unsynced = true;
+        if (sync.directory()) directoryChanged = true;
+    }
+
+    /** A sync taken by {@link #takeSync} (a channel to force, the directory to sync). */
+    record PendingSync(FileChannel channel, boolean directory) {
+    }
+
+    private boolean owesForce() {
+        return unsynced || (syncing != null && syncing == channel);
     }
 
     /** Closes the active segment; the next write starts a new one. */
     void roll() throws IOException {
         if (channel == null) return;
         try {
-            if (fsync && unsynced) channel.force(false);
+            if (fsync && owesForce()) channel.force(false);
         } finally {
             unsynced = false;
             closeQuietly();

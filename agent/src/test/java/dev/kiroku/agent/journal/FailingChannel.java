@@ -12,15 +12,24 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * A file channel whose writes fail like a full disk while {@code full} is set: the first write
  * call lands a few bytes (a partial write), the following ones throw "No space left on device".
+ * A slow device is simulated by a {@code beforeForce} that waits.
  */
 final class FailingChannel extends FileChannel {
     private final FileChannel delegate;
     private final AtomicBoolean full;
+    /** Runs before every force: a test can hold a sync there. */
+    private final Runnable beforeForce;
     private boolean partialDone;
 
     FailingChannel(FileChannel delegate, AtomicBoolean full) {
+        this(delegate, full, () -> {
+        });
+    }
+
+    FailingChannel(FileChannel delegate, AtomicBoolean full, Runnable beforeForce) {
         this.delegate = delegate;
         this.full = full;
+        this.beforeForce = beforeForce;
     }
 
     private void check(ByteBuffer src, long position) throws IOException {
@@ -53,6 +62,7 @@ final class FailingChannel extends FileChannel {
 
     @Override
     public void force(boolean metaData) throws IOException {
+        beforeForce.run();
         if (full.get()) throw new IOException("No space left on device");
         delegate.force(metaData);
     }
