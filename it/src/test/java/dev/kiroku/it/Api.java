@@ -35,8 +35,10 @@ final class Api {
     private HttpClient http() {
         if (http == null) {
             Path ca = credentials.resolveSibling("pki").resolve("ca.crt");
-            HttpClient client = ServerTrust.httpClient(ca).build();
-            if (!Files.exists(ca)) return client;
+            // Checked before the client is built: a CA written in between must not leave a cached client without it.
+            boolean written = Files.isReadable(ca);
+            HttpClient client = ServerTrust.httpClient(written ? ca : null).build();
+            if (!written) return client;
             http = client;
         }
         return http;
