@@ -106,11 +106,8 @@ public final class StoreBench {
         // Running processes per host (entity ids repeat over a process's events, as recorded); with
         // -Dkiroku.bench.freshProcesses=true every event has a process of its own, as before 2026-11-27.
         boolean fresh = Boolean.getBoolean("kiroku.bench.freshProcesses");
-        SyntheticEvents generator = fresh ? new SyntheticEvents(42, hosts) : SyntheticEvents.withProcessTables(42, hosts);
+        SyntheticEvents generator = generator(42, hosts, fresh);
         r.put("process_model", fresh ? "fresh process per event" : "running processes per host");
-        // The agent hashes executables with MD5 and SHA-1 besides SHA-256 (since 2026-11-26);
-        // -Dkiroku.bench.moreHashes=false generates the events of earlier runs.
-        if (moreHashes()) generator.withMoreHashes();
         r.put("md5_sha1", moreHashes());
         List<List<Event>> pools = new ArrayList<>();
         for (int t = 0; t < THREADS; t++) pools.add(new ArrayList<>());
@@ -280,6 +277,16 @@ public final class StoreBench {
         log(out, json, "ingested " + events + " events in " + round1(ingestNanos / 1e9) + " s");
     }
 
+    /**
+     * The bench's event generator. The agent hashes executables with MD5 and SHA-1 besides SHA-256
+     * (since 2026-11-26); -Dkiroku.bench.moreHashes=false generates the events of earlier runs.
+     */
+    private static SyntheticEvents generator(long seed, int hosts, boolean fresh) {
+        SyntheticEvents generator = fresh ? new SyntheticEvents(seed, hosts) : SyntheticEvents.withProcessTables(seed, hosts);
+        if (moreHashes()) generator.withMoreHashes();
+        return generator;
+    }
+
     private static boolean moreHashes() {
         return Boolean.parseBoolean(System.getProperty("kiroku.bench.moreHashes", "true"));
     }
@@ -362,8 +369,7 @@ public final class StoreBench {
         private int inRun;
 
         LiveEvents(int stream, int hostCount, boolean fresh) {
-            generator = fresh ? new SyntheticEvents(42 + stream, hostCount) : SyntheticEvents.withProcessTables(42 + stream, hostCount);
-            if (moreHashes()) generator.withMoreHashes();
+            generator = generator(42 + stream, hostCount, fresh);
             hosts = java.util.stream.IntStream.range(0, hostCount).filter(h -> h % THREADS == stream).toArray();
         }
 

@@ -113,24 +113,17 @@ class EventDocumentsTest {
         assertThat(EventBinary.decode(v5, 0, v5.length, EventBinary.envelopeOf(e))).isEqualTo(e);
     }
 
-    /**
-     * Bytes the version 4 encoder wrote (2026-11-28, main 81c868c) for a connection whose process has
-     * an entity id of the usual form and a parent whose id is not: the process record inline, with
-     * host, executables and the three hashes in doc values.
-     */
+    /** Bytes main 81c868c stored ({@link Version4Connection}) still read. */
     @Test
     void events_stored_in_version_4_are_still_read() {
-        String v4 = "0401000401047463700931302e302e302e3280f1040931302e302e302e39f60601021541414543417751464267634943516f4c4441304f"
-                + "a44201e098f6fc0c000106656e742d300201010873797374656d640103056375726c032d7309687474703a2f2f780c2f686f6d652f61"
-                + "6c6963650301d00f06616c696365d00f06616c696365d00fd00fd00f06067074732f30000303";
-        Event e = connection(process("AAECAwQFBgcICQoLDA0O"));
-        byte[] bytes = java.util.HexFormat.of().parseHex(v4);
+        Event e = Version4Connection.event();
+        byte[] bytes = Version4Connection.stored();
         assertThat(EventBinary.decode(bytes, 0, bytes.length, EventBinary.envelopeOf(e))).isEqualTo(e);
     }
 
     @Test
     void since_version_5_the_process_record_is_a_column_with_entity_ids_as_their_bytes() {
-        Event e = connection(process("AAECAwQFBgcICQoLDA0O"));
+        Event e = Version4Connection.event();
         EventBinary.Out out = new EventBinary.Out();
         EventBinary.encode(e, out);
         byte[] record = out.processColumn();
@@ -138,7 +131,7 @@ class EventDocumentsTest {
         byte[] stored = out.toByteArray();
         assertThat(EventBinary.decode(stored, 0, stored.length, EventBinary.envelopeOf(e))).isEqualTo(e);
         EventBinary.Out textId = new EventBinary.Out();
-        EventBinary.encode(connection(process("AAECAwQFBgcICQoLDA0!")), textId);
+        EventBinary.encode(Version4Connection.connection(Version4Connection.process("AAECAwQFBgcICQoLDA0!")), textId);
         assertThat(textId.processColumn().length - record.length).as("20 characters of base64 kept as 15 bytes").isEqualTo(5 + 1);
         assertThatThrownBy(() -> EventBinary.decode(stored, 0, stored.length, envelopeWithoutProcessColumn(e)))
                 .as("a missing column is a corrupt event, not a silent null")
@@ -157,14 +150,6 @@ class EventDocumentsTest {
         assertThat(out.length()).isGreaterThan(100_000);
         byte[] stored = out.toByteArray();
         assertThat(EventBinary.decode(stored, 0, stored.length, EventBinary.envelopeOf(e))).isEqualTo(e);
-    }
-
-    private static ProcessInfo process(String entityId) {
-        return new ProcessInfo(entityId, 4242, Instant.parse("2025-03-10T11:00:00Z"),
-                new ProcessInfo.ParentRef("ent-0", 1, "/usr/lib/systemd/systemd", List.of("systemd")),
-                "/usr/bin/curl", List.of("curl", "-s", "http://x"), "/home/alice", "ab".repeat(32),
-                new ProcessInfo.Credentials(1000, "alice", 1000, "alice", 1000, 1000, 1000), 3, "pts/0", null)
-                .withHashes("cd".repeat(16), "ef".repeat(20), "ab".repeat(32));
     }
 
     private static EventBinary.Envelope envelopeWithoutProcessColumn(Event e) {
@@ -194,10 +179,5 @@ class EventDocumentsTest {
                 return null;
             }
         };
-    }
-
-    private static Event connection(ProcessInfo p) {
-        return new Event("agent-1", 7, Instant.parse("2025-03-10T12:00:00Z"), "web-1", List.of(),
-                new NetworkActivity(NetworkActivity.Action.CONNECT, "tcp", "10.0.0.2", 40000, "10.0.0.9", 443, true, p));
     }
 }

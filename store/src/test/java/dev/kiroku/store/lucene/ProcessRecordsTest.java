@@ -24,7 +24,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
@@ -95,22 +94,13 @@ class ProcessRecordsTest {
      */
     @Test
     void a_partition_of_layout_8_reads_its_old_events_beside_new_ones() throws Exception {
-        // the bytes main 81c868c stored for this connection (EventDocumentsTest has the same fixture)
-        String v4 = "0401000401047463700931302e302e302e3280f1040931302e302e302e39f60601021541414543417751464267634943516f4c4441304f"
-                + "a44201e098f6fc0c000106656e742d300201010873797374656d640103056375726c032d7309687474703a2f2f780c2f686f6d652f61"
-                + "6c6963650301d00f06616c696365d00f06616c696365d00fd00fd00f06067074732f30000303";
-        ProcessInfo curl = new ProcessInfo("AAECAwQFBgcICQoLDA0O", 4242, Instant.parse("2025-03-10T11:00:00Z"),
-                new ProcessInfo.ParentRef("ent-0", 1, "/usr/lib/systemd/systemd", List.of("systemd")),
-                "/usr/bin/curl", List.of("curl", "-s", "http://x"), "/home/alice", "ab".repeat(32),
-                new ProcessInfo.Credentials(1000, "alice", 1000, "alice", 1000, 1000, 1000), 3, "pts/0", null)
-                .withHashes("cd".repeat(16), "ef".repeat(20), "ab".repeat(32));
-        Event old = new Event("agent-1", 7, Instant.parse("2025-03-10T12:00:00Z"), "web-1", List.of(),
-                new NetworkActivity(NetworkActivity.Action.CONNECT, "tcp", "10.0.0.2", 40000, "10.0.0.9", 443, true, curl));
+        Event old = Version4Connection.event();
+        ProcessInfo curl = EventBinary.processOf(old.payload());
         Document doc = new Document();
         for (IndexableField field : EventDocuments.of(old).getFields()) {
             if (!field.name().equals(Fields.SOURCE) && !field.name().equals(Fields.PROCESS)) doc.add(field);
         }
-        doc.add(new StoredField(Fields.SOURCE, HexFormat.of().parseHex(v4)));
+        doc.add(new StoredField(Fields.SOURCE, Version4Connection.stored()));
         Path day = dir.resolve("2025-03-10");
         try (IndexWriter writer = new IndexWriter(FSDirectory.open(day), IndexLayout.writerConfig(LuceneStoreOptions.defaults()))) {
             writer.addDocument(doc);
@@ -124,7 +114,7 @@ class ProcessRecordsTest {
             store.commit();
             assertThat(store.search(EventQuery.all().limit(10)).hits().stream().map(Hit::event).toList())
                     .containsExactly(later, old);
-            assertThat(store.count(EventQuery.parse("process.entity_id:AAECAwQFBgcICQoLDA0O", clock))).isEqualTo(2L);
+            assertThat(store.count(EventQuery.parse("process.entity_id:" + Version4Connection.ENTITY_ID, clock))).isEqualTo(2L);
         }
         try (IndexWriter writer = new IndexWriter(FSDirectory.open(day), IndexLayout.writerConfig(LuceneStoreOptions.defaults()))) {
             writer.forceMerge(1);
